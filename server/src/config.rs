@@ -1,0 +1,42 @@
+//! Command line and environment: every setting has a flag and a `REPERE_*` variable.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use clap::Parser;
+
+/// Serve the Repère PWA and its API.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "repere-server", version, about)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "REPERE_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+
+    /// Database: a SQLite file path (created and migrated on first start) or a `sqlite:` URL.
+    #[arg(long, env = "REPERE_DATABASE", default_value = "data/repere.sqlite")]
+    pub database: String,
+
+    /// Folder holding the built PWA (`index.html`, `sw.js`, hashed assets).
+    #[arg(long, env = "REPERE_DIST", default_value = "dist")]
+    pub dist: PathBuf,
+
+    /// Largest request body accepted, in bytes (larger ones get 413).
+    #[arg(long, env = "REPERE_MAX_BODY_BYTES", default_value_t = 2 * 1024 * 1024)]
+    pub max_body_bytes: usize,
+
+    /// Time a request may take before it is answered 408, in seconds.
+    #[arg(long, env = "REPERE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
+    pub request_timeout_secs: u64,
+
+    /// Log format: `text` for people, `json` for log collectors.
+    #[arg(long, env = "REPERE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+}
+
+impl Config {
+    pub fn request_timeout(&self) -> Duration {
+        Duration::from_secs(self.request_timeout_secs)
+    }
+}

@@ -1,0 +1,21 @@
+//! `repere-server`: one binary that serves the built PWA and the JSON API under `/api/v1`,
+//! backed by an embedded SQLite file.
+//!
+//! The router is built by [`http::router`] from a [`State`], so tests drive it in memory
+//! (`tower::ServiceExt::oneshot`) exactly as the binary serves it. The server keeps no state
+//! between requests besides the database, so several instances may share one database.
+
+pub mod config;
+pub mod db;
+pub mod http;
+
+pub use config::Config;
+
+/// What every request handler may use.
+#[derive(Clone)]
+pub struct State {
+    pub db: db::Database,
+}
+
+/// The version reported by `/api/v1/health` and `--version`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,82 @@
+//! The `repere-server` binary: parse configuration, open the database, serve until SIGTERM.
+//!
+//! Every startup failure is one line on stderr naming what is wrong and how to fix it, with a
+//! non-zero exit code, so an operator (or `make run`) sees the cause without a backtrace.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+use repere_server::http::{self, Limits};
+use repere_server::{Config, State, db::Database};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let config = Config::parse();
+    init_logs(&config.log_format);
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
+    };
+    match runtime.block_on(serve(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => fail(&message),
+    }
+}
+
+fn fail(message: &str) -> ExitCode {
+    eprintln!("repere-server: error: {message}");
+    ExitCode::FAILURE
+}
+
+fn init_logs(format: &str) {
+    let filter = EnvFilter::try_from_env("REPERE_LOG").unwrap_or_else(|_| EnvFilter::new("info,tower_http=info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn serve(config: Config) -> Result<(), String> {
+    if !config.dist.join("index.html").is_file() {
+        return Err(format!(
+            "the PWA is not built: {} has no index.html (run `make run`, or pass --dist)",
+            config.dist.display()
+        ));
+    }
+    let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
+        format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr)
+    })?;
+    let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
+    let app = http::router(State { db: db.clone() }, &config.dist, limits);
+    tracing::info!(addr = %config.addr, database = %config.database, dist = %config.dist.display(), version = repere_server::VERSION, "serving");
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .map_err(|e| format!("server stopped: {e}"))?;
+    db.close().await;
+    tracing::info!("stopped cleanly");
+    Ok(())
+}
+
+/// Resolves on SIGTERM (service managers, `kill`) or Ctrl-C; in-flight requests then finish.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await
+            }
+        }
+    };
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+    tracing::info!("shutdown requested");
+}

@@ -1,0 +1,122 @@
+//! The binary as an operator meets it: clear one-line errors on bad configuration, a clean
+//! stop on SIGTERM, and a database that is created and migrated on first start.
+
+use std::io::{BufRead, BufReader, Read};
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn server() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_repere-server"));
+    for var in ["REPERE_ADDR", "REPERE_DATABASE", "REPERE_DIST"] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+fn dist() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    dir
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// Runs to completion and returns (exit code, the stderr lines that are not logs).
+fn run_to_end(cmd: &mut Command) -> (i32, Vec<String>) {
+    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines = stderr.lines().filter(|l| l.starts_with("repere-server:")).map(str::to_owned).collect();
+    (out.status.code().unwrap_or(-1), lines)
+}
+
+#[test]
+fn port_in_use_is_one_clear_line_and_failure() {
+    let taken = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let dist = dist();
+    let db = tempfile::tempdir().unwrap();
+    let (code, lines) = run_to_end(
+        server().args(["--addr", &addr, "--dist"]).arg(dist.path()).arg("--database").arg(db.path().join("r.sqlite")),
+    );
+    assert_ne!(code, 0);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains(&format!("cannot listen on {addr}")), "{}", lines[0]);
+}
+
+#[test]
+fn unwritable_database_path_is_one_clear_line_and_failure() {
+    let dist = dist();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let (code, lines) = run_to_end(
+        server().args(["--addr", &addr, "--database", "/proc/no-such-dir/repere.sqlite", "--dist"]).arg(dist.path()),
+    );
+    assert_ne!(code, 0);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("cannot open the database /proc/no-such-dir/repere.sqlite"), "{}", lines[0]);
+}
+
+#[test]
+fn missing_build_and_unsupported_url_are_explained() {
+    let empty = tempfile::tempdir().unwrap();
+    let (code, lines) = run_to_end(server().arg("--dist").arg(empty.path()));
+    assert_ne!(code, 0);
+    assert!(lines[0].contains("the PWA is not built"), "{lines:?}");
+
+    let dist = dist();
+    let (code, lines) = run_to_end(server().args(["--database", "mysql://x/y", "--dist"]).arg(dist.path()));
+    assert_ne!(code, 0);
+    assert!(lines[0].contains("unsupported database URL"), "{lines:?}");
+}
+
+/// Reads the server's logs until it says it is serving, then keeps draining them in the
+/// background so the server never blocks on a full pipe.
+fn wait_until_serving(child: &mut Child) {
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut line = String::new();
+    while Instant::now() < deadline {
+        line.clear();
+        assert_ne!(reader.read_line(&mut line).unwrap(), 0, "server exited before serving");
+        if line.contains("serving") {
+            std::thread::spawn(move || {
+                let _ = reader.read_to_end(&mut Vec::new());
+            });
+            return;
+        }
+    }
+    panic!("server did not start in time");
+}
+
+#[test]
+fn sigterm_stops_cleanly_and_database_is_created_then_reopened() {
+    let dist = dist();
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("repere.sqlite");
+    let addr = format!("127.0.0.1:{}", free_port());
+    for round in 0..2 {
+        let mut child = server()
+            .args(["--addr", &addr, "--dist"])
+            .arg(dist.path())
+            .arg("--database")
+            .arg(&db_path)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        wait_until_serving(&mut child);
+        assert!(db_path.is_file(), "round {round}: database file exists");
+        let kill = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let exit = loop {
+            if let Some(exit) = child.try_wait().unwrap() {
+                break exit;
+            }
+            assert!(Instant::now() < deadline, "round {round}: still running 10 s after SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        assert_eq!(exit.code(), Some(0), "round {round}");
+    }
+}

@@ -1,0 +1,122 @@
+//! The router as the binary serves it, driven in memory against a temporary built PWA.
+
+use std::path::Path;
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use repere_server::http::{Limits, router};
+use repere_server::{State, db::Database};
+use tower::ServiceExt;
+
+const WASM_NAME: &str = "repere-app-0123456789abcdef_bg.wasm";
+
+fn fake_dist(dir: &Path) {
+    std::fs::write(dir.join("index.html"), "<!doctype html><title>Repère</title>").unwrap();
+    std::fs::write(dir.join("sw.js"), "self.addEventListener('fetch', () => {});").unwrap();
+    // Large and repetitive, so compression clearly applies.
+    std::fs::write(dir.join(WASM_NAME), vec![b'a'; 64 * 1024]).unwrap();
+}
+
+async fn app(dist: &Path) -> axum::Router {
+    let db = Database::open("sqlite::memory:").await.expect("in-memory database");
+    let limits = Limits { max_body_bytes: 1024, request_timeout: Duration::from_secs(5) };
+    router(State { db }, dist, limits)
+}
+
+async fn body_json(response: axum::response::Response) -> serde_json::Value {
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&bytes)))
+}
+
+fn get(uri: &str) -> Request<Body> {
+    Request::get(uri).body(Body::empty()).unwrap()
+}
+
+#[tokio::test]
+async fn health_reports_version_and_migrated_database() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let response = app(dist.path()).await.oneshot(get("/api/v1/health")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+    let body = body_json(response).await;
+    assert_eq!(body["status"], "ok");
+    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(body["database"]["backend"], "sqlite");
+    assert_eq!(body["database"]["ok"], true);
+    assert_eq!(body["database"]["schema_version"], 1);
+    assert!(body["database"]["created_at"].as_str().is_some_and(|s| s.ends_with('Z')), "{body}");
+}
+
+#[tokio::test]
+async fn shell_and_worker_are_revalidated_hashed_assets_are_immutable() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let app = app(dist.path()).await;
+    for path in ["/", "/index.html", "/sw.js"] {
+        let response = app.clone().oneshot(get(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-cache", "{path}");
+    }
+    let response = app.clone().oneshot(get(&format!("/{WASM_NAME}"))).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+    assert_eq!(response.headers()[header::CONTENT_TYPE], "application/wasm");
+}
+
+#[tokio::test]
+async fn app_routes_get_the_shell_missing_files_get_404() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let app = app(dist.path()).await;
+    let response = app.clone().oneshot(get("/lieu/abc")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let html = response.into_body().collect().await.unwrap().to_bytes();
+    assert!(html.starts_with(b"<!doctype html>"));
+    let response = app.oneshot(get("/repere-app-ffffffffffffffff.js")).await.unwrap();
+    assert_eq!(response.status(), StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn responses_are_compressed_with_brotli_or_gzip_as_asked() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let app = app(dist.path()).await;
+    for (accept, expected) in [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")] {
+        let request = Request::get(format!("/{WASM_NAME}"))
+            .header(header::ACCEPT_ENCODING, accept)
+            .body(Body::empty())
+            .unwrap();
+        let response = app.clone().oneshot(request).await.unwrap();
+        assert_eq!(response.headers()[header::CONTENT_ENCODING], expected, "Accept-Encoding: {accept}");
+        let compressed = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(compressed.len() < 64 * 1024 / 10, "{expected}: {} bytes", compressed.len());
+    }
+    let plain = app.oneshot(get(&format!("/{WASM_NAME}"))).await.unwrap();
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+}
+
+#[tokio::test]
+async fn oversized_body_gets_413_json_and_unknown_api_route_404_json() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let app = app(dist.path()).await;
+    let request = Request::post("/api/v1/health")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CONTENT_LENGTH, 4096)
+        .body(Body::from(vec![b' '; 4096]))
+        .unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(body_json(response).await["error"]["code"], "payload_too_large");
+
+    for path in ["/api/v1/nope", "/api/v2/health", "/api"] {
+        let response = app.clone().oneshot(get(path)).await.unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_FOUND, "{path}");
+        let body = body_json(response).await;
+        assert_eq!(body["error"]["code"], "not_found", "{path}");
+        assert!(body["error"]["message"].as_str().unwrap().contains(path), "{body}");
+    }
+}
