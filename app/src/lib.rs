@@ -1,0 +1,25 @@
+//! `repere-app`: the Repère PWA, Leptos client-side rendering, wasm32 only.
+//!
+//! Rooms: [`store`] keeps data on the device (IndexedDB), [`pwa`] talks to the service worker
+//! (offline shell, "a new version is ready"), [`pages`] and [`components`] draw the screens and
+//! hold no business logic — that lives in `repere-core`.
+#![cfg(target_arch = "wasm32")]
+
+pub mod components;
+pub mod pages;
+pub mod pwa;
+pub mod store;
+
+/// Mounts the app on the page and starts the background work of an app start.
+pub fn start() {
+    console_error_panic_hook_lite();
+    leptos::mount::mount_to_body(pages::App);
+    leptos::task::spawn_local(store::remember_persistence());
+}
+
+/// Panics in wasm are otherwise a bare "unreachable"; log their message instead.
+fn console_error_panic_hook_lite() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+}

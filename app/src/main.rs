@@ -1,1 +1,10 @@
-fn main(){}
+//! Entry point of the PWA. The crate only does something on wasm32; natively this binary is
+//! empty so that `cargo test --workspace` builds without Leptos.
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    repere_app::start();
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {}

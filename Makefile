@@ -1,0 +1,19 @@
+# The two commands of the README. Both set up the machine first if needed (scripts/setup).
+.PHONY: run test setup build
+
+ADDR ?= 127.0.0.1:8080
+DATABASE ?= data/repere.sqlite
+
+run: build
+	mkdir -p $(dir $(DATABASE))
+	target/server/repere-server --addr $(ADDR) --database $(DATABASE) --dist dist
+
+test:
+	scripts/test
+
+setup:
+	scripts/setup
+
+build: setup
+	scripts/build-pwa
+	cargo build --locked --profile server -p repere-server

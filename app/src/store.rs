@@ -1,0 +1,70 @@
+//! Data kept on the device, in IndexedDB.
+//!
+//! One database, `repere`, whose object stores are created by version upgrades in [`open`].
+//! Version 1 has `meta`: small settings and facts keyed by name (e.g. whether the browser
+//! granted persistent storage). Transactions in indexed_db_futures roll back unless committed,
+//! so every write here ends with an explicit `commit`.
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// The app's database name.
+pub const DB_NAME: &str = "repere";
+const DB_VERSION: u32 = 1;
+const META: &str = "meta";
+
+/// Key of the remembered answer to `navigator.storage.persist()`.
+pub const PERSISTENCE_KEY: &str = "storage_persisted";
+
+pub type StoreResult<T> = Result<T, String>;
+
+/// Opens (creating or upgrading) the database called `name`.
+pub async fn open(name: &str) -> StoreResult<Database> {
+    Database::open(name)
+        .with_version(DB_VERSION)
+        .with_on_upgrade_needed(|event, db| {
+            if event.old_version() < 1.0 {
+                db.create_object_store(META).build()?;
+            }
+            Ok(())
+        })
+        .await
+        .map_err(|e| format!("ouverture de la base {name} : {e}"))
+}
+
+/// Writes `value` under `key` in `meta`, committed before returning.
+pub async fn put_meta<T: Serialize>(db: &Database, key: &str, value: &T) -> StoreResult<()> {
+    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build().map_err(|e| e.to_string())?;
+    let store = tx.object_store(META).map_err(|e| e.to_string())?;
+    store.put(value).with_key(key.to_owned()).serde().map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+/// Reads the value under `key` in `meta`, if any.
+pub async fn get_meta<T: DeserializeOwned>(db: &Database, key: &str) -> StoreResult<Option<T>> {
+    let tx = db.transaction(META).build().map_err(|e| e.to_string())?;
+    let store = tx.object_store(META).map_err(|e| e.to_string())?;
+    store.get(key.to_owned()).serde().map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
+}
+
+/// Asks once for persistent storage, so the browser does not evict the registry and unsent
+/// contacts under storage pressure, and remembers the answer so the next starts do not ask.
+pub async fn remember_persistence() {
+    let result: StoreResult<()> = async {
+        let db = open(DB_NAME).await?;
+        if get_meta::<bool>(&db, PERSISTENCE_KEY).await?.is_some() {
+            return Ok(());
+        }
+        let storage = web_sys::window().ok_or("pas de fenêtre")?.navigator().storage();
+        let promise = storage.persist().map_err(|e| format!("{e:?}"))?;
+        let granted = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))?;
+        put_meta(&db, PERSISTENCE_KEY, &granted.as_bool().unwrap_or(false)).await
+    }
+    .await;
+    if let Err(e) = result {
+        web_sys::console::warn_1(&format!("stockage persistant : {e}").into());
+    }
+}

@@ -1,0 +1,110 @@
+// What every end-to-end test needs: a real repere-server on a free loopback port, serving a
+// built dist/, and Debian's Chromium driven by playwright-core.
+import { spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const ROOT = new URL('../../', import.meta.url).pathname;
+export const SERVER_BIN = process.env.REPERE_SERVER_BIN || join(ROOT, 'target/server/repere-server');
+export const DIST = process.env.REPERE_DIST || join(ROOT, 'dist');
+export const SHOTS = join(ROOT, 'target/e2e');
+mkdirSync(SHOTS, { recursive: true });
+
+/** A port nobody listens on right now. */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.unref();
+    probe.on('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A private copy of dist/, so a test may change files (e.g. to ship a "new release"). */
+export function copyOfDist() {
+  const dir = mkdtempSync(join(tmpdir(), 'repere-dist-'));
+  cpSync(DIST, dir, { recursive: true });
+  return dir;
+}
+
+/** Starts repere-server and resolves once /api/v1/health answers. */
+export async function startServer({ dist = DIST, port } = {}) {
+  port ??= await freePort();
+  const dataDir = mkdtempSync(join(tmpdir(), 'repere-db-'));
+  const child = spawn(SERVER_BIN, ['--addr', `127.0.0.1:${port}`, '--dist', dist, '--database', join(dataDir, 'repere.sqlite')], {
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let logs = '';
+  child.stderr.on('data', (d) => (logs += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 15_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`repere-server exited (${child.exitCode}):\n${logs}`);
+    try {
+      if ((await fetch(`${url}/api/v1/health`)).ok) break;
+    } catch {
+      /* not listening yet */
+    }
+    if (Date.now() > deadline) throw new Error(`repere-server did not answer in 15 s:\n${logs}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return {
+    url,
+    port,
+    /** SIGTERM and wait for a clean exit. */
+    async stop() {
+      if (child.exitCode !== null) return child.exitCode;
+      const exited = new Promise((r) => child.once('exit', (code) => r(code)));
+      child.kill('SIGTERM');
+      const code = await exited;
+      rmSync(dataDir, { recursive: true, force: true });
+      return code;
+    },
+  };
+}
+
+/** Headless Debian Chromium with the flags this closed network needs. */
+export async function launchBrowser() {
+  const userDataDir = mkdtempSync(join(tmpdir(), 'repere-chromium-'));
+  const args = [
+    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+    '--disable-background-networking', '--disable-component-update', '--disable-sync',
+  ];
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+  return { browser, close: async () => { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
+}
+
+/** A phone-sized context, as most residents use. */
+export function phoneContext(browser, options = {}) {
+  return browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR', ...options });
+}
+
+/**
+ * Resolves once a service worker is `activated` and controls the page. `serviceWorker.ready`
+ * alone can resolve while the worker is still `activating`.
+ */
+export async function waitForControllingWorker(page) {
+  await page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.ready;
+    const worker = registration.active;
+    if (worker.state !== 'activated') {
+      await new Promise((r) => worker.addEventListener('statechange', () => worker.state === 'activated' && r()));
+    }
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+/** Runs axe-core on the page and returns its violations (id, impact, the nodes' selectors). */
+export async function axeViolations(page) {
+  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
+  return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+}

@@ -1,0 +1,80 @@
+// The PWA shell works with no network after one visit, and only because of the service worker.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+
+let chromium;
+before(async () => (chromium = await launchBrowser()));
+after(async () => chromium.close());
+
+async function expectHome(page) {
+  await page.getByRole('heading', { level: 1 }).waitFor();
+  assert.match(await page.getByRole('heading', { level: 1 }).innerText(), /aide pour le numérique/);
+  const call = page.locator('header a[href^="tel:"]');
+  assert.equal(await call.getAttribute('href'), 'tel:+33567802222');
+  assert.match(await call.innerText(), /05 67 80 22 22/);
+}
+
+test('after one visit the home page renders with the server stopped and the browser offline', async () => {
+  const server = await startServer();
+  const context = await phoneContext(chromium.browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await expectHome(page);
+  await waitForControllingWorker(page);
+
+  assert.equal(await server.stop(), 0, 'server stops cleanly on SIGTERM');
+  await context.setOffline(true);
+  await page.reload();
+  await expectHome(page);
+  const status = page.getByRole('status').filter({ hasText: 'Hors connexion' });
+  await status.waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'offline-home.png'), fullPage: true });
+  await context.close();
+});
+
+test('control: without the service worker the same offline reload fails', async () => {
+  const server = await startServer();
+  const context = await phoneContext(chromium.browser, { serviceWorkers: 'block' });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await expectHome(page);
+  await server.stop();
+  await context.setOffline(true);
+  await assert.rejects(page.reload(), /ERR_INTERNET_DISCONNECTED/);
+  await context.close();
+});
+
+test('a new release waits until the person accepts it, then replaces the old cache', async () => {
+  const dist = copyOfDist();
+  const server = await startServer({ dist });
+  const context = await phoneContext(chromium.browser);
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await expectHome(page);
+  await waitForControllingWorker(page);
+  const [oldCache] = await page.evaluate(() => caches.keys());
+  assert.match(oldCache, /^repere-[0-9a-f]{16}$/);
+
+  // Ship a "new release": a service worker with another version.
+  const swPath = join(dist, 'sw.js');
+  writeFileSync(swPath, readFileSync(swPath, 'utf8').replace(/const VERSION = '[0-9a-f]{16}'/, "const VERSION = 'nouvelle-version'"));
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+
+  const banner = page.getByRole('status').filter({ hasText: 'Une nouvelle version de Repère est prête.' });
+  await banner.waitFor();
+  assert.deepEqual(await page.evaluate(() => caches.keys()).then((k) => k.includes(oldCache)), true, 'old release still serves until accepted');
+  await page.screenshot({ path: join(SHOTS, 'update-ready.png') });
+
+  await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Mettre à jour' }).click()]);
+  await expectHome(page);
+  await waitForControllingWorker(page);
+  assert.deepEqual(await page.evaluate(() => caches.keys()), ['repere-nouvelle-version']);
+  assert.equal(await banner.count(), 0);
+  await server.stop();
+  await context.close();
+});
