@@ -14,3 +14,4 @@
 //! ```
 
 pub mod phone;
+pub mod registry;

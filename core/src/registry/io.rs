@@ -1,0 +1,452 @@
+//! Import and export of the standard's CSV and JSON forms.
+//!
+//! Both forms go through one reader of a *record* (a field name → text lookup), so CSV and
+//! JSON accept exactly the same values and report the same errors.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value};
+
+use super::labels::{Label, LabelSet};
+use super::place::{Hours, Place, Position};
+
+/// The 32 fields of the standard v1.0.2, in its order (the CSV header export writes).
+pub const FIELDS: [&str; 32] = [
+    "id", "pivot", "nom", "commune", "code_postal", "code_insee", "adresse", "complement_adresse", "latitude",
+    "longitude", "typologie", "telephone", "courriels", "site_web", "horaires", "presentation_resume",
+    "presentation_detail", "source", "itinerance", "structure_parente", "date_maj", "services",
+    "publics_specifiquement_adresses", "prise_en_charge_specifique", "frais_a_charge",
+    "dispositif_programmes_nationaux", "formations_labels", "autres_formations_labels", "modalites_acces",
+    "modalites_accompagnement", "fiche_acces_libre", "prise_rdv",
+];
+
+/// The 7 fields the standard requires.
+pub const REQUIRED: [&str; 7] = ["id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj"];
+
+/// Repère's own columns, written only when used.
+const X_APPROXIMATE: &str = "x_position_approximative";
+const X_MERGED: &str = "x_ids_fusionnes";
+
+/// One problem in an imported file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// CSV: the line of the file (the header is line 1). JSON: the position in the array, from 1.
+    /// 0 when the whole file is unreadable.
+    pub row: usize,
+    /// The field concerned, or "" for the whole row or file.
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.row, self.field) {
+            (0, _) => write!(f, "fichier : {}", self.reason),
+            (row, "") => write!(f, "ligne {row} : {}", self.reason),
+            (row, field) => write!(f, "ligne {row}, champ {field} : {}", self.reason),
+        }
+    }
+}
+
+/// What an import kept and what it refused. A row with any error is left out whole.
+#[derive(Debug, Default)]
+pub struct Import {
+    pub places: Vec<Place>,
+    pub errors: Vec<ImportError>,
+}
+
+/// Reads the standard's CSV (UTF-8, comma-separated, header first). Unknown columns are ignored.
+pub fn import_csv(bytes: &[u8]) -> Import {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut import = Import::default();
+    let mut record = csv::ByteRecord::new();
+    let header: Vec<String> = match reader.read_byte_record(&mut record) {
+        Ok(true) => record.iter().map(|h| String::from_utf8_lossy(h).trim().to_owned()).collect(),
+        Ok(false) => return import_file_error("le fichier est vide"),
+        Err(e) => return import_file_error(&format!("CSV illisible : {e}")),
+    };
+    let columns: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.as_str(), i)).collect();
+    if let Some(err) = missing_required(|f| columns.contains_key(f), 1) {
+        return Import { places: vec![], errors: err };
+    }
+    let mut ids = HashMap::new();
+    loop {
+        let row = reader.position().line() as usize;
+        match reader.read_byte_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                if record.len() != header.len() {
+                    let reason = format!("{} champs alors que l'en-tête en a {}", record.len(), header.len());
+                    import.errors.push(ImportError { row, field: "", reason });
+                    continue;
+                }
+                let mut utf8_errors = vec![];
+                let get = |field: &'static str| -> Result<Option<String>, String> {
+                    let Some(&i) = columns.get(field) else { return Ok(None) };
+                    match std::str::from_utf8(&record[i]) {
+                        Ok(s) => Ok(Some(s.to_owned())),
+                        Err(_) => Err("texte qui n'est pas de l'UTF-8".to_owned()),
+                    }
+                };
+                let fields = |field: &'static str| match get(field) {
+                    Ok(v) => v,
+                    Err(reason) => {
+                        utf8_errors.push(ImportError { row, field, reason });
+                        None
+                    }
+                };
+                let result = read_place(fields);
+                accept(&mut import, &mut ids, row, result, utf8_errors);
+            }
+            Err(e) => {
+                // Reading bytes from memory, the only error left is a broken file: stop there.
+                import.errors.push(ImportError { row, field: "", reason: format!("CSV illisible : {e}") });
+                break;
+            }
+        }
+    }
+    import
+}
+
+/// Reads the standard's JSON: an array of objects keyed by the field names, values as text
+/// (`latitude` and `longitude` may be numbers).
+pub fn import_json(bytes: &[u8]) -> Import {
+    let rows: Vec<Value> = match serde_json::from_slice::<Value>(bytes) {
+        Ok(Value::Array(rows)) => rows,
+        Ok(_) => return import_file_error("le JSON doit être une liste d'objets"),
+        Err(e) => return import_file_error(&format!("JSON illisible : {e}")),
+    };
+    let mut import = Import::default();
+    let mut ids = HashMap::new();
+    for (i, value) in rows.iter().enumerate() {
+        let row = i + 1;
+        let Value::Object(object) = value else {
+            import.errors.push(ImportError { row, field: "", reason: "un objet est attendu".to_owned() });
+            continue;
+        };
+        if let Some(errors) = missing_required(|f| object.contains_key(f), row) {
+            import.errors.extend(errors);
+            continue;
+        }
+        let mut type_errors = vec![];
+        let fields = |field: &'static str| match object.get(field) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(Value::Number(n)) => Some(n.to_string()),
+            Some(Value::Bool(b)) if field == X_APPROXIMATE => Some(b.to_string()),
+            Some(_) => {
+                type_errors.push(ImportError { row, field, reason: "du texte est attendu".to_owned() });
+                None
+            }
+        };
+        let result = read_place(fields);
+        accept(&mut import, &mut ids, row, result, type_errors);
+    }
+    import
+}
+
+fn import_file_error(reason: &str) -> Import {
+    Import { places: vec![], errors: vec![ImportError { row: 0, field: "", reason: reason.to_owned() }] }
+}
+
+fn missing_required(has: impl Fn(&str) -> bool, row: usize) -> Option<Vec<ImportError>> {
+    let missing: Vec<_> = REQUIRED
+        .iter()
+        .filter(|f| !has(f))
+        .map(|&field| ImportError { row, field, reason: "champ obligatoire absent".to_owned() })
+        .collect();
+    (!missing.is_empty()).then_some(missing)
+}
+
+/// Keeps a place whose row had no error and whose id is new; records the errors otherwise.
+fn accept(
+    import: &mut Import,
+    ids: &mut HashMap<String, usize>,
+    row: usize,
+    result: Result<Place, Vec<(&'static str, String)>>,
+    mut errors: Vec<ImportError>,
+) {
+    match result {
+        Ok(place) if errors.is_empty() => {
+            if let Some(first) = ids.get(&place.id) {
+                let reason = format!("identifiant « {} » déjà utilisé ligne {first}", place.id);
+                import.errors.push(ImportError { row, field: "id", reason });
+            } else {
+                ids.insert(place.id.clone(), row);
+                import.places.push(place);
+            }
+        }
+        Ok(_) => import.errors.append(&mut errors),
+        Err(problems) => {
+            import.errors.append(&mut errors);
+            import.errors.extend(problems.into_iter().map(|(field, reason)| ImportError { row, field, reason }));
+        }
+    }
+}
+
+/// Reads one record through `get` (field name → raw text). Returns the place, or every
+/// problem found in the record.
+fn read_place(mut get: impl FnMut(&'static str) -> Option<String>) -> Result<Place, Vec<(&'static str, String)>> {
+    let mut problems: Vec<(&'static str, String)> = vec![];
+    let mut text = |field: &'static str| get(field).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    let mut values: HashMap<&'static str, String> = HashMap::new();
+    for field in FIELDS.iter().copied().chain([X_APPROXIMATE, X_MERGED]) {
+        if let Some(v) = text(field) {
+            values.insert(field, v);
+        }
+    }
+    let mut take = |field: &'static str| values.remove(field);
+
+    let required = |field: &'static str, value: Option<String>, problems: &mut Vec<_>| {
+        value.unwrap_or_else(|| {
+            problems.push((field, "champ obligatoire vide".to_owned()));
+            String::new()
+        })
+    };
+    let id = required("id", take("id"), &mut problems);
+    let pivot = required("pivot", take("pivot"), &mut problems);
+    check(&mut problems, "pivot", &pivot, is_pivot, "9 à 14 lettres ou chiffres (SIRET ou RNA) attendus");
+    let nom = required("nom", take("nom"), &mut problems);
+    let commune = required("commune", take("commune"), &mut problems);
+    let code_postal = required("code_postal", take("code_postal"), &mut problems);
+    check(&mut problems, "code_postal", &code_postal, |s| is_digits(s, 5), "5 chiffres attendus");
+    let adresse = required("adresse", take("adresse"), &mut problems);
+    let code_insee = take("code_insee");
+    if let Some(code) = &code_insee {
+        check(&mut problems, "code_insee", code, is_insee, "code INSEE de 5 caractères attendu (ex. 86194)");
+    }
+    let telephone = take("telephone");
+    if let Some(tel) = &telephone {
+        check(&mut problems, "telephone", tel, is_phone, "format international attendu (ex. +33549123456)");
+    }
+
+    let position = match (take("latitude"), take("longitude")) {
+        (None, None) => None,
+        (Some(lat), Some(lon)) => {
+            let lat = coordinate(&mut problems, "latitude", &lat, 90.0);
+            let lon = coordinate(&mut problems, "longitude", &lon, 180.0);
+            let approximate = match take(X_APPROXIMATE).as_deref() {
+                None | Some("false") => false,
+                Some("true") => true,
+                Some(other) => {
+                    problems.push((X_APPROXIMATE, format!("« {other} » : true ou false attendu")));
+                    false
+                }
+            };
+            lat.zip(lon).map(|(lat, lon)| Position { lat, lon, approximate })
+        }
+        (Some(_), None) => {
+            problems.push(("longitude", "latitude sans longitude".to_owned()));
+            None
+        }
+        (None, Some(_)) => {
+            problems.push(("latitude", "longitude sans latitude".to_owned()));
+            None
+        }
+    };
+
+    let horaires = take("horaires").and_then(|raw| match Hours::parse(&raw) {
+        Ok(h) => Some(h),
+        Err(e) => {
+            problems.push(("horaires", format!("horaires illisibles « {raw} » : {e}")));
+            None
+        }
+    });
+    let date_maj = match take("date_maj") {
+        None => {
+            problems.push(("date_maj", "champ obligatoire vide".to_owned()));
+            None
+        }
+        Some(raw) => match NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                problems.push(("date_maj", format!("« {raw} » : date AAAA-MM-JJ attendue")));
+                None
+            }
+        },
+    };
+
+    fn set<T: Label>(problems: &mut Vec<(&'static str, String)>, value: Option<String>) -> LabelSet<T> {
+        LabelSet::parse(value.as_deref().unwrap_or("")).unwrap_or_else(|e| {
+            problems.push((T::FIELD, e));
+            LabelSet::new()
+        })
+    }
+    let list = |value: Option<String>| -> Vec<String> {
+        value.map(|v| v.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default()
+    };
+
+    let place = Place {
+        itinerance: set(&mut problems, take("itinerance")),
+        services: set(&mut problems, take("services")),
+        publics_specifiquement_adresses: set(&mut problems, take("publics_specifiquement_adresses")),
+        prise_en_charge_specifique: set(&mut problems, take("prise_en_charge_specifique")),
+        frais_a_charge: set(&mut problems, take("frais_a_charge")),
+        dispositif_programmes_nationaux: set(&mut problems, take("dispositif_programmes_nationaux")),
+        formations_labels: set(&mut problems, take("formations_labels")),
+        modalites_acces: set(&mut problems, take("modalites_acces")),
+        modalites_accompagnement: set(&mut problems, take("modalites_accompagnement")),
+        id,
+        pivot,
+        nom,
+        commune,
+        code_postal,
+        code_insee,
+        adresse,
+        complement_adresse: take("complement_adresse"),
+        position,
+        typologie: list(take("typologie")),
+        telephone,
+        courriels: list(take("courriels")),
+        site_web: list(take("site_web")),
+        horaires,
+        presentation_resume: take("presentation_resume"),
+        presentation_detail: take("presentation_detail"),
+        source: take("source"),
+        structure_parente: take("structure_parente"),
+        date_maj: date_maj.unwrap_or_default(),
+        autres_formations_labels: list(take("autres_formations_labels")),
+        fiche_acces_libre: take("fiche_acces_libre"),
+        prise_rdv: take("prise_rdv"),
+        merged_ids: list(take(X_MERGED)),
+    };
+    if problems.is_empty() { Ok(place) } else { Err(problems) }
+}
+
+fn check(problems: &mut Vec<(&'static str, String)>, field: &'static str, value: &str, ok: fn(&str) -> bool, want: &str) {
+    if !value.is_empty() && !ok(value) {
+        problems.push((field, format!("« {value} » : {want}")));
+    }
+}
+
+fn coordinate(problems: &mut Vec<(&'static str, String)>, field: &'static str, raw: &str, limit: f64) -> Option<f64> {
+    match raw.parse::<f64>() {
+        Ok(v) if v.is_finite() && v.abs() <= limit => Some(v),
+        _ => {
+            problems.push((field, format!("« {raw} » : nombre entre -{limit} et {limit} attendu")));
+            None
+        }
+    }
+}
+
+fn is_digits(s: &str, n: usize) -> bool {
+    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn is_pivot(s: &str) -> bool {
+    (9..=14).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+/// `^([013-9]\d|2[AB1-9])\d{3}$`: metropolitan and overseas codes, Corsica as 2A/2B.
+fn is_insee(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() == 5
+        && match (b[0], b[1]) {
+            (b'2', b'A' | b'B' | b'1'..=b'9') => true,
+            (b'0' | b'1' | b'3'..=b'9', b'0'..=b'9') => true,
+            _ => false,
+        }
+        && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+/// `^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$`
+fn is_phone(s: &str) -> bool {
+    const PREFIXES: [&str; 10] = ["+33", "+590", "+594", "+262", "+596", "+269", "+687", "+689", "+508", "+681"];
+    PREFIXES.iter().any(|p| {
+        s.strip_prefix(p).is_some_and(|rest| (6..=9).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit()))
+    })
+}
+
+/// The place's fields as the standard writes them, in [`FIELDS`] order ("" when empty).
+fn field_values(place: &Place) -> [String; 32] {
+    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+    let (lat, lon) = place.position.map(|p| (p.lat.to_string(), p.lon.to_string())).unwrap_or_default();
+    [
+        place.id.clone(),
+        place.pivot.clone(),
+        place.nom.clone(),
+        place.commune.clone(),
+        place.code_postal.clone(),
+        opt(&place.code_insee),
+        place.adresse.clone(),
+        opt(&place.complement_adresse),
+        lat,
+        lon,
+        place.typologie.join("|"),
+        opt(&place.telephone),
+        place.courriels.join("|"),
+        place.site_web.join("|"),
+        place.horaires.as_ref().map(|h| h.as_str().to_owned()).unwrap_or_default(),
+        opt(&place.presentation_resume),
+        opt(&place.presentation_detail),
+        opt(&place.source),
+        place.itinerance.to_string(),
+        opt(&place.structure_parente),
+        place.date_maj.format("%Y-%m-%d").to_string(),
+        place.services.to_string(),
+        place.publics_specifiquement_adresses.to_string(),
+        place.prise_en_charge_specifique.to_string(),
+        place.frais_a_charge.to_string(),
+        place.dispositif_programmes_nationaux.to_string(),
+        place.formations_labels.to_string(),
+        place.autres_formations_labels.join("|"),
+        place.modalites_acces.to_string(),
+        place.modalites_accompagnement.to_string(),
+        opt(&place.fiche_acces_libre),
+        opt(&place.prise_rdv),
+    ]
+}
+
+fn uses_extensions(places: &[Place]) -> bool {
+    places.iter().any(|p| !p.merged_ids.is_empty() || p.position.is_some_and(|pos| pos.approximate))
+}
+
+fn extension_values(place: &Place) -> [String; 2] {
+    let approximate = place.position.is_some_and(|p| p.approximate);
+    [if approximate { "true".into() } else { String::new() }, place.merged_ids.join("|")]
+}
+
+/// Writes the standard's CSV: the 32 columns in order, then Repère's two columns if any place uses them.
+pub fn export_csv(places: &[Place]) -> Vec<u8> {
+    let extensions = uses_extensions(places);
+    let mut writer = csv::Writer::from_writer(vec![]);
+    let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[String]| writer.write_record(row).expect("writing to memory");
+    let mut header: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
+    if extensions {
+        header.extend([X_APPROXIMATE.to_owned(), X_MERGED.to_owned()]);
+    }
+    write(&mut writer, &header);
+    for place in places {
+        let mut row = field_values(place).to_vec();
+        if extensions {
+            row.extend(extension_values(place));
+        }
+        write(&mut writer, &row);
+    }
+    writer.into_inner().expect("writing to memory")
+}
+
+/// Writes the standard's JSON: one object per place, empty fields left out, coordinates as numbers.
+pub fn export_json(places: &[Place]) -> Vec<u8> {
+    let rows: Vec<Value> = places
+        .iter()
+        .map(|place| {
+            let mut object = Map::new();
+            let names = FIELDS.iter().copied().chain([X_APPROXIMATE, X_MERGED]);
+            let values = field_values(place).into_iter().chain(extension_values(place));
+            for (name, value) in names.zip(values).filter(|(_, v)| !v.is_empty()) {
+                let json = match name {
+                    "latitude" | "longitude" => value.parse::<f64>().map(Value::from).unwrap_or(Value::String(value)),
+                    X_APPROXIMATE => Value::Bool(true),
+                    _ => Value::String(value),
+                };
+                object.insert(name.to_owned(), json);
+            }
+            Value::Object(object)
+        })
+        .collect();
+    serde_json::to_vec(&rows).expect("JSON of strings and numbers")
+}

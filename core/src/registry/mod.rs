@@ -1,0 +1,31 @@
+//! The registry of places: the national *Standard de données des lieux de médiation numérique*
+//! v1.0.2 (32 fields, 7 required), typed, with import and export of its CSV and JSON forms.
+//!
+//! Import never stops at the first problem: it returns every good place and, for every bad
+//! row, each problem with its row, field and reason, so a registry keeper can fix a whole file
+//! in one pass. Nothing panics, whatever the bytes.
+//!
+//! ```
+//! use repere_core::registry::{import_csv, export_csv};
+//!
+//! let csv = "id,pivot,nom,commune,code_postal,adresse,date_maj,services\n\
+//!            a1,00000000000000,Médiathèque,Civray,86400,1 rue X,2024-01-31,Aide aux démarches administratives\n\
+//!            a2,00000000000000,Mairie,Civray,8640,2 rue Y,2024-01-31,Aide aux démarches\n";
+//! let import = import_csv(csv.as_bytes());
+//! assert_eq!(import.places.len(), 1);
+//! assert_eq!(import.errors.len(), 2); // row 3: code_postal, services
+//! assert_eq!((import.errors[0].row, import.errors[0].field), (3, "code_postal"));
+//! let again = import_csv(&export_csv(&import.places));
+//! assert_eq!(again.places, import.places);
+//! ```
+
+mod io;
+mod labels;
+mod place;
+
+pub use io::{FIELDS, Import, ImportError, REQUIRED, export_csv, export_json, import_csv, import_json};
+pub use labels::{
+    Dispositif, FormationLabel, Frais, Itinerance, Label, LabelSet, ModaliteAccompagnement, ModaliteAcces, PriseEnCharge,
+    Public, Service,
+};
+pub use place::{Hours, Place, Position};

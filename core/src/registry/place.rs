@@ -1,0 +1,92 @@
+//! One place of the standard, typed.
+
+use chrono::NaiveDate;
+use opening_hours::OpeningHours;
+
+use super::labels::*;
+
+/// A point in WGS84 degrees.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Position {
+    pub lat: f64,
+    pub lon: f64,
+    /// True when the source had no coordinates and the commune's centre stands in: the app
+    /// says so rather than pretending to know the door.
+    pub approximate: bool,
+}
+
+/// Opening hours in OSM `opening_hours` syntax, as published and parsed.
+#[derive(Clone, Debug)]
+pub struct Hours {
+    raw: String,
+    parsed: OpeningHours,
+}
+
+impl Hours {
+    pub fn parse(raw: &str) -> Result<Self, String> {
+        let parsed = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
+        Ok(Hours { raw: raw.to_owned(), parsed })
+    }
+    /// The text as published (what export writes back).
+    pub fn as_str(&self) -> &str {
+        &self.raw
+    }
+    pub fn opening_hours(&self) -> &OpeningHours {
+        &self.parsed
+    }
+}
+
+/// Two schedules are the same if their published text is.
+impl PartialEq for Hours {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+    }
+}
+
+/// A place of the standard. Field names follow the standard's (in English where Rust idiom
+/// wants it); optional text is `None` when empty, multi-valued enumerations are [`LabelSet`]s.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Place {
+    pub id: String,
+    /// SIRET or RNA of the structure (`00000000000000` when unknown, as ANCT does).
+    pub pivot: String,
+    pub nom: String,
+    pub commune: String,
+    pub code_postal: String,
+    pub code_insee: Option<String>,
+    pub adresse: String,
+    pub complement_adresse: Option<String>,
+    pub position: Option<Position>,
+    /// Typology codes (e.g. `RFS`, `MUNI`); the standard gives no closed list.
+    pub typologie: Vec<String>,
+    /// International form, as the standard's pattern requires (`+33549…`).
+    pub telephone: Option<String>,
+    pub courriels: Vec<String>,
+    pub site_web: Vec<String>,
+    pub horaires: Option<Hours>,
+    pub presentation_resume: Option<String>,
+    pub presentation_detail: Option<String>,
+    pub source: Option<String>,
+    pub itinerance: LabelSet<Itinerance>,
+    pub structure_parente: Option<String>,
+    pub date_maj: NaiveDate,
+    pub services: LabelSet<Service>,
+    pub publics_specifiquement_adresses: LabelSet<Public>,
+    pub prise_en_charge_specifique: LabelSet<PriseEnCharge>,
+    pub frais_a_charge: LabelSet<Frais>,
+    pub dispositif_programmes_nationaux: LabelSet<Dispositif>,
+    pub formations_labels: LabelSet<FormationLabel>,
+    pub autres_formations_labels: Vec<String>,
+    pub modalites_acces: LabelSet<ModaliteAcces>,
+    pub modalites_accompagnement: LabelSet<ModaliteAccompagnement>,
+    pub fiche_acces_libre: Option<String>,
+    pub prise_rdv: Option<String>,
+    /// Ids of other records merged into this one (Repère extension, column `x_ids_fusionnes`).
+    pub merged_ids: Vec<String>,
+}
+
+impl Place {
+    pub fn is_itinerant(&self) -> bool {
+        self.itinerance.contains(Itinerance::Itinerant)
+    }
+}

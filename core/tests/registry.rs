@@ -1,0 +1,148 @@
+//! The registry against real data (../shared/data) and against bad input.
+
+use proptest::prelude::*;
+use repere_core::registry::*;
+
+fn shared(path: &str) -> Vec<u8> {
+    let full = format!("{}/../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"));
+    std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
+}
+
+#[test]
+fn every_vienne_place_imports_and_every_hour_string_parses() {
+    let import = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv"));
+    assert_eq!(import.errors, vec![], "errors in the real file");
+    assert_eq!(import.places.len(), 157);
+    assert_eq!(import.places.iter().filter(|p| p.horaires.is_some()).count(), 87);
+    assert_eq!(import.places.iter().filter(|p| p.position.is_some()).count(), 108);
+    let bus: Vec<_> = import.places.iter().filter(|p| p.is_itinerant()).collect();
+    assert_eq!(bus.len(), 1);
+    assert!(bus[0].nom.contains("Blaiserie"), "{}", bus[0].nom);
+}
+
+#[test]
+fn the_standards_own_example_imports() {
+    let import = import_csv(&shared("schema/standard-mediation-num-exemple-valide.csv"));
+    assert_eq!(import.errors, vec![]);
+    assert_eq!(import.places.len(), 1);
+}
+
+#[test]
+fn csv_and_json_exports_round_trip() {
+    let places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let csv = export_csv(&places);
+    let from_csv = import_csv(&csv);
+    assert_eq!(from_csv.errors, vec![]);
+    assert_eq!(from_csv.places, places);
+
+    let json = export_json(&places);
+    let from_json = import_json(&json);
+    assert_eq!(from_json.errors, vec![]);
+    assert_eq!(from_json.places, places);
+    assert_eq!(export_csv(&from_json.places), csv, "CSV → JSON → CSV is byte-identical");
+}
+
+#[test]
+fn extension_columns_survive_a_round_trip() {
+    let mut places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    places[0].merged_ids = vec!["aidants-connect-x".into(), "france-services-1".into()];
+    places[0].position.as_mut().unwrap().approximate = true;
+    assert_eq!(import_csv(&export_csv(&places)).places, places);
+    assert_eq!(import_json(&export_json(&places)).places, places);
+}
+
+const HEADER: &str = "id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,horaires,services";
+
+fn errors_of(csv: &str) -> (usize, Vec<(usize, &'static str, String)>) {
+    let import = import_csv(csv.as_bytes());
+    (import.places.len(), import.errors.into_iter().map(|e| (e.row, e.field, e.reason)).collect())
+}
+
+#[test]
+fn every_problem_is_reported_with_row_field_and_reason_and_good_rows_are_kept() {
+    let csv = format!(
+        "{HEADER}\n\
+         ok1,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,46.14,0.29,Mo 09:00-12:00,Aide aux démarches administratives\n\
+         bad-enum,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,,,,Aide aux démarche\n\
+         bad-coord,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,146.1,0.29,,\n\
+         bad-hours,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,,,Lundi 9h-12h,\n\
+         ,00000000000000,Mairie,Civray,86400,,2024-01-31,,,,\n\
+         ok1,00000000000000,Autre,Civray,86400,1 rue A,2024-01-31,,,,\n\
+         short,row\n\
+         half,00000000000000,Mairie,Civray,86400,1 rue A,31/01/2024,46.1,,,\n\
+         ok2,123456789,Mairie,Loudun,86200,2 rue B,2023-05-02,,,,\n"
+    );
+    let (kept, errors) = errors_of(&csv);
+    assert_eq!(kept, 2);
+    let located: Vec<_> = errors.iter().map(|(row, field, _)| (*row, *field)).collect();
+    assert_eq!(
+        located,
+        vec![
+            (3, "services"),
+            (4, "latitude"),
+            (5, "horaires"),
+            (6, "id"),
+            (6, "adresse"),
+            (7, "id"),
+            (8, ""),
+            (9, "longitude"),
+            (9, "date_maj"),
+        ]
+    );
+    let reason = |row: usize, field: &str| &errors.iter().find(|e| e.0 == row && e.1 == field).unwrap().2;
+    assert!(reason(3, "services").contains("« Aide aux démarche »"));
+    assert!(reason(4, "latitude").contains("entre -90 et 90"));
+    assert!(reason(5, "horaires").contains("Lundi 9h-12h"));
+    assert_eq!(reason(6, "id"), "champ obligatoire vide");
+    assert!(reason(7, "id").contains("déjà utilisé ligne 2"));
+    assert!(reason(8, "").contains("2 champs alors que l'en-tête en a 11"));
+    assert!(reason(9, "date_maj").contains("AAAA-MM-JJ"));
+}
+
+#[test]
+fn a_header_without_required_columns_is_refused_as_a_whole() {
+    let (kept, errors) = errors_of("id,nom,commune\na,b,c\n");
+    assert_eq!(kept, 0);
+    let fields: Vec<_> = errors.iter().map(|e| (e.0, e.1)).collect();
+    assert_eq!(fields, vec![(1, "pivot"), (1, "code_postal"), (1, "adresse"), (1, "date_maj")]);
+}
+
+#[test]
+fn invalid_utf8_and_bad_json_are_errors_not_panics() {
+    let mut bytes = format!("{HEADER}\n").into_bytes();
+    bytes.extend_from_slice(b"x,00000000000000,Mairie \xff,Civray,86400,1 rue A,2024-01-31,,,,\n");
+    let import = import_csv(&bytes);
+    assert_eq!(import.places.len(), 0);
+    assert_eq!((import.errors[0].row, import.errors[0].field), (2, "nom"));
+
+    for (json, reason) in [
+        ("{", "JSON illisible"),
+        ("{}", "une liste d'objets"),
+        ("[1]", "un objet est attendu"),
+    ] {
+        let import = import_json(json.as_bytes());
+        assert!(import.errors[0].reason.contains(reason), "{json}: {:?}", import.errors);
+    }
+    let import = import_json(br#"[{"id":"a","pivot":"00000000000000","nom":["x"],"commune":"C","code_postal":"86400","adresse":"A","date_maj":"2024-01-01"}]"#);
+    assert_eq!((import.errors[0].row, import.errors[0].field), (1, "nom"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 2000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn no_bytes_make_an_import_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
+        let _ = import_csv(&bytes);
+        let _ = import_json(&bytes);
+    }
+
+    #[test]
+    fn any_cell_text_is_either_imported_or_reported(cells in proptest::collection::vec(".{0,40}", 11)) {
+        let mut writer = csv::Writer::from_writer(vec![]);
+        writer.write_record(HEADER.split(',')).unwrap();
+        writer.write_record(&cells).unwrap();
+        let import = import_csv(&writer.into_inner().unwrap());
+        prop_assert_eq!(import.places.len() + usize::from(!import.errors.is_empty()), 1);
+        prop_assert!(import.errors.iter().all(|e| e.row == 2));
+    }
+}
