@@ -13,5 +13,7 @@
 //! assert_eq!(n.tel_uri(), "tel:+33567802222");
 //! ```
 
+pub mod hours;
 pub mod phone;
+pub mod proximity;
 pub mod registry;

@@ -10,7 +10,8 @@ use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
 use super::labels::{Label, LabelSet};
-use super::place::{Hours, Place, Position};
+use super::place::{Place, Position};
+use crate::hours::Schedule;
 
 /// The 32 fields of the standard v1.0.2, in its order (the CSV header export writes).
 pub const FIELDS: [&str; 32] = [
@@ -248,7 +249,7 @@ fn read_place(mut get: impl FnMut(&'static str) -> Option<String>) -> Result<Pla
         }
     };
 
-    let horaires = take("horaires").and_then(|raw| match Hours::parse(&raw) {
+    let horaires = take("horaires").and_then(|raw| match Schedule::parse(&raw) {
         Ok(h) => Some(h),
         Err(e) => {
             problems.push(("horaires", format!("horaires illisibles « {raw} » : {e}")));

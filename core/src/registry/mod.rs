@@ -28,4 +28,4 @@ pub use labels::{
     Dispositif, FormationLabel, Frais, Itinerance, Label, LabelSet, ModaliteAccompagnement, ModaliteAcces, PriseEnCharge,
     Public, Service,
 };
-pub use place::{Hours, Place, Position};
+pub use place::{Place, Position};

@@ -1,9 +1,9 @@
 //! One place of the standard, typed.
 
 use chrono::NaiveDate;
-use opening_hours::OpeningHours;
 
 use super::labels::*;
+use crate::hours::Schedule;
 
 /// A point in WGS84 degrees.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -13,34 +13,6 @@ pub struct Position {
     /// True when the source had no coordinates and the commune's centre stands in: the app
     /// says so rather than pretending to know the door.
     pub approximate: bool,
-}
-
-/// Opening hours in OSM `opening_hours` syntax, as published and parsed.
-#[derive(Clone, Debug)]
-pub struct Hours {
-    raw: String,
-    parsed: OpeningHours,
-}
-
-impl Hours {
-    pub fn parse(raw: &str) -> Result<Self, String> {
-        let parsed = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
-        Ok(Hours { raw: raw.to_owned(), parsed })
-    }
-    /// The text as published (what export writes back).
-    pub fn as_str(&self) -> &str {
-        &self.raw
-    }
-    pub fn opening_hours(&self) -> &OpeningHours {
-        &self.parsed
-    }
-}
-
-/// Two schedules are the same if their published text is.
-impl PartialEq for Hours {
-    fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
 }
 
 /// A place of the standard. Field names follow the standard's (in English where Rust idiom
@@ -63,7 +35,7 @@ pub struct Place {
     pub telephone: Option<String>,
     pub courriels: Vec<String>,
     pub site_web: Vec<String>,
-    pub horaires: Option<Hours>,
+    pub horaires: Option<Schedule>,
     pub presentation_resume: Option<String>,
     pub presentation_detail: Option<String>,
     pub source: Option<String>,
