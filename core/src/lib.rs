@@ -17,3 +17,4 @@ pub mod hours;
 pub mod phone;
 pub mod proximity;
 pub mod registry;
+pub mod territory;
