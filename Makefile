@@ -1,5 +1,5 @@
 # The two commands of the README. Both set up the machine first if needed (scripts/setup).
-.PHONY: run test setup build
+.PHONY: run test setup build seeds
 
 ADDR ?= 127.0.0.1:8080
 DATABASE ?= data/repere.sqlite
@@ -17,3 +17,7 @@ setup:
 build: setup
 	scripts/build-pwa
 	cargo build --locked --profile server -p repere-server
+
+# Rebuilds seeds/ from ../shared/data (reproducible; a test checks the committed files).
+seeds:
+	cargo run --locked -p repere-seed-builder -- --data ../shared/data --out seeds

@@ -146,3 +146,16 @@ proptest! {
         prop_assert!(import.errors.iter().all(|e| e.row == 2));
     }
 }
+
+#[test]
+fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
+    let places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let snapshot = Snapshot { version: 7, places };
+    let again = Snapshot::from_json(&snapshot.to_json()).unwrap();
+    assert_eq!(again, snapshot);
+
+    let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
+    let errors = Snapshot::from_json(bad.as_bytes()).unwrap_err();
+    assert_eq!((errors[0].row, errors[0].field), (1, "code_postal"));
+    assert!(Snapshot::from_json(br#"{"places": []}"#).unwrap_err()[0].reason.contains("version"));
+}

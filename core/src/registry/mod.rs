@@ -22,6 +22,7 @@
 mod io;
 mod labels;
 mod place;
+mod snapshot;
 
 pub use io::{FIELDS, Import, ImportError, REQUIRED, export_csv, export_json, import_csv, import_json};
 pub use labels::{
@@ -29,3 +30,4 @@ pub use labels::{
     Public, Service,
 };
 pub use place::{Place, Position};
+pub use snapshot::Snapshot;
