@@ -17,4 +17,5 @@ pub mod hours;
 pub mod phone;
 pub mod proximity;
 pub mod registry;
+pub mod search;
 pub mod territory;

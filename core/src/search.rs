@@ -1,0 +1,113 @@
+//! The resident's question: which places near me help with what I need, and are open?
+//!
+//! [`Finder`] holds the registry's places and their spatial index, built once; [`Filters`] says
+//! what a place must offer. A set filter keeps places offering *any* of its values (asking for
+//! "démarches" or "téléphone" shows both); an empty set filters nothing.
+//!
+//! ```
+//! use repere_core::registry::{import_csv, Service};
+//! use repere_core::search::{Filters, Finder, format_km};
+//! use repere_core::proximity::LatLon;
+//!
+//! let csv = "id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,services\n\
+//!            a,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,46.148,0.295,Aide aux démarches administratives\n\
+//!            b,00000000000000,Médiathèque,Civray,86400,2 rue B,2024-01-31,46.150,0.300,Loisirs et créations numériques\n";
+//! let finder = Finder::new(import_csv(csv.as_bytes()).places);
+//! let mut filters = Filters::default();
+//! filters.services.insert(Service::DemarchesAdministratives);
+//! let found = finder.nearest(LatLon { lat: 46.16, lon: 0.30 }, 5, &filters);
+//! assert_eq!(found.len(), 1);
+//! assert_eq!((found[0].place.nom.as_str(), format_km(found[0].km).as_str()), ("Mairie", "1,4 km"));
+//! ```
+
+use chrono::NaiveDateTime;
+
+use crate::proximity::{Index, LatLon};
+use crate::registry::*;
+
+/// When the place must be open.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Opening {
+    /// Open at this moment (local time).
+    At(NaiveDateTime),
+    /// Open at some moment from this time and within this many days.
+    Within(NaiveDateTime, u32),
+}
+
+/// What a place must offer. Places without published hours never pass an opening filter.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Filters {
+    pub services: LabelSet<Service>,
+    pub publics: LabelSet<Public>,
+    pub prise_en_charge: LabelSet<PriseEnCharge>,
+    pub acces: LabelSet<ModaliteAcces>,
+    pub accompagnement: LabelSet<ModaliteAccompagnement>,
+    pub frais: LabelSet<Frais>,
+    pub dispositifs: LabelSet<Dispositif>,
+    pub opening: Option<Opening>,
+    /// Farther places are left out.
+    pub max_km: Option<f64>,
+}
+
+fn any_of<T: Label>(wanted: &LabelSet<T>, offered: &LabelSet<T>) -> bool {
+    wanted.is_empty() || wanted.intersects(offered)
+}
+
+impl Filters {
+    pub fn accepts(&self, place: &Place) -> bool {
+        any_of(&self.services, &place.services)
+            && any_of(&self.publics, &place.publics_specifiquement_adresses)
+            && any_of(&self.prise_en_charge, &place.prise_en_charge_specifique)
+            && any_of(&self.acces, &place.modalites_acces)
+            && any_of(&self.accompagnement, &place.modalites_accompagnement)
+            && any_of(&self.frais, &place.frais_a_charge)
+            && any_of(&self.dispositifs, &place.dispositif_programmes_nationaux)
+            && match (self.opening, &place.horaires) {
+                (None, _) => true,
+                (Some(_), None) => false,
+                (Some(Opening::At(t)), Some(h)) => h.is_open(t),
+                (Some(Opening::Within(t, days)), Some(h)) => h.opens_within(t, days),
+            }
+    }
+}
+
+/// A place found, with its distance from the point asked about.
+#[derive(Clone, Copy, Debug)]
+pub struct Found<'a> {
+    pub place: &'a Place,
+    pub km: f64,
+}
+
+/// The registry's places, indexed once for many queries.
+pub struct Finder {
+    places: Vec<Place>,
+    index: Index,
+}
+
+impl Finder {
+    /// Indexes every place that has a position (approximate ones included).
+    pub fn new(places: Vec<Place>) -> Self {
+        let index = Index::build(
+            places.iter().enumerate().filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }))),
+        );
+        Finder { places, index }
+    }
+
+    pub fn places(&self) -> &[Place] {
+        &self.places
+    }
+
+    /// The `k` nearest places to `from` that pass `filters`, closest first.
+    pub fn nearest(&self, from: LatLon, k: usize, filters: &Filters) -> Vec<Found<'_>> {
+        self.index
+            .nearest(from, k, filters.max_km, |slot| filters.accepts(&self.places[slot as usize]))
+            .into_iter()
+            .map(|n| Found { place: &self.places[n.slot as usize], km: n.km })
+            .collect()
+    }
+}
+
+/// A distance as residents read it: kilometres with one decimal, French decimal comma.
+pub fn format_km(km: f64) -> String {
+    format!("{:.1} km", km).replace('.', ",")
+}

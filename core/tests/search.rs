@@ -1,0 +1,79 @@
+//! Queries on the real seed registry: filters, opening times, distance cap, against brute force.
+
+use chrono::NaiveDate;
+use repere_core::proximity::{LatLon, haversine_km};
+use repere_core::registry::{Dispositif, Frais, ModaliteAcces, Service, Snapshot};
+use repere_core::search::{Filters, Finder, Opening, format_km};
+
+fn finder() -> Finder {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
+    Finder::new(Snapshot::from_json(&std::fs::read(path).unwrap()).unwrap().places)
+}
+
+const MONTMORILLON: LatLon = LatLon { lat: 46.4264, lon: 0.8706 };
+
+/// Every place that passes, sorted by haversine: what `nearest` must return, in order.
+fn brute_force(finder: &Finder, from: LatLon, k: usize, filters: &Filters) -> Vec<(String, f64)> {
+    let mut all: Vec<(String, f64)> = finder
+        .places()
+        .iter()
+        .filter(|p| filters.accepts(p))
+        .filter_map(|p| p.position.map(|pos| (p.id.clone(), haversine_km(from, LatLon { lat: pos.lat, lon: pos.lon }))))
+        .filter(|(_, km)| filters.max_km.is_none_or(|m| *km <= m))
+        .collect();
+    all.sort_by(|a, b| a.1.total_cmp(&b.1));
+    all.truncate(k);
+    all
+}
+
+fn check(finder: &Finder, filters: &Filters) -> usize {
+    let got: Vec<(String, f64)> = finder.nearest(MONTMORILLON, 10, filters).iter().map(|f| (f.place.id.clone(), f.km)).collect();
+    let want = brute_force(finder, MONTMORILLON, 10, filters);
+    assert_eq!(got.len(), want.len(), "{filters:?}");
+    for (g, w) in got.iter().zip(&want) {
+        assert!((g.1 - w.1).abs() < 1e-9, "{filters:?}: {g:?} vs {w:?}");
+    }
+    got.len()
+}
+
+#[test]
+fn every_filter_agrees_with_brute_force_on_the_seed_registry() {
+    let finder = finder();
+    assert_eq!(finder.places().len(), 141);
+    // A Tuesday morning, and a Sunday evening.
+    let tuesday = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    let sunday = NaiveDate::from_ymd_opt(2026, 11, 29).unwrap().and_hms_opt(20, 0, 0).unwrap();
+
+    assert_eq!(check(&finder, &Filters::default()), 10);
+    let mut f = Filters::default();
+    f.services.insert(Service::DemarchesAdministratives);
+    assert_eq!(check(&finder, &f), 10);
+    f.dispositifs.insert(Dispositif::FranceServices);
+    let fs = finder.nearest(MONTMORILLON, 10, &f);
+    assert!(fs.iter().all(|x| x.place.dispositif_programmes_nationaux.contains(Dispositif::FranceServices)));
+    assert!(fs[0].place.nom.contains("Montmorillon"), "{}", fs[0].place.nom);
+
+    let mut open = Filters { opening: Some(Opening::At(tuesday)), ..Filters::default() };
+    let n_open = check(&finder, &open);
+    assert!(n_open > 0 && finder.nearest(MONTMORILLON, 10, &open).iter().all(|x| x.place.horaires.as_ref().unwrap().is_open(tuesday)));
+    open.opening = Some(Opening::At(sunday));
+    assert_eq!(check(&finder, &open), 0, "nothing is open on Sunday evening");
+    open.opening = Some(Opening::Within(sunday, 2));
+    assert!(check(&finder, &open) > 0);
+
+    let capped = Filters { max_km: Some(15.0), ..Filters::default() };
+    let n = check(&finder, &capped);
+    assert!(n > 0 && finder.nearest(MONTMORILLON, 10, &capped).iter().all(|x| x.km <= 15.0));
+
+    let mut rare = Filters::default();
+    rare.frais.insert(Frais::Payant);
+    rare.acces.insert(ModaliteAcces::FicheDePrescription);
+    assert_eq!(check(&finder, &rare), 0);
+}
+
+#[test]
+fn distances_read_in_km_with_one_decimal() {
+    assert_eq!(format_km(0.04), "0,0 km");
+    assert_eq!(format_km(2.349), "2,3 km");
+    assert_eq!(format_km(12.96), "13,0 km");
+}
