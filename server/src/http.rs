@@ -122,12 +122,19 @@ async fn json_errors_for_api(req: Request<Body>, next: Next) -> Response {
     }
 }
 
-async fn cache_policy(req: Request<Body>, next: Next) -> Response {
+/// Sets `Cache-Control` by the caching rule. Unhashed files are never answered 304 by date:
+/// `Last-Modified` has one-second resolution, so a release deployed within the second of the
+/// previous one would look unchanged, and browsers would never see the new `sw.js`.
+async fn cache_policy(mut req: Request<Body>, next: Next) -> Response {
     let hashed = is_content_hashed(req.uri().path());
+    if !hashed {
+        req.headers_mut().remove(header::IF_MODIFIED_SINCE);
+    }
     let mut response = next.run(req).await;
     let value = if response.status().is_success() && hashed {
         "public, max-age=31536000, immutable"
     } else {
+        response.headers_mut().remove(header::LAST_MODIFIED);
         "no-cache"
     };
     response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(value));

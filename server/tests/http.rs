@@ -120,3 +120,21 @@ async fn oversized_body_gets_413_json_and_unknown_api_route_404_json() {
         assert!(body["error"]["message"].as_str().unwrap().contains(path), "{body}");
     }
 }
+
+/// Regression: a `sw.js` rewritten within the same second as the previous one was answered
+/// 304 by date, so browsers never installed the new release (seen as a flaky update e2e test).
+#[tokio::test]
+async fn unhashed_files_are_never_304_by_date_hashed_ones_may_be() {
+    let dist = tempfile::tempdir().unwrap();
+    fake_dist(dist.path());
+    let app = app(dist.path()).await;
+    let first = app.clone().oneshot(get("/sw.js")).await.unwrap();
+    assert!(first.headers().get(header::LAST_MODIFIED).is_none());
+    let far_future = "Fri, 01 Jan 2100 00:00:00 GMT";
+    let request = Request::get("/sw.js").header(header::IF_MODIFIED_SINCE, far_future).body(Body::empty()).unwrap();
+    assert_eq!(app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
+
+    let hashed = format!("/{WASM_NAME}");
+    let request = Request::get(&hashed).header(header::IF_MODIFIED_SINCE, far_future).body(Body::empty()).unwrap();
+    assert_eq!(app.oneshot(request).await.unwrap().status(), StatusCode::NOT_MODIFIED);
+}

@@ -57,14 +57,15 @@ export async function startServer({ dist = DIST, port } = {}) {
   return {
     url,
     port,
-    /** SIGTERM and wait for a clean exit. */
+    /** SIGTERM and wait for a clean exit; safe to call again (tests also call it when they fail). */
     async stop() {
-      if (child.exitCode !== null) return child.exitCode;
-      const exited = new Promise((r) => child.once('exit', (code) => r(code)));
-      child.kill('SIGTERM');
-      const code = await exited;
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((r) => child.once('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
       rmSync(dataDir, { recursive: true, force: true });
-      return code;
+      return child.exitCode;
     },
   };
 }

@@ -17,8 +17,9 @@ async function expectHome(page) {
   assert.match(await call.innerText(), /05 67 80 22 22/);
 }
 
-test('after one visit the home page renders with the server stopped and the browser offline', async () => {
+test('after one visit the home page renders with the server stopped and the browser offline', async (t) => {
   const server = await startServer();
+  t.after(() => server.stop());
   const context = await phoneContext(chromium.browser);
   const page = await context.newPage();
   await page.goto(server.url);
@@ -37,8 +38,9 @@ test('after one visit the home page renders with the server stopped and the brow
   await context.close();
 });
 
-test('control: without the service worker the same offline reload fails', async () => {
+test('control: without the service worker the same offline reload fails', async (t) => {
   const server = await startServer();
+  t.after(() => server.stop());
   const context = await phoneContext(chromium.browser, { serviceWorkers: 'block' });
   const page = await context.newPage();
   await page.goto(server.url);
@@ -49,9 +51,10 @@ test('control: without the service worker the same offline reload fails', async 
   await context.close();
 });
 
-test('a new release waits until the person accepts it, then replaces the old cache', async () => {
+test('a new release waits until the person accepts it, then replaces the old cache', async (t) => {
   const dist = copyOfDist();
   const server = await startServer({ dist });
+  t.after(() => server.stop());
   const context = await phoneContext(chromium.browser);
   const page = await context.newPage();
   await page.goto(server.url);
