@@ -39,6 +39,9 @@ fn init_logs(format: &str) {
 }
 
 async fn serve(config: Config) -> Result<(), String> {
+    // Listen for SIGTERM/SIGINT before saying "serving": a signal that arrived between the two
+    // would otherwise kill the process without a clean stop (seen in CI).
+    let shutdown = shutdown_signal().map_err(|e| format!("cannot listen for SIGTERM/SIGINT: {e}"))?;
     if !config.dist.join("index.html").is_file() {
         return Err(format!(
             "the PWA is not built: {} has no index.html (run `make run`, or pass --dist)",
@@ -53,7 +56,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let app = http::router(State { db: db.clone() }, &config.dist, limits);
     tracing::info!(addr = %config.addr, database = %config.database, dist = %config.dist.display(), version = repere_server::VERSION, "serving");
     axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
+        .with_graceful_shutdown(shutdown)
         .await
         .map_err(|e| format!("server stopped: {e}"))?;
     db.close().await;
@@ -61,22 +64,14 @@ async fn serve(config: Config) -> Result<(), String> {
     Ok(())
 }
 
-/// Resolves on SIGTERM (service managers, `kill`) or Ctrl-C; in-flight requests then finish.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::warn!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await
-            }
-        }
-    };
-    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
-    tracing::info!("shutdown requested");
+/// Registers the handlers now; the returned future resolves on SIGTERM (service managers,
+/// `kill`) or SIGINT (Ctrl-C), after which in-flight requests finish.
+fn shutdown_signal() -> std::io::Result<impl Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate())?;
+    let mut interrupt = signal(SignalKind::interrupt())?;
+    Ok(async move {
+        tokio::select! { _ = term.recv() => {}, _ = interrupt.recv() => {} }
+        tracing::info!("shutdown requested");
+    })
 }

@@ -90,6 +90,8 @@ fn wait_until_serving(child: &mut Child) {
     panic!("server did not start in time");
 }
 
+/// Regression: SIGTERM sent right after "serving" used to kill the process (exit by signal)
+/// because the handler was installed later, when the shutdown future was first polled.
 #[test]
 fn sigterm_stops_cleanly_and_database_is_created_then_reopened() {
     let dist = dist();
