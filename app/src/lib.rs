@@ -1,6 +1,7 @@
 //! `repere-app`: the Repère PWA, Leptos client-side rendering, wasm32 only.
 //!
-//! Rooms: [`store`] keeps data on the device (IndexedDB), [`pwa`] talks to the service worker
+//! Rooms: [`store`] keeps data on the device (IndexedDB), [`registry`] loads the places into
+//! the core's search (from IndexedDB, or the bundled seed on first run), [`pwa`] talks to the service worker
 //! (offline shell, "a new version is ready"), [`pages`] and [`components`] draw the screens and
 //! hold no business logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
@@ -8,6 +9,7 @@
 pub mod components;
 pub mod pages;
 pub mod pwa;
+pub mod registry;
 pub mod store;
 
 /// Mounts the app on the page and starts the background work of an app start.

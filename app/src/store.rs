@@ -1,9 +1,12 @@
 //! Data kept on the device, in IndexedDB.
 //!
-//! One database, `repere`, whose object stores are created by version upgrades in [`open`].
-//! Version 1 has `meta`: small settings and facts keyed by name (e.g. whether the browser
-//! granted persistent storage). Transactions in indexed_db_futures roll back unless committed,
-//! so every write here ends with an explicit `commit`.
+//! One database, `repere`, whose object stores are created by version upgrades in [`open`]:
+//! - version 1, `meta`: small settings and facts keyed by name (e.g. whether the browser
+//!   granted persistent storage, the registry version held);
+//! - version 2, `registry`: the registry snapshot (JSON text) under the key `snapshot`.
+//!
+//! Transactions in indexed_db_futures roll back unless committed, so every write here ends
+//! with an explicit `commit`.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
@@ -13,8 +16,13 @@ use serde::de::DeserializeOwned;
 
 /// The app's database name.
 pub const DB_NAME: &str = "repere";
-const DB_VERSION: u32 = 1;
+const DB_VERSION: u32 = 2;
 const META: &str = "meta";
+const REGISTRY: &str = "registry";
+const SNAPSHOT_KEY: &str = "snapshot";
+
+/// Key in `meta` of the registry version the device holds.
+pub const REGISTRY_VERSION_KEY: &str = "registry_version";
 
 /// Key of the remembered answer to `navigator.storage.persist()`.
 pub const PERSISTENCE_KEY: &str = "storage_persisted";
@@ -28,6 +36,9 @@ pub async fn open(name: &str) -> StoreResult<Database> {
         .with_on_upgrade_needed(|event, db| {
             if event.old_version() < 1.0 {
                 db.create_object_store(META).build()?;
+            }
+            if event.old_version() < 2.0 {
+                db.create_object_store(REGISTRY).build()?;
             }
             Ok(())
         })
@@ -48,6 +59,24 @@ pub async fn get_meta<T: DeserializeOwned>(db: &Database, key: &str) -> StoreRes
     let tx = db.transaction(META).build().map_err(|e| e.to_string())?;
     let store = tx.object_store(META).map_err(|e| e.to_string())?;
     store.get(key.to_owned()).serde().map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
+}
+
+/// Stores a registry snapshot and records its version in one transaction, so the version the
+/// device records is always that of the registry it holds.
+pub async fn put_registry(db: &Database, version: u64, snapshot_json: &str) -> StoreResult<()> {
+    let tx = db.transaction([META, REGISTRY]).with_mode(TransactionMode::Readwrite).build().map_err(|e| e.to_string())?;
+    let registry = tx.object_store(REGISTRY).map_err(|e| e.to_string())?;
+    registry.put(snapshot_json).with_key(SNAPSHOT_KEY.to_owned()).serde().map_err(|e| e.to_string())?;
+    let meta = tx.object_store(META).map_err(|e| e.to_string())?;
+    meta.put(&version).with_key(REGISTRY_VERSION_KEY.to_owned()).serde().map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+/// The registry snapshot the device holds (JSON text), if any.
+pub async fn get_registry(db: &Database) -> StoreResult<Option<String>> {
+    let tx = db.transaction(REGISTRY).build().map_err(|e| e.to_string())?;
+    let store = tx.object_store(REGISTRY).map_err(|e| e.to_string())?;
+    store.get(SNAPSHOT_KEY.to_owned()).serde().map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())
 }
 
 /// Asks once for persistent storage, so the browser does not evict the registry and unsent

@@ -33,3 +33,14 @@ async fn a_value_of_the_wrong_shape_is_an_error_not_a_panic() {
     put_meta(&db, "n", &42u32).await.unwrap();
     assert!(get_meta::<Vec<String>>(&db, "n").await.is_err());
 }
+
+#[wasm_bindgen_test]
+async fn the_registry_and_its_version_are_stored_together() {
+    use repere_app::store::{REGISTRY_VERSION_KEY, get_registry, put_registry};
+    let db = open(&fresh_name()).await.expect("open");
+    assert_eq!(get_registry(&db).await.unwrap(), None);
+    assert_eq!(get_meta::<u64>(&db, REGISTRY_VERSION_KEY).await.unwrap(), None);
+    put_registry(&db, 3, r#"{"version":3,"places":[]}"#).await.unwrap();
+    assert_eq!(get_registry(&db).await.unwrap().as_deref(), Some(r#"{"version":3,"places":[]}"#));
+    assert_eq!(get_meta::<u64>(&db, REGISTRY_VERSION_KEY).await.unwrap(), Some(3));
+}

@@ -148,6 +148,10 @@ fn main() {
         let results: Vec<Vec<f64>> =
             queries.iter().map(|q| index.nearest(*q, 10, None, |_| true).iter().map(|n| n.km).collect()).collect();
         let flat = |ps: &[LatLon]| ps.iter().flat_map(|p| [p.lon, p.lat]).collect::<Vec<_>>();
+        // Raw little-endian lon/lat pairs, for the wasm side (app/benches/proximity.rs).
+        let raw = |ps: &[LatLon]| flat(ps).iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+        std::fs::write(format!("{out}/{name}.points.f64"), raw(points)).unwrap();
+        std::fs::write(format!("{out}/{name}.queries.f64"), raw(&queries)).unwrap();
         report.push(serde_json::json!({
             "name": name,
             "points": flat(points),

@@ -3,7 +3,25 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+
+const SEED = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8'));
+
+/** The registry version this device recorded in IndexedDB. */
+function storedRegistryVersion(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('repere');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('registry_version');
+          get.onsuccess = () => resolve(get.result);
+          get.onerror = () => reject(get.error);
+        };
+      }),
+  );
+}
 
 let chromium;
 before(async () => (chromium = await launchBrowser()));
@@ -25,6 +43,9 @@ test('after one visit the home page renders with the server stopped and the brow
   await page.goto(server.url);
   await expectHome(page);
   await waitForControllingWorker(page);
+  const placesLine = page.getByText(`${SEED.places.length} lieux d’aide dans la Vienne`);
+  await placesLine.waitFor();
+  assert.equal(await storedRegistryVersion(page), SEED.version);
 
   assert.equal(await server.stop(), 0, 'server stops cleanly on SIGTERM');
   await context.setOffline(true);
@@ -32,6 +53,7 @@ test('after one visit the home page renders with the server stopped and the brow
   await expectHome(page);
   const status = page.getByRole('status').filter({ hasText: 'Hors connexion' });
   await status.waitFor();
+  await placesLine.waitFor();
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'fr');
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: join(SHOTS, 'offline-home.png'), fullPage: true });

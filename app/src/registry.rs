@@ -1,0 +1,83 @@
+//! The registry on the device. On first run the bundled seed (`/seeds/registry.json`, precached
+//! by the service worker, so this works offline) is checked, stored in IndexedDB with its
+//! version, then indexed; later runs read IndexedDB and never touch the seed again.
+
+use leptos::prelude::*;
+use repere_core::registry::Snapshot;
+use repere_core::search::Finder;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::store;
+
+/// Where the build puts the bundled registry (Trunk copies `seeds/`).
+pub const SEED_URL: &str = "/seeds/registry.json";
+
+/// What the device holds, once loaded.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Loaded {
+    pub version: u64,
+    pub places: usize,
+}
+
+/// The places the app searches, shared through context. The index is built once per start;
+/// `status` says how loading went.
+#[derive(Clone, Copy)]
+pub struct Registry {
+    status: RwSignal<Option<Result<Loaded, String>>>,
+    finder: StoredValue<Option<Finder>, LocalStorage>,
+}
+
+impl Registry {
+    /// Starts loading in the background.
+    pub fn load() -> Self {
+        let registry = Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None) };
+        leptos::task::spawn_local(async move {
+            let result = read_or_install().await.map(|(version, finder)| {
+                let places = finder.places().len();
+                registry.finder.set_value(Some(finder));
+                Loaded { version, places }
+            });
+            if let Err(e) = &result {
+                web_sys::console::error_1(&format!("registre : {e}").into());
+            }
+            registry.status.set(Some(result));
+        });
+        registry
+    }
+
+    /// `None` while loading.
+    pub fn status(&self) -> Option<Result<Loaded, String>> {
+        self.status.get()
+    }
+
+    /// Runs `f` on the search index, once loaded.
+    pub fn with_finder<R>(&self, f: impl FnOnce(&Finder) -> R) -> Option<R> {
+        self.finder.with_value(|finder| finder.as_ref().map(f))
+    }
+}
+
+async fn read_or_install() -> Result<(u64, Finder), String> {
+    let db = store::open(store::DB_NAME).await?;
+    let (text, first_run) = match store::get_registry(&db).await? {
+        Some(text) => (text, false),
+        None => (fetch_text(SEED_URL).await?, true),
+    };
+    let snapshot = Snapshot::from_json(text.as_bytes())
+        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    if first_run {
+        store::put_registry(&db, snapshot.version, &text).await?;
+    }
+    Ok((snapshot.version, Finder::new(snapshot.places)))
+}
+
+async fn fetch_text(url: &str) -> Result<String, String> {
+    let window = web_sys::window().ok_or("pas de fenêtre")?;
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{url} : {e:?}"))?.unchecked_into();
+    if !response.ok() {
+        return Err(format!("{url} : HTTP {}", response.status()));
+    }
+    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
+    text.as_string().ok_or_else(|| format!("{url} : pas du texte"))
+}
