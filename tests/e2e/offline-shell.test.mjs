@@ -35,14 +35,23 @@ async function expectHome(page) {
   assert.match(await call.innerText(), /05 67 80 22 22/);
 }
 
-test('after one visit the home page renders with the server stopped and the browser offline', async (t) => {
-  const server = await startServer();
+/**
+ * A first visit on a phone, against a fresh server (stopped when the test ends, even if it
+ * fails), until the page renders and, unless service workers are blocked, one controls it.
+ */
+async function firstVisit(t, { dist, contextOptions = {} } = {}) {
+  const server = await startServer({ dist });
   t.after(() => server.stop());
-  const context = await phoneContext(chromium.browser);
+  const context = await phoneContext(chromium.browser, contextOptions);
   const page = await context.newPage();
   await page.goto(server.url);
   await expectHome(page);
-  await waitForControllingWorker(page);
+  if (contextOptions.serviceWorkers !== 'block') await waitForControllingWorker(page);
+  return { server, context, page };
+}
+
+test('after one visit the home page renders with the server stopped and the browser offline', async (t) => {
+  const { server, context, page } = await firstVisit(t);
   const placesLine = page.getByText(`${SEED.places.length} lieux d’aide dans la Vienne`);
   await placesLine.waitFor();
   assert.equal(await storedRegistryVersion(page), SEED.version);
@@ -61,12 +70,7 @@ test('after one visit the home page renders with the server stopped and the brow
 });
 
 test('control: without the service worker the same offline reload fails', async (t) => {
-  const server = await startServer();
-  t.after(() => server.stop());
-  const context = await phoneContext(chromium.browser, { serviceWorkers: 'block' });
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await expectHome(page);
+  const { server, context, page } = await firstVisit(t, { contextOptions: { serviceWorkers: 'block' } });
   await server.stop();
   await context.setOffline(true);
   await assert.rejects(page.reload(), /ERR_INTERNET_DISCONNECTED/);
@@ -75,13 +79,7 @@ test('control: without the service worker the same offline reload fails', async 
 
 test('a new release waits until the person accepts it, then replaces the old cache', async (t) => {
   const dist = copyOfDist();
-  const server = await startServer({ dist });
-  t.after(() => server.stop());
-  const context = await phoneContext(chromium.browser);
-  const page = await context.newPage();
-  await page.goto(server.url);
-  await expectHome(page);
-  await waitForControllingWorker(page);
+  const { server, context, page } = await firstVisit(t, { dist });
   const [oldCache] = await page.evaluate(() => caches.keys());
   assert.match(oldCache, /^repere-[0-9a-f]{16}$/);
 
