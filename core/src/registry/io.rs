@@ -115,11 +115,15 @@ pub fn import_csv(bytes: &[u8]) -> Import {
 /// Reads the standard's JSON: an array of objects keyed by the field names, values as text
 /// (`latitude` and `longitude` may be numbers).
 pub fn import_json(bytes: &[u8]) -> Import {
-    let rows: Vec<Value> = match serde_json::from_slice::<Value>(bytes) {
-        Ok(Value::Array(rows)) => rows,
-        Ok(_) => return import_file_error("le JSON doit être une liste d'objets"),
-        Err(e) => return import_file_error(&format!("JSON illisible : {e}")),
-    };
+    match serde_json::from_slice::<Value>(bytes) {
+        Ok(rows) => import_json_rows(&rows),
+        Err(e) => import_file_error(&format!("JSON illisible : {e}")),
+    }
+}
+
+/// [`import_json`] on an already parsed document (a snapshot's `places`).
+pub(super) fn import_json_rows(rows: &Value) -> Import {
+    let Value::Array(rows) = rows else { return import_file_error("le JSON doit être une liste d'objets") };
     let mut import = Import::default();
     let mut ids = HashMap::new();
     for (i, value) in rows.iter().enumerate() {

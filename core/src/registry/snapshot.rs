@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::io::{ImportError, export_json, import_json};
+use super::io::{ImportError, export_json, import_json_rows};
 use super::place::Place;
 
 /// The registry as of one version. Versions only grow; a device records the version it holds.
@@ -22,10 +22,10 @@ impl Snapshot {
     /// Reads a snapshot; a snapshot is all or nothing, so any bad place refuses the whole.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
         let error = |reason: &str| vec![ImportError { row: 0, field: "", reason: reason.to_owned() }];
-        let mut doc: Value = serde_json::from_slice(bytes).map_err(|e| error(&format!("JSON illisible : {e}")))?;
+        let doc: Value = serde_json::from_slice(bytes).map_err(|e| error(&format!("JSON illisible : {e}")))?;
         let version = doc.get("version").and_then(Value::as_u64).ok_or_else(|| error("« version » entière attendue"))?;
-        let places = doc.get_mut("places").map(Value::take).ok_or_else(|| error("« places » attendu"))?;
-        let import = import_json(&serde_json::to_vec(&places).expect("JSON values"));
+        let places = doc.get("places").ok_or_else(|| error("« places » attendu"))?;
+        let import = import_json_rows(places);
         if import.errors.is_empty() { Ok(Snapshot { version, places: import.places }) } else { Err(import.errors) }
     }
 }
