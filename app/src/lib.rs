@@ -12,11 +12,10 @@ pub mod pwa;
 pub mod registry;
 pub mod store;
 
-/// Mounts the app on the page and starts the background work of an app start.
+/// Mounts the app on the page; the app loads the registry in the background.
 pub fn start() {
     console_error_panic_hook_lite();
     leptos::mount::mount_to_body(pages::App);
-    leptos::task::spawn_local(store::remember_persistence());
 }
 
 /// Panics in wasm are otherwise a bare "unreachable"; log their message instead.

@@ -2,6 +2,7 @@
 //! by the service worker, so this works offline) is checked, stored in IndexedDB with its
 //! version, then indexed; later runs read IndexedDB and never touch the seed again.
 
+use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use repere_core::registry::Snapshot;
 use repere_core::search::Finder;
@@ -33,7 +34,7 @@ impl Registry {
     pub fn load() -> Self {
         let registry = Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None) };
         leptos::task::spawn_local(async move {
-            let result = read_or_install().await.map(|(version, finder)| {
+            let result = open_and_read().await.map(|(version, finder)| {
                 let places = finder.places().len();
                 registry.finder.set_value(Some(finder));
                 Loaded { version, places }
@@ -57,16 +58,24 @@ impl Registry {
     }
 }
 
-async fn read_or_install() -> Result<(u64, Finder), String> {
+/// The one database opening of an app start: the registry, then the persistent-storage request
+/// (worth asking once the device holds data).
+async fn open_and_read() -> Result<(u64, Finder), String> {
     let db = store::open(store::DB_NAME).await?;
-    let (text, first_run) = match store::get_registry(&db).await? {
+    let loaded = read_or_install(&db).await;
+    store::remember_persistence(&db).await;
+    loaded
+}
+
+async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
+    let (text, first_run) = match store::get_registry(db).await? {
         Some(text) => (text, false),
         None => (fetch_text(SEED_URL).await?, true),
     };
     let snapshot = Snapshot::from_json(text.as_bytes())
         .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     if first_run {
-        store::put_registry(&db, snapshot.version, &text).await?;
+        store::put_registry(db, snapshot.version, &text).await?;
     }
     Ok((snapshot.version, Finder::new(snapshot.places)))
 }

@@ -81,16 +81,15 @@ pub async fn get_registry(db: &Database) -> StoreResult<Option<String>> {
 
 /// Asks once for persistent storage, so the browser does not evict the registry and unsent
 /// contacts under storage pressure, and remembers the answer so the next starts do not ask.
-pub async fn remember_persistence() {
+pub async fn remember_persistence(db: &Database) {
     let result: StoreResult<()> = async {
-        let db = open(DB_NAME).await?;
-        if get_meta::<bool>(&db, PERSISTENCE_KEY).await?.is_some() {
+        if get_meta::<bool>(db, PERSISTENCE_KEY).await?.is_some() {
             return Ok(());
         }
         let storage = web_sys::window().ok_or("pas de fenêtre")?.navigator().storage();
         let promise = storage.persist().map_err(|e| format!("{e:?}"))?;
         let granted = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| format!("{e:?}"))?;
-        put_meta(&db, PERSISTENCE_KEY, &granted.as_bool().unwrap_or(false)).await
+        put_meta(db, PERSISTENCE_KEY, &granted.as_bool().unwrap_or(false)).await
     }
     .await;
     if let Err(e) = result {

@@ -140,7 +140,7 @@ mod tests {
             max_km in proptest::option::of(10.0f64..5000.0),
         ) {
             let index = Index::build(points.iter().enumerate().map(|(i, p)| (i as u32, *p)));
-            let keep = |slot: u32| slot % modulus == 0;
+            let keep = |slot: u32| slot.is_multiple_of(modulus);
             let got = index.nearest(from, k, max_km, keep);
             let want = brute_force(&points, from, k, max_km, keep);
             prop_assert_eq!(got.len(), want.len());

@@ -7,19 +7,20 @@ import { ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, st
 
 const SEED = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8'));
 
-/** The registry version this device recorded in IndexedDB. */
-function storedRegistryVersion(page) {
+/** A value the app keeps in the `meta` store of its IndexedDB. */
+function storedMeta(page, key) {
   return page.evaluate(
-    () =>
+    (key) =>
       new Promise((resolve, reject) => {
         const open = indexedDB.open('repere');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
-          const get = open.result.transaction('meta').objectStore('meta').get('registry_version');
+          const get = open.result.transaction('meta').objectStore('meta').get(key);
           get.onsuccess = () => resolve(get.result);
           get.onerror = () => reject(get.error);
         };
       }),
+    key,
   );
 }
 
@@ -54,7 +55,12 @@ test('after one visit the home page renders with the server stopped and the brow
   const { server, context, page } = await firstVisit(t);
   const placesLine = page.getByText(`${SEED.places.length} lieux d’aide dans la Vienne`);
   await placesLine.waitFor();
-  assert.equal(await storedRegistryVersion(page), SEED.version);
+  assert.equal(await storedMeta(page, 'registry_version'), SEED.version);
+  // The browser's answer to navigator.storage.persist() is remembered, whatever it was.
+  for (let tries = 0; typeof (await storedMeta(page, 'storage_persisted')) !== 'boolean'; tries++) {
+    assert.ok(tries < 50, 'the persistent-storage answer is stored within 5 s');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 
   assert.equal(await server.stop(), 0, 'server stops cleanly on SIGTERM');
   await context.setOffline(true);

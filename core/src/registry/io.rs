@@ -349,11 +349,7 @@ fn is_pivot(s: &str) -> bool {
 fn is_insee(s: &str) -> bool {
     let b = s.as_bytes();
     b.len() == 5
-        && match (b[0], b[1]) {
-            (b'2', b'A' | b'B' | b'1'..=b'9') => true,
-            (b'0' | b'1' | b'3'..=b'9', b'0'..=b'9') => true,
-            _ => false,
-        }
+        && matches!((b[0], b[1]), (b'2', b'A' | b'B' | b'1'..=b'9') | (b'0' | b'1' | b'3'..=b'9', b'0'..=b'9'))
         && b[2..].iter().all(u8::is_ascii_digit)
 }
 
