@@ -15,18 +15,55 @@
 //! assert!(!s.is_open(christmas)); // a public holiday
 //! ```
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
-use opening_hours::localization::Country;
+use compact_calendar::CompactCalendar;
 use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
 
 /// How far ahead "next opening" looks: beyond a few weeks a place is as good as closed.
 const HORIZON_DAYS: i64 = 62;
 
+/// Years for which public holidays are known; outside them `PH` never matches.
+const HOLIDAY_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
+
+/// France's eleven national public holidays, computed (fixed dates, and Easter Monday,
+/// Ascension and Whit Monday from the date of Easter). The `opening-hours` crate can decode
+/// them from its world database, but that database adds ~30 KiB to the app and its decoding
+/// was the longest task of an app start on a slow phone.
+pub fn french_public_holidays(year: i32) -> Vec<NaiveDate> {
+    let fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)];
+    let mut days: Vec<NaiveDate> = fixed.iter().filter_map(|&(m, d)| NaiveDate::from_ymd_opt(year, m, d)).collect();
+    if let Ok(easter) = computus::gregorian_naive(year) {
+        days.extend([1, 39, 50].map(|offset| easter + Duration::days(offset)));
+    }
+    days.sort();
+    days.dedup(); // Ascension can fall on 1 or 8 May
+    days
+}
+
 fn french_holidays() -> ContextHolidays {
     static HOLIDAYS: OnceLock<ContextHolidays> = OnceLock::new();
-    HOLIDAYS.get_or_init(|| Country::FR.holidays()).clone()
+    HOLIDAYS
+        .get_or_init(|| {
+            let mut public = CompactCalendar::default();
+            for day in HOLIDAY_YEARS.flat_map(french_public_holidays) {
+                public.insert(day);
+            }
+            ContextHolidays::new(Arc::new(public), Arc::new(CompactCalendar::default()))
+        })
+        .clone()
+}
+
+/// Whether a place is open, as the results list says it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Status {
+    /// Open now, until this time.
+    OpenUntil(NaiveDateTime),
+    /// Closed now; opens at this time.
+    Opens(NaiveDateTime),
+    /// No opening within the look-ahead horizon.
+    Closed,
 }
 
 /// A parsed opening-hours expression, evaluated with France's public holidays.
@@ -62,10 +99,27 @@ impl Schedule {
 
     /// The open period that contains `at` or starts after it, within the look-ahead horizon.
     pub fn next_open_period(&self, at: NaiveDateTime) -> Option<(NaiveDateTime, NaiveDateTime)> {
-        self.oh
-            .iter_range(at, at + Duration::days(HORIZON_DAYS))
-            .find(|r| r.kind == RuleKind::Open)
-            .map(|r| (r.range.start, r.range.end))
+        self.oh.iter_range(at, at + Duration::days(HORIZON_DAYS)).find(|r| r.kind == RuleKind::Open).map(|r| (r.range.start, r.range.end))
+    }
+
+    /// Open now until when, or when it next opens. Back-to-back periods (e.g. "Mo 09:00-24:00;
+    /// Tu 00:00-12:00") count as one.
+    pub fn status(&self, at: NaiveDateTime) -> Status {
+        let mut periods = self.oh.iter_range(at, at + Duration::days(HORIZON_DAYS)).filter(|r| r.kind == RuleKind::Open);
+        let Some(first) = periods.next() else {
+            return Status::Closed;
+        };
+        if first.range.start > at {
+            return Status::Opens(first.range.start);
+        }
+        let mut end = first.range.end;
+        for next in periods {
+            if next.range.start != end {
+                break;
+            }
+            end = next.range.end;
+        }
+        Status::OpenUntil(end)
     }
 
     /// True if the place is open at some moment between `at` and `at + days`.
@@ -84,7 +138,12 @@ impl Schedule {
             self.oh
                 .iter_range(start, end)
                 .filter(|r| r.kind == RuleKind::Open)
-                .map(|r| (r.range.start.time(), if r.range.end >= end { NaiveTime::from_hms_opt(23, 59, 59).unwrap() } else { r.range.end.time() }))
+                .map(|r| {
+                    (
+                        r.range.start.time(),
+                        if r.range.end >= end { NaiveTime::from_hms_opt(23, 59, 59).unwrap() } else { r.range.end.time() },
+                    )
+                })
                 .collect()
         })
     }
@@ -107,6 +166,44 @@ mod tests {
         // Christmas 2029 and New Year 2030 fall on Tuesdays: the next opening is 8 January.
         assert!(!s.is_open(at(2029, 12, 25, 10, 0)));
         assert_eq!(s.next_open_period(at(2029, 12, 25, 8, 0)).unwrap().0, at(2030, 1, 1, 9, 0) + Duration::days(7));
+    }
+
+    #[test]
+    fn french_public_holidays_are_computed() {
+        let days = french_public_holidays(2026);
+        let d = |m, d| NaiveDate::from_ymd_opt(2026, m, d).unwrap();
+        // Easter 2026 is 5 April: Easter Monday 6 April, Ascension 14 May, Whit Monday 25 May.
+        let expected = [d(1, 1), d(4, 6), d(5, 1), d(5, 8), d(5, 14), d(5, 25), d(7, 14), d(8, 15), d(11, 1), d(11, 11), d(12, 25)];
+        assert_eq!(days, expected);
+        // Easter 2027 is 28 March: Easter Monday is 29 March.
+        assert!(french_public_holidays(2027).contains(&NaiveDate::from_ymd_opt(2027, 3, 29).unwrap()));
+        let s = Schedule::parse("Mo-Fr 09:00-12:00; PH off").unwrap();
+        assert!(!s.is_open(at(2026, 5, 14, 10, 0)), "Ascension");
+        assert!(s.is_open(at(2026, 5, 13, 10, 0)));
+    }
+
+    /// Cross-check with the crate's own world database for every year both cover.
+    #[test]
+    fn computed_holidays_match_the_opening_hours_database() {
+        let db = opening_hours::localization::Country::FR.holidays();
+        let db_days: Vec<NaiveDate> = db.get_public().iter().filter(|d| HOLIDAY_YEARS.contains(&d.year())).collect();
+        assert!(db_days.len() > 100, "database covers {} days", db_days.len());
+        let years: std::collections::BTreeSet<i32> = db_days.iter().map(|d| d.year()).collect();
+        let ours: Vec<NaiveDate> = years.iter().flat_map(|&y| french_public_holidays(y)).collect();
+        assert_eq!(ours, db_days);
+    }
+
+    #[test]
+    fn status_in_words_needs_until_and_next() {
+        let s = Schedule::parse("Mo-Fr 09:00-12:00,13:30-17:00").unwrap();
+        // Friday 27 November 2026.
+        assert_eq!(s.status(at(2026, 11, 27, 10, 0)), Status::OpenUntil(at(2026, 11, 27, 12, 0)));
+        assert_eq!(s.status(at(2026, 11, 27, 12, 30)), Status::Opens(at(2026, 11, 27, 13, 30)));
+        assert_eq!(s.status(at(2026, 11, 27, 18, 0)), Status::Opens(at(2026, 11, 30, 9, 0)));
+        let overnight = Schedule::parse("Mo 20:00-24:00; Tu 00:00-02:00").unwrap();
+        assert_eq!(overnight.status(at(2026, 11, 30, 21, 0)), Status::OpenUntil(at(2026, 12, 1, 2, 0)));
+        let never = Schedule::parse("2020 Jan 01 10:00-11:00").unwrap();
+        assert_eq!(never.status(at(2026, 11, 27, 10, 0)), Status::Closed);
     }
 
     #[test]

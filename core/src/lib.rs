@@ -14,6 +14,9 @@
 //! ```
 
 pub mod hours;
+pub mod i18n;
+pub mod map;
+pub mod needs;
 pub mod phone;
 pub mod proximity;
 pub mod registry;

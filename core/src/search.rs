@@ -97,6 +97,11 @@ impl Finder {
         &self.places
     }
 
+    /// The place with this id (or that absorbed a record with this id when merged).
+    pub fn place(&self, id: &str) -> Option<&Place> {
+        self.places.iter().find(|p| p.id == id || p.merged_ids.iter().any(|m| m == id))
+    }
+
     /// The `k` nearest places to `from` that pass `filters`, closest first.
     pub fn nearest(&self, from: LatLon, k: usize, filters: &Filters) -> Vec<Found<'_>> {
         self.index
