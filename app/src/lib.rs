@@ -1,15 +1,23 @@
 //! `repere-app`: the Repère PWA, Leptos client-side rendering, wasm32 only.
 //!
-//! Rooms: [`store`] keeps data on the device (IndexedDB), [`registry`] loads the places into
-//! the core's search (from IndexedDB, or the bundled seed on first run), [`pwa`] talks to the service worker
-//! (offline shell, "a new version is ready"), [`pages`] and [`components`] draw the screens and
-//! hold no business logic — that lives in `repere-core`.
+//! Rooms: [`store`] keeps data on the device (IndexedDB), [`registry`] and [`gazetteer`] load
+//! the places and communes into the core's search, [`pwa`] talks to the service worker (offline
+//! shell, "a new version is ready"), [`route`] maps the address to a page, [`i18n`] holds the
+//! chosen language, [`choices`] what the resident chose, [`geo`] and [`clock`] the device's
+//! position and time. [`pages`] and [`components`] draw the screens and hold no business
+//! logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
 
+pub mod choices;
+pub mod clock;
 pub mod components;
+pub mod gazetteer;
+pub mod geo;
+pub mod i18n;
 pub mod pages;
 pub mod pwa;
 pub mod registry;
+pub mod route;
 pub mod store;
 
 /// Mounts the app on the page; the app loads the registry in the background.

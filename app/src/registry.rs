@@ -21,12 +21,12 @@ pub struct Loaded {
     pub places: usize,
 }
 
-/// The places the app searches, shared through context. The index is built once per start;
-/// `status` says how loading went.
+/// The places the app searches, shared through context. The index is built once per start and
+/// lives as long as the app (so screens can borrow places for good); `status` says how loading went.
 #[derive(Clone, Copy)]
 pub struct Registry {
     status: RwSignal<Option<Result<Loaded, String>>>,
-    finder: StoredValue<Option<Finder>, LocalStorage>,
+    finder: StoredValue<Option<&'static Finder>, LocalStorage>,
 }
 
 impl Registry {
@@ -36,7 +36,7 @@ impl Registry {
         leptos::task::spawn_local(async move {
             let result = open_and_read().await.map(|(version, finder)| {
                 let places = finder.places().len();
-                registry.finder.set_value(Some(finder));
+                registry.finder.set_value(Some(Box::leak(Box::new(finder))));
                 Loaded { version, places }
             });
             if let Err(e) = &result {
@@ -52,9 +52,10 @@ impl Registry {
         self.status.get()
     }
 
-    /// Runs `f` on the search index, once loaded.
-    pub fn with_finder<R>(&self, f: impl FnOnce(&Finder) -> R) -> Option<R> {
-        self.finder.with_value(|finder| finder.as_ref().map(f))
+    /// The search index, once loaded (tracks loading).
+    pub fn finder(&self) -> Option<&'static Finder> {
+        self.status.track();
+        self.finder.get_value()
     }
 }
 
@@ -72,15 +73,16 @@ async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
         Some(text) => (text, false),
         None => (fetch_text(SEED_URL).await?, true),
     };
-    let snapshot = Snapshot::from_json(text.as_bytes())
-        .map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    let snapshot =
+        Snapshot::from_json(text.as_bytes()).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     if first_run {
         store::put_registry(db, snapshot.version, &text).await?;
     }
     Ok((snapshot.version, Finder::new(snapshot.places)))
 }
 
-async fn fetch_text(url: &str) -> Result<String, String> {
+/// The text at `url` (from the service worker's cache when offline).
+pub(crate) async fn fetch_text(url: &str) -> Result<String, String> {
     let window = web_sys::window().ok_or("pas de fenêtre")?;
     let response: web_sys::Response =
         JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{url} : {e:?}"))?.unchecked_into();

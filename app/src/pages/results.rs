@@ -1,0 +1,190 @@
+//! Results: the nearest places for the chosen needs, each with its distance, whether it is
+//! open (in words), its programmes, and a call button; filters; a printable list.
+
+use leptos::prelude::*;
+use repere_core::hours::Status;
+use repere_core::i18n::Texts;
+use repere_core::proximity::LatLon;
+use repere_core::registry::Place;
+use repere_core::search::Found;
+
+use crate::choices::{Adapted, Choices, adapted_on_offer, toggle};
+use crate::clock;
+use crate::components::{Badges, NeedPicker, phone_of};
+use crate::gazetteer::Gazetteer;
+use crate::i18n::texts;
+use crate::registry::Registry;
+use crate::route::{Origin, Route};
+
+/// Places shown at first, and added by "Voir plus".
+const PAGE: usize = 10;
+
+/// Where results are measured from: a point and what to call it (`None`: "autour de vous").
+/// `None` while the communes are loading, or for an unknown commune.
+pub(crate) fn resolve(origin: &Origin, gazetteer: Gazetteer) -> Option<(LatLon, Option<String>)> {
+    match origin {
+        Origin::Point(p) => Some((*p, None)),
+        Origin::Commune(code) => {
+            gazetteer.ready();
+            gazetteer.with(|t| t.by_code(code).map(|c| (c.centre, Some(c.nom.clone())))).flatten()
+        }
+    }
+}
+
+#[component]
+pub fn Results(origin: Origin) -> impl IntoView {
+    let t = texts();
+    let registry = expect_context::<Registry>();
+    let gazetteer = expect_context::<Gazetteer>();
+    let choices = expect_context::<Choices>();
+    choices.origin.set(Some(origin.clone()));
+    let shown = RwSignal::new(PAGE);
+    let from = Memo::new(move |_| resolve(&origin, gazetteer));
+    let heading = move || match from.get() {
+        Some((_, Some(nom))) => (t.results_near_commune)(&nom),
+        _ => t.results_near_me.to_owned(),
+    };
+    let found = Memo::new(move |_| {
+        let (Some(finder), Some((point, _))) = (registry.finder(), from.get()) else {
+            return None;
+        };
+        let now = clock::now();
+        let filters = choices.filters(now);
+        let found: Vec<(&'static Place, f64)> =
+            finder.nearest(point, shown.get(), &filters).into_iter().map(|Found { place, km }| (place, km)).collect();
+        Some((found, now))
+    });
+    view! {
+        <p class="back no-print"><a href="#/">{t.change_search}</a></p>
+        <h1 tabindex="-1">{heading}</h1>
+        <details class="needs-box">
+            <summary>{t.need_title}</summary>
+            <NeedPicker />
+        </details>
+        <Filters />
+        {move || match found.get() {
+            None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
+            Some((places, _)) if places.is_empty() => view! { <p class="notice">{t.no_results}</p> }.into_any(),
+            Some((places, now)) => {
+                let count = places.len();
+                let full = count == shown.get_untracked();
+                view! {
+                    <p class="count" role="status">{(t.results_count)(count)}</p>
+                    <ol class="results" role="list">
+                        {places.into_iter().map(|(place, km)| view! { <ResultCard place km now /> }).collect_view()}
+                    </ol>
+                    <Show when=move || full>
+                        <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>{t.show_more}</button>
+                    </Show>
+                }
+                .into_any()
+            }
+        }}
+        <p class="actions no-print">
+            <button type="button" class="secondary" on:click=|_| print()>{t.print_list}</button>
+            <a class="button secondary" href=Route::Map.href()>{t.see_map}</a>
+        </p>
+    }
+}
+
+/// One place in the list: enough to decide and to call, and, printed, to go there.
+#[component]
+fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime) -> impl IntoView {
+    let t = texts();
+    let sheet = Route::Place(place.id.clone()).href();
+    let phone = phone_of(place);
+    view! {
+        <li class="card">
+            <h2><a href=sheet.clone()>{place.nom.clone()}</a></h2>
+            <p class="where">
+                <span class="km">{(t.km)(km)}</span>
+                " · "
+                {format!("{}, {} {}", place.adresse, place.code_postal, place.commune)}
+            </p>
+            <OpenStatus place now />
+            <Badges place />
+            {place.is_itinerant().then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
+            <p class="card-actions">
+                {phone.map(|n| view! {
+                    <a class="button call" href=n.tel_uri()>
+                        {t.call} " " <span dir="ltr">{n.to_string()}</span>
+                    </a>
+                })}
+                <a class="button secondary no-print" href=sheet>{t.see_sheet}</a>
+            </p>
+        </li>
+    }
+}
+
+/// "Ouvert jusqu'à 17 h" (highlighted), "Ouvre mardi à 9 h", or that hours are not published.
+#[component]
+pub fn OpenStatus(place: &'static Place, now: chrono::NaiveDateTime) -> impl IntoView {
+    let t: &Texts = texts();
+    let (text, open) = match &place.horaires {
+        Some(schedule) => {
+            let status = schedule.status(now);
+            (t.status(status, now), matches!(status, Status::OpenUntil(_)))
+        }
+        None => (t.hours_unknown.to_owned(), false),
+    };
+    view! { <p class="open-status" class:open=open>{text}</p> }
+}
+
+/// Filters, folded away: open now, walk in, free, and the adapted welcomes the data offers.
+#[component]
+fn Filters() -> impl IntoView {
+    let t = texts();
+    let choices = expect_context::<Choices>();
+    let registry = expect_context::<Registry>();
+    let adapted = move || registry.finder().map(|f| adapted_on_offer(f.places())).unwrap_or_default();
+    let check = move |label: &'static str, signal: RwSignal<bool>| {
+        view! {
+            <label class="check">
+                <input type="checkbox" prop:checked=move || signal.get() on:change=move |_| signal.update(|v| *v = !*v) />
+                {label}
+            </label>
+        }
+    };
+    view! {
+        <details class="filters no-print">
+            <summary>{t.filters}</summary>
+            <fieldset>
+                <legend class="visually-hidden">{t.filters}</legend>
+                {check(t.open_now, choices.open_now)}
+                {check(t.walk_in, choices.walk_in)}
+                {check(t.free, choices.free)}
+            </fieldset>
+            {move || {
+                let offered = adapted();
+                (!offered.is_empty()).then(|| view! {
+                    <fieldset>
+                        <legend>{t.publics}</legend>
+                        {offered.into_iter().map(|a| {
+                            let label = match a {
+                                Adapted::Public(p) => (t.public)(p),
+                                Adapted::Care(c) => (t.prise_en_charge)(c),
+                            };
+                            view! {
+                                <label class="check">
+                                    <input
+                                        type="checkbox"
+                                        prop:checked=move || choices.adapted.with(|l| l.contains(&a))
+                                        on:change=move |_| toggle(choices.adapted, a)
+                                    />
+                                    {label}
+                                </label>
+                            }
+                        }).collect_view()}
+                    </fieldset>
+                })
+            }}
+        </details>
+    }
+}
+
+/// Opens the browser's print dialog (the print stylesheet keeps the list and drops the rest).
+pub fn print() {
+    if let Some(w) = web_sys::window() {
+        let _ = w.print();
+    }
+}

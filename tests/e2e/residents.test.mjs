@@ -1,0 +1,217 @@
+// A resident's journey, offline after one visit: find help near a commune typed with a typo,
+// open the nearest place, call it; "around me" with a mocked position; Arabic, right to left;
+// the offline map. axe-core runs on every page and state, in each language.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+
+const PLACES = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
+const COMMUNES = Object.fromEntries(
+  readFileSync(join(ROOT, 'seeds/communes-86.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','))
+    .map((f) => [f[1], { code: f[0], lat: Number(f[6]), lon: Number(f[7]) }]),
+);
+
+/** Great-circle distance (km), the same formula as the core, computed independently here. */
+function km(a, b) {
+  const rad = Math.PI / 180;
+  const dLat = (b.lat - a.lat) * rad;
+  const dLon = (b.lon - a.lon) * rad;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(a.lat * rad) * Math.cos(b.lat * rad) * Math.sin(dLon / 2) ** 2;
+  return 2 * 6371.0088 * Math.asin(Math.sqrt(h));
+}
+
+/** The names of the places nearest to `from` (several when tied). */
+function nearestNames(from) {
+  const withKm = PLACES.filter((p) => p.latitude !== undefined).map((p) => ({ p, d: km(from, { lat: p.latitude, lon: p.longitude }) }));
+  const best = Math.min(...withKm.map((x) => x.d));
+  return withKm.filter((x) => x.d - best < 1e-6).map((x) => x.p);
+}
+
+function telOf(place) {
+  return place.telephone ? `tel:${place.telephone}` : 'tel:+33567802222';
+}
+
+let chromium;
+const figures = {};
+before(async () => (chromium = await launchBrowser()));
+after(async () => {
+  await chromium.close();
+  writeFileSync(join(SHOTS, 'residents-figures.json'), JSON.stringify(figures, null, 2));
+  console.log('residents figures', figures);
+});
+
+async function noViolations(page, state) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `axe on ${state}`);
+  (figures.axe ??= {})[state] = violations.length;
+}
+
+/** First visit online until the registry is on the device, then server stopped and offline. */
+async function offlineAfterFirstVisit(t, contextOptions = {}) {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser, contextOptions);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await waitForControllingWorker(page);
+  await page.getByText(`${PLACES.length} lieux d’aide`).waitFor();
+  assert.equal(await server.stop(), 0);
+  await context.setOffline(true);
+  return { page, context, errors, url: server.url };
+}
+
+test('offline: "civrai" → Civray → nearest place → its sheet calls the right number', async (t) => {
+  const { page, errors, url } = await offlineAfterFirstVisit(t);
+  await page.reload();
+  await page.getByRole('status').filter({ hasText: 'Hors connexion' }).waitFor();
+  await page.getByText(`${PLACES.length} lieux d’aide`).waitFor();
+  await noViolations(page, 'home fr');
+  await page.screenshot({ path: join(SHOTS, 'home-fr-offline.png'), fullPage: true });
+
+  await page.getByLabel('Choisir ma commune').fill('civrai');
+  const suggestion = page.getByRole('button', { name: /^Civray/ });
+  await suggestion.waitFor();
+  await noViolations(page, 'home suggestions');
+  await suggestion.click();
+  await page.getByRole('heading', { level: 1, name: 'Lieux d’aide près de Civray' }).waitFor();
+  assert.match(await page.evaluate(() => location.hash), /commune=86078/);
+  const cards = page.locator('.results > li');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 10);
+  const expected = nearestNames(COMMUNES.Civray);
+  const firstName = await cards.first().getByRole('heading').innerText();
+  const place = expected.find((p) => p.nom === firstName);
+  assert.ok(place, `first result "${firstName}" is one of the nearest: ${expected.map((p) => p.nom)}`);
+  assert.match(await cards.first().innerText(), /\d+,\d km/);
+  await noViolations(page, 'results fr');
+  await page.screenshot({ path: join(SHOTS, 'results-civray-offline.png'), fullPage: true });
+
+  // Filters: "Gratuit" keeps only free places.
+  await page.locator('summary', { hasText: 'Filtres' }).click();
+  await page.getByLabel('Gratuit', { exact: true }).check();
+  await noViolations(page, 'results with filters open');
+  const freeNames = await cards.getByRole('heading').allInnerTexts();
+  for (const name of freeNames) {
+    assert.ok(PLACES.find((p) => p.nom === name).frais_a_charge?.includes('Gratuit'), `${name} is free`);
+  }
+  await page.getByLabel('Gratuit', { exact: true }).uncheck();
+
+  await cards.first().getByRole('link', { name: firstName }).click();
+  await page.getByRole('heading', { level: 1, name: firstName }).waitFor();
+  const call = page.locator('main a[href^="tel:"]').first();
+  assert.equal(await call.getAttribute('href'), telOf(place));
+  const geo = await page.locator('a[href^="geo:"]').getAttribute('href');
+  assert.match(geo, new RegExp(`^geo:${place.latitude.toFixed(6)},${place.longitude.toFixed(6)}`));
+  assert.match(await page.locator('.source').innerText(), /^Informations du \d+ \S+ \d{4}, source /);
+  await page.getByRole('table').waitFor();
+  await noViolations(page, 'sheet fr');
+  await page.screenshot({ path: join(SHOTS, 'sheet-offline.png'), fullPage: true });
+
+  // Back returns to the same list.
+  await page.getByRole('button', { name: 'Retour' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Lieux d’aide près de Civray' }).waitFor();
+
+  // Time from an offline reload to results on screen.
+  const started = Date.now();
+  await page.goto(`${url}/#/resultats?commune=86078`);
+  await cards.first().waitFor();
+  figures.offlineReloadToResultsMs = Date.now() - started;
+  assert.deepEqual(errors, []);
+});
+
+test('around me: a position in Montmorillon gives the nearest place first', async (t) => {
+  const point = { latitude: 46.4265, longitude: 0.8706 };
+  const { page, errors } = await offlineAfterFirstVisit(t, { geolocation: point, permissions: ['geolocation'] });
+  await page.reload();
+  await page.getByRole('button', { name: 'Autour de moi' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Lieux d’aide autour de vous' }).waitFor();
+  const first = await page.locator('.results > li').first().getByRole('heading').innerText();
+  const expected = nearestNames({ lat: point.latitude, lon: point.longitude }).map((p) => p.nom);
+  assert.ok(expected.includes(first), `"${first}" in ${expected}`);
+  assert.match(await page.locator('.results > li').first().innerText(), /0,3 km/);
+  assert.deepEqual(errors, []);
+});
+
+test('around me refused: a kind message and the commune search', async (t) => {
+  const { page } = await offlineAfterFirstVisit(t, { permissions: [] });
+  await page.reload();
+  await page.getByRole('button', { name: 'Autour de moi' }).click();
+  await page.getByText('Ce n’est pas grave').waitFor();
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'commune');
+  await noViolations(page, 'home geolocation refused');
+});
+
+test('Arabic: right to left, translated, remembered; English too', async (t) => {
+  const { page } = await offlineAfterFirstVisit(t);
+  await page.reload();
+  await page.getByRole('button', { name: 'العربية' }).click();
+  await page.getByRole('heading', { level: 1, name: 'ابحث عن مساعدة في الأمور الرقمية قريبًا منك' }).waitFor();
+  assert.deepEqual(await page.evaluate(() => [document.documentElement.dir, document.documentElement.lang]), ['rtl', 'ar']);
+  await noViolations(page, 'home ar');
+  await page.screenshot({ path: join(SHOTS, 'home-ar-offline.png'), fullPage: true });
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'ابحث عن مساعدة في الأمور الرقمية قريبًا منك' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl', 'the choice is remembered');
+
+  await page.goto(page.url().replace(/#.*$/, '') + '#/resultats?commune=86078');
+  await page.getByRole('heading', { level: 1, name: 'أماكن المساعدة قرب Civray' }).waitFor();
+  await noViolations(page, 'results ar');
+  await page.screenshot({ path: join(SHOTS, 'results-ar-offline.png'), fullPage: true });
+  await page.locator('.results > li h2 a').first().click();
+  await page.getByRole('table').waitFor();
+  await noViolations(page, 'sheet ar');
+  await page.getByRole('link', { name: 'الخريطة' }).click();
+  await page.locator('svg.map .marker').first().waitFor();
+  await noViolations(page, 'map ar');
+
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('heading', { level: 1, name: 'Map of places of help' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), 'ltr');
+  await noViolations(page, 'map en');
+  await page.getByRole('link', { name: 'Search' }).click();
+  await noViolations(page, 'home en');
+});
+
+test('offline map: outlines, one marker per place, zoom, a marker opens its sheet', async (t) => {
+  const { page } = await offlineAfterFirstVisit(t);
+  await page.reload();
+  await page.getByLabel('Choisir ma commune').fill('montmorilon');
+  await page.getByRole('button', { name: /^Montmorillon/ }).click();
+  await page.locator('.results > li').first().waitFor();
+  await page.getByRole('link', { name: 'Carte', exact: true }).click();
+  const map = page.locator('svg.map');
+  await map.waitFor();
+  assert.equal(await map.locator('.communes path').count(), 265);
+  assert.equal(await map.locator('.epci path').count(), 7);
+  assert.equal(await map.locator('.marker').count(), PLACES.filter((p) => p.latitude !== undefined).length);
+  await map.locator('.you').waitFor();
+  await noViolations(page, 'map fr');
+  await page.screenshot({ path: join(SHOTS, 'map-offline.png'), fullPage: true });
+  const before = await map.getAttribute('viewBox');
+  await page.getByRole('button', { name: 'Agrandir' }).click();
+  const after = await map.getAttribute('viewBox');
+  assert.ok(Number(after.split(' ')[2]) < Number(before.split(' ')[2]), `${before} → ${after}`);
+  await page.getByRole('button', { name: 'Toute la Vienne' }).click();
+  // By keyboard: a marker is a link.
+  const marker = map.getByRole('link', { name: /Montmorillon$/ }).first();
+  const label = await marker.getAttribute('aria-label');
+  await marker.focus();
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: label.replace(/, [^,]+$/, '') }).waitFor();
+  // By touch: the marker drawn last is on top of the others.
+  await page.goBack();
+  await page.getByRole('button', { name: 'Toute la Vienne' }).click();
+  const top = page.locator('svg.map .marker').last();
+  const topLabel = await top.getAttribute('aria-label');
+  await top.tap();
+  await page.getByRole('heading', { level: 1, name: topLabel.replace(/, [^,]+$/, '') }).waitFor();
+});
