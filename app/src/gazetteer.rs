@@ -19,6 +19,7 @@ impl Gazetteer {
     pub fn load() -> Self {
         let gazetteer = Gazetteer { ready: RwSignal::new(None), territory: StoredValue::new_local(None) };
         leptos::task::spawn_local(async move {
+            crate::clock::next_task().await;
             let result = async {
                 let text = fetch_text(COMMUNES_URL).await?;
                 Territory::from_csv(text.as_bytes()).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))

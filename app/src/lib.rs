@@ -20,10 +20,27 @@ pub mod registry;
 pub mod route;
 pub mod store;
 
-/// Mounts the app on the page; the app loads the registry in the background.
+/// Mounts the app in place of the static shell of `index.html` once that shell is on screen
+/// (two animation frames: the first frame's paint is then done), so a slow phone shows the title
+/// and the orientation line as early as possible. The app loads the registry in the background.
 pub fn start() {
     console_error_panic_hook_lite();
-    leptos::mount::mount_to_body(pages::App);
+    leptos::prelude::request_animation_frame(|| leptos::prelude::request_animation_frame(mount));
+}
+
+fn mount() {
+    use wasm_bindgen::JsCast;
+    let root = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("app"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    match root {
+        Some(root) => {
+            root.set_inner_html("");
+            leptos::mount::mount_to(root, pages::App).forget();
+        }
+        None => leptos::mount::mount_to_body(pages::App),
+    }
 }
 
 /// Panics in wasm are otherwise a bare "unreachable"; log their message instead.

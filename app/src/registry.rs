@@ -34,6 +34,7 @@ impl Registry {
     pub fn load() -> Self {
         let registry = Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None) };
         leptos::task::spawn_local(async move {
+            crate::clock::next_task().await;
             let result = open_and_read().await.map(|(version, finder)| {
                 let places = finder.places().len();
                 registry.finder.set_value(Some(Box::leak(Box::new(finder))));

@@ -55,6 +55,11 @@ fn french_holidays() -> ContextHolidays {
         .clone()
 }
 
+fn parse(raw: &str) -> Result<OpeningHours, String> {
+    let oh = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
+    Ok(oh.with_context(Context::default().with_holidays(french_holidays())))
+}
+
 /// Whether a place is open, as the results list says it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -66,11 +71,16 @@ pub enum Status {
     Closed,
 }
 
-/// A parsed opening-hours expression, evaluated with France's public holidays.
+/// An opening-hours expression, evaluated with France's public holidays.
+///
+/// Parsed either at once ([`Schedule::parse`], which reports errors: imports use it) or on first
+/// use ([`Schedule::checked`], for text already validated): a phone opening its stored registry
+/// looks at a handful of places' hours, and parsing all of them (and compiling the parser) was the
+/// longest task of an app start.
 #[derive(Clone, Debug)]
 pub struct Schedule {
     raw: String,
-    oh: OpeningHours,
+    oh: OnceLock<Option<OpeningHours>>,
 }
 
 /// Two schedules are the same if their published text is.
@@ -83,9 +93,18 @@ impl PartialEq for Schedule {
 impl Schedule {
     /// Parses OSM syntax; the error is the parser's message on one line.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let oh = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
-        let oh = oh.with_context(Context::default().with_holidays(french_holidays()));
-        Ok(Schedule { raw: raw.to_owned(), oh })
+        let oh = parse(raw)?;
+        Ok(Schedule { raw: raw.to_owned(), oh: OnceLock::from(Some(oh)) })
+    }
+
+    /// Text that was parsed successfully before (a registry this device or the server already
+    /// imported), parsed on first use. Should it fail after all, the place counts as never open.
+    pub fn checked(raw: &str) -> Self {
+        Schedule { raw: raw.to_owned(), oh: OnceLock::new() }
+    }
+
+    fn oh(&self) -> Option<&OpeningHours> {
+        self.oh.get_or_init(|| parse(&self.raw).ok()).as_ref()
     }
 
     /// The text as published.
@@ -94,18 +113,19 @@ impl Schedule {
     }
 
     pub fn is_open(&self, at: NaiveDateTime) -> bool {
-        self.oh.is_open(at)
+        self.oh().is_some_and(|oh| oh.is_open(at))
     }
 
     /// The open period that contains `at` or starts after it, within the look-ahead horizon.
     pub fn next_open_period(&self, at: NaiveDateTime) -> Option<(NaiveDateTime, NaiveDateTime)> {
-        self.oh.iter_range(at, at + Duration::days(HORIZON_DAYS)).find(|r| r.kind == RuleKind::Open).map(|r| (r.range.start, r.range.end))
+        self.oh()?.iter_range(at, at + Duration::days(HORIZON_DAYS)).find(|r| r.kind == RuleKind::Open).map(|r| (r.range.start, r.range.end))
     }
 
     /// Open now until when, or when it next opens. Back-to-back periods (e.g. "Mo 09:00-24:00;
     /// Tu 00:00-12:00") count as one.
     pub fn status(&self, at: NaiveDateTime) -> Status {
-        let mut periods = self.oh.iter_range(at, at + Duration::days(HORIZON_DAYS)).filter(|r| r.kind == RuleKind::Open);
+        let Some(oh) = self.oh() else { return Status::Closed };
+        let mut periods = oh.iter_range(at, at + Duration::days(HORIZON_DAYS)).filter(|r| r.kind == RuleKind::Open);
         let Some(first) = periods.next() else {
             return Status::Closed;
         };
@@ -135,8 +155,8 @@ impl Schedule {
             let date = monday + Duration::days(i as i64);
             let start = date.and_time(NaiveTime::MIN);
             let end = start + Duration::days(1);
-            self.oh
-                .iter_range(start, end)
+            let Some(oh) = self.oh() else { return Vec::new() };
+            oh.iter_range(start, end)
                 .filter(|r| r.kind == RuleKind::Open)
                 .map(|r| {
                     (
@@ -224,6 +244,22 @@ mod tests {
         assert_eq!(week[0], vec![(t(9, 0), t(12, 0)), (t(13, 30), t(17, 0))]);
         assert_eq!(week[4], vec![(t(9, 0), t(12, 0))]);
         assert!(week[5].is_empty() && week[6].is_empty());
+    }
+
+    #[test]
+    fn checked_text_is_parsed_on_first_use_and_behaves_the_same() {
+        let raw = "Mo-Fr 09:00-12:00; PH off";
+        let (now, later) = (Schedule::parse(raw).unwrap(), Schedule::checked(raw));
+        assert_eq!(now, later);
+        for t in [at(2026, 11, 27, 10, 0), at(2026, 11, 27, 13, 0), at(2026, 12, 25, 10, 0)] {
+            assert_eq!(now.is_open(t), later.is_open(t));
+            assert_eq!(now.status(t), later.status(t));
+        }
+        // Text that was not in fact valid: never open, never a panic.
+        let broken = Schedule::checked("Lundi 9h-12h");
+        assert!(!broken.is_open(at(2026, 11, 30, 10, 0)));
+        assert_eq!(broken.status(at(2026, 11, 30, 10, 0)), Status::Closed);
+        assert!(broken.week(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).iter().all(Vec::is_empty));
     }
 
     #[test]

@@ -159,3 +159,17 @@ fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
     assert_eq!((errors[0].row, errors[0].field), (1, "code_postal"));
     assert!(Snapshot::from_json(br#"{"places": []}"#).unwrap_err()[0].reason.contains("version"));
 }
+
+#[test]
+fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
+    let places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let snapshot = Snapshot { version: 7, places };
+    let checked = Snapshot::from_checked_json(&snapshot.to_json()).unwrap();
+    assert_eq!(checked, snapshot);
+    let tuesday_10h = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
+    let open = |s: &Snapshot| s.places.iter().filter(|p| p.horaires.as_ref().is_some_and(|h| h.is_open(tuesday_10h))).count();
+    assert!(open(&snapshot) > 0);
+    assert_eq!(open(&checked), open(&snapshot));
+    let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
+    assert_eq!(Snapshot::from_checked_json(bad.as_bytes()).unwrap_err()[0].field, "code_postal");
+}

@@ -99,7 +99,7 @@ pub fn import_csv(bytes: &[u8]) -> Import {
                         None
                     }
                 };
-                let result = read_place(fields);
+                let result = read_place(fields, Hours::Check);
                 accept(&mut import, &mut ids, row, result, utf8_errors);
             }
             Err(e) => {
@@ -116,13 +116,13 @@ pub fn import_csv(bytes: &[u8]) -> Import {
 /// (`latitude` and `longitude` may be numbers).
 pub fn import_json(bytes: &[u8]) -> Import {
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(rows) => import_json_rows(&rows),
+        Ok(rows) => import_json_rows(&rows, Hours::Check),
         Err(e) => import_file_error(&format!("JSON illisible : {e}")),
     }
 }
 
 /// [`import_json`] on an already parsed document (a snapshot's `places`).
-pub(super) fn import_json_rows(rows: &Value) -> Import {
+pub(super) fn import_json_rows(rows: &Value, hours: Hours) -> Import {
     let Value::Array(rows) = rows else { return import_file_error("le JSON doit être une liste d'objets") };
     let mut import = Import::default();
     let mut ids = HashMap::new();
@@ -147,7 +147,7 @@ pub(super) fn import_json_rows(rows: &Value) -> Import {
                 None
             }
         };
-        let result = read_place(fields);
+        let result = read_place(fields, hours);
         accept(&mut import, &mut ids, row, result, type_errors);
     }
     import
@@ -194,7 +194,15 @@ fn accept(
 
 /// Reads one record through `get` (field name → raw text). Returns the place, or every
 /// problem found in the record.
-fn read_place(mut get: impl FnMut(&'static str) -> Option<String>) -> Result<Place, Vec<(&'static str, String)>> {
+/// Whether opening hours are parsed during the import (and errors reported), or were checked by
+/// an earlier import and are parsed on first use (see [`Schedule::checked`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Hours {
+    Check,
+    AlreadyChecked,
+}
+
+fn read_place(mut get: impl FnMut(&'static str) -> Option<String>, hours: Hours) -> Result<Place, Vec<(&'static str, String)>> {
     let mut problems: Vec<(&'static str, String)> = vec![];
     let mut text = |field: &'static str| get(field).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut values: HashMap<&'static str, String> = HashMap::new();
@@ -253,12 +261,15 @@ fn read_place(mut get: impl FnMut(&'static str) -> Option<String>) -> Result<Pla
         }
     };
 
-    let horaires = take("horaires").and_then(|raw| match Schedule::parse(&raw) {
-        Ok(h) => Some(h),
-        Err(e) => {
-            problems.push(("horaires", format!("horaires illisibles « {raw} » : {e}")));
-            None
-        }
+    let horaires = take("horaires").and_then(|raw| match hours {
+        Hours::Check => match Schedule::parse(&raw) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                problems.push(("horaires", format!("horaires illisibles « {raw} » : {e}")));
+                None
+            }
+        },
+        Hours::AlreadyChecked => Some(Schedule::checked(&raw)),
     });
     let date_maj = match take("date_maj") {
         None => {
