@@ -214,3 +214,22 @@ test('offline map: outlines, one marker per place, zoom, a marker opens its shee
   await top.tap();
   await page.getByRole('heading', { level: 1, name: topLabel.replace(/, [^,]+$/, '') }).waitFor();
 });
+
+test('large touch targets, and usable at 200% zoom (no sideways scrolling)', async (t) => {
+  const { page } = await offlineAfterFirstVisit(t);
+  for (const hash of ['#/', '#/resultats?commune=86078', `#/lieu/${PLACES[0].id}`, '#/carte']) {
+    await page.goto(page.url().replace(/#.*$/, '') + hash);
+    await page.reload();
+    await page.locator('main h1[tabindex]').waitFor();
+    await page.waitForTimeout(300);
+    const small = await page.$$eval('main button, main .button, main input[type=text], nav button', (els) =>
+      els.map((e) => [e.textContent.trim() || e.getAttribute('aria-label'), e.getBoundingClientRect().height]).filter(([, h]) => h < 48),
+    );
+    assert.deepEqual(small, [], `targets under 48 px on ${hash}`);
+    // 200% zoom on a 390 px phone is a 195 px wide layout.
+    await page.setViewportSize({ width: 195, height: 422 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `${hash} scrolls sideways by ${overflow} px at 200%`);
+    await page.setViewportSize({ width: 390, height: 844 });
+  }
+});
