@@ -276,9 +276,9 @@ fn read_place(mut get: impl FnMut(&'static str) -> Option<String>, hours: Hours)
             problems.push(("date_maj", "champ obligatoire vide".to_owned()));
             None
         }
-        Some(raw) => match NaiveDate::parse_from_str(&raw, "%Y-%m-%d") {
-            Ok(d) => Some(d),
-            Err(_) => {
+        Some(raw) => match iso_date(&raw) {
+            Some(d) => Some(d),
+            None => {
                 problems.push(("date_maj", format!("« {raw} » : date AAAA-MM-JJ attendue")));
                 None
             }
@@ -346,6 +346,17 @@ fn coordinate(problems: &mut Vec<(&'static str, String)>, field: &'static str, r
             None
         }
     }
+}
+
+/// `AAAA-MM-JJ`, strictly. Read by hand: chrono's `parse_from_str` links its whole format
+/// engine into the app (about 14 KiB of wasm) for this one field.
+fn iso_date(raw: &str) -> Option<NaiveDate> {
+    let (y, rest) = raw.split_once('-')?;
+    let (m, d) = rest.split_once('-')?;
+    if !(is_digits(y, 4) && is_digits(m, 2) && is_digits(d, 2)) {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
 fn is_digits(s: &str, n: usize) -> bool {
@@ -461,4 +472,17 @@ pub fn export_json(places: &[Place]) -> Vec<u8> {
         })
         .collect();
     serde_json::to_vec(&rows).expect("JSON of strings and numbers")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_strict_iso() {
+        assert_eq!(iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
+        for bad in ["2023-02-29", "2024-2-01", "24-02-01", "2024-02-01 ", "2024/02/01", "2024-02-01-", "", "+024-02-01"] {
+            assert_eq!(iso_date(bad), None, "{bad:?}");
+        }
+    }
 }
