@@ -13,6 +13,7 @@
 //! assert_eq!(n.tel_uri(), "tel:+33567802222");
 //! ```
 
+pub mod activity;
 pub mod hours;
 pub mod i18n;
 pub mod map;
@@ -21,4 +22,5 @@ pub mod phone;
 pub mod proximity;
 pub mod registry;
 pub mod search;
+pub mod sync;
 pub mod territory;

@@ -1,0 +1,411 @@
+//! A mediator's contact, in the national activity taxonomy of the Coop de la médiation numérique
+//! (values, labels and codes verbatim; a test compares them with ../shared/data/taxonomies).
+//!
+//! Beneficiaries are anonymous: a contact has an age band, a social status, optionally a gender
+//! and a commune of residence — never a name, phone number, e-mail or birth date. The type has
+//! no field for them, so they cannot be stored.
+//!
+//! [`Contact::check`] says every problem with the field and why, in French, for the form and for
+//! the server's 4xx answers.
+
+use chrono::NaiveDateTime;
+use uuid::Uuid;
+
+use crate::registry::{Label, LabelSet};
+
+/// An enumeration of the taxonomy: variant, code (`api_value`/`db_value`), French label.
+macro_rules! taxonomy {
+    ($(#[$doc:meta])* $name:ident, $field:literal { $($variant:ident => $code:literal, $label:literal),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum $name { $($variant),+ }
+
+        impl Label for $name {
+            const ALL: &'static [Self] = &[$($name::$variant),+];
+            const FIELD: &'static str = $field;
+            fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+            fn index(self) -> u32 {
+                self as u32
+            }
+        }
+
+        impl $name {
+            /// The taxonomy's code, as the national API and database write it.
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn from_code(code: &str) -> Option<Self> {
+                Self::ALL.iter().copied().find(|v| v.code() == code)
+            }
+        }
+    };
+}
+
+taxonomy!(
+    /// `type_activite`, plus Repère's "demande ponctuelle" (a quick question at a stand), which
+    /// national reporting counts as an individual accompaniment.
+    TypeActivite, "type_activite" {
+    Individuel => "individuel", "Accompagnement individuel",
+    Collectif => "collectif", "Atelier collectif",
+    Ponctuel => "ponctuel", "Demande ponctuelle",
+});
+
+taxonomy!(Thematique, "thematiques" {
+    DiagnosticNumerique => "diagnostic_numerique", "Diagnostic numérique",
+    PrendreEnMainDuMateriel => "prendre_en_main_du_materiel", "Prendre en main du matériel",
+    MaintenanceDeMateriel => "maintenance_de_materiel", "Maintenance de matériel",
+    GereSesContenusNumeriques => "gere_ses_contenus_numeriques", "Gérer ses contenus numériques",
+    NavigationSurInternet => "navigation_sur_internet", "Navigation sur internet",
+    Email => "email", "E-mail",
+    Bureautique => "bureautique", "Bureautique",
+    ReseauxSociaux => "reseaux_sociaux", "Réseaux sociaux communication",
+    Sante => "sante", "Santé",
+    BanqueEtAchatsEnLigne => "banque_et_achats_en_ligne", "Banque et achats en ligne",
+    Entrepreneuriat => "entrepreneuriat", "Accompagner un professionnel",
+    InsertionProfessionnelle => "insertion_professionnelle", "Insertion professionnelle",
+    SecuriteNumerique => "securite_numerique", "Prévention en sécurité numérique",
+    Parentalite => "parentalite", "Parentalité",
+    ScolariteEtNumerique => "scolarite_et_numerique", "Scolarité et numérique",
+    CreerAvecLeNumerique => "creer_avec_le_numerique", "Créer avec le numérique",
+    CultureNumerique => "culture_numerique", "Culture numérique",
+    IntelligenceArtificielle => "intelligence_artificielle", "Intelligence artificielle (IA)",
+    AideAuxDemarchesAdministratives => "aide_aux_demarches_administratives", "Aide aux démarches administratives",
+});
+
+taxonomy!(
+    /// The themes of an administrative procedure, when the theme is "Aide aux démarches administratives".
+    ThematiqueAdministrative, "thematiques_administratives" {
+    PapiersElectionsCitoyennete => "papiers_elections_citoyennete", "Papiers - Élections - Citoyenneté",
+    FamilleScolarite => "famille_scolarite", "Famille - Scolarité",
+    SocialSante => "social_sante", "Social - Santé",
+    TravailFormation => "travail_formation", "Travail - Formation - Entreprise",
+    Logement => "logement", "Logement",
+    TransportsMobilite => "transports_mobilite", "Transports - Mobilité",
+    ArgentImpots => "argent_impots", "Argent - Impôts",
+    Justice => "justice", "Justice",
+    EtrangersEurope => "etrangers_europe", "Étrangers - Europe",
+    LoisirsSportsCulture => "loisirs_sports_culture", "Loisirs - Sports - Culture",
+    Associations => "associations", "Associations",
+});
+
+taxonomy!(Materiel, "materiel" {
+    Ordinateur => "ordinateur", "Ordinateur",
+    Telephone => "telephone", "Téléphone",
+    Tablette => "tablette", "Tablette",
+    Autre => "autre", "Autre",
+    Aucun => "aucun", "Pas de matériel",
+});
+
+taxonomy!(TypeLieu, "type_lieu" {
+    LieuActivite => "lieu_activite", "Lieu d’activité",
+    Autre => "autre", "Autre lieu",
+    Domicile => "domicile", "À domicile",
+    ADistance => "a_distance", "À distance",
+});
+
+taxonomy!(Autonomie, "autonomie" {
+    EntierementAccompagne => "entierement_accompagne", "Avec guidage",
+    PartiellementAutonome => "partiellement_autonome", "Autonome avec guidage en cas de besoin",
+    Autonome => "autonome", "Autonome",
+});
+
+taxonomy!(StructureRedirection, "structures_redirection" {
+    Administration => "administration", "Administration (mairie, préfecture…)",
+    MediationNumerique => "mediation_numerique", "Autre structure de médiation numérique",
+    OperateurOuOrganismeEnCharge => "operateur_ou_organisme_en_charge", "Opérateur ou organisme en charge de la démarche administrative",
+    AideSociale => "aide_sociale", "Structure d’aide sociale (maison des solidarités, centre social…)",
+    InsertionProfessionnelle => "insertion_professionnelle", "Structure d’insertion professionnelle (France Travail, mission locale, chambre de commerce…)",
+    AideAuxDemarchesAdministratives => "aide_aux_demarches_administratives", "Structure d’aide aux démarches administratives (France Services…)",
+    Autre => "autre", "Autre",
+});
+
+taxonomy!(NiveauAtelier, "niveau_atelier" {
+    Debutant => "debutant", "Débutant",
+    Intermediaire => "intermediaire", "Intermédiaire",
+    Avance => "avance", "Avancé",
+});
+
+taxonomy!(Genre, "genre" {
+    Masculin => "masculin", "Masculin",
+    Feminin => "feminin", "Féminin",
+    NonCommunique => "non_communique", "Non communiqué",
+});
+
+taxonomy!(TrancheAge, "tranche_age" {
+    SoixanteDixPlus => "soixante_dix_plus", "70 ans et plus",
+    SoixanteSoixanteNeuf => "soixante_soixante_neuf", "60 - 69 ans",
+    QuaranteCinquanteNeuf => "quarante_cinquante_neuf", "40 - 59 ans",
+    VingtCinqTrenteNeuf => "vingt_cinq_trente_neuf", "25 - 39 ans",
+    DixHuitVingtQuatre => "dix_huit_vingt_quatre", "18 - 24 ans",
+    DouzeDixHuit => "douze_dix_huit", "12 - 17 ans",
+    MoinsDeDouze => "moins_de_douze", "Moins de 12 ans",
+    NonCommunique => "non_communique", "Non communiqué",
+});
+
+taxonomy!(StatutSocial, "statut_social" {
+    Retraite => "retraite", "Retraité",
+    SansEmploi => "sans_emploi", "Sans emploi",
+    EnEmploi => "en_emploi", "En emploi",
+    Scolarise => "scolarise", "Scolarisé",
+    NonCommunique => "non_communique", "Non communiqué ou hétérogène",
+});
+
+/// Duration presets of the national form, in minutes (any other duration is "personnaliser").
+pub const DURATION_PRESETS: [u16; 6] = [15, 30, 45, 60, 90, 120];
+/// Longest plausible contact: a whole day's workshop.
+pub const MAX_DURATION_MIN: u16 = 8 * 60;
+
+/// Where the contact took place, as a mediator on the move says it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lieu {
+    /// A place of the registry (its id).
+    Registre(String),
+    /// A commune (code INSEE), e.g. a town hall permanence not in the registry.
+    Commune(String),
+    /// The connected bus.
+    Bus,
+    /// A market day or a stand.
+    MarcheStand,
+    Domicile,
+    ADistance,
+}
+
+impl Lieu {
+    /// The national `type_lieu`.
+    pub fn type_lieu(&self) -> TypeLieu {
+        match self {
+            Lieu::Registre(_) => TypeLieu::LieuActivite,
+            Lieu::Commune(_) | Lieu::Bus | Lieu::MarcheStand => TypeLieu::Autre,
+            Lieu::Domicile => TypeLieu::Domicile,
+            Lieu::ADistance => TypeLieu::ADistance,
+        }
+    }
+}
+
+/// Who was helped, anonymously, in an individual contact.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Beneficiaire {
+    pub tranche_age: Option<TrancheAge>,
+    pub statut: Option<StatutSocial>,
+    pub genre: Option<Genre>,
+    /// Commune of residence, code INSEE.
+    pub commune: Option<String>,
+}
+
+/// Who came to a workshop: counts only.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Participants {
+    /// Count per age band, in [`TrancheAge::ALL`] order.
+    pub par_age: [u16; 8],
+    /// Count per status, in [`StatutSocial::ALL`] order.
+    pub par_statut: [u16; 5],
+}
+
+impl Participants {
+    pub fn total(&self) -> u32 {
+        self.par_age.iter().map(|&n| u32::from(n)).sum()
+    }
+}
+
+/// Where the person was sent next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Orientation {
+    pub structure: StructureRedirection,
+    /// The registry place they were sent to, when it is one.
+    pub lieu: Option<String>,
+}
+
+/// One contact, as a mediator logs it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    /// Made on the device (UUIDv7), so a retried push is recognised.
+    pub id: Uuid,
+    pub type_activite: TypeActivite,
+    /// Local date and time.
+    pub debut: NaiveDateTime,
+    pub duree_min: u16,
+    pub lieu: Lieu,
+    pub thematiques: LabelSet<Thematique>,
+    pub thematiques_administratives: LabelSet<ThematiqueAdministrative>,
+    pub materiel: LabelSet<Materiel>,
+    pub autonomie: Option<Autonomie>,
+    pub orientation: Option<Orientation>,
+    pub niveau_atelier: Option<NiveauAtelier>,
+    /// Individual and quick contacts.
+    pub beneficiaire: Beneficiaire,
+    /// Workshops.
+    pub participants: Participants,
+    /// The outreach session (market day, bus stop) this contact was logged in, if any.
+    pub session: Option<Uuid>,
+}
+
+/// A problem with one field of a contact.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub field: &'static str,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} : {}", self.field, self.reason)
+    }
+}
+
+fn is_insee(code: &str) -> bool {
+    code.len() == 5 && code.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+impl Contact {
+    /// Every problem, with the field and why; empty when the contact can be saved.
+    pub fn check(&self) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut problem = |field, reason: &str| problems.push(Problem { field, reason: reason.to_owned() });
+        if self.id.get_version_num() != 7 {
+            problem("id", "identifiant UUIDv7 attendu");
+        }
+        if self.duree_min == 0 || self.duree_min > MAX_DURATION_MIN {
+            problem("duree", "entre 1 minute et 8 heures");
+        }
+        if self.thematiques.is_empty() {
+            problem("thematiques", "choisissez au moins une thématique");
+        }
+        if !self.thematiques_administratives.is_empty() && !self.thematiques.contains(Thematique::AideAuxDemarchesAdministratives) {
+            problem("thematiques_administratives", "seulement avec la thématique « Aide aux démarches administratives »");
+        }
+        match &self.lieu {
+            Lieu::Commune(code) if !is_insee(code) => problem("lieu", "code INSEE de commune attendu (5 caractères)"),
+            Lieu::Registre(id) if id.trim().is_empty() => problem("lieu", "lieu du registre sans identifiant"),
+            _ => {}
+        }
+        if let Some(code) = &self.beneficiaire.commune
+            && !is_insee(code)
+        {
+            problem("commune", "code INSEE de commune attendu (5 caractères)");
+        }
+        if self.orientation.as_ref().and_then(|o| o.lieu.as_ref()).is_some_and(|id| id.trim().is_empty()) {
+            problem("orientation", "lieu d’orientation sans identifiant");
+        }
+        let individual = self.type_activite != TypeActivite::Collectif;
+        if individual {
+            if self.participants != Participants::default() {
+                problem("participants", "seulement pour un atelier collectif");
+            }
+            if self.niveau_atelier.is_some() {
+                problem("niveau_atelier", "seulement pour un atelier collectif");
+            }
+        } else {
+            if self.participants.total() == 0 {
+                problem("participants", "indiquez au moins un participant par tranche d’âge");
+            }
+            let by_status: u32 = self.participants.par_statut.iter().map(|&n| u32::from(n)).sum();
+            if by_status != 0 && by_status != self.participants.total() {
+                problem("participants", "le total par statut doit égaler le total par âge");
+            }
+            if self.beneficiaire != Beneficiaire::default() {
+                problem("beneficiaire", "pour un atelier, comptez les participants");
+            }
+            if self.autonomie.is_some() {
+                problem("autonomie", "seulement pour un accompagnement individuel");
+            }
+        }
+        problems
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+
+    fn taxonomy() -> Value {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/data/taxonomies/coop-mediation-numerique-cra.json");
+        serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap()
+    }
+
+    /// Each list of ours equals the national one: same codes, same labels, same order.
+    fn same<T: Label>(key: &str, code: fn(T) -> &'static str, ours: &[T]) {
+        let theirs: Vec<(String, String)> = taxonomy()[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                let code = e.get("api_value").or_else(|| e.get("db_value")).unwrap().as_str().unwrap();
+                (code.to_owned(), e["label"].as_str().unwrap().to_owned())
+            })
+            .collect();
+        let ours: Vec<(String, String)> = ours.iter().map(|v| (code(*v).to_owned(), v.label().to_owned())).collect();
+        assert_eq!(ours, theirs, "{key}");
+    }
+
+    #[test]
+    fn values_and_labels_are_the_national_ones_verbatim() {
+        same("type_activite", TypeActivite::code, &TypeActivite::ALL[..2]);
+        same("thematiques_non_administratives", Thematique::code, Thematique::ALL);
+        same("thematiques_administratives", ThematiqueAdministrative::code, ThematiqueAdministrative::ALL);
+        same("materiel", Materiel::code, Materiel::ALL);
+        same("type_lieu", TypeLieu::code, TypeLieu::ALL);
+        same("autonomie", Autonomie::code, Autonomie::ALL);
+        same("structures_redirection", StructureRedirection::code, StructureRedirection::ALL);
+        same("niveau_atelier", NiveauAtelier::code, NiveauAtelier::ALL);
+        same("genre", Genre::code, Genre::ALL);
+        same("tranche_age", TrancheAge::code, TrancheAge::ALL);
+        same("statut_social", StatutSocial::code, StatutSocial::ALL);
+        let presets: Vec<u64> = taxonomy()["duree_accompagnement_choix"].as_array().unwrap().iter().filter_map(|e| e["minutes"].as_u64()).collect();
+        assert_eq!(presets, DURATION_PRESETS.map(u64::from));
+    }
+
+    pub(crate) fn individual() -> Contact {
+        Contact {
+            id: uuid::Builder::from_unix_timestamp_millis(1_795_000_000_000, &[7; 10]).into_uuid(),
+            type_activite: TypeActivite::Individuel,
+            debut: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 30, 0).unwrap(),
+            duree_min: 30,
+            lieu: Lieu::Bus,
+            thematiques: [Thematique::AideAuxDemarchesAdministratives].into_iter().collect(),
+            thematiques_administratives: [ThematiqueAdministrative::SocialSante].into_iter().collect(),
+            materiel: [Materiel::Telephone].into_iter().collect(),
+            autonomie: Some(Autonomie::EntierementAccompagne),
+            orientation: None,
+            niveau_atelier: None,
+            beneficiaire: Beneficiaire { tranche_age: Some(TrancheAge::SoixanteDixPlus), statut: Some(StatutSocial::Retraite), genre: None, commune: Some("86078".into()) },
+            participants: Participants::default(),
+            session: None,
+        }
+    }
+
+    #[test]
+    fn a_typical_contact_is_valid() {
+        assert_eq!(individual().check(), vec![]);
+        assert_eq!(individual().lieu.type_lieu(), TypeLieu::Autre);
+    }
+
+    #[test]
+    fn each_problem_names_its_field() {
+        let fields = |c: Contact| c.check().into_iter().map(|p| p.field).collect::<Vec<_>>();
+        let mut c = individual();
+        c.duree_min = 0;
+        c.thematiques = LabelSet::new();
+        assert_eq!(fields(c), ["duree", "thematiques", "thematiques_administratives"]);
+        let mut c = individual();
+        c.beneficiaire.commune = Some("Civray".into());
+        c.participants.par_age[0] = 3;
+        assert_eq!(fields(c), ["commune", "participants"]);
+        let mut workshop = individual();
+        workshop.type_activite = TypeActivite::Collectif;
+        assert_eq!(fields(workshop.clone()), ["participants", "beneficiaire", "autonomie"]);
+        workshop.beneficiaire = Beneficiaire::default();
+        workshop.autonomie = None;
+        workshop.participants.par_age = [4, 2, 0, 0, 0, 0, 0, 0];
+        workshop.participants.par_statut = [5, 0, 0, 0, 0];
+        assert_eq!(fields(workshop.clone()), ["participants"], "6 by age, 5 by status");
+        workshop.participants.par_statut = [5, 1, 0, 0, 0];
+        assert_eq!(workshop.check(), vec![]);
+        let mut c = individual();
+        c.id = uuid::Uuid::nil();
+        assert_eq!(c.check()[0].to_string(), "id : identifiant UUIDv7 attendu");
+    }
+}
