@@ -4,9 +4,9 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
-/// Serve the Repère PWA and its API.
+/// Serve the Repère PWA and its API (without a command), or administer mediators' devices.
 #[derive(Parser, Debug, Clone)]
 #[command(name = "repere-server", version, about)]
 pub struct Config {
@@ -33,6 +33,26 @@ pub struct Config {
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "REPERE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Administration, on the database given by `--database`.
+#[derive(Subcommand, Debug, Clone)]
+pub enum Command {
+    /// Print a one-time enrolment code for a structure (created if new), valid 7 days.
+    Enrol {
+        /// The structure's name, e.g. "La Blaiserie".
+        #[arg(long)]
+        structure: String,
+    },
+    /// Revoke an enrolled device: its token stops working at once; its contacts stay.
+    Revoke {
+        /// The device id (shown in the server log when it enrolled).
+        #[arg(long)]
+        device: String,
+    },
 }
 
 impl Config {

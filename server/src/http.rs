@@ -15,7 +15,7 @@ use axum::extract::State as AxumState;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use serde_json::json;
 use tower::ServiceBuilder;
 use tower_http::compression::CompressionLayer;
@@ -24,6 +24,8 @@ use tower_http::services::{ServeDir, ServeFile};
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
+use crate::auth::{AuthError, Device};
+use crate::contacts::{MAX_BATCH, PushError, read_push};
 use crate::{State, VERSION};
 
 /// Limits applied to every request.
@@ -37,6 +39,9 @@ pub struct Limits {
 pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
     let api = Router::new()
         .route("/health", get(health))
+        .route("/devices", post(enrol))
+        .route("/contacts", post(push_contacts))
+        .route("/contacts/count", get(contact_count))
         .fallback(api_not_found)
         .layer(middleware::map_response(no_store));
 
@@ -79,6 +84,87 @@ async fn health(AxumState(state): AxumState<State>) -> Response {
         "database": db,
     });
     (status, Json(body)).into_response()
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Enrolment {
+    code: String,
+}
+
+/// `POST /api/v1/devices {"code": …}`: a one-time code for a device token (shown once).
+async fn enrol(AxumState(state): AxumState<State>, body: axum::body::Bytes) -> Response {
+    let enrolment: Enrolment = match serde_json::from_slice(&body) {
+        Ok(e) => e,
+        Err(e) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &format!("expected {{\"code\": \"…\"}}: {e}")),
+    };
+    match state.db.enrol(&enrolment.code).await {
+        Ok((device, token)) => {
+            tracing::info!(device = %device.id, structure = %device.structure, "device enrolled");
+            (StatusCode::CREATED, Json(json!({ "device_id": device.id, "structure": device.structure, "token": token }))).into_response()
+        }
+        Err(AuthError::CodeInvalid) => error_response(StatusCode::FORBIDDEN, "enrolment_code_invalid", &AuthError::CodeInvalid.to_string()),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// The enrolled device making this request, or the response refusing it.
+async fn device(state: &State, headers: &axum::http::HeaderMap) -> Result<Device, Response> {
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .ok_or_else(|| error_response(StatusCode::UNAUTHORIZED, "unauthorized", "send the device token as `Authorization: Bearer …`"))?;
+    if !state.limiter.allow(&crate::auth::hash(token), std::time::Instant::now()) {
+        return Err(error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this device; wait a minute"));
+    }
+    match state.db.device_for_token(token).await {
+        Ok(device) => Ok(device),
+        Err(AuthError::TokenInvalid) => Err(error_response(StatusCode::UNAUTHORIZED, "unauthorized", &AuthError::TokenInvalid.to_string())),
+        Err(e) => Err(internal(&e.to_string())),
+    }
+}
+
+/// `POST /api/v1/contacts {"contacts": [...]}`: idempotent batch push (see `contacts`).
+async fn push_contacts(AxumState(state): AxumState<State>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Response {
+    let device = match device(&state, &headers).await {
+        Ok(d) => d,
+        Err(refusal) => return refusal,
+    };
+    let contacts = match read_push(&body) {
+        Ok(c) => c,
+        Err(PushError::Malformed(e)) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &e),
+        Err(PushError::TooMany(n)) => {
+            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", &format!("{n} contacts in one push; at most {MAX_BATCH}"));
+        }
+        Err(PushError::Invalid(rejections)) => {
+            let message = format!("{} problem(s); nothing was saved", rejections.len());
+            let mut response = error_response(StatusCode::UNPROCESSABLE_ENTITY, "invalid_contacts", &message);
+            *response.body_mut() = Body::from(json!({ "error": { "code": "invalid_contacts", "message": message, "details": rejections } }).to_string());
+            return response;
+        }
+    };
+    match state.db.ingest(&device, &contacts).await {
+        Ok(ingested) => (StatusCode::OK, Json(ingested)).into_response(),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// `GET /api/v1/contacts/count`: how many contacts the device's structure holds.
+async fn contact_count(AxumState(state): AxumState<State>, headers: axum::http::HeaderMap) -> Response {
+    let device = match device(&state, &headers).await {
+        Ok(d) => d,
+        Err(refusal) => return refusal,
+    };
+    match state.db.contact_count(device.structure_id).await {
+        Ok(count) => Json(json!({ "structure": device.structure, "count": count })).into_response(),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+fn internal(cause: &str) -> Response {
+    tracing::error!(%cause, "internal error");
+    error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; the request can be retried")
 }
 
 async fn api_not_found(req: Request<Body>) -> Response {

@@ -5,7 +5,9 @@
 //! (`tower::ServiceExt::oneshot`) exactly as the binary serves it. The server keeps no state
 //! between requests besides the database, so several instances may share one database.
 
+pub mod auth;
 pub mod config;
+pub mod contacts;
 pub mod db;
 pub mod http;
 
@@ -15,6 +17,13 @@ pub use config::Config;
 #[derive(Clone)]
 pub struct State {
     pub db: db::Database,
+    pub limiter: auth::RateLimiter,
+}
+
+impl State {
+    pub fn new(db: db::Database) -> Self {
+        State { db, limiter: auth::RateLimiter::default() }
+    }
 }
 
 /// The version reported by `/api/v1/health` and `--version`.

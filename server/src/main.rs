@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use repere_server::http::{self, Limits};
+use repere_server::config::Command;
 use repere_server::{Config, State, db::Database};
 use tracing_subscriber::EnvFilter;
 
@@ -17,7 +18,11 @@ fn main() -> ExitCode {
         Ok(rt) => rt,
         Err(e) => return fail(&format!("cannot start the async runtime: {e}")),
     };
-    match runtime.block_on(serve(config)) {
+    let result = match config.command.clone() {
+        None => runtime.block_on(serve(config)),
+        Some(command) => runtime.block_on(administer(&config.database, command)),
+    };
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(message) => fail(&message),
     }
@@ -38,6 +43,20 @@ fn init_logs(format: &str) {
     }
 }
 
+/// Runs an administration command and prints its result on stdout.
+async fn administer(database: &str, command: Command) -> Result<(), String> {
+    let db = Database::open(database).await.map_err(|e| e.to_string())?;
+    let result = match command {
+        Command::Enrol { structure } => db.create_enrolment_code(&structure).await.map(|code| {
+            println!("{code}");
+            eprintln!("enrolment code for {:?}, valid {} days, usable once", structure.trim(), repere_server::auth::CODE_VALIDITY_DAYS);
+        }),
+        Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")),
+    };
+    db.close().await;
+    result.map_err(|e| e.to_string())
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     // Listen for SIGTERM/SIGINT before saying "serving": a signal that arrived between the two
     // would otherwise kill the process without a clean stop (seen in CI).
@@ -53,7 +72,7 @@ async fn serve(config: Config) -> Result<(), String> {
         format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr)
     })?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
-    let app = http::router(State { db: db.clone() }, &config.dist, limits);
+    let app = http::router(State::new(db.clone()), &config.dist, limits);
     tracing::info!(addr = %config.addr, database = %config.database, dist = %config.dist.display(), version = repere_server::VERSION, "serving");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)

@@ -122,3 +122,19 @@ fn sigterm_stops_cleanly_and_database_is_created_then_reopened() {
         assert_eq!(exit.code(), Some(0), "round {round}");
     }
 }
+
+#[test]
+fn enrol_prints_a_one_time_code_and_revoking_an_unknown_device_says_so() {
+    let db = tempfile::tempdir().unwrap();
+    let file = db.path().join("repere.sqlite");
+    let out = server().args(["--database", file.to_str().unwrap(), "enrol", "--structure", "La Blaiserie"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let code = String::from_utf8(out.stdout).unwrap();
+    let code = code.trim();
+    assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "{code:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"La Blaiserie\", valid 7 days, usable once"));
+
+    let (code, lines) = run_to_end(server().args(["--database", file.to_str().unwrap(), "revoke", "--device", "no-such-device"]));
+    assert_eq!(code, 1);
+    assert_eq!(lines, ["repere-server: error: this device is not enrolled, or was revoked"]);
+}

@@ -1,0 +1,194 @@
+//! Mediator devices: one-time enrolment codes made by an administrator for a structure, device
+//! tokens (≥128 random bits) given in exchange, and revocation. Only SHA-256 hashes of codes and
+//! tokens are stored: a copy of the database does not let anyone push as a device.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+use crate::db::Database;
+
+/// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
+const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+const CODE_LEN: usize = 10;
+/// How long an enrolment code stays valid.
+pub const CODE_VALIDITY_DAYS: i64 = 7;
+
+/// An enrolled device, as a request's token identifies it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub structure_id: i64,
+    pub structure: String,
+}
+
+pub fn hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0; N];
+    getrandom::getrandom(&mut bytes).expect("the operating system's random source");
+    bytes
+}
+
+/// A code to type: 10 characters from 31 (about 50 bits), grouped for reading: `ABCDE-FGHJK`.
+fn new_code() -> String {
+    let picks: Vec<char> = random_bytes::<CODE_LEN>().iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect();
+    format!("{}-{}", picks[..5].iter().collect::<String>(), picks[5..].iter().collect::<String>())
+}
+
+/// Codes are typed by people: case, spaces and dashes do not matter.
+fn normalise_code(code: &str) -> String {
+    code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// Why enrolment or authentication failed (the message is for the person or the operator).
+#[derive(Debug, PartialEq, Eq)]
+pub enum AuthError {
+    UnknownStructure(String),
+    CodeInvalid,
+    TokenInvalid,
+    Database(String),
+}
+
+impl std::fmt::Display for AuthError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            AuthError::UnknownStructure(s) => write!(f, "no structure named {s:?}"),
+            AuthError::CodeInvalid => write!(f, "this enrolment code is unknown, already used or expired"),
+            AuthError::TokenInvalid => write!(f, "this device is not enrolled, or was revoked"),
+            AuthError::Database(e) => write!(f, "database: {e}"),
+        }
+    }
+}
+
+fn db_error(e: sqlx::Error) -> AuthError {
+    AuthError::Database(e.to_string())
+}
+
+impl Database {
+    /// Makes a one-time enrolment code for `structure` (created if new). Returns the code, to be
+    /// given to the mediator; only its hash is kept.
+    pub async fn create_enrolment_code(&self, structure: &str) -> Result<String, AuthError> {
+        let structure = structure.trim();
+        if structure.is_empty() {
+            return Err(AuthError::UnknownStructure(String::new()));
+        }
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        sqlx::query("INSERT INTO structures (name) VALUES (?) ON CONFLICT (name) DO NOTHING").bind(structure).execute(&mut *tx).await.map_err(db_error)?;
+        let (structure_id,): (i64,) = sqlx::query_as("SELECT id FROM structures WHERE name = ?").bind(structure).fetch_one(&mut *tx).await.map_err(db_error)?;
+        let code = new_code();
+        let expires = (chrono::Utc::now() + chrono::Duration::days(CODE_VALIDITY_DAYS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
+        sqlx::query("INSERT INTO enrolment_codes (code_hash, structure_id, expires_at) VALUES (?, ?, ?)")
+            .bind(hash(&normalise_code(&code)))
+            .bind(structure_id)
+            .bind(expires)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok(code)
+    }
+
+    /// Exchanges an unused, unexpired code for a new device and its token (returned once).
+    pub async fn enrol(&self, code: &str) -> Result<(Device, String), AuthError> {
+        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        // Marking the code used and reading it in one statement: two devices racing with the
+        // same code cannot both win.
+        let row: Option<(i64, String)> = sqlx::query_as(
+            "UPDATE enrolment_codes SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+             WHERE code_hash = ? AND used_at IS NULL AND expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+             RETURNING structure_id, (SELECT name FROM structures WHERE id = structure_id)",
+        )
+        .bind(hash(&normalise_code(code)))
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(db_error)?;
+        let (structure_id, structure) = row.ok_or(AuthError::CodeInvalid)?;
+        let token = hex::encode(random_bytes::<32>());
+        let device = Device { id: uuid::Builder::from_random_bytes(random_bytes::<16>()).into_uuid().to_string(), structure_id, structure };
+        sqlx::query("INSERT INTO devices (id, structure_id, token_hash) VALUES (?, ?, ?)")
+            .bind(&device.id)
+            .bind(structure_id)
+            .bind(hash(&token))
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        tx.commit().await.map_err(db_error)?;
+        Ok((device, token))
+    }
+
+    /// The device a token belongs to, unless revoked.
+    pub async fn device_for_token(&self, token: &str) -> Result<Device, AuthError> {
+        let row: Option<(String, i64, String)> = sqlx::query_as(
+            "SELECT d.id, d.structure_id, s.name FROM devices d JOIN structures s ON s.id = d.structure_id \
+             WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+        )
+        .bind(hash(token))
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(db_error)?;
+        row.map(|(id, structure_id, structure)| Device { id, structure_id, structure }).ok_or(AuthError::TokenInvalid)
+    }
+
+    /// Revokes a device: its token stops working at once. Its contacts stay.
+    pub async fn revoke(&self, device_id: &str) -> Result<(), AuthError> {
+        let done = sqlx::query("UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND revoked_at IS NULL")
+            .bind(device_id)
+            .execute(&self.pool)
+            .await
+            .map_err(db_error)?;
+        if done.rows_affected() == 1 { Ok(()) } else { Err(AuthError::TokenInvalid) }
+    }
+}
+
+/// Requests allowed per token and per minute; a sync sends a few, so this only stops a runaway
+/// client. Counted per server instance.
+pub const REQUESTS_PER_MINUTE: u32 = 120;
+
+/// A fixed-window counter per token hash.
+#[derive(Clone, Default)]
+pub struct RateLimiter {
+    windows: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
+}
+
+impl RateLimiter {
+    /// True if this request may proceed.
+    pub fn allow(&self, key: &str, now: Instant) -> bool {
+        let mut windows = self.windows.lock().expect("rate limiter lock");
+        if windows.len() > 10_000 {
+            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
+        }
+        let (start, count) = windows.entry(key.to_owned()).or_insert((now, 0));
+        if now.duration_since(*start) >= Duration::from_secs(60) {
+            (*start, *count) = (now, 0);
+        }
+        *count += 1;
+        *count <= REQUESTS_PER_MINUTE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_readable_and_typed_loosely() {
+        let code = new_code();
+        assert_eq!(code.len(), 11);
+        assert!(code.chars().all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8))), "{code}");
+        assert_eq!(normalise_code(" abcde-fghjk "), "ABCDEFGHJK");
+    }
+
+    #[test]
+    fn rate_limit_is_per_key_and_per_minute() {
+        let limiter = RateLimiter::default();
+        let t0 = Instant::now();
+        assert!((0..REQUESTS_PER_MINUTE).all(|_| limiter.allow("a", t0)));
+        assert!(!limiter.allow("a", t0));
+        assert!(limiter.allow("b", t0));
+        assert!(limiter.allow("a", t0 + Duration::from_secs(61)));
+    }
+}

@@ -1,0 +1,166 @@
+//! Mediators' devices and contacts through the router, as the binary serves them: enrolment,
+//! idempotent pushes, conflicts, structure scoping, revocation, and bad payloads that write nothing.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use http_body_util::BodyExt;
+use repere_server::http::{Limits, router};
+use repere_server::{State, db::Database};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+struct Server {
+    app: axum::Router,
+    db: Database,
+    _dist: tempfile::TempDir,
+}
+
+async fn server() -> Server {
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let db = Database::open("sqlite::memory:").await.unwrap();
+    let limits = Limits { max_body_bytes: 512 * 1024, request_timeout: Duration::from_secs(10) };
+    Server { app: router(State::new(db.clone()), dist.path(), limits), db, _dist: dist }
+}
+
+impl Server {
+    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        let response = self.app.clone().oneshot(request.body(body.into()).unwrap()).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    /// A new device of `structure`, through a one-time code; its token.
+    async fn device(&self, structure: &str) -> String {
+        self.enrolled(structure).await.0
+    }
+
+    /// A new device's token and id.
+    async fn enrolled(&self, structure: &str) -> (String, String) {
+        let code = self.db.create_enrolment_code(structure).await.unwrap();
+        let (status, body) = self.call("POST", "/api/v1/devices", None, json!({ "code": code.to_lowercase() }).to_string()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!(body["structure"], structure);
+        let token = body["token"].as_str().unwrap().to_owned();
+        assert!(token.len() >= 32, "at least 128 bits");
+        (token, body["device_id"].as_str().unwrap().to_owned())
+    }
+
+    async fn push(&self, token: &str, contacts: Vec<Value>) -> (StatusCode, Value) {
+        self.call("POST", "/api/v1/contacts", Some(token), json!({ "contacts": contacts }).to_string()).await
+    }
+
+    async fn count(&self, token: &str) -> i64 {
+        let (status, body) = self.call("GET", "/api/v1/contacts/count", Some(token), Body::empty()).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body["count"].as_i64().unwrap()
+    }
+}
+
+/// A valid contact with a UUIDv7 id built from `n`.
+fn contact(n: u64) -> Value {
+    let id = uuid::Builder::from_unix_timestamp_millis(1_795_000_000_000 + n, &[n as u8; 10]).into_uuid();
+    json!({
+        "id": id.to_string(), "seq": n, "type": "individuel", "debut": "2026-11-28T10:30:00", "duree_min": 30,
+        "lieu": { "kind": "bus" }, "thematiques": ["aide_aux_demarches_administratives"],
+        "thematiques_administratives": ["social_sante"], "materiel": ["telephone"], "autonomie": "entierement_accompagne",
+        "beneficiaire": { "tranche_age": "soixante_dix_plus", "statut": "retraite", "commune": "86078" }
+    })
+}
+
+#[tokio::test]
+async fn a_push_is_idempotent_and_a_changed_record_is_a_conflict_never_an_overwrite() {
+    let s = server().await;
+    let token = s.device("La Blaiserie").await;
+    let batch = vec![contact(1), contact(2)];
+    let (status, first) = s.push(&token, batch.clone()).await;
+    assert_eq!(status, StatusCode::OK, "{first}");
+    assert_eq!((first["acked"].as_array().unwrap().len(), first["stored"].as_u64()), (2, Some(2)));
+    // The answer was lost; the device pushes the same batch again.
+    let (_, again) = s.push(&token, batch).await;
+    assert_eq!((&again["acked"], again["stored"].as_u64()), (&first["acked"], Some(0)));
+    assert_eq!(s.count(&token).await, 2);
+
+    let mut changed = contact(1);
+    changed["duree_min"] = json!(45);
+    let (status, answer) = s.push(&token, vec![changed, contact(3)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(answer["conflicts"], json!([contact(1)["id"]]));
+    assert_eq!(answer["acked"], json!([contact(3)["id"]]));
+    assert_eq!(s.count(&token).await, 3);
+    let (_, original) = s.push(&token, vec![contact(1)]).await;
+    assert_eq!(original["acked"], json!([contact(1)["id"]]), "the first version is still the one held");
+}
+
+#[tokio::test]
+async fn a_device_cannot_read_or_write_another_structures_records() {
+    let s = server().await;
+    let a = s.device("La Blaiserie").await;
+    let b = s.device("Mairie de Civray").await;
+    s.push(&a, vec![contact(1)]).await;
+    let (status, answer) = s.push(&b, vec![contact(1)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!((answer["acked"].clone(), answer["conflicts"].clone()), (json!([]), json!([contact(1)["id"]])));
+    assert_eq!((s.count(&a).await, s.count(&b).await), (1, 0));
+}
+
+#[tokio::test]
+async fn codes_are_single_use_and_revoked_or_unknown_tokens_are_refused() {
+    let s = server().await;
+    let code = s.db.create_enrolment_code("La Blaiserie").await.unwrap();
+    let (status, _) = s.call("POST", "/api/v1/devices", None, json!({ "code": code }).to_string()).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let (status, body) = s.call("POST", "/api/v1/devices", None, json!({ "code": code }).to_string()).await;
+    assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("enrolment_code_invalid")));
+
+    let (token, device_id) = s.enrolled("La Blaiserie").await;
+    assert_eq!(s.count(&token).await, 0);
+    s.db.revoke(&device_id).await.unwrap();
+    for t in [Some(token.as_str()), Some("not-a-token"), None] {
+        let (status, body) = s.call("POST", "/api/v1/contacts", t, json!({ "contacts": [contact(1)] }).to_string()).await;
+        assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")), "{t:?}");
+    }
+}
+
+#[tokio::test]
+async fn bad_payloads_get_a_reason_and_write_nothing() {
+    let s = server().await;
+    let token = s.device("La Blaiserie").await;
+    let mut named = contact(1);
+    named["beneficiaire"]["nom"] = json!("Dupont");
+    let mut phone = contact(2);
+    phone["telephone"] = json!("0612345678");
+    let mut wrong_code = contact(3);
+    wrong_code["thematiques"] = json!(["cuisine"]);
+    let mut invalid = contact(4);
+    invalid["duree_min"] = json!(0);
+    let cases: Vec<(Body, StatusCode, &str, &str)> = vec![
+        (json!({ "contacts": [contact(5), named] }).to_string().into(), StatusCode::BAD_REQUEST, "malformed_json", "unknown field `nom`"),
+        (json!({ "contacts": [phone] }).to_string().into(), StatusCode::BAD_REQUEST, "malformed_json", "unknown field `telephone`"),
+        (json!({ "contacts": [contact(5), wrong_code] }).to_string().into(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_contacts", "1 problem"),
+        (json!({ "contacts": [invalid] }).to_string().into(), StatusCode::UNPROCESSABLE_ENTITY, "invalid_contacts", "nothing was saved"),
+        ("{\"contacts\": [".into(), StatusCode::BAD_REQUEST, "malformed_json", "EOF"),
+        (json!({ "contacts": (0..501).map(contact).collect::<Vec<_>>() }).to_string().into(), StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", "at most 500"),
+        (vec![b' '; 600 * 1024].into(), StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", "smaller batches"),
+    ];
+    for (body, status, code, says) in cases {
+        let (got, answer) = s.call("POST", "/api/v1/contacts", Some(&token), body).await;
+        assert_eq!((got, answer["error"]["code"].as_str()), (status, Some(code)), "{answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().contains(says), "{answer}");
+    }
+    // Which record and which field: the wrong theme is record 1's `thematiques`.
+    let mut wrong_code = contact(3);
+    wrong_code["thematiques"] = json!(["cuisine"]);
+    let (_, answer) = s.push(&token, vec![contact(5), wrong_code]).await;
+    assert_eq!(answer["error"]["details"][0]["index"], 1);
+    assert_eq!(answer["error"]["details"][0]["field"], "thematiques");
+    assert_eq!(answer["error"]["details"][0]["reason"], "« cuisine » n’est pas une valeur de thematiques");
+    assert_eq!(s.count(&token).await, 0, "nothing was written");
+}
