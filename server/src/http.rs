@@ -25,7 +25,7 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{AuthError, Device};
-use crate::contacts::{MAX_BATCH, PushError, read_push};
+use repere_protocol::{Enrolled, Enrolment, MAX_BATCH, PushError, read_push};
 use crate::{State, VERSION};
 
 /// Limits applied to every request.
@@ -86,12 +86,6 @@ async fn health(AxumState(state): AxumState<State>) -> Response {
     (status, Json(body)).into_response()
 }
 
-#[derive(serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Enrolment {
-    code: String,
-}
-
 /// `POST /api/v1/devices {"code": …}`: a one-time code for a device token (shown once).
 async fn enrol(AxumState(state): AxumState<State>, body: axum::body::Bytes) -> Response {
     let enrolment: Enrolment = match serde_json::from_slice(&body) {
@@ -101,7 +95,7 @@ async fn enrol(AxumState(state): AxumState<State>, body: axum::body::Bytes) -> R
     match state.db.enrol(&enrolment.code).await {
         Ok((device, token)) => {
             tracing::info!(device = %device.id, structure = %device.structure, "device enrolled");
-            (StatusCode::CREATED, Json(json!({ "device_id": device.id, "structure": device.structure, "token": token }))).into_response()
+            (StatusCode::CREATED, Json(Enrolled { device_id: device.id, structure: device.structure, token })).into_response()
         }
         Err(AuthError::CodeInvalid) => error_response(StatusCode::FORBIDDEN, "enrolment_code_invalid", &AuthError::CodeInvalid.to_string()),
         Err(e) => internal(&e.to_string()),
