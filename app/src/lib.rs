@@ -4,7 +4,7 @@
 //! the places and communes into the core's search, [`pwa`] talks to the service worker (offline
 //! shell, "a new version is ready"), [`route`] maps the address to a page, [`i18n`] holds the
 //! chosen language, [`choices`] what the resident chose, [`geo`] and [`clock`] the device's
-//! position and time. [`pages`] and [`components`] draw the screens and hold no business
+//! position and time, [`outbox`] the mediators' enrolment, outbox and sync. [`pages`] and [`components`] draw the screens and hold no business
 //! logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
 
@@ -14,6 +14,7 @@ pub mod components;
 pub mod gazetteer;
 pub mod geo;
 pub mod i18n;
+pub mod outbox;
 pub mod pages;
 pub mod pwa;
 pub mod registry;

@@ -30,12 +30,13 @@ pub struct Registry {
 }
 
 impl Registry {
-    /// Starts loading in the background.
-    pub fn load() -> Self {
+    /// Starts loading in the background; `then` receives the opened database, for the other
+    /// rooms that keep data on the device (one opening per app start).
+    pub fn load(then: impl FnOnce(Database) + 'static) -> Self {
         let registry = Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None) };
         leptos::task::spawn_local(async move {
             crate::clock::next_task().await;
-            let result = open_and_read().await.map(|(version, finder)| {
+            let result = open_and_read(then).await.map(|(version, finder)| {
                 let places = finder.places().len();
                 registry.finder.set_value(Some(Box::leak(Box::new(finder))));
                 Loaded { version, places }
@@ -62,10 +63,11 @@ impl Registry {
 
 /// The one database opening of an app start: the registry, then the persistent-storage request
 /// (worth asking once the device holds data).
-async fn open_and_read() -> Result<(u64, Finder), String> {
+async fn open_and_read(then: impl FnOnce(Database)) -> Result<(u64, Finder), String> {
     let db = store::open(store::DB_NAME).await?;
     let loaded = read_or_install(&db).await;
     store::remember_persistence(&db).await;
+    then(db);
     loaded
 }
 

@@ -2,7 +2,7 @@
 //! button, reload and bookmarks work, offline too (the server only ever serves `/`).
 //!
 //! - `#/` home; `#/resultats?commune=86070` or `#/resultats?lat=46.4&lon=0.87` results;
-//! - `#/lieu/<id>` a place's sheet; `#/carte` the map.
+//! - `#/lieu/<id>` a place's sheet; `#/carte` the map; `#/mediation` the mediators' space.
 
 use leptos::prelude::*;
 use repere_core::proximity::LatLon;
@@ -13,6 +13,8 @@ pub enum Route {
     Results(Origin),
     Place(String),
     Map,
+    /// The mediators' space: enrolment, contact form, outbox.
+    Mediation,
 }
 
 /// Where results are measured from.
@@ -40,6 +42,7 @@ impl Route {
                 }
             }
             "/carte" => Route::Map,
+            "/mediation" => Route::Mediation,
             p => match p.strip_prefix("/lieu/") {
                 Some(id) if !id.is_empty() => Route::Place(decode(id)),
                 _ => Route::Home,
@@ -56,6 +59,7 @@ impl Route {
             }
             Route::Place(id) => format!("#/lieu/{}", js_sys::encode_uri_component(id)),
             Route::Map => "#/carte".into(),
+            Route::Mediation => "#/mediation".into(),
         }
     }
 }

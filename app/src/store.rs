@@ -3,22 +3,25 @@
 //! One database, `repere`, whose object stores are created by version upgrades in [`open`]:
 //! - version 1, `meta`: small settings and facts keyed by name (e.g. whether the browser
 //!   granted persistent storage, the registry version held);
-//! - version 2, `registry`: the registry snapshot (JSON text) under the key `snapshot`.
+//! - version 2, `registry`: the registry snapshot (JSON text) under the key `snapshot`;
+//! - version 3, `outbox`: contacts waiting for the server, one row per contact id (JSON text of
+//!   [`crate::outbox::Row`]), written with durability "strict" (on disk before success).
 //!
 //! Transactions in indexed_db_futures roll back unless committed, so every write here ends
 //! with an explicit `commit`.
 
 use indexed_db_futures::database::Database;
 use indexed_db_futures::prelude::*;
-use indexed_db_futures::transaction::TransactionMode;
+use indexed_db_futures::transaction::{TransactionDurability, TransactionMode, TransactionOptions};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 /// The app's database name.
 pub const DB_NAME: &str = "repere";
-const DB_VERSION: u32 = 2;
+const DB_VERSION: u32 = 3;
 const META: &str = "meta";
 const REGISTRY: &str = "registry";
+const OUTBOX: &str = "outbox";
 const SNAPSHOT_KEY: &str = "snapshot";
 
 /// Key in `meta` of the registry version the device holds.
@@ -39,6 +42,9 @@ pub async fn open(name: &str) -> StoreResult<Database> {
             }
             if event.old_version() < 2.0 {
                 db.create_object_store(REGISTRY).build()?;
+            }
+            if event.old_version() < 3.0 {
+                db.create_object_store(OUTBOX).build()?;
             }
             Ok(())
         })
@@ -95,4 +101,55 @@ pub async fn remember_persistence(db: &Database) {
     if let Err(e) = result {
         web_sys::console::warn_1(&format!("stockage persistant : {e}").into());
     }
+}
+
+/// One change of the outbox: rows to write (id → JSON text), ids to delete, and meta values,
+/// applied in one transaction with durability "strict", so a contact reported saved is on disk.
+#[derive(Default)]
+pub struct OutboxChange {
+    pub put: Vec<(String, String)>,
+    pub delete: Vec<String>,
+    pub meta: Vec<(&'static str, String)>,
+}
+
+pub async fn change_outbox(db: &Database, change: OutboxChange) -> StoreResult<()> {
+    let mut options = TransactionOptions::new();
+    options.set_durability(TransactionDurability::Strict);
+    let tx = db
+        .transaction([META, OUTBOX])
+        .with_mode(TransactionMode::Readwrite)
+        .with_options(options)
+        .build()
+        .map_err(|e| e.to_string())?;
+    let outbox = tx.object_store(OUTBOX).map_err(|e| e.to_string())?;
+    for (id, row) in &change.put {
+        outbox.put(row).with_key(id.clone()).serde().map_err(|e| e.to_string())?;
+    }
+    for id in &change.delete {
+        outbox.delete(id.clone()).primitive().map_err(|e| e.to_string())?;
+    }
+    let meta = tx.object_store(META).map_err(|e| e.to_string())?;
+    for (key, value) in &change.meta {
+        meta.put(value).with_key((*key).to_owned()).serde().map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+/// Every outbox row (JSON text).
+pub async fn outbox_rows(db: &Database) -> StoreResult<Vec<String>> {
+    let tx = db.transaction(OUTBOX).build().map_err(|e| e.to_string())?;
+    let store = tx.object_store(OUTBOX).map_err(|e| e.to_string())?;
+    let rows = store.get_all::<String>().serde().map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())?;
+    rows.collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())
+}
+
+/// Removes the device's enrolment and every outbox row, in one transaction.
+pub async fn forget_device(db: &Database, meta_keys: &[&str]) -> StoreResult<()> {
+    let tx = db.transaction([META, OUTBOX]).with_mode(TransactionMode::Readwrite).build().map_err(|e| e.to_string())?;
+    tx.object_store(OUTBOX).map_err(|e| e.to_string())?.clear().map_err(|e| e.to_string())?;
+    let meta = tx.object_store(META).map_err(|e| e.to_string())?;
+    for key in meta_keys {
+        meta.delete((*key).to_owned()).primitive().map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())
 }

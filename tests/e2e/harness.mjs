@@ -1,6 +1,6 @@
 // What every end-to-end test needs: a real repere-server on a free loopback port, serving a
 // built dist/, and Debian's Chromium driven by playwright-core.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -33,11 +33,15 @@ export function copyOfDist() {
   return dir;
 }
 
-/** Starts repere-server and resolves once /api/v1/health answers. */
-export async function startServer({ dist = DIST, port } = {}) {
+/**
+ * Starts repere-server and resolves once /api/v1/health answers. Give `dataDir` (and `port`) to
+ * restart a server on the database of an earlier one.
+ */
+export async function startServer({ dist = DIST, port, dataDir } = {}) {
   port ??= await freePort();
-  const dataDir = mkdtempSync(join(tmpdir(), 'repere-db-'));
-  const child = spawn(SERVER_BIN, ['--addr', `127.0.0.1:${port}`, '--dist', dist, '--database', join(dataDir, 'repere.sqlite')], {
+  dataDir ??= mkdtempSync(join(tmpdir(), 'repere-db-'));
+  const database = join(dataDir, 'repere.sqlite');
+  const child = spawn(SERVER_BIN, ['--addr', `127.0.0.1:${port}`, '--dist', dist, '--database', database], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let logs = '';
@@ -57,14 +61,19 @@ export async function startServer({ dist = DIST, port } = {}) {
   return {
     url,
     port,
+    dataDir,
+    /** A one-time enrolment code for `structure`, made by the server's own command. */
+    enrolmentCode(structure) {
+      return execFileSync(SERVER_BIN, ['--database', database, 'enrol', '--structure', structure], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    },
     /** SIGTERM and wait for a clean exit; safe to call again (tests also call it when they fail). */
-    async stop() {
+    async stop({ keepData = false } = {}) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await exited;
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
       return child.exitCode;
     },
   };

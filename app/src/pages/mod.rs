@@ -3,6 +3,7 @@
 
 mod home;
 mod map;
+mod mediation;
 mod results;
 mod sheet;
 
@@ -12,6 +13,7 @@ use crate::choices::Choices;
 use crate::components::{ConnectionStatus, HelplineLink, LanguagePicker, UpdateBanner};
 use crate::gazetteer::Gazetteer;
 use crate::i18n::{Locale, apply_to_document, texts};
+use crate::outbox::Mediation;
 use crate::pwa::Updater;
 use crate::registry::Registry;
 use crate::route::{self, Route};
@@ -22,7 +24,9 @@ pub fn App() -> impl IntoView {
     let updater = Updater::new();
     updater.register();
     provide_context(updater);
-    provide_context(Registry::load());
+    let mediation = Mediation::new();
+    provide_context(mediation);
+    provide_context(Registry::load(move |db| mediation.attach(db)));
     provide_context(Gazetteer::load());
     provide_context(Choices::new());
     let locale = Locale::remembered();
@@ -47,6 +51,7 @@ fn Frame(route: ReadSignal<Route>) -> impl IntoView {
         <nav class="menu" aria-label=t.nav_label>
             <a href="#/" aria-current=move || matches!(route.get(), Route::Home | Route::Results(_)).then_some("page")>{t.nav_home}</a>
             <a href="#/carte" aria-current=move || (route.get() == Route::Map).then_some("page")>{t.nav_map}</a>
+            <a href="#/mediation" aria-current=move || (route.get() == Route::Mediation).then_some("page")>{t.nav_mediation}</a>
             <LanguagePicker />
         </nav>
         <UpdateBanner />
@@ -58,6 +63,7 @@ fn Frame(route: ReadSignal<Route>) -> impl IntoView {
                     Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
                     Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
                     Route::Map => view! { <map::Map /> }.into_any(),
+                    Route::Mediation => view! { <mediation::MediationPage /> }.into_any(),
                 };
                 request_animation_frame(move || {
                     if let Some(w) = web_sys::window() {

@@ -88,6 +88,12 @@ impl<T: Clone> Outbox<T> {
         Ok(seq)
     }
 
+    /// Puts back a record as it was persisted (when a device reopens its outbox).
+    pub fn restore(&mut self, id: Uuid, seq: u64, record: T, state: State) {
+        self.next_seq = self.next_seq.max(seq + 1);
+        self.entries.insert(id, Entry { seq, record, state });
+    }
+
     /// Replaces a record not yet sent.
     pub fn correct(&mut self, id: Uuid, record: T) -> Result<(), Refused> {
         let entry = self.waiting(id)?;
@@ -228,6 +234,10 @@ mod tests {
         assert_eq!(outbox.next_batch(10), vec![(a, 1, 12)]);
         outbox.apply(&Answer { acked: vec![a, Uuid::from_u128(9)], conflicts: vec![] });
         assert!(outbox.is_empty());
+        // Reopened from disk, sequence numbers carry on after the highest one.
+        let mut reopened = Outbox::default();
+        reopened.restore(b, 7, 20, State::Sent);
+        assert_eq!(reopened.add(a, 1), Ok(8));
     }
 
     #[test]

@@ -1,0 +1,309 @@
+//! The mediator's side of sync: the device's enrolment, the outbox of contacts (the core's
+//! `sync::Outbox` rules, each change written to IndexedDB with durability "strict" before it is
+//! reported), and pushing to the server with retries.
+//!
+//! Order that keeps "exactly once": records are marked sent *and persisted* before a push leaves;
+//! only ids the server acknowledges are removed. Retries: exponential backoff with jitter, the
+//! browser's `online` event, app start, and the "Synchroniser" button.
+
+use std::time::Duration;
+
+use indexed_db_futures::database::Database;
+use leptos::prelude::*;
+use repere_core::activity::Contact;
+use repere_core::sync::{self, Answer, Refused, State};
+use repere_protocol::{ContactDto, Enrolled, Enrolment, Ingested, MAX_BATCH, Push};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::store::{self, OutboxChange};
+
+const DEVICE_KEY: &str = "device";
+const LAST_SYNC_KEY: &str = "last_sync";
+const EXPORTED_KEY: &str = "outbox_exported";
+/// Longest wait between two automatic retries.
+const MAX_BACKOFF_S: f64 = 300.0;
+
+/// An outbox row as stored.
+#[derive(Serialize, Deserialize)]
+pub struct Row {
+    pub seq: u64,
+    pub state: String,
+    pub contact: ContactDto,
+}
+
+fn state_name(state: State) -> &'static str {
+    match state {
+        State::Waiting => "waiting",
+        State::Sent => "sent",
+        State::Conflict => "conflict",
+    }
+}
+
+/// Shared through context: what the mediator's screens show and do.
+#[derive(Clone, Copy)]
+pub struct Mediation {
+    db: StoredValue<Option<Database>, LocalStorage>,
+    outbox: StoredValue<sync::Outbox<Contact>, LocalStorage>,
+    /// Bumped after each change of the outbox, so screens redraw.
+    pub version: RwSignal<u64>,
+    pub device: RwSignal<Option<Enrolled>>,
+    pub last_sync: RwSignal<Option<String>>,
+    pub syncing: RwSignal<bool>,
+    /// The last sync problem, for the person ("pas de réseau", "refusé : …").
+    pub problem: RwSignal<Option<String>>,
+    pub exported: RwSignal<bool>,
+    /// True once the enrolment and outbox are read from the device.
+    pub ready: RwSignal<bool>,
+    failures: StoredValue<u32>,
+}
+
+impl Mediation {
+    /// Empty until [`Mediation::attach`] gives it the database.
+    pub fn new() -> Self {
+        let m = Mediation {
+            db: StoredValue::new_local(None),
+            outbox: StoredValue::new_local(sync::Outbox::default()),
+            version: RwSignal::new(0),
+            device: RwSignal::new(None),
+            last_sync: RwSignal::new(None),
+            syncing: RwSignal::new(false),
+            problem: RwSignal::new(None),
+            exported: RwSignal::new(false),
+            ready: RwSignal::new(false),
+            failures: StoredValue::new(0),
+        };
+        let _ = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(async move { m.sync_now().await }));
+        m
+    }
+
+    /// Loads the enrolment and the outbox from the app's database, then syncs once (app open).
+    pub fn attach(self, db: Database) {
+        leptos::task::spawn_local(async move {
+            if let Err(e) = self.open(db).await {
+                web_sys::console::error_1(&format!("boîte d’envoi : {e}").into());
+                return;
+            }
+            if self.device.get_untracked().is_some() {
+                self.sync_now().await;
+            }
+        });
+    }
+
+    async fn open(&self, db: Database) -> Result<(), String> {
+        let device: Option<String> = store::get_meta(&db, DEVICE_KEY).await?;
+        let last_sync: Option<String> = store::get_meta(&db, LAST_SYNC_KEY).await?;
+        let exported: Option<String> = store::get_meta(&db, EXPORTED_KEY).await?;
+        let mut rows: Vec<(Uuid, Row)> = Vec::new();
+        for text in store::outbox_rows(&db).await? {
+            let row: Row = serde_json::from_str(&text).map_err(|e| format!("ligne illisible : {e}"))?;
+            let id = Uuid::parse_str(&row.contact.id).map_err(|e| e.to_string())?;
+            rows.push((id, row));
+        }
+        rows.sort_by_key(|(_, r)| r.seq);
+        let mut outbox = sync::Outbox::default();
+        for (id, row) in rows {
+            let contact = row.contact.to_contact().map_err(|p| format!("{p:?}"))?;
+            outbox.restore(id, row.seq, contact, match row.state.as_str() {
+                "sent" => State::Sent,
+                "conflict" => State::Conflict,
+                _ => State::Waiting,
+            });
+        }
+        self.outbox.set_value(outbox);
+        self.device.set(device.and_then(|d| serde_json::from_str(&d).ok()));
+        self.last_sync.set(last_sync);
+        self.exported.set(exported.as_deref() == Some("oui"));
+        self.db.set_value(Some(db));
+        self.version.update(|v| *v += 1);
+        self.ready.set(true);
+        Ok(())
+    }
+
+    fn db(&self) -> Result<Database, String> {
+        self.db.get_value().ok_or_else(|| "la base n’est pas encore ouverte".to_owned())
+    }
+
+    /// Pending records, oldest first: (id, seq, state, contact).
+    pub fn entries(&self) -> Vec<(Uuid, u64, State, Contact)> {
+        self.version.track();
+        self.outbox.with_value(|o| {
+            let mut v: Vec<_> = o.entries().map(|(id, e)| (*id, e.seq, e.state, e.record.clone())).collect();
+            v.sort_by_key(|e| e.1);
+            v
+        })
+    }
+
+    pub fn pending(&self) -> usize {
+        self.version.track();
+        self.outbox.with_value(sync::Outbox::len)
+    }
+
+    fn row(id: &Uuid, seq: u64, state: State, contact: &Contact) -> (String, String) {
+        let row = Row { seq, state: state_name(state).to_owned(), contact: ContactDto::from_contact(contact, seq) };
+        (id.to_string(), serde_json::to_string(&row).expect("serialisable"))
+    }
+
+    /// Saves a new contact: on disk (strict) before this returns Ok.
+    pub async fn save(&self, contact: Contact) -> Result<(), String> {
+        let db = self.db()?;
+        let id = contact.id;
+        let mut next = self.outbox.get_value();
+        let seq = next.add(id, contact.clone()).map_err(|e| format!("{e:?}"))?;
+        // A new contact is in no export yet.
+        let change = OutboxChange { put: vec![Self::row(&id, seq, State::Waiting, &contact)], meta: vec![(EXPORTED_KEY, "non".to_owned())], ..Default::default() };
+        store::change_outbox(&db, change).await?;
+        self.outbox.set_value(next);
+        self.exported.set(false);
+        self.version.update(|v| *v += 1);
+        Ok(())
+    }
+
+    /// Deletes a contact not yet sent.
+    pub async fn delete(&self, id: Uuid) -> Result<(), Refused> {
+        let db = self.db().map_err(|_| Refused::Unknown)?;
+        let mut next = self.outbox.get_value();
+        next.delete(id)?;
+        store::change_outbox(&db, OutboxChange { delete: vec![id.to_string()], ..Default::default() }).await.map_err(|_| Refused::Unknown)?;
+        self.outbox.set_value(next);
+        self.version.update(|v| *v += 1);
+        Ok(())
+    }
+
+    /// Exchanges an enrolment code for this device's token, and remembers it.
+    pub async fn enrol(&self, code: &str) -> Result<(), String> {
+        let body = serde_json::to_string(&Enrolment { code: code.to_owned() }).expect("serialisable");
+        let (status, text) = post("/api/v1/devices", None, &body).await?;
+        if status != 201 {
+            return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));
+        }
+        let enrolled: Enrolled = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        store::put_meta(&self.db()?, DEVICE_KEY, &text).await?;
+        self.device.set(Some(enrolled));
+        Ok(())
+    }
+
+    /// Forgets the enrolment and the outbox. Refused while unsent contacts were not exported.
+    pub async fn sign_out(&self) -> Result<(), String> {
+        if self.pending() > 0 && !self.exported.get_untracked() {
+            return Err("unsent".into());
+        }
+        store::forget_device(&self.db()?, &[DEVICE_KEY, LAST_SYNC_KEY, EXPORTED_KEY]).await?;
+        self.outbox.set_value(sync::Outbox::default());
+        self.device.set(None);
+        self.last_sync.set(None);
+        self.exported.set(false);
+        self.version.update(|v| *v += 1);
+        Ok(())
+    }
+
+    /// The whole queue as JSON (the escape hatch: a file the server can import).
+    pub fn export(&self) -> String {
+        let contacts: Vec<ContactDto> = self.entries().iter().map(|(_, seq, _, c)| ContactDto::from_contact(c, *seq)).collect();
+        serde_json::to_string_pretty(&Push { contacts }).expect("serialisable")
+    }
+
+    pub async fn mark_exported(&self) {
+        if let Ok(db) = self.db() {
+            let _ = store::put_meta(&db, EXPORTED_KEY, &"oui".to_owned()).await;
+            self.exported.set(true);
+        }
+    }
+
+    /// Pushes everything pending, batch after batch; on failure, retries later by itself.
+    pub async fn sync_now(&self) {
+        let Some(device) = self.device.get_untracked() else { return };
+        if self.syncing.get_untracked() {
+            return;
+        }
+        self.syncing.set(true);
+        let result = self.push_all(&device.token).await;
+        self.syncing.set(false);
+        match result {
+            Ok(()) => {
+                self.failures.set_value(0);
+                self.problem.set(None);
+            }
+            Err(e) => {
+                self.problem.set(Some(e));
+                let n = self.failures.get_value() + 1;
+                self.failures.set_value(n);
+                let jitter = 0.5 + js_sys::Math::random();
+                let delay = (2f64.powi(n.min(12) as i32)).min(MAX_BACKOFF_S) * jitter;
+                let me = *self;
+                set_timeout(move || leptos::task::spawn_local(async move { me.sync_now().await }), Duration::from_secs_f64(delay));
+            }
+        }
+    }
+
+    async fn push_all(&self, token: &str) -> Result<(), String> {
+        let db = self.db()?;
+        loop {
+            let mut next = self.outbox.get_value();
+            let batch = next.next_batch(MAX_BATCH);
+            if batch.is_empty() {
+                return Ok(());
+            }
+            // Sent before it leaves, on disk: after a crash the record is frozen, never changed.
+            let put = batch.iter().map(|(id, seq, c)| Self::row(id, *seq, State::Sent, c)).collect();
+            store::change_outbox(&db, OutboxChange { put, ..Default::default() }).await?;
+            self.outbox.set_value(next);
+            let contacts = batch.iter().map(|(_, seq, c)| ContactDto::from_contact(c, *seq)).collect();
+            let body = serde_json::to_string(&Push { contacts }).expect("serialisable");
+            let (status, text) = post("/api/v1/contacts", Some(token), &body).await?;
+            if status != 200 {
+                return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));
+            }
+            let ingested: Ingested = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+            let parse = |ids: &[String]| ids.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect::<Vec<_>>();
+            let answer = Answer { acked: parse(&ingested.acked), conflicts: parse(&ingested.conflicts) };
+            let mut next = self.outbox.get_value();
+            next.apply(&answer);
+            let put = answer
+                .conflicts
+                .iter()
+                .filter_map(|id| next.entries().find(|(i, _)| *i == id).map(|(_, e)| Self::row(id, e.seq, State::Conflict, &e.record)))
+                .collect();
+            let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            let change = OutboxChange { put, delete: ingested.acked.clone(), meta: vec![(LAST_SYNC_KEY, now.clone())] };
+            store::change_outbox(&db, change).await?;
+            self.outbox.set_value(next);
+            self.last_sync.set(Some(now));
+            self.version.update(|v| *v += 1);
+        }
+    }
+}
+
+/// The message of an API error body.
+fn error_message(text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    v["error"]["message"].as_str().map(str::to_owned)
+}
+
+/// POSTs JSON; (status, body text), or "pas de réseau" when the request could not be made.
+async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
+    let window = web_sys::window().ok_or("pas de fenêtre")?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("POST");
+    init.set_body(&body.into());
+    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
+    headers.set("Content-Type", "application/json").map_err(|e| format!("{e:?}"))?;
+    if let Some(t) = token {
+        headers.set("Authorization", &format!("Bearer {t}")).map_err(|e| format!("{e:?}"))?;
+    }
+    init.set_headers(&headers);
+    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| "pas de réseau".to_owned())?.unchecked_into();
+    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|_| "réponse interrompue".to_owned())?;
+    Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// A new contact id: UUIDv7 from the clock and the browser's random source.
+pub fn new_id() -> Uuid {
+    let mut random = [0u8; 10];
+    if let Some(crypto) = web_sys::window().and_then(|w| w.crypto().ok()) {
+        let _ = crypto.get_random_values_with_u8_array(&mut random);
+    }
+    uuid::Builder::from_unix_timestamp_millis(js_sys::Date::now() as u64, &random).into_uuid()
+}

@@ -1,0 +1,407 @@
+//! The mediator's space: enrol this device once, then log contacts in seconds, offline, and
+//! see them leave. Professional staff use it; its words are French.
+
+use chrono::{Datelike, NaiveDateTime, Timelike};
+use leptos::prelude::*;
+use repere_core::activity::*;
+use repere_core::registry::{Label, LabelSet};
+use repere_core::sync::State;
+
+use crate::clock;
+use crate::gazetteer::Gazetteer;
+use crate::outbox::{Mediation, new_id};
+
+#[component]
+pub fn MediationPage() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    view! {
+        <h1 tabindex="-1">"Espace médiateur"</h1>
+        {move || match (m.ready.get(), m.device.get().is_some()) {
+            (false, _) => view! { <p class="registry">"Chargement…"</p> }.into_any(),
+            (true, true) => view! { <Logbook /> }.into_any(),
+            (true, false) => view! { <Enrol /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Enrol() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    let code = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            message.set(Some("Vérification…".into()));
+            match m.enrol(code.get_untracked().trim()).await {
+                Ok(()) => message.set(None),
+                Err(e) => message.set(Some(format!("Code refusé : {e}"))),
+            }
+        });
+    };
+    view! {
+        <p>"Pour noter vos accompagnements, ce téléphone doit être inscrit une fois, avec le code donné par le Département."</p>
+        <form class="commune" on:submit=submit>
+            <label for="code">"Code d’inscription"</label>
+            <input id="code" type="text" autocomplete="off" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+            <p class="notice" role="status">{move || message.get()}</p>
+            <button type="submit" class="big">"Inscrire ce téléphone"</button>
+        </form>
+    }
+}
+
+#[component]
+fn Logbook() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    let structure = move || m.device.get().map(|d| d.structure).unwrap_or_default();
+    view! {
+        <p>{move || format!("Structure : {}", structure())}</p>
+        <SyncStatus />
+        <ContactForm />
+        <Pending />
+    }
+}
+
+#[component]
+fn SyncStatus() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    let sync = move |_| leptos::task::spawn_local(async move { m.sync_now().await });
+    view! {
+        <section class="sync" aria-labelledby="envoi">
+            <h2 id="envoi">"Envoi"</h2>
+            <p role="status" class="pending">{move || match m.pending() {
+                0 => "Tout est envoyé.".to_owned(),
+                1 => "1 contact en attente d’envoi".to_owned(),
+                n => format!("{n} contacts en attente d’envoi"),
+            }}</p>
+            <p class="hint">{move || m.last_sync.get().map(|t| format!("Dernier envoi réussi : {}", t.replace('T', " à ").chars().take(22).collect::<String>())).unwrap_or_else(|| "Aucun envoi pour l’instant.".into())}</p>
+            <p class="notice">{move || m.problem.get().map(|p| format!("Envoi impossible pour l’instant ({p}). Les contacts restent sur ce téléphone ; nouvel essai automatique."))}</p>
+            <button type="button" class="secondary" on:click=sync disabled=move || m.syncing.get()>
+                {move || if m.syncing.get() { "Envoi en cours…" } else { "Synchroniser" }}
+            </button>
+        </section>
+    }
+}
+
+/// Remembered between contacts: a mediator on the bus logs many alike.
+const DEFAULTS_KEY: &str = "repere.contact";
+
+fn remembered() -> (TypeActivite, u16, String) {
+    let saved = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(DEFAULTS_KEY).ok().flatten()).unwrap_or_default();
+    let mut parts = saved.split('|');
+    let kind = parts.next().and_then(TypeActivite::from_code).unwrap_or(TypeActivite::Individuel);
+    let duree = parts.next().and_then(|d| d.parse().ok()).unwrap_or(30);
+    let lieu = parts.next().unwrap_or("bus").to_owned();
+    (kind, duree, lieu)
+}
+
+fn remember(kind: TypeActivite, duree: u16, lieu: &str) {
+    if let Some(s) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = s.set_item(DEFAULTS_KEY, &format!("{}|{duree}|{lieu}", kind.code()));
+    }
+}
+
+const LIEUX: [(&str, &str); 5] = [("bus", "Bus"), ("marche", "Marché ou stand"), ("commune", "Dans une commune"), ("domicile", "À domicile"), ("distance", "À distance")];
+
+fn local_input(t: NaiveDateTime) -> String {
+    repere_protocol::write_local_time(t)[..16].to_owned()
+}
+
+#[component]
+fn ContactForm() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    let gazetteer = expect_context::<Gazetteer>();
+    let (kind0, duree0, lieu0) = remembered();
+    let kind = RwSignal::new(Some(kind0));
+    let quand = RwSignal::new(local_input(clock::now()));
+    let duree = RwSignal::new(duree0);
+    let lieu = RwSignal::new(lieu0);
+    let lieu_commune = RwSignal::new(String::new());
+    let themes = RwSignal::new(LabelSet::<Thematique>::new());
+    let admin = RwSignal::new(LabelSet::<ThematiqueAdministrative>::new());
+    let materiel = RwSignal::new(LabelSet::<Materiel>::new());
+    let autonomie = RwSignal::new(None::<Autonomie>);
+    let age = RwSignal::new(None::<TrancheAge>);
+    let statut = RwSignal::new(None::<StatutSocial>);
+    let genre = RwSignal::new(None::<Genre>);
+    let residence = RwSignal::new(String::new());
+    let niveau = RwSignal::new(None::<NiveauAtelier>);
+    let par_age = RwSignal::new([0u16; 8]);
+    let par_statut = RwSignal::new([0u16; 5]);
+    let orientation = RwSignal::new(None::<StructureRedirection>);
+    let problems = RwSignal::new(Vec::<String>::new());
+    let saved = RwSignal::new(None::<String>);
+    let collective = move || kind.get() == Some(TypeActivite::Collectif);
+
+    let commune_code = move |name: &str| -> Result<Option<String>, String> {
+        if name.trim().is_empty() {
+            return Ok(None);
+        }
+        gazetteer
+            .with(|t| t.search(name, 1).first().map(|c| c.code_insee.clone()))
+            .flatten()
+            .map(Some)
+            .ok_or_else(|| format!("commune « {name} » introuvable dans la Vienne"))
+    };
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(None);
+        let mut errors = Vec::new();
+        let lieu_value = match lieu.get_untracked().as_str() {
+            "marche" => Lieu::MarcheStand,
+            "domicile" => Lieu::Domicile,
+            "distance" => Lieu::ADistance,
+            "commune" => match commune_code(&lieu_commune.get_untracked()) {
+                Ok(Some(code)) => Lieu::Commune(code),
+                Ok(None) => {
+                    errors.push("lieu : écrivez la commune".to_owned());
+                    Lieu::Bus
+                }
+                Err(e) => {
+                    errors.push(format!("lieu : {e}"));
+                    Lieu::Bus
+                }
+            },
+            _ => Lieu::Bus,
+        };
+        let commune = commune_code(&residence.get_untracked()).unwrap_or_else(|e| {
+            errors.push(format!("commune de résidence : {e}"));
+            None
+        });
+        let debut = repere_protocol::local_time(&format!("{}:00", quand.get_untracked())).unwrap_or_else(|| {
+            errors.push("date et heure : à compléter".to_owned());
+            clock::now()
+        });
+        let Some(type_activite) = kind.get_untracked() else { return };
+        let individual = type_activite != TypeActivite::Collectif;
+        let contact = Contact {
+            id: new_id(),
+            type_activite,
+            debut,
+            duree_min: duree.get_untracked(),
+            lieu: lieu_value,
+            thematiques: themes.get_untracked(),
+            thematiques_administratives: if themes.get_untracked().contains(Thematique::AideAuxDemarchesAdministratives) { admin.get_untracked() } else { LabelSet::new() },
+            materiel: materiel.get_untracked(),
+            autonomie: if individual { autonomie.get_untracked() } else { None },
+            orientation: orientation.get_untracked().map(|structure| Orientation { structure, lieu: None }),
+            niveau_atelier: if individual { None } else { niveau.get_untracked() },
+            beneficiaire: if individual {
+                Beneficiaire { tranche_age: age.get_untracked(), statut: statut.get_untracked(), genre: genre.get_untracked(), commune }
+            } else {
+                Beneficiaire::default()
+            },
+            participants: if individual { Participants::default() } else { Participants { par_age: par_age.get_untracked(), par_statut: par_statut.get_untracked() } },
+            session: None,
+        };
+        errors.extend(contact.check().iter().map(|p| format!("{} : {}", field_name(p.field), p.reason)));
+        problems.set(errors.clone());
+        if !errors.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match m.save(contact).await {
+                Ok(()) => {
+                    remember(type_activite, duree.get_untracked(), &lieu.get_untracked());
+                    saved.set(Some("Contact enregistré sur ce téléphone.".into()));
+                    themes.set(LabelSet::new());
+                    admin.set(LabelSet::new());
+                    autonomie.set(None);
+                    age.set(None);
+                    statut.set(None);
+                    genre.set(None);
+                    residence.set(String::new());
+                    par_age.set([0; 8]);
+                    par_statut.set([0; 5]);
+                    orientation.set(None);
+                    quand.set(local_input(clock::now()));
+                    let me = m;
+                    leptos::task::spawn_local(async move { me.sync_now().await });
+                }
+                Err(e) => problems.set(vec![format!("Non enregistré : {e}")]),
+            }
+        });
+    };
+
+    view! {
+        <form class="contact" on:submit=submit aria-labelledby="nouveau">
+            <h2 id="nouveau">"Nouveau contact"</h2>
+            {radios("Type", "type", TypeActivite::ALL, kind)}
+            <label class="field" for="quand">"Date et heure"</label>
+            <input id="quand" type="datetime-local" prop:value=move || quand.get() on:input=move |ev| quand.set(event_target_value(&ev)) />
+            <fieldset class="choices">
+                <legend>"Durée"</legend>
+                {DURATION_PRESETS.into_iter().map(|d| view! {
+                    <label class="choice"><input type="radio" name="duree" prop:checked=move || duree.get() == d on:change=move |_| duree.set(d) />{duration_label(d)}</label>
+                }).collect_view()}
+            </fieldset>
+            <fieldset class="choices">
+                <legend>"Lieu"</legend>
+                {LIEUX.into_iter().map(|(code, label)| view! {
+                    <label class="choice"><input type="radio" name="lieu" prop:checked=move || lieu.get() == code on:change=move |_| lieu.set(code.to_owned()) />{label}</label>
+                }).collect_view()}
+            </fieldset>
+            <Show when=move || lieu.get() == "commune">
+                <label class="field" for="lieu-commune">"Commune du lieu"</label>
+                <input id="lieu-commune" type="text" prop:value=move || lieu_commune.get() on:input=move |ev| lieu_commune.set(event_target_value(&ev)) />
+            </Show>
+            {checks("Thématiques", Thematique::ALL, themes)}
+            <Show when=move || themes.get().contains(Thematique::AideAuxDemarchesAdministratives)>
+                {checks("Démarches : domaines", ThematiqueAdministrative::ALL, admin)}
+            </Show>
+            {checks("Matériel utilisé", Materiel::ALL, materiel)}
+            <Show when=move || !collective() fallback=move || view! {
+                {radios("Niveau de l’atelier", "niveau", NiveauAtelier::ALL, niveau)}
+                {counts("Participants par tranche d’âge", "age", TrancheAge::ALL, par_age)}
+                {counts("Participants par statut", "statut", StatutSocial::ALL, par_statut)}
+            }>
+                {radios("Autonomie", "autonomie", Autonomie::ALL, autonomie)}
+                {radios("Tranche d’âge", "age", TrancheAge::ALL, age)}
+                {radios("Statut", "statut", StatutSocial::ALL, statut)}
+                {radios("Genre (facultatif)", "genre", Genre::ALL, genre)}
+                <label class="field" for="residence">"Commune de résidence (facultatif)"</label>
+                <input id="residence" type="text" prop:value=move || residence.get() on:input=move |ev| residence.set(event_target_value(&ev)) />
+            </Show>
+            <label class="field" for="orientation">"Orientation vers (facultatif)"</label>
+            <select id="orientation" on:change=move |ev| orientation.set(StructureRedirection::from_code(&event_target_value(&ev)))>
+                <option value="">"Aucune"</option>
+                {StructureRedirection::ALL.iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+            </select>
+            <p class="hint">"Ne notez jamais le nom, le téléphone, l’adresse e-mail ou la date de naissance de la personne."</p>
+            <div role="alert">
+                <ul class="problems">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+            </div>
+            <p class="notice" role="status">{move || saved.get()}</p>
+            <button type="submit" class="big">"Enregistrer le contact"</button>
+        </form>
+    }
+}
+
+fn duration_label(minutes: u16) -> String {
+    match (minutes / 60, minutes % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m}"),
+    }
+}
+
+/// The form's name for a field the core reports.
+fn field_name(field: &str) -> &str {
+    match field {
+        "duree" => "durée",
+        "thematiques" => "thématiques",
+        "thematiques_administratives" => "domaines de démarches",
+        "participants" => "participants",
+        "commune" => "commune de résidence",
+        other => other,
+    }
+}
+
+/// One choice among values of the taxonomy, as large radio buttons.
+fn radios<T: Label + Send + Sync>(legend: &'static str, name: &'static str, values: &'static [T], signal: RwSignal<Option<T>>) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{legend}</legend>
+            {values.iter().map(|v| {
+                let v = *v;
+                view! {
+                    <label class="choice">
+                        <input type="radio" name=name prop:checked=move || signal.get() == Some(v) on:change=move |_| signal.set(Some(v)) />
+                        {v.label()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// Several values of the taxonomy, as large checkboxes.
+fn checks<T: Label + Send + Sync>(legend: &'static str, values: &'static [T], signal: RwSignal<LabelSet<T>>) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{legend}</legend>
+            {values.iter().map(|v| {
+                let v = *v;
+                view! {
+                    <label class="choice">
+                        <input
+                            type="checkbox"
+                            prop:checked=move || signal.get().contains(v)
+                            on:change=move |_| signal.update(|set| if set.contains(v) { *set = set.iter().filter(|x| *x != v).collect() } else { set.insert(v) })
+                        />
+                        {v.label()}
+                    </label>
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+/// A count per value (workshop participants).
+fn counts<T: Label + Send + Sync, const N: usize>(legend: &'static str, prefix: &'static str, values: &'static [T], signal: RwSignal<[u16; N]>) -> impl IntoView {
+    view! {
+        <fieldset class="choices">
+            <legend>{legend}</legend>
+            {values.iter().enumerate().map(|(i, v)| {
+                let id = format!("{prefix}-{i}");
+                view! {
+                    <label class="count" for=id.clone()>{v.label()}</label>
+                    <input id=id type="number" min="0" inputmode="numeric" prop:value=move || signal.get()[i].to_string()
+                        on:input=move |ev| signal.update(|a| a[i] = event_target_value(&ev).parse().unwrap_or(0)) />
+                }
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+fn Pending() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    let export_href = move || {
+        m.version.track();
+        format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&m.export()))
+    };
+    let sign_out = RwSignal::new(None::<String>);
+    let leave = move |_| {
+        leptos::task::spawn_local(async move {
+            match m.sign_out().await {
+                Ok(()) => sign_out.set(None),
+                Err(e) if e == "unsent" => sign_out.set(Some(
+                    "Des contacts ne sont pas encore envoyés. Synchronisez, ou enregistrez d’abord le fichier de la boîte d’envoi.".into(),
+                )),
+                Err(e) => sign_out.set(Some(e)),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="attente">
+            <h2 id="attente">"Contacts sur ce téléphone"</h2>
+            <ul class="outbox">
+                {move || m.entries().into_iter().map(|(id, _, state, c)| {
+                    let status = match state {
+                        State::Waiting => "en attente",
+                        State::Sent => "envoi en cours",
+                        State::Conflict => "refusé par le serveur (conflit) : à exporter",
+                    };
+                    let text = format!("{} · {} · {} min · {}", format_args!("{:02}/{:02} {:02}:{:02}", c.debut.day(), c.debut.month(), c.debut.hour(), c.debut.minute()), c.type_activite.label(), c.duree_min, status);
+                    view! {
+                        <li>
+                            {text}
+                            <Show when=move || state == State::Waiting>
+                                <button type="button" class="secondary" on:click=move |_| leptos::task::spawn_local(async move { let _ = m.delete(id).await; })>"Supprimer"</button>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <p class="card-actions">
+                <a class="button secondary" href=export_href download="repere-boite-envoi.json" on:click=move |_| leptos::task::spawn_local(async move { m.mark_exported().await })>
+                    "Enregistrer la boîte d’envoi (fichier)"
+                </a>
+                <button type="button" class="secondary" on:click=leave>"Se déconnecter"</button>
+            </p>
+            <p class="notice" role="alert">{move || sign_out.get()}</p>
+        </section>
+    }
+}

@@ -1,0 +1,146 @@
+// A mediator on the bus: enrol the phone, log contacts with no network (reloading midway), come
+// back in range: the server holds each contact exactly once — also when the server stops in the
+// middle of a push.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { SHOTS, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+
+let chromium;
+const figures = {};
+before(async () => (chromium = await launchBrowser()));
+after(async () => {
+  await chromium.close();
+  writeFileSync(join(SHOTS, 'mediators-figures.json'), JSON.stringify(figures, null, 2));
+  console.log('mediators figures', figures);
+});
+
+/** The device token the app stored at enrolment (to ask the server what it holds). */
+async function token(page) {
+  const device = await page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('repere');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('device');
+          get.onsuccess = () => resolve(get.result);
+        };
+      }),
+  );
+  return JSON.parse(device).token;
+}
+
+async function serverCount(url, bearer) {
+  const response = await fetch(`${url}/api/v1/contacts/count`, { headers: { Authorization: `Bearer ${bearer}` } });
+  assert.equal(response.status, 200);
+  return (await response.json()).count;
+}
+
+/** A typical contact, as a trained mediator logs it; returns the number of taps. */
+async function logContact(page) {
+  const taps = [
+    page.getByLabel('Aide aux démarches administratives'),
+    page.getByLabel('70 ans et plus'),
+    page.getByLabel('Retraité'),
+    page.getByRole('button', { name: 'Enregistrer le contact' }),
+  ];
+  for (const target of taps) await target.click();
+  await page.getByText('Contact enregistré sur ce téléphone.').waitFor();
+  return taps.length;
+}
+
+async function pending(page, n) {
+  const text = n === 0 ? 'Tout est envoyé.' : n === 1 ? '1 contact en attente d’envoi' : `${n} contacts en attente d’envoi`;
+  await page.getByText(text, { exact: true }).waitFor({ timeout: 15_000 });
+}
+
+test('20 contacts logged offline, with a reload midway, reach the server exactly once', async (t) => {
+  let server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.url}/#/mediation`);
+  await waitForControllingWorker(page);
+
+  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('La Blaiserie').toLowerCase());
+  await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
+  await page.getByText('Structure : La Blaiserie').waitFor();
+  const bearer = await token(page);
+  assert.deepEqual(await axeViolations(page), []);
+
+  await context.setOffline(true);
+  const durations = [];
+  let taps = 0;
+  for (let i = 1; i <= 20; i++) {
+    const started = Date.now();
+    taps = await logContact(page);
+    durations.push(Date.now() - started);
+    if (i === 10) {
+      await page.reload();
+      await pending(page, 10);
+    }
+  }
+  await pending(page, 20);
+  await page.screenshot({ path: join(SHOTS, 'mediator-form-offline.png'), fullPage: true });
+  assert.equal(await serverCount(server.url, bearer), 0, 'nothing left the phone while offline');
+  figures.tapsPerContact = taps;
+  figures.msPerContact = { median: durations.sort((a, b) => a - b)[10], max: durations[19] };
+
+  // Back in range: the `online` event syncs.
+  await context.setOffline(false);
+  await pending(page, 0);
+  assert.equal(await serverCount(server.url, bearer), 20);
+
+  // The server stops in the middle of a push: it stored the batch, the answer never came back.
+  await context.setOffline(true);
+  for (let i = 0; i < 5; i++) await logContact(page);
+  let delivered = 0;
+  // The context sees requests the service worker makes on the page's behalf.
+  await context.route('**/api/v1/contacts', async (route) => {
+    const response = await route.fetch();
+    assert.equal(response.status(), 200);
+    delivered++;
+    await route.abort('connectionreset');
+  }, { times: 1 });
+  await context.setOffline(false);
+  for (let tries = 0; delivered === 0; tries++) {
+    assert.ok(tries < 150, 'a push was attempted within 15 s of coming back online');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  assert.equal(await serverCount(server.url, bearer), 25, 'the server stored the batch whose answer was lost');
+  await pending(page, 5);
+  const { port, dataDir } = server;
+  assert.equal(await server.stop({ keepData: true }), 0);
+  server = await startServer({ port, dataDir });
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await pending(page, 0);
+  assert.equal(await serverCount(server.url, bearer), 25, 'the 5 re-sent contacts were acknowledged as duplicates');
+  await page.screenshot({ path: join(SHOTS, 'mediator-outbox-synced.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('signing out is refused while contacts are unsent and not exported', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${server.url}/#/mediation`);
+  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('Marché de Civray'));
+  await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
+  await page.getByText('Structure : Marché de Civray').waitFor();
+  await context.setOffline(true);
+  await logContact(page);
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByText('Des contacts ne sont pas encore envoyés').waitFor();
+  assert.ok(await page.getByText('Structure : Marché de Civray').isVisible(), 'still signed in');
+  // A bad contact is refused with its field named, and nothing is saved.
+  await page.getByRole('button', { name: 'Enregistrer le contact' }).click();
+  await page.getByRole('alert').filter({ hasText: 'thématiques : choisissez au moins une thématique' }).waitFor();
+  await pending(page, 1);
+});
