@@ -203,8 +203,17 @@ impl ContactDto {
 
 /// Reads and checks a push body; on any problem, every problem (nothing is written).
 pub fn read_push(body: &[u8]) -> Result<Vec<(Contact, u64)>, PushError> {
+    read(body, MAX_BATCH)
+}
+
+/// Reads and checks an exported outbox file (the same JSON as a push, of any length).
+pub fn read_export(body: &[u8]) -> Result<Vec<(Contact, u64)>, PushError> {
+    read(body, usize::MAX)
+}
+
+fn read(body: &[u8], max: usize) -> Result<Vec<(Contact, u64)>, PushError> {
     let push: Push = serde_json::from_slice(body).map_err(|e| PushError::Malformed(e.to_string()))?;
-    if push.contacts.len() > MAX_BATCH {
+    if push.contacts.len() > max {
         return Err(PushError::TooMany(push.contacts.len()));
     }
     let mut rejections = Vec::new();

@@ -133,6 +133,17 @@ impl Database {
         row.map(|(id, structure_id, structure)| Device { id, structure_id, structure }).ok_or(AuthError::TokenInvalid)
     }
 
+    /// A device by id, revoked or not (an administrator importing its exported outbox).
+    pub async fn device_by_id(&self, device_id: &str) -> Result<Device, AuthError> {
+        let row: Option<(String, i64, String)> =
+            sqlx::query_as("SELECT d.id, d.structure_id, s.name FROM devices d JOIN structures s ON s.id = d.structure_id WHERE d.id = ?")
+                .bind(device_id)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        row.map(|(id, structure_id, structure)| Device { id, structure_id, structure }).ok_or(AuthError::TokenInvalid)
+    }
+
     /// Revokes a device: its token stops working at once. Its contacts stay.
     pub async fn revoke(&self, device_id: &str) -> Result<(), AuthError> {
         let done = sqlx::query("UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND revoked_at IS NULL")

@@ -53,6 +53,15 @@ pub enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Import a device's exported outbox file (the app's "Enregistrer la boîte d'envoi"), as if
+    /// the device had pushed it: contacts already held are counted once.
+    ImportOutbox {
+        /// The device the file comes from (its contacts belong to the device's structure).
+        #[arg(long)]
+        device: String,
+        /// The exported JSON file.
+        file: std::path::PathBuf,
+    },
 }
 
 impl Config {

@@ -9,7 +9,7 @@
 
 use repere_core::activity::Contact;
 use repere_core::sync::{Outcome, decide};
-use repere_protocol::{ContactDto, Ingested};
+use repere_protocol::{ContactDto, Ingested, MAX_BATCH, PushError, read_export};
 
 use crate::auth::Device;
 use crate::db::Database;
@@ -48,6 +48,27 @@ impl Database {
         }
         tx.commit().await?;
         Ok(out)
+    }
+
+    /// Imports a device's exported outbox file as if the device had pushed it. The whole file is
+    /// checked first: one bad contact and nothing is imported. Returns (stored, already held,
+    /// conflicts).
+    pub async fn import_outbox(&self, device_id: &str, file: &[u8]) -> Result<(usize, usize, usize), String> {
+        let device = self.device_by_id(device_id).await.map_err(|e| e.to_string())?;
+        let contacts = read_export(file).map_err(|e| match e {
+            PushError::Malformed(m) => format!("not an exported outbox: {m}"),
+            PushError::TooMany(n) => format!("{n} contacts"),
+            PushError::Invalid(rejections) => {
+                let list: Vec<String> = rejections.iter().map(|r| format!("contact {} ({}): {}: {}", r.index + 1, r.id, r.field, r.reason)).collect();
+                format!("nothing imported: {}", list.join("; "))
+            }
+        })?;
+        let mut totals = (0, 0, 0);
+        for chunk in contacts.chunks(MAX_BATCH) {
+            let done = self.ingest(&device, chunk).await.map_err(|e| format!("database: {e}"))?;
+            totals = (totals.0 + done.stored, totals.1 + done.acked.len() - done.stored, totals.2 + done.conflicts.len());
+        }
+        Ok(totals)
     }
 
     /// How many contacts the structure holds.

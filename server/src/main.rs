@@ -47,14 +47,26 @@ fn init_logs(format: &str) {
 async fn administer(database: &str, command: Command) -> Result<(), String> {
     let db = Database::open(database).await.map_err(|e| e.to_string())?;
     let result = match command {
-        Command::Enrol { structure } => db.create_enrolment_code(&structure).await.map(|code| {
-            println!("{code}");
-            eprintln!("enrolment code for {:?}, valid {} days, usable once", structure.trim(), repere_server::auth::CODE_VALIDITY_DAYS);
-        }),
-        Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")),
+        Command::Enrol { structure } => db
+            .create_enrolment_code(&structure)
+            .await
+            .map(|code| {
+                println!("{code}");
+                eprintln!("enrolment code for {:?}, valid {} days, usable once", structure.trim(), repere_server::auth::CODE_VALIDITY_DAYS);
+            })
+            .map_err(|e| e.to_string()),
+        Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
+        Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
     };
     db.close().await;
-    result.map_err(|e| e.to_string())
+    result
+}
+
+async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> Result<(), String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let (stored, held, conflicts) = db.import_outbox(device, &bytes).await.map_err(|e| format!("{}: {e}", file.display()))?;
+    println!("{stored} stored, {held} already held, {conflicts} conflicts");
+    Ok(())
 }
 
 async fn serve(config: Config) -> Result<(), String> {

@@ -164,3 +164,19 @@ async fn bad_payloads_get_a_reason_and_write_nothing() {
     assert_eq!(answer["error"]["details"][0]["reason"], "« cuisine » n’est pas une valeur de thematiques");
     assert_eq!(s.count(&token).await, 0, "nothing was written");
 }
+
+#[tokio::test]
+async fn an_exported_outbox_imports_once_and_a_bad_file_imports_nothing() {
+    let s = server().await;
+    let (token, device_id) = s.enrolled("La Blaiserie").await;
+    s.push(&token, vec![contact(1)]).await;
+    let file = json!({ "contacts": (1..=600).map(contact).collect::<Vec<_>>() }).to_string();
+    assert_eq!(s.db.import_outbox(&device_id, file.as_bytes()).await, Ok((599, 1, 0)), "longer than a push, contact 1 already held");
+    assert_eq!(s.db.import_outbox(&device_id, file.as_bytes()).await, Ok((0, 600, 0)), "importing twice changes nothing");
+    let mut bad = contact(700);
+    bad["duree_min"] = json!(0);
+    let file = json!({ "contacts": [contact(701), bad] }).to_string();
+    let err = s.db.import_outbox(&device_id, file.as_bytes()).await.unwrap_err();
+    assert!(err.starts_with("nothing imported: contact 2 (") && err.ends_with("): duree: entre 1 minute et 8 heures"), "{err}");
+    assert_eq!(s.count(&token).await, 600);
+}
