@@ -126,13 +126,13 @@ impl Mediation {
         self.db.get_value().ok_or_else(|| "la base n’est pas encore ouverte".to_owned())
     }
 
-    /// Pending records, oldest first: (id, seq, state, contact).
-    pub fn entries(&self) -> Vec<(Uuid, u64, State, Contact)> {
+    /// The first `max` pending records, oldest first: (id, seq, state, contact).
+    pub fn entries(&self, max: usize) -> Vec<(Uuid, u64, State, Contact)> {
         self.version.track();
         self.outbox.with_value(|o| {
-            let mut v: Vec<_> = o.entries().map(|(id, e)| (*id, e.seq, e.state, e.record.clone())).collect();
+            let mut v: Vec<_> = o.entries().map(|(id, e)| (*id, e.seq, e.state, &e.record)).collect();
             v.sort_by_key(|e| e.1);
-            v
+            v.into_iter().take(max).map(|(id, seq, state, c)| (id, seq, state, c.clone())).collect()
         })
     }
 
@@ -150,12 +150,13 @@ impl Mediation {
     pub async fn save(&self, contact: Contact) -> Result<(), String> {
         let db = self.db()?;
         let id = contact.id;
-        let mut next = self.outbox.get_value();
-        let seq = next.add(id, contact.clone()).map_err(|e| format!("{e:?}"))?;
+        let seq = self.outbox.with_value(|o| o.peek_seq(id)).map_err(|e| format!("{e:?}"))?;
         // A new contact is in no export yet.
         let change = OutboxChange { put: vec![Self::row(&id, seq, State::Waiting, &contact)], meta: vec![(EXPORTED_KEY, "non".to_owned())], ..Default::default() };
         store::change_outbox(&db, change).await?;
-        self.outbox.set_value(next);
+        self.outbox.update_value(|o| {
+            o.add(id, contact).expect("checked by peek_seq");
+        });
         self.exported.set(false);
         self.version.update(|v| *v += 1);
         Ok(())
@@ -164,10 +165,9 @@ impl Mediation {
     /// Deletes a contact not yet sent.
     pub async fn delete(&self, id: Uuid) -> Result<(), Refused> {
         let db = self.db().map_err(|_| Refused::Unknown)?;
-        let mut next = self.outbox.get_value();
-        next.delete(id)?;
+        self.outbox.try_update_value(|o| o.delete(id)).unwrap_or(Err(Refused::Unknown))?;
+        // Deleted in memory first: if the write fails, the contact reappears at the next start.
         store::change_outbox(&db, OutboxChange { delete: vec![id.to_string()], ..Default::default() }).await.map_err(|_| Refused::Unknown)?;
-        self.outbox.set_value(next);
         self.version.update(|v| *v += 1);
         Ok(())
     }
@@ -201,7 +201,7 @@ impl Mediation {
 
     /// The whole queue as JSON (the escape hatch: a file the server can import).
     pub fn export(&self) -> String {
-        let contacts: Vec<ContactDto> = self.entries().iter().map(|(_, seq, _, c)| ContactDto::from_contact(c, *seq)).collect();
+        let contacts: Vec<ContactDto> = self.entries(usize::MAX).iter().map(|(_, seq, _, c)| ContactDto::from_contact(c, *seq)).collect();
         serde_json::to_string_pretty(&Push { contacts }).expect("serialisable")
     }
 
@@ -241,15 +241,14 @@ impl Mediation {
     async fn push_all(&self, token: &str) -> Result<(), String> {
         let db = self.db()?;
         loop {
-            let mut next = self.outbox.get_value();
-            let batch = next.next_batch(MAX_BATCH);
+            // Marked sent in memory (no more corrections), then on disk before the request leaves:
+            // after a crash the record is frozen, never changed. If the write fails nothing is sent.
+            let batch = self.outbox.try_update_value(|o| o.next_batch(MAX_BATCH)).unwrap_or_default();
             if batch.is_empty() {
                 return Ok(());
             }
-            // Sent before it leaves, on disk: after a crash the record is frozen, never changed.
             let put = batch.iter().map(|(id, seq, c)| Self::row(id, *seq, State::Sent, c)).collect();
             store::change_outbox(&db, OutboxChange { put, ..Default::default() }).await?;
-            self.outbox.set_value(next);
             let contacts = batch.iter().map(|(_, seq, c)| ContactDto::from_contact(c, *seq)).collect();
             let body = serde_json::to_string(&Push { contacts }).expect("serialisable");
             let (status, text) = post("/api/v1/contacts", Some(token), &body).await?;
@@ -259,17 +258,18 @@ impl Mediation {
             let ingested: Ingested = serde_json::from_str(&text).map_err(|e| e.to_string())?;
             let parse = |ids: &[String]| ids.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect::<Vec<_>>();
             let answer = Answer { acked: parse(&ingested.acked), conflicts: parse(&ingested.conflicts) };
-            let mut next = self.outbox.get_value();
-            next.apply(&answer);
-            let put = answer
-                .conflicts
-                .iter()
-                .filter_map(|id| next.entries().find(|(i, _)| *i == id).map(|(_, e)| Self::row(id, e.seq, State::Conflict, &e.record)))
-                .collect();
+            // Applied in memory first: if the write fails, acknowledged contacts are sent again at
+            // the next start and acknowledged again as duplicates.
+            let put = self
+                .outbox
+                .try_update_value(|o| {
+                    o.apply(&answer);
+                    answer.conflicts.iter().filter_map(|id| o.entry(id).map(|e| Self::row(id, e.seq, State::Conflict, &e.record))).collect()
+                })
+                .unwrap_or_default();
             let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
             let change = OutboxChange { put, delete: ingested.acked.clone(), meta: vec![(LAST_SYNC_KEY, now.clone())] };
             store::change_outbox(&db, change).await?;
-            self.outbox.set_value(next);
             self.last_sync.set(Some(now));
             self.version.update(|v| *v += 1);
         }

@@ -200,8 +200,17 @@ fn ContactForm() -> impl IntoView {
         if !errors.is_empty() {
             return;
         }
+        let performance = web_sys::window().and_then(|w| w.performance());
+        if let Some(p) = &performance {
+            let _ = p.mark("repere:save:start");
+        }
         leptos::task::spawn_local(async move {
-            match m.save(contact).await {
+            let result = m.save(contact).await;
+            // User Timing entry "repere:save" (check to stored on disk), read by scripts/bench-sync.
+            if let Some(p) = &performance {
+                let _ = p.measure_with_start_mark("repere:save", "repere:save:start");
+            }
+            match result {
                 Ok(()) => {
                     remember(type_activite, duree.get_untracked(), &lieu.get_untracked());
                     saved.set(Some("Contact enregistré sur ce téléphone.".into()));
@@ -355,12 +364,20 @@ fn counts<T: Label + Send + Sync, const N: usize>(legend: &'static str, prefix: 
     }
 }
 
+/// Contacts listed on screen; the count says how many more wait.
+const SHOWN: usize = 30;
+
 #[component]
 fn Pending() -> impl IntoView {
     let m = expect_context::<Mediation>();
-    let export_href = move || {
-        m.version.track();
-        format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&m.export()))
+    // The file is made when asked (the link's address is set just before the browser follows it).
+    let export = move |ev: leptos::ev::MouseEvent| {
+        use wasm_bindgen::JsCast;
+        let href = format!("data:application/json;charset=utf-8,{}", js_sys::encode_uri_component(&m.export()));
+        if let Some(a) = ev.current_target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) {
+            let _ = a.set_attribute("href", &href);
+        }
+        leptos::task::spawn_local(async move { m.mark_exported().await });
     };
     let sign_out = RwSignal::new(None::<String>);
     let leave = move |_| {
@@ -378,7 +395,7 @@ fn Pending() -> impl IntoView {
         <section aria-labelledby="attente">
             <h2 id="attente">"Contacts sur ce téléphone"</h2>
             <ul class="outbox">
-                {move || m.entries().into_iter().map(|(id, _, state, c)| {
+                {move || m.entries(SHOWN).into_iter().map(|(id, _, state, c)| {
                     let status = match state {
                         State::Waiting => "en attente",
                         State::Sent => "envoi en cours",
@@ -395,8 +412,9 @@ fn Pending() -> impl IntoView {
                     }
                 }).collect_view()}
             </ul>
+            {move || (m.pending() > SHOWN).then(|| view! { <p class="hint">{format!("… et {} autres.", m.pending() - SHOWN)}</p> })}
             <p class="card-actions">
-                <a class="button secondary" href=export_href download="repere-boite-envoi.json" on:click=move |_| leptos::task::spawn_local(async move { m.mark_exported().await })>
+                <a class="button secondary" href="#/mediation" download="repere-boite-envoi.json" on:click=export>
                     "Enregistrer la boîte d’envoi (fichier)"
                 </a>
                 <button type="button" class="secondary" on:click=leave>"Se déconnecter"</button>

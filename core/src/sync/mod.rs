@@ -88,6 +88,16 @@ impl<T: Clone> Outbox<T> {
         Ok(seq)
     }
 
+    /// The sequence number [`Outbox::add`] would give `id`, without adding it: the caller
+    /// persists first, then adds.
+    pub fn peek_seq(&self, id: Uuid) -> Result<u64, Refused> {
+        if self.entries.contains_key(&id) { Err(Refused::AlreadyThere) } else { Ok(self.next_seq) }
+    }
+
+    pub fn entry(&self, id: &Uuid) -> Option<&Entry<T>> {
+        self.entries.get(id)
+    }
+
     /// Puts back a record as it was persisted (when a device reopens its outbox).
     pub fn restore(&mut self, id: Uuid, seq: u64, record: T, state: State) {
         self.next_seq = self.next_seq.max(seq + 1);
@@ -222,7 +232,9 @@ mod tests {
     fn only_waiting_records_change_and_sent_ones_are_resent_until_acknowledged() {
         let mut outbox = Outbox::default();
         let (a, b) = (Uuid::from_u128(1), Uuid::from_u128(2));
+        assert_eq!(outbox.peek_seq(a), Ok(1));
         assert_eq!(outbox.add(a, 10), Ok(1));
+        assert_eq!(outbox.peek_seq(a), Err(Refused::AlreadyThere));
         assert_eq!(outbox.add(b, 20), Ok(2));
         assert_eq!(outbox.add(a, 11), Err(Refused::AlreadyThere));
         outbox.correct(a, 12).unwrap();
