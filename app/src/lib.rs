@@ -4,7 +4,7 @@
 //! the places and communes into the core's search, [`pwa`] talks to the service worker (offline
 //! shell, "a new version is ready"), [`route`] maps the address to a page, [`i18n`] holds the
 //! chosen language, [`choices`] what the resident chose, [`geo`] and [`clock`] the device's
-//! position and time, [`outbox`] the mediators' enrolment, outbox and sync. [`pages`] and [`components`] draw the screens and hold no business
+//! position and time, [`outbox`] the mediators' enrolment, outbox and sync, [`session`] their outreach sessions. [`pages`] and [`components`] draw the screens and hold no business
 //! logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
 
@@ -19,6 +19,7 @@ pub mod pages;
 pub mod pwa;
 pub mod registry;
 pub mod route;
+pub mod session;
 pub mod store;
 
 /// Mounts the app in place of the static shell of `index.html` once that shell is on screen

@@ -215,7 +215,9 @@ impl Mediation {
     /// Pushes everything pending, batch after batch; on failure, retries later by itself.
     pub async fn sync_now(&self) {
         let Some(device) = self.device.get_untracked() else { return };
-        if self.syncing.get_untracked() {
+        // Offline, a push would fail and freeze the records as sent: wait for the `online` event.
+        let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+        if self.syncing.get_untracked() || !online {
             return;
         }
         self.syncing.set(true);

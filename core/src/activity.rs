@@ -270,7 +270,8 @@ impl Contact {
         if self.duree_min == 0 || self.duree_min > MAX_DURATION_MIN {
             problem("duree", "entre 1 minute et 8 heures");
         }
-        if self.thematiques.is_empty() {
+        // A quick "+1 personne renseignée" at a stand has no theme; everything else has one.
+        if self.thematiques.is_empty() && self.type_activite != TypeActivite::Ponctuel {
             problem("thematiques", "choisissez au moins une thématique");
         }
         if !self.thematiques_administratives.is_empty() && !self.thematiques.contains(Thematique::AideAuxDemarchesAdministratives) {
@@ -375,6 +376,15 @@ mod tests {
             participants: Participants::default(),
             session: None,
         }
+    }
+
+    #[test]
+    fn a_quick_count_at_a_stand_needs_no_theme() {
+        let mut quick = individual();
+        quick.type_activite = TypeActivite::Ponctuel;
+        quick.thematiques = LabelSet::new();
+        quick.thematiques_administratives = LabelSet::new();
+        assert_eq!(quick.check(), vec![]);
     }
 
     #[test]

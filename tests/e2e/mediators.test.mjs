@@ -144,3 +144,38 @@ test('signing out is refused while contacts are unsent and not exported', async 
   await page.getByRole('alert').filter({ hasText: 'thématiques : choisissez au moins une thématique' }).waitFor();
   await pending(page, 1);
 });
+
+test('a market-day session: +1 tallies and logged contacts, a summary, all synced once', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${server.url}/#/mediation`);
+  await waitForControllingWorker(page);
+  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('Marché de Civray'));
+  await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
+  await page.getByText('Structure : Marché de Civray').waitFor();
+  const bearer = await token(page);
+  await context.setOffline(true);
+
+  await page.getByRole('group', { name: 'Où êtes-vous ?' }).getByLabel('Marché ou stand').check();
+  await page.getByLabel('Commune', { exact: true }).fill('civrai');
+  await page.getByRole('button', { name: 'Commencer la session' }).click();
+  await page.getByText('Marché ou stand, Civray — depuis').waitFor();
+  const tally = page.getByRole('button', { name: '+1 personne renseignée' });
+  for (let i = 0; i < 3; i++) await tally.click();
+  await page.getByText('3 personne(s) renseignée(s), 0 contact(s) noté(s) dans cette session').waitFor();
+  await page.reload();
+  await page.getByText('3 personne(s) renseignée(s), 0 contact(s) noté(s) dans cette session').waitFor();
+  await logContact(page);
+  await page.getByText('3 personne(s) renseignée(s), 1 contact(s) noté(s) dans cette session').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'mediator-session.png') });
+  await page.getByRole('button', { name: 'Terminer la session' }).click();
+  await page.getByText('Session terminée — Marché ou stand, Civray : 3 personne(s) renseignée(s), 1 contact(s) noté(s).').waitFor();
+  await pending(page, 4);
+  await context.setOffline(false);
+  await pending(page, 0);
+  assert.equal(await serverCount(server.url, bearer), 4);
+});

@@ -10,6 +10,7 @@ use repere_core::sync::State;
 use crate::clock;
 use crate::gazetteer::Gazetteer;
 use crate::outbox::{Mediation, new_id};
+use crate::session::{KINDS, Outreach};
 
 #[component]
 pub fn MediationPage() -> impl IntoView {
@@ -57,6 +58,7 @@ fn Logbook() -> impl IntoView {
     view! {
         <p>{move || format!("Structure : {}", structure())}</p>
         <SyncStatus />
+        <OutreachSession />
         <ContactForm />
         <Pending />
     }
@@ -79,6 +81,77 @@ fn SyncStatus() -> impl IntoView {
             <button type="button" class="secondary" on:click=sync disabled=move || m.syncing.get()>
                 {move || if m.syncing.get() { "Envoi en cours…" } else { "Synchroniser" }}
             </button>
+        </section>
+    }
+}
+
+/// A market day, a bus stop, an event: a big tally for people simply informed, and the
+/// contacts logged meanwhile attached to the session.
+#[component]
+fn OutreachSession() -> impl IntoView {
+    let m = expect_context::<Mediation>();
+    let outreach = expect_context::<Outreach>();
+    let gazetteer = expect_context::<Gazetteer>();
+    let kind = RwSignal::new("marche".to_owned());
+    let commune = RwSignal::new(String::new());
+    let problem = RwSignal::new(None::<String>);
+    let start = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let name = commune.get_untracked();
+        let found = if name.trim().is_empty() {
+            None
+        } else {
+            match gazetteer.with(|t| t.search(&name, 1).first().map(|c| (c.code_insee.clone(), c.nom.clone()))).flatten() {
+                Some(c) => Some(c),
+                None => return problem.set(Some(format!("Commune « {name} » introuvable dans la Vienne."))),
+            }
+        };
+        if kind.get_untracked() == "evenement" && found.is_none() {
+            return problem.set(Some("Pour un événement, écrivez la commune.".into()));
+        }
+        problem.set(None);
+        outreach.start(&kind.get_untracked(), found);
+    };
+    let plus_one = move |_| {
+        leptos::task::spawn_local(async move {
+            match outreach.plus_one(m).await {
+                Ok(()) => problem.set(None),
+                Err(e) => problem.set(Some(format!("Non compté : {e}"))),
+            }
+        })
+    };
+    view! {
+        <section class="outreach" aria-labelledby="session">
+            <h2 id="session">"Session sur le terrain"</h2>
+            {move || match outreach.current.get() {
+                None => view! {
+                    <form on:submit=start>
+                        <fieldset class="choices">
+                            <legend>"Où êtes-vous ?"</legend>
+                            {KINDS.into_iter().map(|(code, label)| view! {
+                                <label class="choice"><input type="radio" name="session-kind" prop:checked=move || kind.get() == code on:change=move |_| kind.set(code.to_owned()) />{label}</label>
+                            }).collect_view()}
+                        </fieldset>
+                        <label class="field" for="session-commune">"Commune"</label>
+                        <input id="session-commune" type="text" prop:value=move || commune.get() on:input=move |ev| commune.set(event_target_value(&ev)) />
+                        <button type="submit" class="secondary">"Commencer la session"</button>
+                    </form>
+                    {move || outreach.ended.get().map(|o| view! {
+                        <p class="notice" role="status">{format!(
+                            "Session terminée — {} : {} personne(s) renseignée(s), {} contact(s) noté(s).", o.title(), o.quick, o.logged
+                        )}</p>
+                    })}
+                }.into_any(),
+                Some(o) => view! {
+                    <p>{format!("{} — depuis {}", o.title(), o.started.get(11..16).unwrap_or(""))}</p>
+                    <button type="button" class="big tally" on:click=plus_one>
+                        "+1 personne renseignée"
+                    </button>
+                    <p role="status" class="pending">{format!("{} personne(s) renseignée(s), {} contact(s) noté(s) dans cette session", o.quick, o.logged)}</p>
+                    <button type="button" class="secondary" on:click=move |_| outreach.end()>"Terminer la session"</button>
+                }.into_any(),
+            }}
+            <p class="notice" role="alert">{move || problem.get()}</p>
         </section>
     }
 }
@@ -111,6 +184,7 @@ fn local_input(t: NaiveDateTime) -> String {
 fn ContactForm() -> impl IntoView {
     let m = expect_context::<Mediation>();
     let gazetteer = expect_context::<Gazetteer>();
+    let outreach = expect_context::<Outreach>();
     let (kind0, duree0, lieu0) = remembered();
     let kind = RwSignal::new(Some(kind0));
     let quand = RwSignal::new(local_input(clock::now()));
@@ -148,7 +222,9 @@ fn ContactForm() -> impl IntoView {
         ev.prevent_default();
         saved.set(None);
         let mut errors = Vec::new();
+        let outing = outreach.current.get_untracked();
         let lieu_value = match lieu.get_untracked().as_str() {
+            _ if outing.is_some() => outing.as_ref().expect("checked").lieu(),
             "marche" => Lieu::MarcheStand,
             "domicile" => Lieu::Domicile,
             "distance" => Lieu::ADistance,
@@ -193,7 +269,7 @@ fn ContactForm() -> impl IntoView {
                 Beneficiaire::default()
             },
             participants: if individual { Participants::default() } else { Participants { par_age: par_age.get_untracked(), par_statut: par_statut.get_untracked() } },
-            session: None,
+            session: outing.as_ref().map(|o| o.id),
         };
         errors.extend(contact.check().iter().map(|p| format!("{} : {}", field_name(p.field), p.reason)));
         problems.set(errors.clone());
@@ -213,6 +289,7 @@ fn ContactForm() -> impl IntoView {
             match result {
                 Ok(()) => {
                     remember(type_activite, duree.get_untracked(), &lieu.get_untracked());
+                    outreach.count_logged();
                     saved.set(Some("Contact enregistré sur ce téléphone.".into()));
                     themes.set(LabelSet::new());
                     admin.set(LabelSet::new());
@@ -245,6 +322,9 @@ fn ContactForm() -> impl IntoView {
                     <label class="choice"><input type="radio" name="duree" prop:checked=move || duree.get() == d on:change=move |_| duree.set(d) />{duration_label(d)}</label>
                 }).collect_view()}
             </fieldset>
+            <Show when=move || outreach.current.get().is_none() fallback=move || view! {
+                <p class="hint">{move || outreach.current.get().map(|o| format!("Lieu : celui de la session ({})", o.title()))}</p>
+            }>
             <fieldset class="choices">
                 <legend>"Lieu"</legend>
                 {LIEUX.into_iter().map(|(code, label)| view! {
@@ -254,6 +334,7 @@ fn ContactForm() -> impl IntoView {
             <Show when=move || lieu.get() == "commune">
                 <label class="field" for="lieu-commune">"Commune du lieu"</label>
                 <input id="lieu-commune" type="text" prop:value=move || lieu_commune.get() on:input=move |ev| lieu_commune.set(event_target_value(&ev)) />
+            </Show>
             </Show>
             {checks("Thématiques", Thematique::ALL, themes)}
             <Show when=move || themes.get().contains(Thematique::AideAuxDemarchesAdministratives)>
@@ -398,7 +479,7 @@ fn Pending() -> impl IntoView {
                 {move || m.entries(SHOWN).into_iter().map(|(id, _, state, c)| {
                     let status = match state {
                         State::Waiting => "en attente",
-                        State::Sent => "envoi en cours",
+                        State::Sent => "envoyé, confirmation attendue",
                         State::Conflict => "refusé par le serveur (conflit) : à exporter",
                     };
                     let text = format!("{} · {} · {} min · {}", format_args!("{:02}/{:02} {:02}:{:02}", c.debut.day(), c.debut.month(), c.debut.hour(), c.debut.minute()), c.type_activite.label(), c.duree_min, status);

@@ -15,6 +15,7 @@ use crate::gazetteer::Gazetteer;
 use crate::i18n::{Locale, apply_to_document, texts};
 use crate::outbox::Mediation;
 use crate::pwa::Updater;
+use crate::session::Outreach;
 use crate::registry::Registry;
 use crate::route::{self, Route};
 
@@ -26,6 +27,7 @@ pub fn App() -> impl IntoView {
     provide_context(updater);
     let mediation = Mediation::new();
     provide_context(mediation);
+    provide_context(Outreach::remembered());
     provide_context(Registry::load(move |db| mediation.attach(db)));
     provide_context(Gazetteer::load());
     provide_context(Choices::new());
