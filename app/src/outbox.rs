@@ -47,6 +47,8 @@ fn state_name(state: State) -> &'static str {
 pub struct Mediation {
     db: StoredValue<Option<Database>, LocalStorage>,
     outbox: StoredValue<sync::Outbox<Contact>, LocalStorage>,
+    /// The contact being corrected in the form, if any.
+    pub editing: RwSignal<Option<Contact>>,
     /// Bumped after each change of the outbox, so screens redraw.
     pub version: RwSignal<u64>,
     pub device: RwSignal<Option<Enrolled>>,
@@ -66,6 +68,7 @@ impl Mediation {
         let m = Mediation {
             db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(sync::Outbox::default()),
+            editing: RwSignal::new(None),
             version: RwSignal::new(0),
             device: RwSignal::new(None),
             last_sync: RwSignal::new(None),
@@ -158,6 +161,22 @@ impl Mediation {
             o.add(id, contact).expect("checked by peek_seq");
         });
         self.exported.set(false);
+        self.version.update(|v| *v += 1);
+        Ok(())
+    }
+
+    /// Replaces a contact not yet sent (same id, same sequence number).
+    pub async fn correct(&self, contact: Contact) -> Result<(), String> {
+        let db = self.db()?;
+        let id = contact.id;
+        let seq = self
+            .outbox
+            .with_value(|o| o.entry(&id).filter(|e| e.state == State::Waiting).map(|e| e.seq))
+            .ok_or("ce contact est déjà parti : il ne peut plus être corrigé")?;
+        store::change_outbox(&db, OutboxChange { put: vec![Self::row(&id, seq, State::Waiting, &contact)], ..Default::default() }).await?;
+        self.outbox.update_value(|o| {
+            let _ = o.correct(id, contact);
+        });
         self.version.update(|v| *v += 1);
         Ok(())
     }

@@ -143,6 +143,18 @@ test('signing out is refused while contacts are unsent and not exported', async 
   await page.getByRole('button', { name: 'Enregistrer le contact' }).click();
   await page.getByRole('alert').filter({ hasText: 'thématiques : choisissez au moins une thématique' }).waitFor();
   await pending(page, 1);
+  // Not yet sent: it can be corrected, then deleted; then signing out is allowed.
+  await page.getByRole('button', { name: 'Corriger' }).click();
+  await page.getByRole('heading', { name: 'Corriger le contact' }).waitFor();
+  assert.ok(await page.getByLabel('70 ans et plus').isChecked(), 'the form holds the contact');
+  await page.getByLabel('60 - 69 ans').check();
+  await page.getByRole('button', { name: 'Enregistrer la correction' }).click();
+  await page.getByText('Contact corrigé.').waitFor();
+  await pending(page, 1);
+  await page.getByRole('button', { name: 'Supprimer' }).click();
+  await pending(page, 0);
+  await page.getByRole('button', { name: 'Se déconnecter' }).click();
+  await page.getByLabel('Code d’inscription').waitFor();
 });
 
 test('a market-day session: +1 tallies and logged contacts, a summary, all synced once', async (t) => {

@@ -207,6 +207,40 @@ fn ContactForm() -> impl IntoView {
     let saved = RwSignal::new(None::<String>);
     let collective = move || kind.get() == Some(TypeActivite::Collectif);
 
+    // "Corriger" in the list fills the form with that contact; saving replaces it.
+    Effect::new(move |_| {
+        let Some(c) = m.editing.get() else { return };
+        kind.set(Some(c.type_activite));
+        quand.set(local_input(c.debut));
+        duree.set(c.duree_min);
+        lieu.set(match c.lieu {
+            Lieu::MarcheStand => "marche",
+            Lieu::Domicile => "domicile",
+            Lieu::ADistance => "distance",
+            Lieu::Commune(_) | Lieu::Registre(_) => "commune",
+            Lieu::Bus => "bus",
+        }.to_owned());
+        if let Lieu::Commune(code) = &c.lieu {
+            lieu_commune.set(gazetteer.with(|t| t.by_code(code).map(|c| c.nom.clone())).flatten().unwrap_or_default());
+        }
+        themes.set(c.thematiques);
+        admin.set(c.thematiques_administratives);
+        materiel.set(c.materiel);
+        autonomie.set(c.autonomie);
+        age.set(c.beneficiaire.tranche_age);
+        statut.set(c.beneficiaire.statut);
+        genre.set(c.beneficiaire.genre);
+        residence.set(c.beneficiaire.commune.as_deref().and_then(|code| gazetteer.with(|t| t.by_code(code).map(|c| c.nom.clone())).flatten()).unwrap_or_default());
+        niveau.set(c.niveau_atelier);
+        par_age.set(c.participants.par_age);
+        par_statut.set(c.participants.par_statut);
+        orientation.set(c.orientation.map(|o| o.structure));
+        saved.set(None);
+        if let Some(form) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("nouveau")) {
+            form.scroll_into_view();
+        }
+    });
+
     let commune_code = move |name: &str| -> Result<Option<String>, String> {
         if name.trim().is_empty() {
             return Ok(None);
@@ -251,8 +285,9 @@ fn ContactForm() -> impl IntoView {
         });
         let Some(type_activite) = kind.get_untracked() else { return };
         let individual = type_activite != TypeActivite::Collectif;
+        let editing = m.editing.get_untracked();
         let contact = Contact {
-            id: new_id(),
+            id: editing.as_ref().map_or_else(new_id, |c| c.id),
             type_activite,
             debut,
             duree_min: duree.get_untracked(),
@@ -269,7 +304,7 @@ fn ContactForm() -> impl IntoView {
                 Beneficiaire::default()
             },
             participants: if individual { Participants::default() } else { Participants { par_age: par_age.get_untracked(), par_statut: par_statut.get_untracked() } },
-            session: outing.as_ref().map(|o| o.id),
+            session: editing.as_ref().map_or(outing.as_ref().map(|o| o.id), |c| c.session),
         };
         errors.extend(contact.check().iter().map(|p| format!("{} : {}", field_name(p.field), p.reason)));
         problems.set(errors.clone());
@@ -281,16 +316,21 @@ fn ContactForm() -> impl IntoView {
             let _ = p.mark("repere:save:start");
         }
         leptos::task::spawn_local(async move {
-            let result = m.save(contact).await;
+            let corrected = editing.is_some();
+            let result = if corrected { m.correct(contact).await } else { m.save(contact).await };
             // User Timing entry "repere:save" (check to stored on disk), read by scripts/bench-sync.
             if let Some(p) = &performance {
                 let _ = p.measure_with_start_mark("repere:save", "repere:save:start");
             }
             match result {
                 Ok(()) => {
-                    remember(type_activite, duree.get_untracked(), &lieu.get_untracked());
-                    outreach.count_logged();
-                    saved.set(Some("Contact enregistré sur ce téléphone.".into()));
+                    if corrected {
+                        m.editing.set(None);
+                    } else {
+                        remember(type_activite, duree.get_untracked(), &lieu.get_untracked());
+                        outreach.count_logged();
+                    }
+                    saved.set(Some(if corrected { "Contact corrigé." } else { "Contact enregistré sur ce téléphone." }.into()));
                     themes.set(LabelSet::new());
                     admin.set(LabelSet::new());
                     autonomie.set(None);
@@ -312,7 +352,7 @@ fn ContactForm() -> impl IntoView {
 
     view! {
         <form class="contact" on:submit=submit aria-labelledby="nouveau">
-            <h2 id="nouveau">"Nouveau contact"</h2>
+            <h2 id="nouveau">{move || if m.editing.get().is_some() { "Corriger le contact" } else { "Nouveau contact" }}</h2>
             {radios("Type", "type", TypeActivite::ALL, kind)}
             <label class="field" for="quand">"Date et heure"</label>
             <input id="quand" type="datetime-local" prop:value=move || quand.get() on:input=move |ev| quand.set(event_target_value(&ev)) />
@@ -363,7 +403,10 @@ fn ContactForm() -> impl IntoView {
                 <ul class="problems">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
             </div>
             <p class="notice" role="status">{move || saved.get()}</p>
-            <button type="submit" class="big">"Enregistrer le contact"</button>
+            <button type="submit" class="big">{move || if m.editing.get().is_some() { "Enregistrer la correction" } else { "Enregistrer le contact" }}</button>
+            <Show when=move || m.editing.get().is_some()>
+                <button type="button" class="secondary" on:click=move |_| m.editing.set(None)>"Annuler la correction"</button>
+            </Show>
         </form>
     }
 }
@@ -487,6 +530,10 @@ fn Pending() -> impl IntoView {
                         <li>
                             {text}
                             <Show when=move || state == State::Waiting>
+                                <button type="button" class="secondary" on:click={
+                                    let c = c.clone();
+                                    move |_| m.editing.set(Some(c.clone()))
+                                }>"Corriger"</button>
                                 <button type="button" class="secondary" on:click=move |_| leptos::task::spawn_local(async move { let _ = m.delete(id).await; })>"Supprimer"</button>
                             </Show>
                         </li>
