@@ -162,6 +162,9 @@ impl Mediation {
         });
         self.exported.set(false);
         self.version.update(|v| *v += 1);
+        // Sent at once when there is network (a form save, a "+1" tally alike).
+        let me = *self;
+        leptos::task::spawn_local(async move { me.sync_now().await });
         Ok(())
     }
 
@@ -288,7 +291,8 @@ impl Mediation {
                     answer.conflicts.iter().filter_map(|id| o.entry(id).map(|e| Self::row(id, e.seq, State::Conflict, &e.record))).collect()
                 })
                 .unwrap_or_default();
-            let now = js_sys::Date::new_0().to_iso_string().as_string().unwrap_or_default();
+            // Local wall-clock time, as the mediator reads it.
+            let now = repere_protocol::write_local_time(crate::clock::now());
             let change = OutboxChange { put, delete: ingested.acked.clone(), meta: vec![(LAST_SYNC_KEY, now.clone())] };
             store::change_outbox(&db, change).await?;
             self.last_sync.set(Some(now));

@@ -95,6 +95,7 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
   await context.setOffline(false);
   await pending(page, 0);
   assert.equal(await serverCount(server.url, bearer), 20);
+  await page.getByText(/^Dernier envoi réussi : \d\d\/\d\d à \d+ h \d\d\.$/).waitFor();
 
   // The server stops in the middle of a push: it stored the batch, the answer never came back.
   await context.setOffline(true);

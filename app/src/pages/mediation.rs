@@ -76,7 +76,7 @@ fn SyncStatus() -> impl IntoView {
                 1 => "1 contact en attente d’envoi".to_owned(),
                 n => format!("{n} contacts en attente d’envoi"),
             }}</p>
-            <p class="hint">{move || m.last_sync.get().map(|t| format!("Dernier envoi réussi : {}", t.replace('T', " à ").chars().take(22).collect::<String>())).unwrap_or_else(|| "Aucun envoi pour l’instant.".into())}</p>
+            <p class="hint">{move || m.last_sync.get().map(|t| last_sync_words(&t)).unwrap_or_else(|| "Aucun envoi pour l’instant.".into())}</p>
             <p class="notice">{move || m.problem.get().map(|p| format!("Envoi impossible pour l’instant ({p}). Les contacts restent sur ce téléphone ; nouvel essai automatique."))}</p>
             <button type="button" class="secondary" on:click=sync disabled=move || m.syncing.get()>
                 {move || if m.syncing.get() { "Envoi en cours…" } else { "Synchroniser" }}
@@ -153,6 +153,14 @@ fn OutreachSession() -> impl IntoView {
             }}
             <p class="notice" role="alert">{move || problem.get()}</p>
         </section>
+    }
+}
+
+/// "Dernier envoi réussi : 28/11 à 21 h 11" from a stored local time.
+fn last_sync_words(stored: &str) -> String {
+    match repere_protocol::local_time(stored) {
+        Some(t) => format!("Dernier envoi réussi : {:02}/{:02} à {} h {:02}.", t.day(), t.month(), t.hour(), t.minute()),
+        None => "Dernier envoi réussi : date inconnue.".to_owned(),
     }
 }
 
@@ -342,8 +350,6 @@ fn ContactForm() -> impl IntoView {
                     par_statut.set([0; 5]);
                     orientation.set(None);
                     quand.set(local_input(clock::now()));
-                    let me = m;
-                    leptos::task::spawn_local(async move { me.sync_now().await });
                 }
                 Err(e) => problems.set(vec![format!("Non enregistré : {e}")]),
             }
