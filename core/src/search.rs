@@ -102,6 +102,26 @@ impl Finder {
         self.places.iter().find(|p| p.id == id || p.merged_ids.iter().any(|m| m == id))
     }
 
+    /// Places whose name and commune contain every word of `query`, ignoring case and accents
+    /// ("blaiserie poitiers"), by name; for a mediator picking a place in a form.
+    pub fn by_name(&self, query: &str, limit: usize) -> Vec<&Place> {
+        let words: Vec<String> = crate::territory::fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        if words.is_empty() {
+            return Vec::new();
+        }
+        let mut found: Vec<&Place> = self
+            .places
+            .iter()
+            .filter(|p| {
+                let text = crate::territory::fold(&format!("{} {}", p.nom, p.commune));
+                words.iter().all(|w| text.contains(w.as_str()))
+            })
+            .collect();
+        found.sort_by(|a, b| a.nom.cmp(&b.nom).then(a.commune.cmp(&b.commune)));
+        found.truncate(limit);
+        found
+    }
+
     /// The `k` nearest places to `from` that pass `filters`, closest first.
     pub fn nearest(&self, from: LatLon, k: usize, filters: &Filters) -> Vec<Found<'_>> {
         self.index

@@ -77,3 +77,14 @@ fn distances_read_in_km_with_one_decimal() {
     assert_eq!(format_km(2.349), "2,3 km");
     assert_eq!(format_km(12.96), "13,0 km");
 }
+
+#[test]
+fn a_place_is_found_by_words_of_its_name_and_commune() {
+    let finder = finder();
+    let found: Vec<&str> = finder.by_name("blaiserie poitiers", 5).iter().map(|p| p.nom.as_str()).collect();
+    assert!(found.contains(&"France services de Poitiers - La Blaiserie"), "{found:?}");
+    assert!(found.iter().all(|n| n.to_lowercase().contains("blaiserie")), "{found:?}");
+    assert_eq!(finder.by_name("France services civray", 5).len(), 1);
+    assert!(finder.by_name("   ", 5).is_empty());
+    assert_eq!(finder.by_name("mairie", 3).len(), 3);
+}

@@ -56,8 +56,9 @@ async function pending(page, n) {
   await page.getByText(text, { exact: true }).waitFor({ timeout: 15_000 });
 }
 
-test('20 contacts logged offline, with a reload midway, reach the server exactly once', async (t) => {
-  let server = await startServer();
+/** A fresh server and a phone enrolled for `structure` (code typed in lower case), online. */
+async function mediatorPhone(t, structure) {
+  const server = await startServer();
   t.after(() => server.stop());
   const context = await phoneContext(chromium.browser);
   t.after(() => context.close());
@@ -66,11 +67,16 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
   page.on('pageerror', (e) => errors.push(e.message));
   await page.goto(`${server.url}/#/mediation`);
   await waitForControllingWorker(page);
-
-  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('La Blaiserie').toLowerCase());
+  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode(structure).toLowerCase());
   await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
-  await page.getByText('Structure : La Blaiserie').waitFor();
-  const bearer = await token(page);
+  await page.getByText(`Structure : ${structure}`).waitFor();
+  return { server, context, page, errors, bearer: await token(page) };
+}
+
+test('20 contacts logged offline, with a reload midway, reach the server exactly once', async (t) => {
+  const phone = await mediatorPhone(t, 'La Blaiserie');
+  const { context, page, errors, bearer } = phone;
+  let server = phone.server;
   assert.deepEqual(await axeViolations(page), []);
 
   await context.setOffline(true);
@@ -118,6 +124,7 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
   const { port, dataDir } = server;
   assert.equal(await server.stop({ keepData: true }), 0);
   server = await startServer({ port, dataDir });
+  t.after(() => server.stop());
   await page.getByRole('button', { name: 'Synchroniser' }).click();
   await pending(page, 0);
   assert.equal(await serverCount(server.url, bearer), 25, 'the 5 re-sent contacts were acknowledged as duplicates');
@@ -125,16 +132,24 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
   assert.deepEqual(errors, []);
 });
 
+test('a contact at a place of the registry, oriented to another one, reaches the server', async (t) => {
+  const { server, context, page, bearer } = await mediatorPhone(t, 'France services de Civray');
+  await page.getByRole('group', { name: 'Lieu' }).getByLabel('Un lieu de l’annuaire').check();
+  await page.getByRole('textbox', { name: 'Lieu de l’annuaire' }).fill('france services civray');
+  await page.getByRole('button', { name: 'France services de Civray, Civray' }).click();
+  await page.getByText('Choisi : France services de Civray, Civray').waitFor();
+  await page.getByLabel('Orientation vers (facultatif)').selectOption({ label: 'Structure d’aide sociale (maison des solidarités, centre social…)' });
+  await page.getByLabel('Lieu d’orientation dans l’annuaire (facultatif)').fill('solidarités civray');
+  await page.getByRole('button', { name: /^Maison Départementale des Solidarités de Proximité, Civray$/ }).click();
+  await logContact(page);
+  assert.equal(await page.getByLabel('Orientation vers (facultatif)').inputValue(), '', 'the form is ready for the next person');
+  await pending(page, 0);
+  assert.equal(await serverCount(server.url, bearer), 1);
+  assert.deepEqual(await axeViolations(page), []);
+});
+
 test('signing out is refused while contacts are unsent and not exported', async (t) => {
-  const server = await startServer();
-  t.after(() => server.stop());
-  const context = await phoneContext(chromium.browser);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${server.url}/#/mediation`);
-  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('Marché de Civray'));
-  await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
-  await page.getByText('Structure : Marché de Civray').waitFor();
+  const { server, context, page, bearer } = await mediatorPhone(t, 'Marché de Civray');
   await context.setOffline(true);
   await logContact(page);
   await page.getByRole('button', { name: 'Se déconnecter' }).click();
@@ -159,17 +174,7 @@ test('signing out is refused while contacts are unsent and not exported', async 
 });
 
 test('a market-day session: +1 tallies and logged contacts, a summary, all synced once', async (t) => {
-  const server = await startServer();
-  t.after(() => server.stop());
-  const context = await phoneContext(chromium.browser);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  await page.goto(`${server.url}/#/mediation`);
-  await waitForControllingWorker(page);
-  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('Marché de Civray'));
-  await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
-  await page.getByText('Structure : Marché de Civray').waitFor();
-  const bearer = await token(page);
+  const { server, context, page, bearer } = await mediatorPhone(t, 'Marché de Civray');
   await context.setOffline(true);
 
   await page.getByRole('group', { name: 'Où êtes-vous ?' }).getByLabel('Marché ou stand').check();

@@ -156,6 +156,42 @@ fn OutreachSession() -> impl IntoView {
     }
 }
 
+/// Picks a place of the registry by typing words of its name or commune; suggestions are buttons.
+#[component]
+fn PlacePicker(label: &'static str, id: &'static str, chosen: RwSignal<Option<String>>) -> impl IntoView {
+    let registry = expect_context::<crate::registry::Registry>();
+    let query = RwSignal::new(String::new());
+    let name_of = move |place_id: &str| {
+        registry.finder().and_then(|f| f.place(place_id).map(|p| format!("{}, {}", p.nom, p.commune))).unwrap_or_else(|| place_id.to_owned())
+    };
+    let suggestions = move || {
+        let q = query.get();
+        if q.trim().chars().count() < 2 {
+            return Vec::new();
+        }
+        registry.finder().map(|f| f.by_name(&q, 5).into_iter().map(|p| (p.id.clone(), format!("{}, {}", p.nom, p.commune))).collect()).unwrap_or_default()
+    };
+    view! {
+        {move || match chosen.get() {
+            Some(place_id) => view! {
+                <p class="field">{label}</p>
+                <p>{format!("Choisi : {}", name_of(&place_id))} " "
+                    <button type="button" class="secondary" on:click=move |_| chosen.set(None)>"Changer"</button>
+                </p>
+            }.into_any(),
+            None => view! {
+                <label class="field" for=id>{label}</label>
+                <input id=id type="text" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+                <ul class="suggestions" role="list">
+                    {move || suggestions().into_iter().map(|(place_id, text)| view! {
+                        <li><button type="button" on:click=move |_| chosen.set(Some(place_id.clone()))>{text}</button></li>
+                    }).collect_view()}
+                </ul>
+            }.into_any(),
+        }}
+    }
+}
+
 /// "Dernier envoi réussi : 28/11 à 21 h 11" from a stored local time.
 fn last_sync_words(stored: &str) -> String {
     match repere_protocol::local_time(stored) {
@@ -182,7 +218,14 @@ fn remember(kind: TypeActivite, duree: u16, lieu: &str) {
     }
 }
 
-const LIEUX: [(&str, &str); 5] = [("bus", "Bus"), ("marche", "Marché ou stand"), ("commune", "Dans une commune"), ("domicile", "À domicile"), ("distance", "À distance")];
+const LIEUX: [(&str, &str); 6] = [
+    ("bus", "Bus"),
+    ("marche", "Marché ou stand"),
+    ("registre", "Un lieu de l’annuaire"),
+    ("commune", "Dans une commune"),
+    ("domicile", "À domicile"),
+    ("distance", "À distance"),
+];
 
 fn local_input(t: NaiveDateTime) -> String {
     repere_protocol::write_local_time(t)[..16].to_owned()
@@ -199,6 +242,8 @@ fn ContactForm() -> impl IntoView {
     let duree = RwSignal::new(duree0);
     let lieu = RwSignal::new(lieu0);
     let lieu_commune = RwSignal::new(String::new());
+    let lieu_place = RwSignal::new(None::<String>);
+    let orientation_place = RwSignal::new(None::<String>);
     let themes = RwSignal::new(LabelSet::<Thematique>::new());
     let admin = RwSignal::new(LabelSet::<ThematiqueAdministrative>::new());
     let materiel = RwSignal::new(LabelSet::<Materiel>::new());
@@ -225,9 +270,15 @@ fn ContactForm() -> impl IntoView {
             Lieu::MarcheStand => "marche",
             Lieu::Domicile => "domicile",
             Lieu::ADistance => "distance",
-            Lieu::Commune(_) | Lieu::Registre(_) => "commune",
+            Lieu::Registre(_) => "registre",
+            Lieu::Commune(_) => "commune",
             Lieu::Bus => "bus",
         }.to_owned());
+        lieu_place.set(match &c.lieu {
+            Lieu::Registre(id) => Some(id.clone()),
+            _ => None,
+        });
+        orientation_place.set(c.orientation.as_ref().and_then(|o| o.lieu.clone()));
         if let Lieu::Commune(code) = &c.lieu {
             lieu_commune.set(gazetteer.with(|t| t.by_code(code).map(|c| c.nom.clone())).flatten().unwrap_or_default());
         }
@@ -270,6 +321,13 @@ fn ContactForm() -> impl IntoView {
             "marche" => Lieu::MarcheStand,
             "domicile" => Lieu::Domicile,
             "distance" => Lieu::ADistance,
+            "registre" => match lieu_place.get_untracked() {
+                Some(id) => Lieu::Registre(id),
+                None => {
+                    errors.push("lieu : choisissez le lieu dans l’annuaire".to_owned());
+                    Lieu::Bus
+                }
+            },
             "commune" => match commune_code(&lieu_commune.get_untracked()) {
                 Ok(Some(code)) => Lieu::Commune(code),
                 Ok(None) => {
@@ -304,7 +362,7 @@ fn ContactForm() -> impl IntoView {
             thematiques_administratives: if themes.get_untracked().contains(Thematique::AideAuxDemarchesAdministratives) { admin.get_untracked() } else { LabelSet::new() },
             materiel: materiel.get_untracked(),
             autonomie: if individual { autonomie.get_untracked() } else { None },
-            orientation: orientation.get_untracked().map(|structure| Orientation { structure, lieu: None }),
+            orientation: orientation.get_untracked().map(|structure| Orientation { structure, lieu: orientation_place.get_untracked() }),
             niveau_atelier: if individual { None } else { niveau.get_untracked() },
             beneficiaire: if individual {
                 Beneficiaire { tranche_age: age.get_untracked(), statut: statut.get_untracked(), genre: genre.get_untracked(), commune }
@@ -349,6 +407,7 @@ fn ContactForm() -> impl IntoView {
                     par_age.set([0; 8]);
                     par_statut.set([0; 5]);
                     orientation.set(None);
+                    orientation_place.set(None);
                     quand.set(local_input(clock::now()));
                 }
                 Err(e) => problems.set(vec![format!("Non enregistré : {e}")]),
@@ -377,6 +436,9 @@ fn ContactForm() -> impl IntoView {
                     <label class="choice"><input type="radio" name="lieu" prop:checked=move || lieu.get() == code on:change=move |_| lieu.set(code.to_owned()) />{label}</label>
                 }).collect_view()}
             </fieldset>
+            <Show when=move || lieu.get() == "registre">
+                <PlacePicker label="Lieu de l’annuaire" id="lieu-annuaire" chosen=lieu_place />
+            </Show>
             <Show when=move || lieu.get() == "commune">
                 <label class="field" for="lieu-commune">"Commune du lieu"</label>
                 <input id="lieu-commune" type="text" prop:value=move || lieu_commune.get() on:input=move |ev| lieu_commune.set(event_target_value(&ev)) />
@@ -401,9 +463,12 @@ fn ContactForm() -> impl IntoView {
             </Show>
             <label class="field" for="orientation">"Orientation vers (facultatif)"</label>
             <select id="orientation" on:change=move |ev| orientation.set(StructureRedirection::from_code(&event_target_value(&ev)))>
-                <option value="">"Aucune"</option>
-                {StructureRedirection::ALL.iter().map(|s| view! { <option value=s.code()>{s.label()}</option> }).collect_view()}
+                <option value="" prop:selected=move || orientation.get().is_none()>"Aucune"</option>
+                {StructureRedirection::ALL.iter().map(|s| view! { <option value=s.code() prop:selected=move || orientation.get() == Some(*s)>{s.label()}</option> }).collect_view()}
             </select>
+            <Show when=move || orientation.get().is_some()>
+                <PlacePicker label="Lieu d’orientation dans l’annuaire (facultatif)" id="orientation-annuaire" chosen=orientation_place />
+            </Show>
             <p class="hint">"Ne notez jamais le nom, le téléphone, l’adresse e-mail ou la date de naissance de la personne."</p>
             <div role="alert">
                 <ul class="problems">{move || problems.get().into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
