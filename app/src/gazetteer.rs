@@ -39,6 +39,11 @@ impl Gazetteer {
         self.ready.get()
     }
 
+    /// The commune people most likely mean by `name` (code INSEE, name), once loaded.
+    pub fn best(&self, name: &str) -> Option<(String, String)> {
+        self.with(|t| t.search(name, 1).first().map(|c| (c.code_insee.clone(), c.nom.clone()))).flatten()
+    }
+
     /// Runs `f` on the communes, once loaded.
     pub fn with<R>(&self, f: impl FnOnce(&Territory) -> R) -> Option<R> {
         self.territory.with_value(|t| t.as_ref().map(f))

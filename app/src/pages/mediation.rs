@@ -101,7 +101,7 @@ fn OutreachSession() -> impl IntoView {
         let found = if name.trim().is_empty() {
             None
         } else {
-            match gazetteer.with(|t| t.search(&name, 1).first().map(|c| (c.code_insee.clone(), c.nom.clone()))).flatten() {
+            match gazetteer.best(&name) {
                 Some(c) => Some(c),
                 None => return problem.set(Some(format!("Commune « {name} » introuvable dans la Vienne."))),
             }
@@ -304,11 +304,7 @@ fn ContactForm() -> impl IntoView {
         if name.trim().is_empty() {
             return Ok(None);
         }
-        gazetteer
-            .with(|t| t.search(name, 1).first().map(|c| c.code_insee.clone()))
-            .flatten()
-            .map(Some)
-            .ok_or_else(|| format!("commune « {name} » introuvable dans la Vienne"))
+        gazetteer.best(name).map(|(code, _)| Some(code)).ok_or_else(|| format!("commune « {name} » introuvable dans la Vienne"))
     };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -68,12 +68,9 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
             })}
             <h2>{t.hours_title}</h2>
             <HoursTable place now />
-            {(!place.services.is_empty()).then(|| view! {
-                <h2>{t.services_title}</h2>
-                <ul>{place.services.iter().map(|s| view! { <li>{(t.service)(s)}</li> }).collect_view()}</ul>
-            })}
-            <Access t place />
-            <Labels t place />
+            {titled_list(t.services_title, place.services.iter().map(t.service).map(str::to_owned).collect())}
+            {titled_list(t.access_title, access(t, place))}
+            {titled_list(t.labels_title, labels(place))}
             <Contact t place />
             {place.presentation_resume.clone().map(|text| view! { <p class="presentation">{text}</p> })}
             <p class="source">{(t.info_from)(place.date_maj, source_name(place.source.as_deref().unwrap_or("")))}</p>
@@ -134,9 +131,19 @@ fn hhmm(t: NaiveTime) -> String {
     format!("{:02}:{:02}", t.hour(), t.minute())
 }
 
-#[component]
-fn Access(t: &'static Texts, place: &'static Place) -> impl IntoView {
-    let items: Vec<&str> = place
+/// A heading and its list, or nothing when the list is empty.
+fn titled_list(title: &'static str, items: Vec<String>) -> Option<impl IntoView> {
+    (!items.is_empty()).then(|| {
+        view! {
+            <h2>{title}</h2>
+            <ul>{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
+        }
+    })
+}
+
+/// How to be received: access, accompaniment, cost, publics, specific support.
+fn access(t: &Texts, place: &Place) -> Vec<String> {
+    place
         .modalites_acces
         .iter()
         .map(t.acces)
@@ -144,30 +151,19 @@ fn Access(t: &'static Texts, place: &'static Place) -> impl IntoView {
         .chain(place.frais_a_charge.iter().map(t.frais))
         .chain(place.publics_specifiquement_adresses.iter().map(t.public))
         .chain(place.prise_en_charge_specifique.iter().map(t.prise_en_charge))
-        .collect();
-    (!items.is_empty()).then(|| {
-        view! {
-            <h2>{t.access_title}</h2>
-            <ul>{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
-        }
-    })
+        .map(str::to_owned)
+        .collect()
 }
 
-#[component]
-fn Labels(t: &'static Texts, place: &'static Place) -> impl IntoView {
-    let items: Vec<String> = place
+/// Programmes and labels, as published (proper nouns).
+fn labels(place: &Place) -> Vec<String> {
+    place
         .dispositif_programmes_nationaux
         .iter()
         .map(|d| d.label().to_owned())
         .chain(place.formations_labels.iter().map(|f| f.label().to_owned()))
         .chain(place.autres_formations_labels.iter().cloned())
-        .collect();
-    (!items.is_empty()).then(|| {
-        view! {
-            <h2>{t.labels_title}</h2>
-            <ul>{items.into_iter().map(|i| view! { <li>{i}</li> }).collect_view()}</ul>
-        }
-    })
+        .collect()
 }
 
 #[component]
