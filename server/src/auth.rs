@@ -6,8 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::db::{Database, now_text};
 use sha2::{Digest, Sha256};
-use crate::db::Database;
 
 /// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
@@ -76,14 +76,21 @@ impl Database {
         if structure.is_empty() {
             return Err(AuthError::UnknownStructure(String::new()));
         }
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
-        sqlx::query("INSERT INTO structures (name) VALUES (?) ON CONFLICT (name) DO NOTHING").bind(structure).execute(&mut *tx).await.map_err(db_error)?;
-        let (structure_id,): (i64,) = sqlx::query_as("SELECT id FROM structures WHERE name = ?").bind(structure).fetch_one(&mut *tx).await.map_err(db_error)?;
+        let mut tx = self.begin_write().await.map_err(db_error)?;
+        sqlx::query("INSERT INTO structures (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING")
+            .bind(structure)
+            .bind(now_text())
+            .execute(&mut *tx)
+            .await
+            .map_err(db_error)?;
+        let (structure_id,): (i64,) =
+            sqlx::query_as("SELECT id FROM structures WHERE name = $1").bind(structure).fetch_one(&mut *tx).await.map_err(db_error)?;
         let code = new_code();
         let expires = (chrono::Utc::now() + chrono::Duration::days(CODE_VALIDITY_DAYS)).format("%Y-%m-%dT%H:%M:%SZ").to_string();
-        sqlx::query("INSERT INTO enrolment_codes (code_hash, structure_id, expires_at) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO enrolment_codes (code_hash, structure_id, created_at, expires_at) VALUES ($1, $2, $3, $4)")
             .bind(hash(&normalise_code(&code)))
             .bind(structure_id)
+            .bind(now_text())
             .bind(expires)
             .execute(&mut *tx)
             .await
@@ -94,14 +101,14 @@ impl Database {
 
     /// Exchanges an unused, unexpired code for a new device and its token (returned once).
     pub async fn enrol(&self, code: &str) -> Result<(Device, String), AuthError> {
-        let mut tx = self.pool.begin().await.map_err(db_error)?;
+        let mut tx = self.begin_write().await.map_err(db_error)?;
         // Marking the code used and reading it in one statement: two devices racing with the
         // same code cannot both win.
         let row: Option<(i64, String)> = sqlx::query_as(
-            "UPDATE enrolment_codes SET used_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
-             WHERE code_hash = ? AND used_at IS NULL AND expires_at > strftime('%Y-%m-%dT%H:%M:%SZ', 'now') \
+            "UPDATE enrolment_codes SET used_at = $1 WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 \
              RETURNING structure_id, (SELECT name FROM structures WHERE id = structure_id)",
         )
+        .bind(now_text())
         .bind(hash(&normalise_code(code)))
         .fetch_optional(&mut *tx)
         .await
@@ -109,10 +116,11 @@ impl Database {
         let (structure_id, structure) = row.ok_or(AuthError::CodeInvalid)?;
         let token = hex::encode(random_bytes::<32>());
         let device = Device { id: uuid::Builder::from_random_bytes(random_bytes::<16>()).into_uuid().to_string(), structure_id, structure };
-        sqlx::query("INSERT INTO devices (id, structure_id, token_hash) VALUES (?, ?, ?)")
+        sqlx::query("INSERT INTO devices (id, structure_id, token_hash, created_at) VALUES ($1, $2, $3, $4)")
             .bind(&device.id)
             .bind(structure_id)
             .bind(hash(&token))
+            .bind(now_text())
             .execute(&mut *tx)
             .await
             .map_err(db_error)?;
@@ -124,7 +132,7 @@ impl Database {
     pub async fn device_for_token(&self, token: &str) -> Result<Device, AuthError> {
         let row: Option<(String, i64, String)> = sqlx::query_as(
             "SELECT d.id, d.structure_id, s.name FROM devices d JOIN structures s ON s.id = d.structure_id \
-             WHERE d.token_hash = ? AND d.revoked_at IS NULL",
+             WHERE d.token_hash = $1 AND d.revoked_at IS NULL",
         )
         .bind(hash(token))
         .fetch_optional(&self.pool)
@@ -136,7 +144,7 @@ impl Database {
     /// A device by id, revoked or not (an administrator importing its exported outbox).
     pub async fn device_by_id(&self, device_id: &str) -> Result<Device, AuthError> {
         let row: Option<(String, i64, String)> =
-            sqlx::query_as("SELECT d.id, d.structure_id, s.name FROM devices d JOIN structures s ON s.id = d.structure_id WHERE d.id = ?")
+            sqlx::query_as("SELECT d.id, d.structure_id, s.name FROM devices d JOIN structures s ON s.id = d.structure_id WHERE d.id = $1")
                 .bind(device_id)
                 .fetch_optional(&self.pool)
                 .await
@@ -146,7 +154,8 @@ impl Database {
 
     /// Revokes a device: its token stops working at once. Its contacts stay.
     pub async fn revoke(&self, device_id: &str) -> Result<(), AuthError> {
-        let done = sqlx::query("UPDATE devices SET revoked_at = strftime('%Y-%m-%dT%H:%M:%SZ', 'now') WHERE id = ? AND revoked_at IS NULL")
+        let done = sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_text())
             .bind(device_id)
             .execute(&self.pool)
             .await

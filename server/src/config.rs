@@ -14,7 +14,8 @@ pub struct Config {
     #[arg(long, env = "REPERE_ADDR", default_value = "127.0.0.1:8080")]
     pub addr: SocketAddr,
 
-    /// Database: a SQLite file path (created and migrated on first start) or a `sqlite:` URL.
+    /// Database: a SQLite file path (created and migrated on first start), a `sqlite:` URL, or a
+    /// `postgres://user:password@host/name` URL (the database must exist; it is migrated).
     #[arg(long, env = "REPERE_DATABASE", default_value = "data/repere.sqlite")]
     pub database: String,
 

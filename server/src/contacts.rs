@@ -3,51 +3,72 @@
 //! A batch is all or nothing at the checking stage ([`repere_protocol::read_push`]): one bad
 //! record refuses the whole batch with every problem listed, and nothing is written. A valid
 //! batch is ingested in one transaction by the core's insert-if-absent rule
-//! (`repere_core::sync::decide`): stored, duplicate (acknowledged again), or conflict (reported,
-//! never overwritten). Records are scoped to the device's structure: an id held by another
+//! (`repere_core::sync::ingest`, the rule the sync simulator checks): stored, duplicate
+//! (acknowledged again), or conflict (reported, never overwritten). Records are scoped to the device's structure: an id held by another
 //! structure is a conflict, and its content is never revealed.
 
+use std::collections::{HashMap, HashSet};
+
 use repere_core::activity::Contact;
-use repere_core::sync::{Outcome, decide};
+use repere_core::sync::{Ledger, Outcome, Pushed, decide, ingest};
 use repere_protocol::{ContactDto, Ingested, MAX_BATCH, PushError, read_export};
+use uuid::Uuid;
 
 use crate::auth::Device;
-use crate::db::Database;
+use crate::db::{Database, now_text};
 
 impl Database {
-    /// Inserts-if-absent every contact of the batch, in one transaction.
+    /// Inserts-if-absent every contact of the batch, in one transaction of three statements
+    /// whatever its size: read what is held under the batch's ids, apply the core's rule
+    /// ([`repere_core::sync::ingest`]) in memory, insert the new records in one statement.
     pub async fn ingest(&self, device: &Device, contacts: &[(Contact, u64)]) -> Result<Ingested, sqlx::Error> {
-        let mut tx = self.pool.begin().await?;
-        let mut out = Ingested::default();
-        for (contact, seq) in contacts {
-            let id = contact.id.to_string();
-            let body = serde_json::to_string(&ContactDto::from_contact(contact, *seq)).expect("serialisable");
-            let mut outcome = decide(held(&mut tx, &id, device.structure_id).await?.as_ref(), &body);
-            if outcome == Outcome::Stored {
-                let inserted = sqlx::query(
-                    "INSERT INTO contacts (id, structure_id, device_id, device_seq, body) VALUES (?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
-                )
-                .bind(&id)
-                .bind(device.structure_id)
-                .bind(&device.id)
-                .bind(*seq as i64)
-                .bind(&body)
-                .execute(&mut *tx)
-                .await?;
-                if inserted.rows_affected() == 0 {
-                    // Another request stored it meanwhile: decide again against what it stored.
-                    outcome = decide(held(&mut tx, &id, device.structure_id).await?.as_ref(), &body);
-                } else {
-                    out.stored += 1;
-                }
+        let batch: Vec<Pushed<String>> = contacts
+            .iter()
+            .map(|(contact, seq)| {
+                (contact.id, *seq, serde_json::to_string(&ContactDto::from_contact(contact, *seq)).expect("serialisable"))
+            })
+            .collect();
+        let ids: Vec<Uuid> = batch.iter().map(|(id, _, _)| *id).collect();
+        let mut tx = self.begin_write().await?;
+        let mut ledger = Batch { held: held(&mut tx, &ids, device.structure_id).await?, new: Vec::new() };
+        let answer = ingest(&mut ledger, &batch);
+
+        let mut stored: HashSet<Uuid> = ledger.new.iter().map(|(id, _)| *id).collect();
+        let mut raced_conflicts = HashSet::new();
+        if !ledger.new.is_empty() {
+            let seq: HashMap<Uuid, u64> = batch.iter().map(|(id, seq, _)| (*id, *seq)).collect();
+            let values: Vec<String> =
+                (0..ledger.new.len()).map(|i| format!("(${}, $1, $2, ${}, ${}, $3)", 4 + 3 * i, 5 + 3 * i, 6 + 3 * i)).collect();
+            let sql = format!(
+                "INSERT INTO contacts (id, structure_id, device_id, device_seq, body, received_at) VALUES {} ON CONFLICT (id) DO NOTHING RETURNING id",
+                values.join(", ")
+            );
+            let mut insert = sqlx::query_scalar::<_, String>(&sql).bind(device.structure_id).bind(&device.id).bind(now_text());
+            for (id, body) in &ledger.new {
+                insert = insert.bind(id.to_string()).bind(seq[id] as i64).bind(body);
             }
-            match outcome {
-                Outcome::Stored | Outcome::Duplicate => out.acked.push(id),
-                Outcome::Conflict => out.conflicts.push(id),
+            let inserted: HashSet<String> = insert.fetch_all(&mut *tx).await?.into_iter().collect();
+            // Ids not inserted were stored by a concurrent request meanwhile: decide again
+            // against what it stored (same content: a duplicate; other content: a conflict).
+            let raced: Vec<(Uuid, String)> = ledger.new.into_iter().filter(|(id, _)| !inserted.contains(&id.to_string())).collect();
+            if !raced.is_empty() {
+                let now_held = held(&mut tx, &raced.iter().map(|(id, _)| *id).collect::<Vec<_>>(), device.structure_id).await?;
+                for (id, body) in raced {
+                    stored.remove(&id);
+                    if decide(now_held.get(&id), &body) == Outcome::Conflict {
+                        raced_conflicts.insert(id);
+                    }
+                }
             }
         }
         tx.commit().await?;
-        Ok(out)
+        let (acked, raced): (Vec<Uuid>, Vec<Uuid>) = answer.acked.into_iter().partition(|id| !raced_conflicts.contains(id));
+        let conflicts = answer.conflicts.into_iter().chain(raced);
+        Ok(Ingested {
+            acked: acked.iter().map(Uuid::to_string).collect(),
+            conflicts: conflicts.map(|id| id.to_string()).collect(),
+            stored: stored.len(),
+        })
     }
 
     /// Imports a device's exported outbox file as if the device had pushed it. The whole file is
@@ -59,7 +80,8 @@ impl Database {
             PushError::Malformed(m) => format!("not an exported outbox: {m}"),
             PushError::TooMany(n) => format!("{n} contacts"),
             PushError::Invalid(rejections) => {
-                let list: Vec<String> = rejections.iter().map(|r| format!("contact {} ({}): {}: {}", r.index + 1, r.id, r.field, r.reason)).collect();
+                let list: Vec<String> =
+                    rejections.iter().map(|r| format!("contact {} ({}): {}: {}", r.index + 1, r.id, r.field, r.reason)).collect();
                 format!("nothing imported: {}", list.join("; "))
             }
         })?;
@@ -73,13 +95,42 @@ impl Database {
 
     /// How many contacts the structure holds.
     pub async fn contact_count(&self, structure_id: i64) -> Result<i64, sqlx::Error> {
-        sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE structure_id = ?").bind(structure_id).fetch_one(&self.pool).await
+        sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE structure_id = $1").bind(structure_id).fetch_one(&self.pool).await
     }
 }
 
-/// The stored body under `id`; an id held by another structure reads as a different content,
-/// so it is a conflict and its content is not revealed.
-async fn held(tx: &mut sqlx::SqliteConnection, id: &str, structure_id: i64) -> Result<Option<String>, sqlx::Error> {
-    let row: Option<(i64, String)> = sqlx::query_as("SELECT structure_id, body FROM contacts WHERE id = ?").bind(id).fetch_optional(&mut *tx).await?;
-    Ok(row.map(|(owner, body)| if owner == structure_id { body } else { String::from("\u{0}another structure") }))
+/// The batch's view of the server's records: what the database held when the batch began, and
+/// the records the batch adds (in order), to be inserted at the end.
+struct Batch {
+    held: HashMap<Uuid, String>,
+    new: Vec<(Uuid, String)>,
+}
+
+impl Ledger<String> for Batch {
+    fn held(&self, id: &Uuid) -> Option<&String> {
+        self.held.get(id)
+    }
+    fn store(&mut self, id: Uuid, record: String) {
+        self.held.insert(id, record.clone());
+        self.new.push((id, record));
+    }
+}
+
+/// The stored bodies under `ids`, in one query. An id held by another structure reads as a
+/// different content, so it is a conflict and its content is not revealed.
+async fn held(tx: &mut sqlx::AnyConnection, ids: &[Uuid], structure_id: i64) -> Result<HashMap<Uuid, String>, sqlx::Error> {
+    let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+    let sql = format!("SELECT id, structure_id, body FROM contacts WHERE id IN ({})", placeholders.join(", "));
+    let mut select = sqlx::query_as::<_, (String, i64, String)>(&sql);
+    for id in ids {
+        select = select.bind(id.to_string());
+    }
+    let rows = select.fetch_all(&mut *tx).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, owner, body)| {
+            let body = if owner == structure_id { body } else { String::from("\u{0}another structure") };
+            (Uuid::parse_str(&id).expect("selected by a UUID's text"), body)
+        })
+        .collect())
 }

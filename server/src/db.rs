@@ -1,22 +1,40 @@
-//! The database: opening it (SQLite file, WAL), migrating it, and reporting its state.
+//! The database: opening it (a SQLite file in WAL mode, or PostgreSQL), migrating it, and
+//! reporting its state.
 //!
-//! Migrations live in `server/migrations` and are embedded in the binary, so a fresh file is
-//! ready on first start and an old one is brought up to date before any request is served.
+//! Both backends go through sqlx's `Any` driver, so every query is written once, in the SQL the
+//! two share: `$1` placeholders, `ON CONFLICT … DO NOTHING`, `RETURNING`, times as RFC 3339 UTC
+//! text computed by the server (never `now()` or `strftime` in a query). Only the schema differs,
+//! so each backend has its migrations (`server/migrations/{sqlite,postgres}`), embedded in the
+//! binary: a fresh database is ready on first start and an old one is brought up to date before
+//! any request is served.
 
 use std::fmt;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
+use sqlx::AnyPool;
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, Connection, Executor, migrate::Migrator};
 
-static MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which engine holds the data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
 
 #[derive(Clone)]
 pub struct Database {
-    pub(crate) pool: SqlitePool,
+    pub(crate) pool: AnyPool,
+    backend: Backend,
 }
 
-/// Why the database could not be used; the message names the file and the cause.
+/// Why the database could not be used; the message names the database and the cause.
 #[derive(Debug)]
 pub enum DbError {
     Unsupported(String),
@@ -27,16 +45,18 @@ pub enum DbError {
 impl fmt::Display for DbError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            DbError::Unsupported(url) => write!(f, "unsupported database URL {url:?}: give a SQLite file path"),
-            DbError::Open { target, source } => write!(f, "cannot open the database {target}: {}", root_cause(source)),
-            DbError::Migrate { target, source } => write!(f, "cannot migrate the database {target}: {source}"),
+            DbError::Unsupported(url) => {
+                write!(f, "unsupported database URL {:?}: give a SQLite file path or a postgres:// URL", redact(url))
+            }
+            DbError::Open { target, source } => write!(f, "cannot open the database {}: {}", redact(target), root_cause(source)),
+            DbError::Migrate { target, source } => write!(f, "cannot migrate the database {}: {source}", redact(target)),
         }
     }
 }
 
 impl std::error::Error for DbError {}
 
-/// sqlx wraps SQLite's own message ("unable to open database file") in layers; show the inner one.
+/// sqlx wraps the engine's own message ("unable to open database file") in layers; show the inner one.
 fn root_cause(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Database(db) => db.message().to_owned(),
@@ -44,10 +64,23 @@ fn root_cause(e: &sqlx::Error) -> String {
     }
 }
 
+/// A database name fit for logs and error messages: a URL's password is replaced by `***`.
+pub fn redact(target: &str) -> String {
+    let Some((scheme, rest)) = target.split_once("://") else { return target.to_owned() };
+    let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
+    match authority.rsplit_once('@') {
+        Some((credentials, host)) if credentials.contains(':') => {
+            let user = credentials.split(':').next().unwrap_or("");
+            format!("{scheme}://{user}:***@{host}{path}")
+        }
+        _ => target.to_owned(),
+    }
+}
+
 /// The state of the database as `/api/v1/health` reports it.
 #[derive(Debug, serde::Serialize)]
 pub struct Health {
-    pub backend: &'static str,
+    pub backend: Backend,
     pub ok: bool,
     /// Version of the newest migration applied.
     pub schema_version: Option<i64>,
@@ -55,40 +88,88 @@ pub struct Health {
     pub created_at: Option<String>,
 }
 
-impl Database {
-    /// Opens (creating if missing) and migrates the database named by `target`: a file path,
-    /// `sqlite::memory:` or a `sqlite:` URL.
-    pub async fn open(target: &str) -> Result<Self, DbError> {
-        let options = if target.starts_with("sqlite:") {
-            SqliteConnectOptions::from_str(target)
-        } else if target.contains("://") {
-            return Err(DbError::Unsupported(target.to_owned()));
-        } else {
-            Ok(SqliteConnectOptions::new().filename(target))
-        }
-        .map_err(|source| DbError::Open { target: target.to_owned(), source })?
-        .create_if_missing(true)
-        // WAL lets readers proceed while a sync batch is being written.
-        .journal_mode(SqliteJournalMode::Wal)
-        .synchronous(SqliteSynchronous::Normal)
-        .busy_timeout(Duration::from_secs(5))
-        .foreign_keys(true);
+/// The `sqlite:` URL sqlx's `Any` driver opens for a file path or a `sqlite:` URL; a file is
+/// created if missing (`mode=rwc`) unless the URL sets its own mode.
+fn sqlite_url(target: &str) -> String {
+    /// A path may hold `?`, `#`, `%` or spaces: percent-encode them (sqlx decodes them back).
+    const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'?').add(b'`');
+    let url = match target.strip_prefix("sqlite:") {
+        Some(_) => target.to_owned(),
+        None => format!("sqlite:{}", utf8_percent_encode(target, PATH)),
+    };
+    if url.contains(":memory:") || url.contains("mode=") {
+        url
+    } else {
+        format!("{url}{}mode=rwc", if url.contains('?') { '&' } else { '?' })
+    }
+}
 
-        let in_memory = target.contains(":memory:");
-        let pool = SqlitePoolOptions::new()
+/// Now, as every table stores times: RFC 3339 UTC to the second, which sorts as text.
+pub(crate) fn now_text() -> String {
+    chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+impl Database {
+    /// Opens and migrates the database named by `target`: a `postgres://` (or `postgresql://`)
+    /// URL, or else SQLite — a file path (created if missing), `sqlite::memory:` or a `sqlite:` URL.
+    pub async fn open(target: &str) -> Result<Self, DbError> {
+        sqlx::any::install_default_drivers();
+        let open_error = |source| DbError::Open { target: target.to_owned(), source };
+        let (backend, url) = if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            (Backend::Postgres, target.to_owned())
+        } else if target.starts_with("sqlite:") || !target.contains("://") {
+            (Backend::Sqlite, sqlite_url(target))
+        } else {
+            return Err(DbError::Unsupported(target.to_owned()));
+        };
+        let options = AnyConnectOptions::from_str(&url).map_err(open_error)?;
+        // One connection first, so a wrong host, password or database name is reported at once
+        // with the server's own words (the pool would retry for 30 s, then only say it timed out).
+        AnyConnection::connect_with(&options).await.map_err(open_error)?.close().await.map_err(open_error)?;
+
+        let in_memory = backend == Backend::Sqlite && (url.contains(":memory:") || url.contains("mode=memory"));
+        let pool = AnyPoolOptions::new()
             // An in-memory database exists once per connection: keep exactly one.
             .max_connections(if in_memory { 1 } else { 8 })
             .min_connections(if in_memory { 1 } else { 0 })
             .idle_timeout(if in_memory { None } else { Some(Duration::from_secs(600)) })
             .max_lifetime(if in_memory { None } else { Some(Duration::from_secs(3600)) })
+            .after_connect(move |conn, _| {
+                Box::pin(async move {
+                    if backend == Backend::Sqlite {
+                        // WAL lets readers proceed while a sync batch is being written; NORMAL
+                        // sync in WAL loses nothing on a crash of the process.
+                        conn.execute(
+                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON",
+                        )
+                        .await?;
+                    }
+                    Ok(())
+                })
+            })
             .connect_with(options)
             .await
-            .map_err(|source| DbError::Open { target: target.to_owned(), source })?;
-        MIGRATIONS
-            .run(&pool)
-            .await
-            .map_err(|source| DbError::Migrate { target: target.to_owned(), source })?;
-        Ok(Database { pool })
+            .map_err(open_error)?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(|source| DbError::Migrate { target: target.to_owned(), source })?;
+        Ok(Database { pool, backend })
+    }
+
+    /// A transaction that will write. SQLite takes its write lock at once (`BEGIN IMMEDIATE`):
+    /// a transaction that read first would otherwise fail, not wait, when another wrote
+    /// meanwhile. PostgreSQL's row locks and `ON CONFLICT` need nothing more.
+    pub(crate) async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            Backend::Postgres => self.pool.begin().await,
+        }
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
     }
 
     pub async fn health(&self) -> Health {
@@ -99,16 +180,48 @@ impl Database {
         .fetch_one(&self.pool)
         .await;
         match row {
-            Ok((schema_version, created_at)) => Health { backend: "sqlite", ok: true, schema_version, created_at },
+            Ok((schema_version, created_at)) => Health { backend: self.backend, ok: true, schema_version, created_at },
             Err(e) => {
                 tracing::error!(error = %e, "database health check failed");
-                Health { backend: "sqlite", ok: false, schema_version: None, created_at: None }
+                Health { backend: self.backend, ok: false, schema_version: None, created_at: None }
             }
         }
     }
 
-    /// Waits for in-flight queries and checkpoints the WAL, so the file is whole on its own.
+    /// Waits for in-flight queries; SQLite then checkpoints the WAL, so the file is whole on its own.
     pub async fn close(&self) {
         self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{redact, sqlite_url};
+
+    #[test]
+    fn sqlite_paths_become_urls_that_create_the_file() {
+        assert_eq!(sqlite_url("data/repere.sqlite"), "sqlite:data/repere.sqlite?mode=rwc");
+        assert_eq!(sqlite_url("/tmp/a b/100%?#.sqlite"), "sqlite:/tmp/a%20b/100%25%3F%23.sqlite?mode=rwc");
+        assert_eq!(sqlite_url("sqlite::memory:"), "sqlite::memory:");
+        assert_eq!(sqlite_url("sqlite:x.db?mode=ro"), "sqlite:x.db?mode=ro");
+    }
+
+    #[tokio::test]
+    async fn a_sqlite_file_is_created_in_wal_mode_with_foreign_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new dir? no: a file #1.sqlite");
+        let db = super::Database::open(path.to_str().unwrap()).await.unwrap();
+        assert!(path.is_file(), "created under its own name");
+        let (journal,): (String,) = sqlx::query_as("PRAGMA journal_mode").fetch_one(&db.pool).await.unwrap();
+        let (foreign_keys,): (i64,) = sqlx::query_as("PRAGMA foreign_keys").fetch_one(&db.pool).await.unwrap();
+        assert_eq!((journal.as_str(), foreign_keys), ("wal", 1));
+        db.close().await;
+    }
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(redact("postgres://repere:s3cret@db.example:5432/repere"), "postgres://repere:***@db.example:5432/repere");
+        assert_eq!(redact("postgres://repere@localhost/repere"), "postgres://repere@localhost/repere");
+        assert_eq!(redact("data/repere.sqlite"), "data/repere.sqlite");
     }
 }

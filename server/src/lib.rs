@@ -1,5 +1,5 @@
 //! `repere-server`: one binary that serves the built PWA and the JSON API under `/api/v1`,
-//! backed by an embedded SQLite file.
+//! backed by an embedded SQLite file or by PostgreSQL.
 //!
 //! The router is built by [`http::router`] from a [`State`], so tests drive it in memory
 //! (`tower::ServiceExt::oneshot`) exactly as the binary serves it. The server keeps no state

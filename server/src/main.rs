@@ -85,7 +85,7 @@ async fn serve(config: Config) -> Result<(), String> {
     })?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
     let app = http::router(State::new(db.clone()), &config.dist, limits);
-    tracing::info!(addr = %config.addr, database = %config.database, dist = %config.dist.display(), version = repere_server::VERSION, "serving");
+    tracing::info!(addr = %config.addr, database = %repere_server::db::redact(&config.database), dist = %config.dist.display(), version = repere_server::VERSION, "serving");
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -6,6 +6,8 @@ use std::net::TcpListener;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+mod common;
+
 fn server() -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_repere-server"));
     for var in ["REPERE_ADDR", "REPERE_DATABASE", "REPERE_DIST"] {
@@ -38,9 +40,8 @@ fn port_in_use_is_one_clear_line_and_failure() {
     let addr = taken.local_addr().unwrap().to_string();
     let dist = dist();
     let db = tempfile::tempdir().unwrap();
-    let (code, lines) = run_to_end(
-        server().args(["--addr", &addr, "--dist"]).arg(dist.path()).arg("--database").arg(db.path().join("r.sqlite")),
-    );
+    let (code, lines) =
+        run_to_end(server().args(["--addr", &addr, "--dist"]).arg(dist.path()).arg("--database").arg(db.path().join("r.sqlite")));
     assert_ne!(code, 0);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains(&format!("cannot listen on {addr}")), "{}", lines[0]);
@@ -50,9 +51,8 @@ fn port_in_use_is_one_clear_line_and_failure() {
 fn unwritable_database_path_is_one_clear_line_and_failure() {
     let dist = dist();
     let addr = format!("127.0.0.1:{}", free_port());
-    let (code, lines) = run_to_end(
-        server().args(["--addr", &addr, "--database", "/proc/no-such-dir/repere.sqlite", "--dist"]).arg(dist.path()),
-    );
+    let (code, lines) =
+        run_to_end(server().args(["--addr", &addr, "--database", "/proc/no-such-dir/repere.sqlite", "--dist"]).arg(dist.path()));
     assert_ne!(code, 0);
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert!(lines[0].contains("cannot open the database /proc/no-such-dir/repere.sqlite"), "{}", lines[0]);
@@ -125,16 +125,32 @@ fn sigterm_stops_cleanly_and_database_is_created_then_reopened() {
 
 #[test]
 fn enrol_prints_a_one_time_code_and_revoking_an_unknown_device_says_so() {
-    let db = tempfile::tempdir().unwrap();
-    let file = db.path().join("repere.sqlite");
-    let out = server().args(["--database", file.to_str().unwrap(), "enrol", "--structure", "La Blaiserie"]).output().unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let code = String::from_utf8(out.stdout).unwrap();
-    let code = code.trim();
-    assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "{code:?}");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("\"La Blaiserie\", valid 7 days, usable once"));
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("repere.sqlite").to_str().unwrap().to_owned();
+    let postgres = tokio::runtime::Runtime::new().unwrap().block_on(common::fresh_postgres_url());
+    for database in [Some(sqlite), postgres].into_iter().flatten() {
+        let out = server().args(["--database", &database, "enrol", "--structure", "La Blaiserie"]).output().unwrap();
+        assert!(out.status.success(), "{database}: {}", String::from_utf8_lossy(&out.stderr));
+        let code = String::from_utf8(out.stdout).unwrap();
+        let code = code.trim();
+        assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "{code:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("\"La Blaiserie\", valid 7 days, usable once"));
 
-    let (code, lines) = run_to_end(server().args(["--database", file.to_str().unwrap(), "revoke", "--device", "no-such-device"]));
+        let (code, lines) = run_to_end(server().args(["--database", &database, "revoke", "--device", "no-such-device"]));
+        assert_eq!(code, 1);
+        assert_eq!(lines, ["repere-server: error: this device is not enrolled, or was revoked"], "{database}");
+    }
+}
+
+#[test]
+fn an_unreachable_postgres_is_one_line_at_once_without_its_password() {
+    let dist = dist();
+    let started = Instant::now();
+    let url = format!("postgres://repere:s3cret@127.0.0.1:{}/repere", free_port());
+    let (code, lines) = run_to_end(server().args(["--database", &url, "--dist"]).arg(dist.path()));
     assert_eq!(code, 1);
-    assert_eq!(lines, ["repere-server: error: this device is not enrolled, or was revoked"]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].starts_with("repere-server: error: cannot open the database postgres://repere:***@127.0.0.1:"), "{lines:?}");
+    assert!(lines[0].contains("Connection refused") && !lines[0].contains("s3cret"), "{lines:?}");
+    assert!(started.elapsed() < Duration::from_secs(10), "no 30 s pool timeout");
 }

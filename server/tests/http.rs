@@ -10,6 +10,8 @@ use repere_server::http::{Limits, router};
 use repere_server::{State, db::Database};
 use tower::ServiceExt;
 
+mod common;
+
 const WASM_NAME: &str = "repere-app-0123456789abcdef_bg.wasm";
 
 fn fake_dist(dir: &Path) {
@@ -35,21 +37,36 @@ fn get(uri: &str) -> Request<Body> {
 }
 
 #[tokio::test]
-async fn health_reports_version_and_migrated_database() {
+async fn health_reports_version_and_migrated_database_on_each_backend() {
+    // Both backends have the same migrations, numbered 0001, 0002, …: the newest is their count.
+    let names = |backend: &str| {
+        let mut names: Vec<_> = std::fs::read_dir(format!("{}/migrations/{backend}", env!("CARGO_MANIFEST_DIR")))
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    };
+    let migrations = names("sqlite");
+    assert_eq!(migrations, names("postgres"), "every migration exists for both backends");
+
     let dist = tempfile::tempdir().unwrap();
     fake_dist(dist.path());
-    let response = app(dist.path()).await.oneshot(get("/api/v1/health")).await.unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
-    let body = body_json(response).await;
-    assert_eq!(body["status"], "ok");
-    assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
-    assert_eq!(body["database"]["backend"], "sqlite");
-    assert_eq!(body["database"]["ok"], true);
-    // The newest migration: migrations are numbered 0001, 0002, …
-    let migrations = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/migrations")).unwrap().count();
-    assert_eq!(body["database"]["schema_version"], migrations);
-    assert!(body["database"]["created_at"].as_str().is_some_and(|s| s.ends_with('Z')), "{body}");
+    for db in common::databases().await {
+        let backend = db.backend();
+        let limits = Limits { max_body_bytes: 1024, request_timeout: Duration::from_secs(5) };
+        let response = router(State::new(db), dist.path(), limits).oneshot(get("/api/v1/health")).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.headers()[header::CACHE_CONTROL], "no-store");
+        let body = body_json(response).await;
+        assert_eq!(body["status"], "ok");
+        assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
+        assert_eq!(body["database"]["backend"], serde_json::to_value(backend).unwrap());
+        assert_eq!(body["database"]["ok"], true);
+        assert_eq!(body["database"]["schema_version"], migrations.len(), "{backend:?}");
+        let created = body["database"]["created_at"].as_str().unwrap_or_default();
+        assert!(created.len() == 20 && created.ends_with('Z') && created.as_bytes()[10] == b'T', "{backend:?}: {body}");
+    }
 }
 
 #[tokio::test]
@@ -87,10 +104,7 @@ async fn responses_are_compressed_with_brotli_or_gzip_as_asked() {
     fake_dist(dist.path());
     let app = app(dist.path()).await;
     for (accept, expected) in [("br", "br"), ("gzip", "gzip"), ("gzip, deflate, br", "br")] {
-        let request = Request::get(format!("/{WASM_NAME}"))
-            .header(header::ACCEPT_ENCODING, accept)
-            .body(Body::empty())
-            .unwrap();
+        let request = Request::get(format!("/{WASM_NAME}")).header(header::ACCEPT_ENCODING, accept).body(Body::empty()).unwrap();
         let response = app.clone().oneshot(request).await.unwrap();
         assert_eq!(response.headers()[header::CONTENT_ENCODING], expected, "Accept-Encoding: {accept}");
         let compressed = response.into_body().collect().await.unwrap().to_bytes();
