@@ -173,3 +173,66 @@ fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
     let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
     assert_eq!(Snapshot::from_checked_json(bad.as_bytes()).unwrap_err()[0].field, "code_postal");
 }
+
+/// Two versions of the Vienne's registry: version 2 drops places of `removed`, renames those
+/// of `renamed`, and adds the places `added` (taken from the end of the file, absent from v1).
+fn versions(removed: &[usize], renamed: &[usize], added: usize) -> (Snapshot, Snapshot) {
+    let all = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let (base, extra) = all.split_at(all.len() - added);
+    let mut newer: Vec<Place> = base.iter().enumerate().filter(|(i, _)| !removed.contains(i)).map(|(_, p)| p.clone()).collect();
+    for (i, place) in newer.iter_mut().enumerate() {
+        if renamed.contains(&i) {
+            place.nom.push_str(" (nouveau nom)");
+        }
+    }
+    newer.extend(extra.iter().cloned());
+    newer.reverse(); // order must not matter
+    (Snapshot { version: 1, places: base.to_vec() }, Snapshot { version: 2, places: newer })
+}
+
+fn by_id(mut snapshot: Snapshot) -> Snapshot {
+    snapshot.places.sort_by(|a, b| a.id.cmp(&b.id));
+    snapshot
+}
+
+#[test]
+fn a_delta_carries_only_the_changes_and_brings_a_device_to_the_servers_registry() {
+    let (v1, v2) = versions(&[0, 5], &[10], 3);
+    let delta = v1.diff(&v2);
+    assert_eq!((delta.from, delta.version, delta.places.len(), delta.removed.len()), (1, 2, 4, 2));
+    assert!(delta.removed.contains(&v1.places[0].id) && delta.removed.contains(&v1.places[5].id));
+    // Over the wire and back, then applied: exactly version 2, in id order.
+    let update = Update::from_json(&delta.to_json()).unwrap();
+    assert_eq!(v1.apply(update).unwrap(), by_id(v2));
+    assert!(v1.diff(&v1).is_empty());
+}
+
+#[test]
+fn an_update_that_does_not_fit_the_held_version_is_refused() {
+    let (v1, v2) = versions(&[1], &[], 1);
+    let delta = v1.diff(&v2);
+    let v2 = by_id(v2);
+    // Held v2 already: a delta from v1 is refused, so is an older full registry.
+    assert_eq!(v2.apply(Update::Delta(delta.clone())), Err(UpdateError::WrongBase { held: 2, from: 1 }));
+    assert_eq!(v2.apply(Update::Full(Snapshot { version: 1, places: v1.places.clone() })), Err(UpdateError::Older { held: 2, got: 1 }));
+    // A full registry replaces whatever was held.
+    assert_eq!(v1.apply(Update::Full(Snapshot { version: 2, places: v2.places.clone() })).unwrap(), v2);
+    // A full registry read as an update, and a delta refused where a snapshot is expected.
+    assert!(matches!(Update::from_json(&v2.to_json()), Ok(Update::Full(_))));
+    assert!(Snapshot::from_json(&delta.to_json()).unwrap_err()[0].reason.contains("from"));
+    let bad = String::from_utf8(delta.to_json()).unwrap().replace("\"removed\":[", "\"removed\":[3,");
+    assert!(Update::from_json(bad.as_bytes()).unwrap_err()[0].reason.contains("removed"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn any_edit_of_the_registry_round_trips_through_a_delta(
+        removed in proptest::collection::vec(0usize..130, 0..20),
+        renamed in proptest::collection::vec(0usize..110, 0..20),
+        added in 0usize..10,
+    ) {
+        let (v1, v2) = versions(&removed, &renamed, added);
+        prop_assert_eq!(v1.apply(Update::Delta(v1.diff(&v2))).unwrap(), by_id(v2));
+    }
+}

@@ -54,6 +54,13 @@ pub enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Publish a new version of the registry of places from a file in the national standard
+    /// (CSV, or JSON: a list of places or a `{"version", "places"}` snapshot). The whole file is
+    /// checked first: one bad row and nothing is published. Devices pull the changes.
+    PublishRegistry {
+        /// The registry file.
+        file: std::path::PathBuf,
+    },
     /// Import a device's exported outbox file (the app's "Enregistrer la boîte d'envoi"), as if
     /// the device had pushed it: contacts already held are counted once.
     ImportOutbox {

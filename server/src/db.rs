@@ -155,7 +155,9 @@ impl Database {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(|source| DbError::Migrate { target: target.to_owned(), source })?;
-        Ok(Database { pool, backend })
+        let db = Database { pool, backend };
+        db.publish_bundled_registry().await.map_err(open_error)?;
+        Ok(db)
     }
 
     /// A transaction that will write. SQLite takes its write lock at once (`BEGIN IMMEDIATE`):

@@ -25,8 +25,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::auth::{AuthError, Device};
-use repere_protocol::{Enrolled, Enrolment, MAX_BATCH, PushError, read_push};
 use crate::{State, VERSION};
+use repere_protocol::{Enrolled, Enrolment, MAX_BATCH, PushError, read_push};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -42,6 +42,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/devices", post(enrol))
         .route("/contacts", post(push_contacts))
         .route("/contacts/count", get(contact_count))
+        .route("/registry", get(registry_update))
         .fallback(api_not_found)
         .layer(middleware::map_response(no_store));
 
@@ -104,11 +105,10 @@ async fn enrol(AxumState(state): AxumState<State>, body: axum::body::Bytes) -> R
 
 /// The enrolled device making this request, or the response refusing it.
 async fn device(state: &State, headers: &axum::http::HeaderMap) -> Result<Device, Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .ok_or_else(|| error_response(StatusCode::UNAUTHORIZED, "unauthorized", "send the device token as `Authorization: Bearer …`"))?;
+    let token =
+        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(|| {
+            error_response(StatusCode::UNAUTHORIZED, "unauthorized", "send the device token as `Authorization: Bearer …`")
+        })?;
     if !state.limiter.allow(&crate::auth::hash(token), std::time::Instant::now()) {
         return Err(error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this device; wait a minute"));
     }
@@ -129,12 +129,17 @@ async fn push_contacts(AxumState(state): AxumState<State>, headers: axum::http::
         Ok(c) => c,
         Err(PushError::Malformed(e)) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &e),
         Err(PushError::TooMany(n)) => {
-            return error_response(StatusCode::PAYLOAD_TOO_LARGE, "batch_too_large", &format!("{n} contacts in one push; at most {MAX_BATCH}"));
+            return error_response(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "batch_too_large",
+                &format!("{n} contacts in one push; at most {MAX_BATCH}"),
+            );
         }
         Err(PushError::Invalid(rejections)) => {
             let message = format!("{} problem(s); nothing was saved", rejections.len());
             let mut response = error_response(StatusCode::UNPROCESSABLE_ENTITY, "invalid_contacts", &message);
-            *response.body_mut() = Body::from(json!({ "error": { "code": "invalid_contacts", "message": message, "details": rejections } }).to_string());
+            *response.body_mut() =
+                Body::from(json!({ "error": { "code": "invalid_contacts", "message": message, "details": rejections } }).to_string());
             return response;
         }
     };
@@ -152,6 +157,27 @@ async fn contact_count(AxumState(state): AxumState<State>, headers: axum::http::
     };
     match state.db.contact_count(device.structure_id).await {
         Ok(count) => Json(json!({ "structure": device.structure, "count": count })).into_response(),
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// `GET /api/v1/registry?since=N`: what changed in the registry since version N (public: the
+/// registry is published data, residents' phones pull it without an account).
+async fn registry_update(AxumState(state): AxumState<State>, uri: axum::http::Uri) -> Response {
+    let since = uri.query().unwrap_or("").split('&').find_map(|pair| pair.strip_prefix("since="));
+    let since = match since.map(str::parse::<u64>) {
+        None => 0,
+        Some(Ok(n)) => n,
+        Some(Err(_)) => {
+            return error_response(
+                StatusCode::BAD_REQUEST,
+                "bad_since",
+                "`since` must be the registry version the device holds (a whole number)",
+            );
+        }
+    };
+    match state.db.registry_update(since).await {
+        Ok(update) => Json(update).into_response(),
         Err(e) => internal(&e.to_string()),
     }
 }
@@ -182,10 +208,7 @@ async fn no_store(mut response: Response) -> Response {
 async fn json_errors_for_api(req: Request<Body>, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
     let response = next.run(req).await;
-    let is_json = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !is_api || is_json {
         return response;
     }

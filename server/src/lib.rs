@@ -10,6 +10,7 @@ pub mod config;
 pub mod contacts;
 pub mod db;
 pub mod http;
+pub mod registry;
 
 pub use config::Config;
 

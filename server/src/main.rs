@@ -6,8 +6,8 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use repere_server::http::{self, Limits};
 use repere_server::config::Command;
+use repere_server::http::{self, Limits};
 use repere_server::{Config, State, db::Database};
 use tracing_subscriber::EnvFilter;
 
@@ -57,6 +57,7 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
+        Command::PublishRegistry { file } => publish_registry(&db, &file).await,
     };
     db.close().await;
     result
@@ -69,27 +70,53 @@ async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> R
     Ok(())
 }
 
+async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), String> {
+    use repere_core::registry::{Snapshot, import_csv, import_json};
+    let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    let places = if is_csv {
+        into_places(import_csv(&bytes))
+    } else if bytes.trim_ascii_start().starts_with(b"{") {
+        Snapshot::from_json(&bytes).map(|s| s.places)
+    } else {
+        into_places(import_json(&bytes))
+    }
+    .map_err(|errors| {
+        let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        format!("{}: nothing published, {} problem(s): {}", file.display(), list.len(), list.join("; "))
+    })?;
+    let published = db.publish_registry(places).await.map_err(|e| format!("database: {e}"))?;
+    let repere_server::registry::Published { version, added, changed, removed } = published;
+    if added + changed + removed == 0 {
+        println!("no change: the registry stays at version {version}");
+    } else {
+        println!("version {version} published: {added} added, {changed} changed, {removed} removed");
+    }
+    Ok(())
+}
+
+/// An import is all or nothing when publishing.
+fn into_places(
+    import: repere_core::registry::Import,
+) -> Result<Vec<repere_core::registry::Place>, Vec<repere_core::registry::ImportError>> {
+    if import.errors.is_empty() { Ok(import.places) } else { Err(import.errors) }
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     // Listen for SIGTERM/SIGINT before saying "serving": a signal that arrived between the two
     // would otherwise kill the process without a clean stop (seen in CI).
     let shutdown = shutdown_signal().map_err(|e| format!("cannot listen for SIGTERM/SIGINT: {e}"))?;
     if !config.dist.join("index.html").is_file() {
-        return Err(format!(
-            "the PWA is not built: {} has no index.html (run `make run`, or pass --dist)",
-            config.dist.display()
-        ));
+        return Err(format!("the PWA is not built: {} has no index.html (run `make run`, or pass --dist)", config.dist.display()));
     }
     let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(config.addr).await.map_err(|e| {
-        format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr)
-    })?;
+    let listener = tokio::net::TcpListener::bind(config.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr))?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
     let app = http::router(State::new(db.clone()), &config.dist, limits);
     tracing::info!(addr = %config.addr, database = %repere_server::db::redact(&config.database), dist = %config.dist.display(), version = repere_server::VERSION, "serving");
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
-        .map_err(|e| format!("server stopped: {e}"))?;
+    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| format!("server stopped: {e}"))?;
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

@@ -154,3 +154,27 @@ fn an_unreachable_postgres_is_one_line_at_once_without_its_password() {
     assert!(lines[0].contains("Connection refused") && !lines[0].contains("s3cret"), "{lines:?}");
     assert!(started.elapsed() < Duration::from_secs(10), "no 30 s pool timeout");
 }
+
+#[test]
+fn publishing_a_registry_file_with_a_bad_row_publishes_nothing_and_names_the_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("repere.sqlite");
+    let db = db.to_str().unwrap();
+    let header = "id,pivot,nom,commune,code_postal,adresse,date_maj,services";
+    let good = "a1,00000000000000,Médiathèque,Civray,86400,1 rue X,2026-11-01,Aide aux démarches administratives";
+    let bad = "a2,00000000000000,Mairie,Civray,8640,2 rue Y,2026-11-01,Aide aux démarches administratives";
+    let file = dir.path().join("lieux.csv");
+    std::fs::write(&file, format!("{header}\n{good}\n{bad}\n")).unwrap();
+    let (code, lines) = run_to_end(server().args(["--database", db, "publish-registry"]).arg(&file));
+    assert_eq!(code, 1);
+    assert!(lines[0].contains("nothing published, 1 problem(s): ligne 3, champ code_postal"), "{lines:?}");
+
+    std::fs::write(&file, format!("{header}\n{good}\n")).unwrap();
+    let out = server().args(["--database", db, "publish-registry"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Version 1 is the bundled registry; this file replaces it whole.
+    let said = String::from_utf8(out.stdout).unwrap();
+    assert!(said.starts_with("version 2 published: 1 added, 0 changed, ") && said.ends_with(" removed\n"), "{said}");
+    let out = server().args(["--database", db, "publish-registry"]).arg(&file).output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), "no change: the registry stays at version 2\n");
+}

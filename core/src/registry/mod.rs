@@ -30,4 +30,4 @@ pub use labels::{
     Public, Service,
 };
 pub use place::{Place, Position};
-pub use snapshot::Snapshot;
+pub use snapshot::{Delta, Snapshot, Update, UpdateError};

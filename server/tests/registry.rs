@@ -1,0 +1,78 @@
+//! The registry a device pulls: the bundled seed at first start, new versions published from a
+//! file, and `GET /api/v1/registry?since=N` answering exactly what changed — on each backend.
+
+use std::time::Duration;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use repere_core::registry::{Snapshot, Update};
+use repere_server::State;
+use repere_server::http::{Limits, router};
+use repere_server::registry::Published;
+use serde_json::Value;
+use tower::ServiceExt;
+
+mod common;
+
+const SEED: &[u8] = include_bytes!("../../seeds/registry.json");
+
+async fn pull(app: &axum::Router, query: &str) -> (StatusCode, Value) {
+    let response = app.clone().oneshot(Request::get(format!("/api/v1/registry{query}")).body(Body::empty()).unwrap()).await.unwrap();
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, serde_json::from_slice(&bytes).unwrap())
+}
+
+fn update(answer: &Value) -> Update {
+    Update::from_json(answer.to_string().as_bytes()).unwrap()
+}
+
+#[tokio::test]
+async fn a_device_at_any_version_pulls_exactly_what_changed() {
+    let seed = Snapshot::from_json(SEED).unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    for db in common::databases().await {
+        eprintln!("backend: {:?}", db.backend());
+        let app = router(State::new(db.clone()), dist.path(), Limits { max_body_bytes: 1024, request_timeout: Duration::from_secs(5) });
+        // A fresh server holds the bundled registry, at its version: a new phone is up to date.
+        assert_eq!(db.registry_version().await.unwrap(), seed.version);
+        let (status, full) = pull(&app, "").await;
+        assert_eq!(status, StatusCode::OK);
+        let at_seed = Snapshot::from_json(full.to_string().as_bytes()).unwrap();
+        assert_eq!(at_seed, Snapshot { version: seed.version, places: sorted(seed.places.clone()) });
+        let (_, same) = pull(&app, &format!("?since={}", seed.version)).await;
+        assert!(matches!(update(&same), Update::Delta(d) if d.is_empty() && d.version == seed.version), "{same}");
+
+        // The département publishes: one place renamed, one removed, one new.
+        let mut places = seed.places.clone();
+        let gone = places.remove(3);
+        places[0].nom.push_str(" (nouveau nom)");
+        let mut new = places[1].clone();
+        new.id = String::from("repere-test-nouveau-lieu");
+        places.push(new);
+        let published = db.publish_registry(places.clone()).await.unwrap();
+        assert_eq!(published, Published { version: seed.version + 1, added: 1, changed: 1, removed: 1 });
+        assert_eq!(db.publish_registry(places.clone()).await.unwrap().version, seed.version + 1, "nothing changed: no new version");
+
+        let (_, answer) = pull(&app, &format!("?since={}", seed.version)).await;
+        let Update::Delta(delta) = update(&answer) else { panic!("a delta: {answer}") };
+        assert_eq!((delta.places.len(), delta.removed.clone()), (2, vec![gone.id.clone()]));
+        let pulled = at_seed.apply(Update::Delta(delta)).unwrap();
+        let (_, full) = pull(&app, "?since=0").await;
+        assert_eq!(pulled, Snapshot::from_json(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
+        assert_eq!(pulled, Snapshot { version: seed.version + 1, places: sorted(places) });
+
+        // A version this server never had (a reset database) gets the whole registry.
+        let (_, ahead) = pull(&app, "?since=99").await;
+        assert!(matches!(update(&ahead), Update::Full(s) if s == pulled));
+        let (status, bad) = pull(&app, "?since=-1").await;
+        assert_eq!((status, bad["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_since")));
+    }
+}
+
+fn sorted(mut places: Vec<repere_core::registry::Place>) -> Vec<repere_core::registry::Place> {
+    places.sort_by(|a, b| a.id.cmp(&b.id));
+    places
+}
