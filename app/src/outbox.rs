@@ -18,6 +18,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::registry::Registry;
 use crate::store::{self, OutboxChange};
 
 const DEVICE_KEY: &str = "device";
@@ -60,6 +61,8 @@ pub struct Mediation {
     /// True once the enrolment and outbox are read from the device.
     pub ready: RwSignal<bool>,
     failures: StoredValue<u32>,
+    /// Pulled after each successful push: one exchange brings the registry up to date too.
+    registry: StoredValue<Option<Registry>>,
 }
 
 impl Mediation {
@@ -77,9 +80,15 @@ impl Mediation {
             exported: RwSignal::new(false),
             ready: RwSignal::new(false),
             failures: StoredValue::new(0),
+            registry: StoredValue::new(None),
         };
         let _ = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(async move { m.sync_now().await }));
         m
+    }
+
+    /// The registry to bring up to date at each sync.
+    pub fn pull_with(&self, registry: Registry) {
+        self.registry.set_value(Some(registry));
     }
 
     /// Loads the enrolment and the outbox from the app's database, then syncs once (app open).
@@ -249,6 +258,9 @@ impl Mediation {
             Ok(()) => {
                 self.failures.set_value(0);
                 self.problem.set(None);
+                if let Some(registry) = self.registry.get_value() {
+                    registry.pull().await;
+                }
             }
             Err(e) => {
                 self.problem.set(Some(e));

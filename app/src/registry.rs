@@ -1,10 +1,14 @@
 //! The registry on the device. On first run the bundled seed (`/seeds/registry.json`, precached
 //! by the service worker, so this works offline) is checked, stored in IndexedDB with its
 //! version, then indexed; later runs read IndexedDB and never touch the seed again.
+//!
+//! When online (at start, on the `online` event, and with each mediator's sync) the device pulls
+//! what changed since its version (`/api/v1/registry?since=N`); the core applies it, and the new
+//! registry and its version are stored in one IndexedDB transaction before the app searches it.
 
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
-use repere_core::registry::Snapshot;
+use repere_core::registry::{Snapshot, Update};
 use repere_core::search::Finder;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -27,26 +31,67 @@ pub struct Loaded {
 pub struct Registry {
     status: RwSignal<Option<Result<Loaded, String>>>,
     finder: StoredValue<Option<&'static Finder>, LocalStorage>,
+    db: StoredValue<Option<Database>, LocalStorage>,
+    pulling: StoredValue<bool>,
 }
 
 impl Registry {
     /// Starts loading in the background; `then` receives the opened database, for the other
     /// rooms that keep data on the device (one opening per app start).
     pub fn load(then: impl FnOnce(Database) + 'static) -> Self {
-        let registry = Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None) };
+        let registry =
+            Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None), db: StoredValue::new_local(None), pulling: StoredValue::new(false) };
         leptos::task::spawn_local(async move {
             crate::clock::next_task().await;
-            let result = open_and_read(then).await.map(|(version, finder)| {
-                let places = finder.places().len();
-                registry.finder.set_value(Some(Box::leak(Box::new(finder))));
-                Loaded { version, places }
-            });
-            if let Err(e) = &result {
-                web_sys::console::error_1(&format!("registre : {e}").into());
+            let result = match store::open(store::DB_NAME).await {
+                Ok(db) => {
+                    let loaded = read_or_install(&db).await;
+                    store::remember_persistence(&db).await;
+                    registry.db.set_value(Some(db.clone()));
+                    then(db);
+                    loaded
+                }
+                Err(e) => Err(e),
+            };
+            match result {
+                Ok((version, finder)) => registry.show(version, finder),
+                Err(e) => {
+                    web_sys::console::error_1(&format!("registre : {e}").into());
+                    registry.status.set(Some(Err(e)));
+                }
             }
-            registry.status.set(Some(result));
+            registry.pull().await;
         });
+        let _ = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(registry.pull()));
         registry
+    }
+
+    /// Searches `finder` from now on. The index lives as long as the app, since screens borrow
+    /// its places; a registry update (rare: a few a year) leaves the older one in memory.
+    fn show(&self, version: u64, finder: Finder) {
+        let places = finder.places().len();
+        self.finder.set_value(Some(Box::leak(Box::new(finder))));
+        self.status.set(Some(Ok(Loaded { version, places })));
+    }
+
+    /// Brings the registry up to the server's version, if online and anything changed. On any
+    /// failure the device keeps the registry it holds, and tries again at the next occasion.
+    pub async fn pull(self) {
+        let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
+        let (Some(db), Some(Ok(loaded)), Some(finder)) = (self.db.get_value(), self.status.get_untracked(), self.finder.get_value()) else {
+            return;
+        };
+        if !online || self.pulling.get_value() {
+            return;
+        }
+        self.pulling.set_value(true);
+        let held = Snapshot { version: loaded.version, places: finder.places().to_vec() };
+        match pull_since(&db, held).await {
+            Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places)),
+            Ok(None) => {}
+            Err(e) => web_sys::console::warn_1(&format!("registre : mise à jour impossible : {e}").into()),
+        }
+        self.pulling.set_value(false);
     }
 
     /// `None` while loading.
@@ -61,14 +106,17 @@ impl Registry {
     }
 }
 
-/// The one database opening of an app start: the registry, then the persistent-storage request
-/// (worth asking once the device holds data).
-async fn open_and_read(then: impl FnOnce(Database)) -> Result<(u64, Finder), String> {
-    let db = store::open(store::DB_NAME).await?;
-    let loaded = read_or_install(&db).await;
-    store::remember_persistence(&db).await;
-    then(db);
-    loaded
+/// The server's changes applied to `held`, stored; None when nothing changed.
+async fn pull_since(db: &Database, held: Snapshot) -> Result<Option<Snapshot>, String> {
+    let text = fetch_text(&format!("/api/v1/registry?since={}", held.version)).await?;
+    let update = Update::from_json(text.as_bytes()).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    if matches!(&update, Update::Delta(d) if d.is_empty()) {
+        return Ok(None);
+    }
+    let newer = held.apply(update).map_err(|e| e.to_string())?;
+    let json = String::from_utf8(newer.to_json()).map_err(|e| e.to_string())?;
+    store::put_registry(db, newer.version, &json).await?;
+    Ok(Some(newer))
 }
 
 async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {

@@ -62,6 +62,10 @@ export async function startServer({ dist = DIST, port, dataDir } = {}) {
     url,
     port,
     dataDir,
+    /** Publishes a registry file with the server's own command; what it printed. */
+    publishRegistry(file) {
+      return execFileSync(SERVER_BIN, ['--database', database, 'publish-registry', file], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    },
     /** A one-time enrolment code for `structure`, made by the server's own command. */
     enrolmentCode(structure) {
       return execFileSync(SERVER_BIN, ['--database', database, 'enrol', '--structure', structure], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();

@@ -233,3 +233,60 @@ test('large touch targets, and usable at 200% zoom (no sideways scrolling)', asy
     await page.setViewportSize({ width: 390, height: 844 });
   }
 });
+
+/** The registry version the page's IndexedDB records. */
+function storedRegistryVersion(page) {
+  return page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('repere');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get('registry_version');
+          get.onsuccess = () => {
+            resolve(Number(get.result));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+test('a registry version published on the server reaches the phone online, and stays offline', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(server.url);
+  await waitForControllingWorker(page);
+  await page.getByText(`${PLACES.length} lieux d’aide`).waitFor();
+  assert.equal(await storedRegistryVersion(page), 1);
+
+  // The département publishes version 2: one place gone, one renamed, two new at Civray.
+  const civray = PLACES.find((p) => p.commune === 'Civray');
+  const v2 = PLACES.filter((p) => p.id !== PLACES[0].id).map((p) => (p.id === PLACES[1].id ? { ...p, nom: `${p.nom} (nouveau nom)` } : p));
+  const added = ['A', 'B'].map((k) => ({ ...civray, id: `repere-e2e-${k}`, nom: `Espace numérique ${k}`, latitude: COMMUNES.Civray.lat, longitude: COMMUNES.Civray.lon }));
+  const file = join(server.dataDir, 'lieux-v2.json');
+  writeFileSync(file, JSON.stringify([...v2, ...added]));
+  assert.equal(server.publishRegistry(file), 'version 2 published: 2 added, 1 changed, 1 removed\n');
+
+  // Next start, online: the phone pulls the changes and stores them with their version
+  // (141 - 1 + 2 places: the removed one is gone).
+  await page.reload();
+  await page.getByText(`${PLACES.length + 1} lieux d’aide`).waitFor();
+  assert.equal(await storedRegistryVersion(page), 2);
+
+  // Server stopped, offline: version 2 is what the phone searches.
+  assert.equal(await server.stop(), 0);
+  await context.setOffline(true);
+  await page.goto(`${server.url}/#/resultats?commune=86078`);
+  await page.reload();
+  const first = page.locator('.results > li').first();
+  await first.waitFor();
+  assert.match(await first.getByRole('heading').innerText(), /^Espace numérique [AB]$/);
+  await page.screenshot({ path: join(SHOTS, 'results-after-registry-update-offline.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});

@@ -28,7 +28,9 @@ pub fn App() -> impl IntoView {
     let mediation = Mediation::new();
     provide_context(mediation);
     provide_context(Outreach::remembered());
-    provide_context(Registry::load(move |db| mediation.attach(db)));
+    let registry = Registry::load(move |db| mediation.attach(db));
+    mediation.pull_with(registry);
+    provide_context(registry);
     provide_context(Gazetteer::load());
     provide_context(Choices::new());
     let locale = Locale::remembered();
