@@ -2,10 +2,10 @@
 // back in range: the server holds each contact exactly once — also when the server stops in the
 // middle of a push.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { SHOTS, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
 
 let chromium;
 const figures = {};
@@ -146,6 +146,24 @@ test('a contact at a place of the registry, oriented to another one, reaches the
   await pending(page, 0);
   assert.equal(await serverCount(server.url, bearer), 1);
   assert.deepEqual(await axeViolations(page), []);
+});
+
+test('a sync also brings the registry up to date: a place published meanwhile can be picked at once', async (t) => {
+  const { server, context, page, bearer } = await mediatorPhone(t, 'La Blaiserie');
+  await context.setOffline(true);
+  await logContact(page);
+  // While the bus is out of range, the département publishes a new place.
+  const places = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
+  const file = join(server.dataDir, 'lieux-v2.json');
+  writeFileSync(file, JSON.stringify([...places, { ...places[0], id: 'repere-e2e-bus-stop', nom: 'Arrêt du bus connecté de Lussac' }]));
+  assert.match(server.publishRegistry(file), /^version 2 published: 1 added/);
+
+  await context.setOffline(false);
+  await pending(page, 0);
+  assert.equal(await serverCount(server.url, bearer), 1);
+  await page.getByRole('group', { name: 'Lieu' }).getByLabel('Un lieu de l’annuaire').check();
+  await page.getByRole('textbox', { name: 'Lieu de l’annuaire' }).fill('bus connecte lussac');
+  await page.getByRole('button', { name: /^Arrêt du bus connecté de Lussac,/ }).click({ timeout: 15_000 });
 });
 
 test('signing out is refused while contacts are unsent and not exported', async (t) => {
