@@ -5,7 +5,7 @@ ADDR ?= 127.0.0.1:8080
 DATABASE ?= data/repere.sqlite
 
 run: build
-	mkdir -p $(dir $(DATABASE))
+	case "$(DATABASE)" in *://*) ;; *) mkdir -p "$(dir $(DATABASE))" ;; esac
 	target/server/repere-server --addr $(ADDR) --database $(DATABASE) --dist dist
 
 test:
