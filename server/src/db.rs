@@ -154,7 +154,18 @@ impl Database {
             Backend::Sqlite => &SQLITE_MIGRATIONS,
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator.run(&pool).await.map_err(|source| DbError::Migrate { target: target.to_owned(), source })?;
+        // Two processes opening a new SQLite file at once (the server starting while an
+        // administrator runs `enrol`) both see no migration applied, and the later one's
+        // `CREATE TABLE` fails. Run again, it sees what the first applied. (sqlx locks
+        // PostgreSQL's migrations itself.)
+        let mut tries = 0;
+        while let Err(source) = migrator.run(&pool).await {
+            tries += 1;
+            if backend == Backend::Postgres || tries == 4 {
+                return Err(DbError::Migrate { target: target.to_owned(), source });
+            }
+            tokio::time::sleep(Duration::from_millis(100 * tries)).await;
+        }
         let db = Database { pool, backend };
         db.publish_bundled_registry().await.map_err(open_error)?;
         Ok(db)

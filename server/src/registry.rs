@@ -35,7 +35,11 @@ impl Database {
             return Ok(());
         }
         let seed = Snapshot::from_checked_json(BUNDLED).expect("seeds/registry.json is checked by its own tests");
-        self.publish(seed.places, Some(seed.version)).await.map(drop)
+        match self.publish(seed.places, Some(seed.version.max(1))).await {
+            // Another instance starting on the same database published it first.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(()),
+            done => done.map(drop),
+        }
     }
 
     /// The newest published version (0 when none).

@@ -76,3 +76,17 @@ fn sorted(mut places: Vec<repere_core::registry::Place>) -> Vec<repere_core::reg
     places.sort_by(|a, b| a.id.cmp(&b.id));
     places
 }
+
+/// Two instances starting at once on a new database: both start, the bundled registry is
+/// published once.
+#[tokio::test]
+async fn instances_starting_together_publish_the_bundled_registry_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let sqlite = dir.path().join("r.sqlite").to_str().unwrap().to_owned();
+    for target in [Some(sqlite), common::fresh_postgres_url().await].into_iter().flatten() {
+        let (a, b) = tokio::join!(repere_server::db::Database::open(&target), repere_server::db::Database::open(&target));
+        let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
+        let seed = Snapshot::from_json(SEED).unwrap().version;
+        assert_eq!((a.registry_version().await.unwrap(), b.registry_version().await.unwrap()), (seed, seed), "{target}");
+    }
+}

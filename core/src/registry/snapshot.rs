@@ -117,13 +117,6 @@ impl Update {
         Self::read(bytes, Hours::Check)
     }
 
-    pub fn version(&self) -> u64 {
-        match self {
-            Update::Delta(delta) => delta.version,
-            Update::Full(snapshot) => snapshot.version,
-        }
-    }
-
     fn read(bytes: &[u8], hours: Hours) -> Result<Self, Vec<ImportError>> {
         let doc: Value = serde_json::from_slice(bytes).map_err(|e| file_error(&format!("JSON illisible : {e}")))?;
         let version = doc.get("version").and_then(Value::as_u64).ok_or_else(|| file_error("« version » entière attendue"))?;
