@@ -85,8 +85,7 @@ impl Registry {
             return;
         }
         self.pulling.set_value(true);
-        let held = Snapshot { version: loaded.version, places: finder.places().to_vec() };
-        match pull_since(&db, held).await {
+        match pull_since(&db, loaded.version, finder).await {
             Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places)),
             Ok(None) => {}
             Err(e) => web_sys::console::warn_1(&format!("registre : mise à jour impossible : {e}").into()),
@@ -106,13 +105,15 @@ impl Registry {
     }
 }
 
-/// The server's changes applied to `held`, stored; None when nothing changed.
-async fn pull_since(db: &Database, held: Snapshot) -> Result<Option<Snapshot>, String> {
-    let text = fetch_text(&format!("/api/v1/registry?since={}", held.version)).await?;
+/// The server's changes applied to the registry held (`version`, searched by `finder`), stored;
+/// None when nothing changed (the usual answer: the places are copied only when needed).
+async fn pull_since(db: &Database, version: u64, finder: &Finder) -> Result<Option<Snapshot>, String> {
+    let text = fetch_text(&format!("/api/v1/registry?since={version}")).await?;
     let update = Update::from_json(text.as_bytes()).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
     if matches!(&update, Update::Delta(d) if d.is_empty()) {
         return Ok(None);
     }
+    let held = Snapshot { version, places: finder.places().to_vec() };
     let newer = held.apply(update).map_err(|e| e.to_string())?;
     let json = String::from_utf8(newer.to_json()).map_err(|e| e.to_string())?;
     store::put_registry(db, newer.version, &json).await?;

@@ -4,8 +4,9 @@
 //! record refuses the whole batch with every problem listed, and nothing is written. A valid
 //! batch is ingested in one transaction by the core's insert-if-absent rule
 //! (`repere_core::sync::ingest`, the rule the sync simulator checks): stored, duplicate
-//! (acknowledged again), or conflict (reported, never overwritten). Records are scoped to the device's structure: an id held by another
-//! structure is a conflict, and its content is never revealed.
+//! (acknowledged again), or conflict (reported, never overwritten). Records are scoped to the
+//! device's structure: an id held by another structure is a conflict, and its content is never
+//! revealed.
 
 use std::collections::{HashMap, HashSet};
 

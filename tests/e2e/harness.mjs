@@ -116,6 +116,26 @@ export async function waitForControllingWorker(page) {
   });
 }
 
+/** The value the app keeps under `key` in its IndexedDB `meta` store. */
+export function storedMeta(page, key) {
+  return page.evaluate(
+    (key) =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('repere');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const get = open.result.transaction('meta').objectStore('meta').get(key);
+          get.onsuccess = () => {
+            resolve(get.result);
+            open.result.close();
+          };
+          get.onerror = () => reject(get.error);
+        };
+      }),
+    key,
+  );
+}
+
 /** Runs axe-core on the page and returns its violations (id, impact, the nodes' selectors). */
 export async function axeViolations(page) {
   await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
 
 let chromium;
 const figures = {};
@@ -18,18 +18,7 @@ after(async () => {
 
 /** The device token the app stored at enrolment (to ask the server what it holds). */
 async function token(page) {
-  const device = await page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('repere');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('meta').objectStore('meta').get('device');
-          get.onsuccess = () => resolve(get.result);
-        };
-      }),
-  );
-  return JSON.parse(device).token;
+  return JSON.parse(await storedMeta(page, 'device')).token;
 }
 
 async function serverCount(url, bearer) {

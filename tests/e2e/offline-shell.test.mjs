@@ -3,26 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
 
 const SEED = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8'));
-
-/** A value the app keeps in the `meta` store of its IndexedDB. */
-function storedMeta(page, key) {
-  return page.evaluate(
-    (key) =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('repere');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('meta').objectStore('meta').get(key);
-          get.onsuccess = () => resolve(get.result);
-          get.onerror = () => reject(get.error);
-        };
-      }),
-    key,
-  );
-}
 
 let chromium;
 before(async () => (chromium = await launchBrowser()));

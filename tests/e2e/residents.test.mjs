@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
 
 const PLACES = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
 const COMMUNES = Object.fromEntries(
@@ -52,8 +52,8 @@ async function noViolations(page, state) {
   (figures.axe ??= {})[state] = violations.length;
 }
 
-/** First visit online until the registry is on the device, then server stopped and offline. */
-async function offlineAfterFirstVisit(t, contextOptions = {}) {
+/** A first visit online, until the registry is on the device. */
+async function firstVisit(t, contextOptions = {}) {
   const server = await startServer();
   t.after(() => server.stop());
   const context = await phoneContext(chromium.browser, contextOptions);
@@ -64,6 +64,12 @@ async function offlineAfterFirstVisit(t, contextOptions = {}) {
   await page.goto(server.url);
   await waitForControllingWorker(page);
   await page.getByText(`${PLACES.length} lieux d’aide`).waitFor();
+  return { server, page, context, errors };
+}
+
+/** A first visit, then the server stopped and the phone offline. */
+async function offlineAfterFirstVisit(t, contextOptions = {}) {
+  const { server, page, context, errors } = await firstVisit(t, contextOptions);
   assert.equal(await server.stop(), 0);
   await context.setOffline(true);
   return { page, context, errors, url: server.url };
@@ -234,36 +240,9 @@ test('large touch targets, and usable at 200% zoom (no sideways scrolling)', asy
   }
 });
 
-/** The registry version the page's IndexedDB records. */
-function storedRegistryVersion(page) {
-  return page.evaluate(
-    () =>
-      new Promise((resolve, reject) => {
-        const open = indexedDB.open('repere');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const get = open.result.transaction('meta').objectStore('meta').get('registry_version');
-          get.onsuccess = () => {
-            resolve(Number(get.result));
-            open.result.close();
-          };
-        };
-      }),
-  );
-}
-
 test('a registry version published on the server reaches the phone online, and stays offline', async (t) => {
-  const server = await startServer();
-  t.after(() => server.stop());
-  const context = await phoneContext(chromium.browser);
-  t.after(() => context.close());
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(server.url);
-  await waitForControllingWorker(page);
-  await page.getByText(`${PLACES.length} lieux d’aide`).waitFor();
-  assert.equal(await storedRegistryVersion(page), 1);
+  const { server, page, context, errors } = await firstVisit(t);
+  assert.equal(await storedMeta(page, 'registry_version'), 1);
 
   // The département publishes version 2: one place gone, one renamed, two new at Civray.
   const civray = PLACES.find((p) => p.commune === 'Civray');
@@ -277,7 +256,7 @@ test('a registry version published on the server reaches the phone online, and s
   // (141 - 1 + 2 places: the removed one is gone).
   await page.reload();
   await page.getByText(`${PLACES.length + 1} lieux d’aide`).waitFor();
-  assert.equal(await storedRegistryVersion(page), 2);
+  assert.equal(await storedMeta(page, 'registry_version'), 2);
 
   // Server stopped, offline: version 2 is what the phone searches.
   assert.equal(await server.stop(), 0);
