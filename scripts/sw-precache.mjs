@@ -1,15 +1,15 @@
-// Trunk post-build hook: writes the precache list and a content hash into sw.js.
-//
-// Trunk runs it with TRUNK_STAGING_DIR set to the folder about to become dist/. Every file
-// there except sw.js itself is precached; VERSION changes whenever any byte of them does, so
-// browsers install the new release and drop the old cache.
+// Writes the precache lists and a content hash into dist/sw.js (scripts/build-pwa runs it after
+// both Trunk builds): PRECACHE holds every file of the built folder except sw.js and the
+// mediators' space; MEDIATION holds the files under mediation/ (cached only on a device that
+// opens that space). VERSION changes whenever any byte of either does, so browsers install the
+// new release and drop the old cache.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-const root = process.env.TRUNK_STAGING_DIR || process.argv[2];
+const root = process.argv[2];
 if (!root) {
-  console.error('sw-precache: TRUNK_STAGING_DIR is not set (run through trunk, or pass the folder)');
+  console.error('usage: node scripts/sw-precache.mjs DIST');
   process.exit(2);
 }
 
@@ -21,22 +21,29 @@ function walk(dir) {
 }
 
 const swPath = join(root, 'sw.js');
-const files = walk(root).filter((p) => p !== swPath);
 const hash = createHash('sha256');
-const urls = files.map((path) => {
+const urls = walk(root).filter((p) => p !== swPath).map((path) => {
   const url = '/' + relative(root, path).split(sep).join('/');
   hash.update(url).update('\0').update(readFileSync(path)).update('\0');
   return url;
 });
 const version = hash.digest('hex').slice(0, 16);
+const mediation = urls.filter((url) => url.startsWith('/mediation/'));
+const precache = urls.filter((url) => !url.startsWith('/mediation/'));
+if (!mediation.includes('/mediation/index.html')) {
+  console.error(`sw-precache: ${root}/mediation/index.html is missing (build the mediators' space first)`);
+  process.exit(2);
+}
 
 const template = readFileSync(swPath, 'utf8');
-if (!template.includes('__REPERE_PRECACHE__') || !template.includes('__REPERE_VERSION__')) {
-  console.error(`sw-precache: ${swPath} has no placeholders (already processed?)`);
+const placeholders = ['__REPERE_VERSION__', '__REPERE_PRECACHE__', '__REPERE_MEDIATION__'];
+if (!placeholders.every((p) => template.includes(p))) {
+  console.error(`sw-precache: ${swPath} lacks a placeholder (already processed?)`);
   process.exit(2);
 }
 const worker = template
   .replace('__REPERE_VERSION__', version)
-  .replace('__REPERE_PRECACHE__', JSON.stringify(urls, null, 2));
+  .replace('__REPERE_PRECACHE__', JSON.stringify(precache, null, 2))
+  .replace('__REPERE_MEDIATION__', JSON.stringify(mediation, null, 2));
 writeFileSync(swPath, worker);
-console.log(`sw-precache: ${urls.length} files, version ${version}`);
+console.log(`sw-precache: ${precache.length} files precached, ${mediation.length} for the mediators' space, version ${version}`);

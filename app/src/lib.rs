@@ -4,8 +4,9 @@
 //! the places and communes into the core's search, [`pwa`] talks to the service worker (offline
 //! shell, "a new version is ready"), [`route`] maps the address to a page, [`i18n`] holds the
 //! chosen language, [`choices`] what the resident chose, [`geo`] and [`clock`] the device's
-//! position and time, [`outbox`] the mediators' enrolment, outbox and sync, [`session`] their outreach sessions. [`pages`] and [`components`] draw the screens and hold no business
-//! logic — that lives in `repere-core`.
+//! position and time, [`outbox`] the mediators' enrolment, outbox and sync, [`session`] their
+//! outreach sessions, [`text`] the browser's accent stripping for the core's search. [`pages`]
+//! and [`components`] draw the screens and hold no business logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
 
 pub mod choices;
@@ -21,16 +22,19 @@ pub mod registry;
 pub mod route;
 pub mod session;
 pub mod store;
+pub mod text;
 
-/// Mounts the app in place of the static shell of `index.html` once that shell is on screen
-/// (two animation frames: the first frame's paint is then done), so a slow phone shows the title
-/// and the orientation line as early as possible. The app loads the registry in the background.
-pub fn start() {
+/// Mounts `app` (the root of one of the two bundles, see [`pages`]) in place of the static shell
+/// of its HTML page once that shell is on screen (two animation frames: the first frame's paint
+/// is then done), so a slow phone shows the title and the orientation line as early as possible.
+/// The app loads the registry in the background.
+pub fn start<V: leptos::IntoView + 'static>(app: fn() -> V) {
     console_error_panic_hook_lite();
-    leptos::prelude::request_animation_frame(|| leptos::prelude::request_animation_frame(mount));
+    text::install();
+    leptos::prelude::request_animation_frame(move || leptos::prelude::request_animation_frame(move || mount(app)));
 }
 
-fn mount() {
+fn mount<V: leptos::IntoView + 'static>(app: fn() -> V) {
     use wasm_bindgen::JsCast;
     let root = web_sys::window()
         .and_then(|w| w.document())
@@ -39,9 +43,9 @@ fn mount() {
     match root {
         Some(root) => {
             root.set_inner_html("");
-            leptos::mount::mount_to(root, pages::App).forget();
+            leptos::mount::mount_to(root, app).forget();
         }
-        None => leptos::mount::mount_to_body(pages::App),
+        None => leptos::mount::mount_to_body(app),
     }
 }
 

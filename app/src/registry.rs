@@ -1,6 +1,7 @@
 //! The registry on the device. On first run the bundled seed (`/seeds/registry.json`, precached
 //! by the service worker, so this works offline) is read, stored in IndexedDB with its
-//! version, then indexed; later runs read IndexedDB and never touch the seed again.
+//! version, then indexed; later runs read IndexedDB and do not touch the seed again (unless what
+//! the device holds can no longer be read: an older release's form, or damage).
 //!
 //! When online (at start, on the `online` event, and with each mediator's sync) the device pulls
 //! what changed since its version (`/api/v1/registry?since=N`); the core applies it, and the new
@@ -8,7 +9,7 @@
 
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
-use repere_core::registry::{Snapshot, Update};
+use repere_core::registry::{ImportError, Snapshot, Update};
 use repere_core::search::Finder;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -39,8 +40,12 @@ impl Registry {
     /// Starts loading in the background; `then` receives the opened database, for the other
     /// rooms that keep data on the device (one opening per app start).
     pub fn load(then: impl FnOnce(Database) + 'static) -> Self {
-        let registry =
-            Registry { status: RwSignal::new(None), finder: StoredValue::new_local(None), db: StoredValue::new_local(None), pulling: StoredValue::new(false) };
+        let registry = Registry {
+            status: RwSignal::new(None),
+            finder: StoredValue::new_local(None),
+            db: StoredValue::new_local(None),
+            pulling: StoredValue::new(false),
+        };
         leptos::task::spawn_local(async move {
             crate::clock::next_task().await;
             let result = match store::open(store::DB_NAME).await {
@@ -109,7 +114,7 @@ impl Registry {
 /// None when nothing changed (the usual answer: the places are copied only when needed).
 async fn pull_since(db: &Database, version: u64, finder: &Finder) -> Result<Option<Snapshot>, String> {
     let text = fetch_text(&format!("/api/v1/registry?since={version}")).await?;
-    let update = Update::from_json(text.as_bytes()).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
+    let update = Update::from_checked_json(text.as_bytes()).map_err(|errors| words(&errors))?;
     if matches!(&update, Update::Delta(d) if d.is_empty()) {
         return Ok(None);
     }
@@ -120,19 +125,25 @@ async fn pull_since(db: &Database, version: u64, finder: &Finder) -> Result<Opti
     Ok(Some(newer))
 }
 
+/// The registry this device holds, or on first run the one bundled with the app, stored.
 async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
-    let (text, first_run) = match store::get_registry(db).await? {
-        Some(text) => (text, false),
-        None => (fetch_text(SEED_URL).await?, true),
-    };
-    // Both texts were checked whole before: the seed by the seed builder (and its tests), what
-    // the device stored by the core before storing it. Their opening hours are parsed when a
-    // screen first needs them, not all before the first screen.
-    let snapshot = Snapshot::from_checked_json(text.as_bytes()).map_err(|errors| errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))?;
-    if first_run {
-        store::put_registry(db, snapshot.version, &text).await?;
+    if let Some(text) = store::get_registry(db).await? {
+        match Snapshot::from_checked_json(text.as_bytes()) {
+            Ok(snapshot) => return Ok((snapshot.version, Finder::new(snapshot.places))),
+            // Stored by an older release in a form this one no longer reads (or damaged): start
+            // again from the bundled registry; the pull that follows brings the server's.
+            Err(errors) => web_sys::console::warn_1(&format!("registre : stocké illisible, réinstallé : {}", words(&errors)).into()),
+        }
     }
+    // Checked whole by the seed builder (and its tests); its opening hours come compiled.
+    let text = fetch_text(SEED_URL).await?;
+    let snapshot = Snapshot::from_checked_json(text.as_bytes()).map_err(|errors| words(&errors))?;
+    store::put_registry(db, snapshot.version, &text).await?;
     Ok((snapshot.version, Finder::new(snapshot.places)))
+}
+
+fn words(errors: &[ImportError]) -> String {
+    errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 
 /// The text at `url` (from the service worker's cache when offline).

@@ -2,7 +2,8 @@
 //! button, reload and bookmarks work, offline too (the server only ever serves `/`).
 //!
 //! - `#/` home; `#/resultats?commune=86070` or `#/resultats?lat=46.4&lon=0.87` results;
-//! - `#/lieu/<id>` a place's sheet; `#/carte` the map; `#/mediation` the mediators' space.
+//! - `#/lieu/<id>` a place's sheet; `#/carte` the map;
+//! - `#/mediation`, the mediators' space before it had its own page: sent on to `/mediation/`.
 
 use leptos::prelude::*;
 use repere_core::proximity::LatLon;
@@ -13,7 +14,7 @@ pub enum Route {
     Results(Origin),
     Place(String),
     Map,
-    /// The mediators' space: enrolment, contact form, outbox.
+    /// The mediators' space's old address (now a page of its own, `/mediation/`).
     Mediation,
 }
 

@@ -24,3 +24,4 @@ pub mod registry;
 pub mod search;
 pub mod sync;
 pub mod territory;
+pub mod text;

@@ -105,7 +105,7 @@ impl Finder {
     /// Places whose name and commune contain every word of `query`, ignoring case and accents
     /// ("blaiserie poitiers"), by name; for a mediator picking a place in a form.
     pub fn by_name(&self, query: &str, limit: usize) -> Vec<&Place> {
-        let words: Vec<String> = crate::territory::fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        let words: Vec<String> = crate::text::fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
         if words.is_empty() {
             return Vec::new();
         }
@@ -113,7 +113,7 @@ impl Finder {
             .places
             .iter()
             .filter(|p| {
-                let text = crate::territory::fold(&format!("{} {}", p.nom, p.commune));
+                let text = crate::text::fold(&format!("{} {}", p.nom, p.commune));
                 words.iter().all(|w| text.contains(w.as_str()))
             })
             .collect();

@@ -18,11 +18,9 @@
 
 use std::collections::HashMap;
 
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
-
 use crate::proximity::LatLon;
 use crate::registry::ImportError;
+use crate::text::fold;
 
 /// A commune (2026 code officiel géographique).
 #[derive(Clone, Debug, PartialEq)]
@@ -52,25 +50,6 @@ pub struct Territory {
     communes: Vec<Commune>,
     /// Folded names, and the folded name without its article ("l isle jourdain" → "isle jourdain").
     keys: Vec<Vec<String>>,
-}
-
-/// Lower case, no accents, words separated by one space, "st"/"ste" spelled out.
-pub fn fold(text: &str) -> String {
-    let plain: String = text
-        .nfd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .collect();
-    plain
-        .split_whitespace()
-        .map(|word| match word {
-            "st" => "saint",
-            "ste" => "sainte",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 const ARTICLES: [&str; 4] = ["l ", "le ", "la ", "les "];
@@ -209,18 +188,4 @@ fn name_match(q: &str, key: &str) -> Option<MatchKind> {
     let start: String = key.chars().take(q.chars().count()).collect();
     let distance = strsim::damerau_levenshtein(q, key).min(strsim::damerau_levenshtein(q, &start) + 1);
     (distance <= allowed).then_some(MatchKind::Fuzzy(distance))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::fold;
-
-    #[test]
-    fn folding_ignores_case_accents_hyphens_and_spells_out_saint() {
-        assert_eq!(fold("Châtellerault"), "chatellerault");
-        assert_eq!(fold("  St-Benoît "), "saint benoit");
-        assert_eq!(fold("Ste Radégonde"), "sainte radegonde");
-        assert_eq!(fold("L'Isle-Jourdain"), "l isle jourdain");
-        assert_eq!(fold("Œuvre"), "œuvre");
-    }
 }

@@ -8,9 +8,15 @@ fn shared(path: &str) -> Vec<u8> {
     std::fs::read(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
 }
 
+/// The Vienne's places, imported once for all tests (an import compiles every opening hours).
+fn vienne() -> &'static Import {
+    static IMPORT: std::sync::OnceLock<Import> = std::sync::OnceLock::new();
+    IMPORT.get_or_init(|| import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")))
+}
+
 #[test]
 fn every_vienne_place_imports_and_every_hour_string_parses() {
-    let import = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv"));
+    let import = vienne();
     assert_eq!(import.errors, vec![], "errors in the real file");
     assert_eq!(import.places.len(), 157);
     assert_eq!(import.places.iter().filter(|p| p.horaires.is_some()).count(), 87);
@@ -29,7 +35,7 @@ fn the_standards_own_example_imports() {
 
 #[test]
 fn csv_and_json_exports_round_trip() {
-    let places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let places = vienne().places.clone();
     let csv = export_csv(&places);
     let from_csv = import_csv(&csv);
     assert_eq!(from_csv.errors, vec![]);
@@ -44,7 +50,7 @@ fn csv_and_json_exports_round_trip() {
 
 #[test]
 fn extension_columns_survive_a_round_trip() {
-    let mut places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let mut places = vienne().places.clone();
     places[0].merged_ids = vec!["aidants-connect-x".into(), "france-services-1".into()];
     places[0].position.as_mut().unwrap().approximate = true;
     assert_eq!(import_csv(&export_csv(&places)).places, places);
@@ -149,7 +155,7 @@ proptest! {
 
 #[test]
 fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
-    let places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let places = vienne().places.clone();
     let snapshot = Snapshot { version: 7, places };
     let again = Snapshot::from_json(&snapshot.to_json()).unwrap();
     assert_eq!(again, snapshot);
@@ -162,7 +168,7 @@ fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
 
 #[test]
 fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
-    let places = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let places = vienne().places.clone();
     let snapshot = Snapshot { version: 7, places };
     let checked = Snapshot::from_checked_json(&snapshot.to_json()).unwrap();
     assert_eq!(checked, snapshot);
@@ -177,7 +183,7 @@ fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
 /// Two versions of the Vienne's registry: version 2 drops places of `removed`, renames those
 /// of `renamed`, and adds the places `added` (taken from the end of the file, absent from v1).
 fn versions(removed: &[usize], renamed: &[usize], added: usize) -> (Snapshot, Snapshot) {
-    let all = import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")).places;
+    let all = vienne().places.clone();
     let (base, extra) = all.split_at(all.len() - added);
     let mut newer: Vec<Place> = base.iter().enumerate().filter(|(i, _)| !removed.contains(i)).map(|(_, p)| p.clone()).collect();
     for (i, place) in newer.iter_mut().enumerate() {

@@ -8,10 +8,13 @@
 //!
 //! A fresh database starts with the registry bundled in the app (`seeds/registry.json`) at that
 //! file's version, so devices installed from the same build are already up to date.
+//!
+//! Places are stored in the registry's device format, with their compiled opening hours (see
+//! `repere_core::hours`), so an update is served without parsing anything.
 
 use std::collections::HashSet;
 
-use repere_core::registry::{Place, Snapshot, export_json};
+use repere_core::registry::{Place, Snapshot, device_places, import_json};
 use serde_json::{Value, json};
 
 use crate::db::{Database, now_text};
@@ -29,6 +32,26 @@ pub struct Published {
 }
 
 impl Database {
+    /// Places stored before they carried compiled opening hours get them: devices only read
+    /// compiled hours. Runs at every open; finds nothing to do after the first.
+    pub(crate) async fn compile_stored_hours(&self) -> Result<(), sqlx::Error> {
+        let mut tx = self.begin_write().await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(
+            "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%' AND body NOT LIKE '%\"x_horaires_calcules\"%'",
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        for (id, old) in rows {
+            match import_json(format!("[{old}]").as_bytes()).places.first() {
+                Some(place) => {
+                    sqlx::query("UPDATE registry_places SET body = $1 WHERE id = $2").bind(body(place)).bind(&id).execute(&mut *tx).await?;
+                }
+                None => tracing::error!(id, "stored place unreadable: left as it is"),
+            }
+        }
+        tx.commit().await
+    }
+
     /// Publishes the bundled registry if nothing was ever published.
     pub(crate) async fn publish_bundled_registry(&self) -> Result<(), sqlx::Error> {
         if self.registry_version().await? > 0 {
@@ -118,10 +141,9 @@ impl Database {
     }
 }
 
-/// A place as stored: its standard JSON object.
+/// A place as stored: its object in the device format.
 fn body(place: &Place) -> String {
-    let mut rows: Vec<Value> = serde_json::from_slice(&export_json(std::slice::from_ref(place))).expect("export writes JSON");
-    rows.remove(0).to_string()
+    device_places(std::slice::from_ref(place))[0].to_string()
 }
 
 fn parse(bodies: impl Iterator<Item = String>) -> Vec<Value> {

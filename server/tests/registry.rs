@@ -8,9 +8,11 @@ use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use repere_core::registry::{Snapshot, Update};
 use repere_server::State;
+use repere_server::db::Database;
 use repere_server::http::{Limits, router};
 use repere_server::registry::Published;
 use serde_json::Value;
+use sqlx::Connection;
 use tower::ServiceExt;
 
 mod common;
@@ -24,8 +26,9 @@ async fn pull(app: &axum::Router, query: &str) -> (StatusCode, Value) {
     (status, serde_json::from_slice(&bytes).unwrap())
 }
 
+/// The answer read as a phone reads it: opening hours only as the server compiled them.
 fn update(answer: &Value) -> Update {
-    Update::from_json(answer.to_string().as_bytes()).unwrap()
+    Update::from_checked_json(answer.to_string().as_bytes()).unwrap()
 }
 
 #[tokio::test]
@@ -40,7 +43,7 @@ async fn a_device_at_any_version_pulls_exactly_what_changed() {
         assert_eq!(db.registry_version().await.unwrap(), seed.version);
         let (status, full) = pull(&app, "").await;
         assert_eq!(status, StatusCode::OK);
-        let at_seed = Snapshot::from_json(full.to_string().as_bytes()).unwrap();
+        let at_seed = Snapshot::from_checked_json(full.to_string().as_bytes()).unwrap();
         assert_eq!(at_seed, Snapshot { version: seed.version, places: sorted(seed.places.clone()) });
         let (_, same) = pull(&app, &format!("?since={}", seed.version)).await;
         assert!(matches!(update(&same), Update::Delta(d) if d.is_empty() && d.version == seed.version), "{same}");
@@ -61,7 +64,7 @@ async fn a_device_at_any_version_pulls_exactly_what_changed() {
         assert_eq!((delta.places.len(), delta.removed.clone()), (2, vec![gone.id.clone()]));
         let pulled = at_seed.apply(Update::Delta(delta)).unwrap();
         let (_, full) = pull(&app, "?since=0").await;
-        assert_eq!(pulled, Snapshot::from_json(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
+        assert_eq!(pulled, Snapshot::from_checked_json(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
         assert_eq!(pulled, Snapshot { version: seed.version + 1, places: sorted(places) });
 
         // A version this server never had (a reset database) gets the whole registry.
@@ -88,5 +91,39 @@ async fn instances_starting_together_publish_the_bundled_registry_once() {
         let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
         let seed = Snapshot::from_json(SEED).unwrap().version;
         assert_eq!((a.registry_version().await.unwrap(), b.registry_version().await.unwrap()), (seed, seed), "{target}");
+    }
+}
+
+/// A database from before places carried compiled opening hours: they get them at the next
+/// open, the same the seed builder compiled, so phones (which read only compiled hours) can read
+/// every answer.
+#[tokio::test]
+async fn places_stored_without_compiled_hours_get_them_at_the_next_open() {
+    let seed = Snapshot::from_checked_json(SEED).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.sqlite");
+    let sqlite = (path.to_str().unwrap().to_owned(), format!("sqlite://{}", path.display()));
+    let postgres = common::fresh_postgres_url().await.map(|url| (url.clone(), url));
+    for (target, url) in [Some(sqlite), postgres].into_iter().flatten() {
+        drop(Database::open(&target).await.unwrap());
+        let mut old = sqlx::AnyConnection::connect(&url).await.unwrap();
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, body FROM registry_places WHERE body IS NOT NULL").fetch_all(&mut old).await.unwrap();
+        for (id, body) in rows {
+            let mut place: Value = serde_json::from_str(&body).unwrap();
+            place.as_object_mut().unwrap().remove("x_horaires_calcules");
+            sqlx::query("UPDATE registry_places SET body = $1 WHERE id = $2")
+                .bind(place.to_string())
+                .bind(id)
+                .execute(&mut old)
+                .await
+                .unwrap();
+        }
+        old.close().await.unwrap();
+        let answer = Database::open(&target).await.unwrap().registry_update(0).await.unwrap();
+        let read = Snapshot::from_checked_json(answer.to_string().as_bytes()).unwrap_or_else(|e| panic!("{target}: {e:?}"));
+        assert_eq!(read, Snapshot { version: seed.version, places: sorted(seed.places.clone()) });
+        let timetables = |s: &Snapshot| s.places.iter().map(|p| p.horaires.as_ref().map(|h| h.timetable().clone())).collect::<Vec<_>>();
+        assert_eq!(timetables(&read), timetables(&Snapshot { version: 0, places: sorted(seed.places.clone()) }), "{target}");
     }
 }

@@ -45,8 +45,20 @@ async function pending(page, n) {
   await page.getByText(text, { exact: true }).waitFor({ timeout: 15_000 });
 }
 
-/** A fresh server and a phone enrolled for `structure` (code typed in lower case), online. */
-async function mediatorPhone(t, structure) {
+/** The files of the mediators' space the service worker holds (empty on a resident's phone). */
+async function cachedMediationFiles(page) {
+  return page.evaluate(async () => {
+    const cache = await caches.open((await caches.keys())[0]);
+    return (await cache.keys()).map((r) => new URL(r.url).pathname).filter((p) => p.startsWith('/mediation/')).sort();
+  });
+}
+
+/**
+ * A fresh server and a phone enrolled for `structure` (code typed in lower case), online. The
+ * mediator `arrives` from the residents' menu (the app already installed), by typing the
+ * address of the mediators' space on a first visit, or by an address from before it had one.
+ */
+async function mediatorPhone(t, structure, { arrives = 'menu' } = {}) {
   const server = await startServer();
   t.after(() => server.stop());
   const context = await phoneContext(chromium.browser);
@@ -54,8 +66,20 @@ async function mediatorPhone(t, structure) {
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.url}/#/mediation`);
+  if (arrives === 'menu') {
+    await page.goto(server.url);
+    await waitForControllingWorker(page);
+    await page.getByRole('navigation').getByRole('link', { name: 'Médiateurs' }).click();
+  } else {
+    await page.goto(arrives === 'address' ? `${server.url}/mediation/` : `${server.url}/#/mediation`);
+  }
+  await page.waitForURL(`${server.url}/mediation/`);
   await waitForControllingWorker(page);
+  // Kept for offline use: the page, its script, its wasm, its style.
+  for (let tries = 0; (await cachedMediationFiles(page)).length < 4; tries++) {
+    assert.ok(tries < 100, `the mediators' space is cached within 10 s: ${await cachedMediationFiles(page)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
   await page.getByLabel('Code d’inscription').fill(server.enrolmentCode(structure).toLowerCase());
   await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
   await page.getByText(`Structure : ${structure}`).waitFor();
@@ -122,7 +146,7 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
 });
 
 test('a contact at a place of the registry, oriented to another one, reaches the server', async (t) => {
-  const { server, context, page, bearer } = await mediatorPhone(t, 'France services de Civray');
+  const { server, context, page, bearer } = await mediatorPhone(t, 'France services de Civray', { arrives: 'old-address' });
   await page.getByRole('group', { name: 'Lieu' }).getByLabel('Un lieu de l’annuaire').check();
   await page.getByRole('textbox', { name: 'Lieu de l’annuaire' }).fill('france services civray');
   await page.getByRole('button', { name: 'France services de Civray, Civray' }).click();
@@ -181,7 +205,8 @@ test('signing out is refused while contacts are unsent and not exported', async 
 });
 
 test('a market-day session: +1 tallies and logged contacts, a summary, all synced once', async (t) => {
-  const { server, context, page, bearer } = await mediatorPhone(t, 'Marché de Civray');
+  // First visit straight to the mediators' space: the service worker caches it at install.
+  const { server, context, page, bearer } = await mediatorPhone(t, 'Marché de Civray', { arrives: 'address' });
   await context.setOffline(true);
 
   await page.getByRole('group', { name: 'Où êtes-vous ?' }).getByLabel('Marché ou stand').check();

@@ -23,10 +23,12 @@ async function expectHome(page) {
  * A first visit on a phone, against a fresh server (stopped when the test ends, even if it
  * fails), until the page renders and, unless service workers are blocked, one controls it.
  */
-async function firstVisit(t, { dist, contextOptions = {} } = {}) {
+async function firstVisit(t, { dist, contextOptions = {}, onRequest } = {}) {
   const server = await startServer({ dist });
   t.after(() => server.stop());
   const context = await phoneContext(chromium.browser, contextOptions);
+  // The context sees the service worker's requests too.
+  if (onRequest) context.on('request', (request) => onRequest(request.url()));
   const page = await context.newPage();
   await page.goto(server.url);
   await expectHome(page);
@@ -35,7 +37,8 @@ async function firstVisit(t, { dist, contextOptions = {} } = {}) {
 }
 
 test('after one visit the home page renders with the server stopped and the browser offline', async (t) => {
-  const { server, context, page } = await firstVisit(t);
+  const requested = [];
+  const { server, context, page } = await firstVisit(t, { onRequest: (url) => requested.push(new URL(url).pathname) });
   const placesLine = page.getByText(`${SEED.places.length} lieux d’aide dans la Vienne`);
   await placesLine.waitFor();
   assert.equal(await storedMeta(page, 'registry_version'), SEED.version);
@@ -44,6 +47,10 @@ test('after one visit the home page renders with the server stopped and the brow
     assert.ok(tries < 50, 'the persistent-storage answer is stored within 5 s');
     await new Promise((r) => setTimeout(r, 100));
   }
+  // A resident's phone never downloads the mediators' space (its own bundle).
+  const cached = await page.evaluate(async () => (await (await caches.open((await caches.keys())[0])).keys()).map((r) => new URL(r.url).pathname));
+  assert.ok(cached.some((p) => p.endsWith('.wasm')) && !cached.some((p) => p.startsWith('/mediation')), cached.join(' '));
+  assert.deepEqual(requested.filter((p) => p.startsWith('/mediation')), []);
 
   assert.equal(await server.stop(), 0, 'server stops cleanly on SIGTERM');
   await context.setOffline(true);

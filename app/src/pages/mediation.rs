@@ -1,5 +1,6 @@
-//! The mediator's space: enrol this device once, then log contacts in seconds, offline, and
-//! see them leave. Professional staff use it; its words are French.
+//! The mediator's space, its own page and bundle (`/mediation/`): enrol this device once, then
+//! log contacts in seconds, offline, and see them leave. Professional staff use it; its words
+//! are French.
 
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use leptos::prelude::*;
@@ -7,13 +8,30 @@ use repere_core::activity::*;
 use repere_core::registry::{Label, LabelSet};
 use repere_core::sync::State;
 
+use super::{Section, frame, provide_shared, scroll_to_top};
 use crate::clock;
 use crate::gazetteer::Gazetteer;
 use crate::outbox::{Mediation, new_id};
+use crate::registry::Registry;
 use crate::session::{KINDS, Outreach};
 
+/// The mediators' app. While it is open the outbox syncs by itself (at start, when back online,
+/// and again after a failure); each successful sync also pulls registry updates.
 #[component]
-pub fn MediationPage() -> impl IntoView {
+pub fn MediatorApp() -> impl IntoView {
+    provide_shared();
+    let mediation = Mediation::new();
+    provide_context(mediation);
+    provide_context(Outreach::remembered());
+    let registry = Registry::load(move |db| mediation.attach(db));
+    mediation.pull_with(registry);
+    provide_context(registry);
+    scroll_to_top();
+    frame(Signal::stored(Section::Mediation), || view! { <MediationPage /> }.into_any())
+}
+
+#[component]
+fn MediationPage() -> impl IntoView {
     let m = expect_context::<Mediation>();
     view! {
         <h1 tabindex="-1">"Espace médiateur"</h1>

@@ -1,9 +1,12 @@
-//! Screens: the frame every page shares (header with the orientation line, languages, menu),
-//! then the page the address names. Changing language redraws everything in the new words.
+//! Screens: the frame every page shares (header with the orientation line, menu, languages),
+//! then the page. Residents' pages ([`App`]) and the mediators' space ([`mediation::MediatorApp`])
+//! are two bundles, two entry points (`src/main.rs`, `src/bin/repere-mediation.rs`): a resident's
+//! phone never downloads the mediators' screens. Changing language redraws everything in the new
+//! words.
 
 mod home;
 mod map;
-mod mediation;
+pub mod mediation;
 mod results;
 mod sheet;
 
@@ -13,71 +16,99 @@ use crate::choices::Choices;
 use crate::components::{ConnectionStatus, HelplineLink, LanguagePicker, UpdateBanner};
 use crate::gazetteer::Gazetteer;
 use crate::i18n::{Locale, apply_to_document, texts};
-use crate::outbox::Mediation;
 use crate::pwa::Updater;
-use crate::session::Outreach;
 use crate::registry::Registry;
 use crate::route::{self, Route};
 
-/// The whole app.
+/// Where the mediators' space is served (its own page and bundle; see `mediation.html`).
+pub const MEDIATION_PATH: &str = "/mediation/";
+
+/// The residents' app: search, results, sheets, map.
 #[component]
 pub fn App() -> impl IntoView {
+    provide_shared();
+    let registry = Registry::load(|_| {});
+    provide_context(registry);
+    provide_context(Choices::new());
+    let route = route::follow();
+    let section = Signal::derive(move || match route.get() {
+        Route::Map => Section::Map,
+        _ => Section::Find,
+    });
+    frame(section, move || {
+        let page = match route.get() {
+            Route::Home => view! { <home::Home /> }.into_any(),
+            Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
+            Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
+            Route::Map => view! { <map::Map /> }.into_any(),
+            Route::Mediation => {
+                // An address from before the mediators' space had its own page.
+                if let Some(w) = web_sys::window() {
+                    let _ = w.location().replace(MEDIATION_PATH);
+                }
+                ().into_any()
+            }
+        };
+        scroll_to_top();
+        page
+    })
+}
+
+/// What both bundles provide: the service worker's updates, the communes, the language.
+pub(crate) fn provide_shared() {
     let updater = Updater::new();
     updater.register();
     provide_context(updater);
-    let mediation = Mediation::new();
-    provide_context(mediation);
-    provide_context(Outreach::remembered());
-    let registry = Registry::load(move |db| mediation.attach(db));
-    mediation.pull_with(registry);
-    provide_context(registry);
     provide_context(Gazetteer::load());
-    provide_context(Choices::new());
-    let locale = Locale::remembered();
-    provide_context(locale);
-    let route = route::follow();
+    provide_context(Locale::remembered());
+}
+
+/// The menu entry the page belongs to.
+#[derive(Clone, Copy, PartialEq)]
+pub(crate) enum Section {
+    Find,
+    Map,
+    Mediation,
+}
+
+/// The frame around `page` (a view that follows its own signals), redrawn whole when the
+/// language changes.
+pub(crate) fn frame(section: Signal<Section>, page: impl Fn() -> AnyView + Clone + Send + Sync + 'static) -> impl IntoView {
+    let locale = expect_context::<Locale>();
     move || {
-        let lang = locale.get();
-        apply_to_document(lang);
-        view! { <Frame route /> }
+        apply_to_document(locale.get());
+        framed(section, page.clone())
     }
 }
 
-#[component]
-fn Frame(route: ReadSignal<Route>) -> impl IntoView {
+fn framed(section: Signal<Section>, page: impl Fn() -> AnyView + Send + Sync + 'static) -> impl IntoView {
     let t = texts();
+    let current = move |s: Section| (section.get() == s).then_some("page");
+    // Menu links are absolute: the mediators' space is another page, under /mediation/.
     view! {
         <a class="skip" href="#contenu" on:click=|ev| { ev.prevent_default(); focus_heading(); }>{t.skip_to_content}</a>
         <header class="top">
-            <a class="brand" href="#/">"Repère"</a>
+            <a class="brand" href="/#/">"Repère"</a>
             <HelplineLink />
         </header>
         <nav class="menu" aria-label=t.nav_label>
-            <a href="#/" aria-current=move || matches!(route.get(), Route::Home | Route::Results(_)).then_some("page")>{t.nav_home}</a>
-            <a href="#/carte" aria-current=move || (route.get() == Route::Map).then_some("page")>{t.nav_map}</a>
-            <a href="#/mediation" aria-current=move || (route.get() == Route::Mediation).then_some("page")>{t.nav_mediation}</a>
+            <a href="/#/" aria-current=move || current(Section::Find)>{t.nav_home}</a>
+            <a href="/#/carte" aria-current=move || current(Section::Map)>{t.nav_map}</a>
+            <a href=MEDIATION_PATH aria-current=move || current(Section::Mediation)>{t.nav_mediation}</a>
             <LanguagePicker />
         </nav>
         <UpdateBanner />
         <ConnectionStatus />
-        <main id="contenu">
-            {move || {
-                let page = match route.get() {
-                    Route::Home => view! { <home::Home /> }.into_any(),
-                    Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
-                    Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
-                    Route::Map => view! { <map::Map /> }.into_any(),
-                    Route::Mediation => view! { <mediation::MediationPage /> }.into_any(),
-                };
-                request_animation_frame(move || {
-                    if let Some(w) = web_sys::window() {
-                        w.scroll_to_with_x_and_y(0.0, 0.0);
-                    }
-                });
-                page
-            }}
-        </main>
+        <main id="contenu">{page}</main>
     }
+}
+
+fn scroll_to_top() {
+    request_animation_frame(move || {
+        if let Some(w) = web_sys::window() {
+            w.scroll_to_with_x_and_y(0.0, 0.0);
+        }
+    });
 }
 
 /// Moves focus to the page's heading, so a screen reader announces the new page.

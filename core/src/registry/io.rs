@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::labels::{Label, LabelSet};
 use super::place::{Place, Position};
-use crate::hours::Schedule;
+use crate::hours::{Schedule, Timetable};
 
 /// The 32 fields of the standard v1.0.2, in its order (the CSV header export writes).
 pub const FIELDS: [&str; 32] = [
@@ -29,6 +29,8 @@ pub const REQUIRED: [&str; 7] = ["id", "pivot", "nom", "commune", "code_postal",
 /// Repère's own columns, written only when used.
 const X_APPROXIMATE: &str = "x_position_approximative";
 const X_MERGED: &str = "x_ids_fusionnes";
+/// The compiled opening hours, in the registry's device format only (see [`Timetable`]).
+pub(super) const X_TIMETABLE: &str = "x_horaires_calcules";
 
 /// One problem in an imported file.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -99,7 +101,7 @@ pub fn import_csv(bytes: &[u8]) -> Import {
                         None
                     }
                 };
-                let result = read_place(fields, Hours::Check);
+                let result = read_place(fields, |raw| parse_hours(raw, None));
                 accept(&mut import, &mut ids, row, result, utf8_errors);
             }
             Err(e) => {
@@ -116,13 +118,14 @@ pub fn import_csv(bytes: &[u8]) -> Import {
 /// (`latitude` and `longitude` may be numbers).
 pub fn import_json(bytes: &[u8]) -> Import {
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(rows) => import_json_rows(&rows, Hours::Check),
+        Ok(rows) => import_json_rows(&rows, parse_hours),
         Err(e) => import_file_error(&format!("JSON illisible : {e}")),
     }
 }
 
-/// [`import_json`] on an already parsed document (a snapshot's `places`).
-pub(super) fn import_json_rows(rows: &Value, hours: Hours) -> Import {
+/// [`import_json`] on an already parsed document (a snapshot's `places`), reading opening hours
+/// with `hours`.
+pub(super) fn import_json_rows(rows: &Value, hours: HoursReader) -> Import {
     let Value::Array(rows) = rows else { return import_file_error("le JSON doit être une liste d'objets") };
     let mut import = Import::default();
     let mut ids = HashMap::new();
@@ -147,7 +150,8 @@ pub(super) fn import_json_rows(rows: &Value, hours: Hours) -> Import {
                 None
             }
         };
-        let result = read_place(fields, hours);
+        let compiled = object.get(X_TIMETABLE);
+        let result = read_place(fields, |raw| hours(raw, compiled));
         accept(&mut import, &mut ids, row, result, type_errors);
     }
     import
@@ -194,15 +198,25 @@ fn accept(
 
 /// Reads one record through `get` (field name → raw text). Returns the place, or every
 /// problem found in the record.
-/// Whether opening hours are parsed during the import (and errors reported), or were checked by
-/// an earlier import and are parsed on first use (see [`Schedule::checked`]).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Hours {
-    Check,
-    AlreadyChecked,
+/// How a record's opening hours become a [`Schedule`]: parsed and compiled from the OSM text
+/// (an import, [`parse_hours`]), or read compiled from the device format, where an earlier import
+/// wrote them ([`compiled_hours`]). Two functions rather than a flag, so that a phone's build,
+/// which only ever reads the device format, links no OSM parser.
+pub(super) type HoursReader = fn(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)>;
+
+pub(super) fn parse_hours(raw: &str, _: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
+    Schedule::parse(raw).map_err(|e| ("horaires", format!("horaires illisibles « {raw} » : {e}")))
 }
 
-fn read_place(mut get: impl FnMut(&'static str) -> Option<String>, hours: Hours) -> Result<Place, Vec<(&'static str, String)>> {
+pub(super) fn compiled_hours(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
+    let value = compiled.ok_or((X_TIMETABLE, "horaires calculés absents (registre d'une version antérieure)".to_owned()))?;
+    Timetable::from_json(value).map(|table| Schedule::compiled(raw, table)).map_err(|e| (X_TIMETABLE, e))
+}
+
+fn read_place(
+    mut get: impl FnMut(&'static str) -> Option<String>,
+    hours: impl FnOnce(&str) -> Result<Schedule, (&'static str, String)>,
+) -> Result<Place, Vec<(&'static str, String)>> {
     let mut problems: Vec<(&'static str, String)> = vec![];
     let mut text = |field: &'static str| get(field).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut values: HashMap<&'static str, String> = HashMap::new();
@@ -261,15 +275,12 @@ fn read_place(mut get: impl FnMut(&'static str) -> Option<String>, hours: Hours)
         }
     };
 
-    let horaires = take("horaires").and_then(|raw| match hours {
-        Hours::Check => match Schedule::parse(&raw) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                problems.push(("horaires", format!("horaires illisibles « {raw} » : {e}")));
-                None
-            }
-        },
-        Hours::AlreadyChecked => Some(Schedule::checked(&raw)),
+    let horaires = take("horaires").and_then(|raw| match hours(&raw) {
+        Ok(h) => Some(h),
+        Err(problem) => {
+            problems.push(problem);
+            None
+        }
     });
     let date_maj = match take("date_maj") {
         None => {
@@ -349,8 +360,8 @@ fn coordinate(problems: &mut Vec<(&'static str, String)>, field: &'static str, r
 }
 
 /// `AAAA-MM-JJ`, strictly. Read by hand: chrono's `parse_from_str` links its whole format
-/// engine into the app (about 14 KiB of wasm) for this one field.
-fn iso_date(raw: &str) -> Option<NaiveDate> {
+/// engine into the app (about 14 KiB of wasm) for this one field. Also reads a timetable's dates.
+pub(crate) fn iso_date(raw: &str) -> Option<NaiveDate> {
     let (y, rest) = raw.split_once('-')?;
     let (m, d) = rest.split_once('-')?;
     if !(is_digits(y, 4) && is_digits(m, 2) && is_digits(d, 2)) {

@@ -19,7 +19,7 @@
 //! assert_eq!(again.places, import.places);
 //! ```
 
-mod io;
+pub(crate) mod io;
 mod labels;
 mod place;
 mod snapshot;
@@ -30,4 +30,4 @@ pub use labels::{
     Public, Service,
 };
 pub use place::{Place, Position};
-pub use snapshot::{Delta, Snapshot, Update, UpdateError};
+pub use snapshot::{Delta, Snapshot, Update, UpdateError, device_places};

@@ -1,5 +1,6 @@
 //! A versioned registry: what the server publishes and a device stores, as one JSON document
-//! `{"version": N, "places": [...]}` whose places use the standard's JSON form; and the update
+//! `{"version": N, "places": [...]}` whose places use the standard's JSON form plus their
+//! compiled opening hours (`x_horaires_calcules`, see [`crate::hours::Timetable`]); and the update
 //! a device pulls to reach the server's version — a [`Delta`] from its own version
 //! (`{"from": N, "version": M, "places": [changed or new], "removed": [ids]}`), or the whole
 //! snapshot when the server cannot give one.
@@ -11,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
 
-use super::io::{Hours, ImportError, export_json, import_json_rows};
+use super::io::{HoursReader, ImportError, X_TIMETABLE, compiled_hours, export_json, import_json_rows, parse_hours};
 use super::place::Place;
 
 /// The registry as of one version. Versions only grow; a device records the version it holds.
@@ -23,23 +24,23 @@ pub struct Snapshot {
 
 impl Snapshot {
     pub fn to_json(&self) -> Vec<u8> {
-        let places: Value = serde_json::from_slice(&export_json(&self.places)).expect("export writes valid JSON");
-        serde_json::to_vec(&serde_json::json!({ "version": self.version, "places": places })).expect("JSON values")
+        serde_json::to_vec(&json!({ "version": self.version, "places": device_places(&self.places) })).expect("JSON values")
     }
 
-    /// Reads a snapshot; a snapshot is all or nothing, so any bad place refuses the whole.
+    /// Reads a snapshot, parsing its opening hours anew (an import); a snapshot is all or
+    /// nothing, so any bad place refuses the whole.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, Hours::Check)
+        Self::read(bytes, parse_hours)
     }
 
-    /// Reads a snapshot whose opening hours were all parsed by an earlier import (the seed
-    /// builder's, the server's): every other field is still checked, hours are parsed on first
-    /// use. This is how a phone opens the registry it holds without a long pause.
+    /// Reads a snapshot written by [`Snapshot::to_json`] (the seed builder's, the server's, the
+    /// device's own): every field is checked, opening hours are taken as compiled then. This is
+    /// how a phone reads a registry, with no OSM parser.
     pub fn from_checked_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, Hours::AlreadyChecked)
+        Self::read(bytes, compiled_hours)
     }
 
-    fn read(bytes: &[u8], hours: Hours) -> Result<Self, Vec<ImportError>> {
+    fn read(bytes: &[u8], hours: HoursReader) -> Result<Self, Vec<ImportError>> {
         match Update::read(bytes, hours)? {
             Update::Full(snapshot) => Ok(snapshot),
             Update::Delta(_) => Err(file_error("un instantané complet est attendu, pas une mise à jour (« from »)")),
@@ -98,7 +99,7 @@ impl Delta {
     }
 
     pub fn to_json(&self) -> Vec<u8> {
-        let places: Value = serde_json::from_slice(&export_json(&self.places)).expect("export writes valid JSON");
+        let places = device_places(&self.places);
         serde_json::to_vec(&json!({ "from": self.from, "version": self.version, "places": places, "removed": self.removed }))
             .expect("JSON values")
     }
@@ -112,12 +113,17 @@ pub enum Update {
 }
 
 impl Update {
-    /// Reads a pull's answer; like a snapshot, it is all or nothing.
+    /// Reads a pull's answer, parsing opening hours anew; like a snapshot, it is all or nothing.
     pub fn from_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, Hours::Check)
+        Self::read(bytes, parse_hours)
     }
 
-    fn read(bytes: &[u8], hours: Hours) -> Result<Self, Vec<ImportError>> {
+    /// Reads a pull's answer with the opening hours the server compiled (a phone's way).
+    pub fn from_checked_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
+        Self::read(bytes, compiled_hours)
+    }
+
+    fn read(bytes: &[u8], hours: HoursReader) -> Result<Self, Vec<ImportError>> {
         let doc: Value = serde_json::from_slice(bytes).map_err(|e| file_error(&format!("JSON illisible : {e}")))?;
         let version = doc.get("version").and_then(Value::as_u64).ok_or_else(|| file_error("« version » entière attendue"))?;
         let places = doc.get("places").ok_or_else(|| file_error("« places » attendu"))?;
@@ -155,6 +161,17 @@ impl std::fmt::Display for UpdateError {
 }
 
 impl std::error::Error for UpdateError {}
+
+/// Places in the device format: the standard's JSON objects, with each place's compiled hours.
+pub fn device_places(places: &[Place]) -> Value {
+    let mut rows: Vec<Value> = serde_json::from_slice(&export_json(places)).expect("export writes valid JSON");
+    for (row, place) in rows.iter_mut().zip(places) {
+        if let (Value::Object(object), Some(hours)) = (row, &place.horaires) {
+            object.insert(X_TIMETABLE.to_owned(), hours.timetable().to_json());
+        }
+    }
+    Value::Array(rows)
+}
 
 fn file_error(reason: &str) -> Vec<ImportError> {
     vec![ImportError { row: 0, field: "", reason: reason.to_owned() }]

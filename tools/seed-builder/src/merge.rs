@@ -13,7 +13,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use repere_core::proximity::{LatLon, haversine_km};
 use repere_core::registry::{Place, Position};
-use repere_core::territory::{Territory, fold};
+use repere_core::territory::Territory;
+use repere_core::text::fold;
 
 const SMALL_WORDS: [&str; 14] = ["de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "a", "au", "aux", "s"];
 /// Words too common in names to say two records are the same place.

@@ -1,5 +1,10 @@
-//! Opening hours: open at a time, next opening, a week for display — a thin layer over the
-//! `opening-hours` crate (OSM syntax), with France's public holidays so that `PH off` holds.
+//! Opening hours. Places publish them in OSM syntax, which the `opening-hours` crate parses
+//! where a registry is imported (the seed builder, the server), with France's public holidays so
+//! that `PH off` holds. The import then compiles them into a [`Timetable`] — each weekday's
+//! open periods, whether public holidays close, and the dates that differ — and every question
+//! (open now? until when? the week's table) is answered from that, everywhere. A phone reads the
+//! timetable from its stored registry and never parses OSM text: the parser was a sixth of the
+//! app's code, and the first-use parse a long task on a slow phone.
 //!
 //! Times are local (Europe/Paris) wall-clock times given by the caller: the core reads no clock.
 //! Every-other-week rotations are written in OSM syntax (`week 1-53/2 Tu 09:00-12:00`).
@@ -15,22 +20,26 @@
 //! assert!(!s.is_open(christmas)); // a public holiday
 //! ```
 
+mod timetable;
+
 use std::sync::{Arc, OnceLock};
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use compact_calendar::CompactCalendar;
-use opening_hours::{Context, ContextHolidays, OpeningHours, RuleKind};
+use opening_hours::{Context, ContextHolidays, OpeningHours};
+
+pub use timetable::{TIMETABLE_YEARS, Timetable};
 
 /// How far ahead "next opening" looks: beyond a few weeks a place is as good as closed.
 const HORIZON_DAYS: i64 = 62;
 
-/// Years for which public holidays are known; outside them `PH` never matches.
+/// Years for which the parser knows public holidays (compiling reads only [`TIMETABLE_YEARS`]).
 const HOLIDAY_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 /// France's eleven national public holidays, computed (fixed dates, and Easter Monday,
 /// Ascension and Whit Monday from the date of Easter). The `opening-hours` crate can decode
-/// them from its world database, but that database adds ~30 KiB to the app and its decoding
-/// was the longest task of an app start on a slow phone.
+/// them from its world database, but that database is large, and a timetable needs them for any
+/// year without it.
 pub fn french_public_holidays(year: i32) -> Vec<NaiveDate> {
     let fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)];
     let mut days: Vec<NaiveDate> = fixed.iter().filter_map(|&(m, d)| NaiveDate::from_ymd_opt(year, m, d)).collect();
@@ -40,6 +49,10 @@ pub fn french_public_holidays(year: i32) -> Vec<NaiveDate> {
     days.sort();
     days.dedup(); // Ascension can fall on 1 or 8 May
     days
+}
+
+fn is_french_public_holiday(day: NaiveDate) -> bool {
+    french_public_holidays(day.year()).contains(&day)
 }
 
 fn french_holidays() -> ContextHolidays {
@@ -55,11 +68,6 @@ fn french_holidays() -> ContextHolidays {
         .clone()
 }
 
-fn parse(raw: &str) -> Result<OpeningHours, String> {
-    let oh = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
-    Ok(oh.with_context(Context::default().with_holidays(french_holidays())))
-}
-
 /// Whether a place is open, as the results list says it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Status {
@@ -71,19 +79,14 @@ pub enum Status {
     Closed,
 }
 
-/// An opening-hours expression, evaluated with France's public holidays.
-///
-/// Parsed either at once ([`Schedule::parse`], which reports errors: imports use it) or on first
-/// use ([`Schedule::checked`], for text already validated): a phone opening its stored registry
-/// looks at a handful of places' hours, and parsing all of them (and compiling the parser) was the
-/// longest task of an app start.
+/// A place's opening hours: the text as published, and its [`Timetable`].
 #[derive(Clone, Debug)]
 pub struct Schedule {
     raw: String,
-    oh: OnceLock<Option<OpeningHours>>,
+    table: Timetable,
 }
 
-/// Two schedules are the same if their published text is.
+/// Two schedules are the same if their published text is (the timetable follows from it).
 impl PartialEq for Schedule {
     fn eq(&self, other: &Self) -> bool {
         self.raw == other.raw
@@ -91,20 +94,16 @@ impl PartialEq for Schedule {
 }
 
 impl Schedule {
-    /// Parses OSM syntax; the error is the parser's message on one line.
+    /// Parses OSM syntax and compiles it; the error is the parser's message on one line.
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let oh = parse(raw)?;
-        Ok(Schedule { raw: raw.to_owned(), oh: OnceLock::from(Some(oh)) })
+        let oh = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
+        let oh = oh.with_context(Context::default().with_holidays(french_holidays()));
+        Ok(Schedule { raw: raw.to_owned(), table: Timetable::compile(&oh) })
     }
 
-    /// Text that was parsed successfully before (a registry this device or the server already
-    /// imported), parsed on first use. Should it fail after all, the place counts as never open.
-    pub fn checked(raw: &str) -> Self {
-        Schedule { raw: raw.to_owned(), oh: OnceLock::new() }
-    }
-
-    fn oh(&self) -> Option<&OpeningHours> {
-        self.oh.get_or_init(|| parse(&self.raw).ok()).as_ref()
+    /// Text that an earlier import parsed, with the timetable it compiled then.
+    pub fn compiled(raw: &str, table: Timetable) -> Self {
+        Schedule { raw: raw.to_owned(), table }
     }
 
     /// The text as published.
@@ -112,32 +111,35 @@ impl Schedule {
         &self.raw
     }
 
-    pub fn is_open(&self, at: NaiveDateTime) -> bool {
-        self.oh().is_some_and(|oh| oh.is_open(at))
+    pub fn timetable(&self) -> &Timetable {
+        &self.table
     }
 
-    /// The open period that contains `at` or starts after it, within the look-ahead horizon.
+    pub fn is_open(&self, at: NaiveDateTime) -> bool {
+        self.periods_from(at).next().is_some_and(|(start, _)| start <= at)
+    }
+
+    /// The open period that contains `at` (from `at`) or starts after it, within the look-ahead
+    /// horizon.
     pub fn next_open_period(&self, at: NaiveDateTime) -> Option<(NaiveDateTime, NaiveDateTime)> {
-        self.oh()?.iter_range(at, at + Duration::days(HORIZON_DAYS)).find(|r| r.kind == RuleKind::Open).map(|r| (r.range.start, r.range.end))
+        self.periods_from(at).next()
     }
 
     /// Open now until when, or when it next opens. Back-to-back periods (e.g. "Mo 09:00-24:00;
     /// Tu 00:00-12:00") count as one.
     pub fn status(&self, at: NaiveDateTime) -> Status {
-        let Some(oh) = self.oh() else { return Status::Closed };
-        let mut periods = oh.iter_range(at, at + Duration::days(HORIZON_DAYS)).filter(|r| r.kind == RuleKind::Open);
-        let Some(first) = periods.next() else {
+        let mut periods = self.periods_from(at);
+        let Some((start, mut end)) = periods.next() else {
             return Status::Closed;
         };
-        if first.range.start > at {
-            return Status::Opens(first.range.start);
+        if start > at {
+            return Status::Opens(start);
         }
-        let mut end = first.range.end;
-        for next in periods {
-            if next.range.start != end {
+        for (next_start, next_end) in periods {
+            if next_start != end {
                 break;
             }
-            end = next.range.end;
+            end = next_end;
         }
         Status::OpenUntil(end)
     }
@@ -148,24 +150,25 @@ impl Schedule {
     }
 
     /// The open periods of each day of the week that contains `day`, Monday first, for display.
-    /// A period that runs past midnight is cut at midnight.
+    /// A period that runs past midnight is cut at midnight (shown ending at 23:59:59).
     pub fn week(&self, day: NaiveDate) -> [Vec<(NaiveTime, NaiveTime)>; 7] {
         let monday = day - Duration::days(day.weekday().num_days_from_monday().into());
         std::array::from_fn(|i| {
-            let date = monday + Duration::days(i as i64);
-            let start = date.and_time(NaiveTime::MIN);
-            let end = start + Duration::days(1);
-            let Some(oh) = self.oh() else { return Vec::new() };
-            oh.iter_range(start, end)
-                .filter(|r| r.kind == RuleKind::Open)
-                .map(|r| {
-                    (
-                        r.range.start.time(),
-                        if r.range.end >= end { NaiveTime::from_hms_opt(23, 59, 59).unwrap() } else { r.range.end.time() },
-                    )
-                })
-                .collect()
+            let periods = self.table.day(monday + Duration::days(i as i64));
+            periods.iter().map(|&(start, end)| (timetable::time(start), timetable::shown_end(end))).collect()
         })
+    }
+
+    /// Open periods that end after `at` (the first one cut to start at `at` at the earliest), in
+    /// order, up to the look-ahead horizon.
+    fn periods_from(&self, at: NaiveDateTime) -> impl Iterator<Item = (NaiveDateTime, NaiveDateTime)> + '_ {
+        let end = at + Duration::days(HORIZON_DAYS);
+        at.date()
+            .iter_days()
+            .take_while(move |d| d.and_time(NaiveTime::MIN) < end)
+            .flat_map(move |d| self.table.day(d).iter().map(move |&(s, e)| (timetable::at(d, s), timetable::at(d, e))))
+            .filter(move |&(s, e)| e > at && s < end)
+            .map(move |(s, e)| (s.max(at), e.min(end)))
     }
 }
 
@@ -244,22 +247,6 @@ mod tests {
         assert_eq!(week[0], vec![(t(9, 0), t(12, 0)), (t(13, 30), t(17, 0))]);
         assert_eq!(week[4], vec![(t(9, 0), t(12, 0))]);
         assert!(week[5].is_empty() && week[6].is_empty());
-    }
-
-    #[test]
-    fn checked_text_is_parsed_on_first_use_and_behaves_the_same() {
-        let raw = "Mo-Fr 09:00-12:00; PH off";
-        let (now, later) = (Schedule::parse(raw).unwrap(), Schedule::checked(raw));
-        assert_eq!(now, later);
-        for t in [at(2026, 11, 27, 10, 0), at(2026, 11, 27, 13, 0), at(2026, 12, 25, 10, 0)] {
-            assert_eq!(now.is_open(t), later.is_open(t));
-            assert_eq!(now.status(t), later.status(t));
-        }
-        // Text that was not in fact valid: never open, never a panic.
-        let broken = Schedule::checked("Lundi 9h-12h");
-        assert!(!broken.is_open(at(2026, 11, 30, 10, 0)));
-        assert_eq!(broken.status(at(2026, 11, 30, 10, 0)), Status::Closed);
-        assert!(broken.week(NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()).iter().all(Vec::is_empty));
     }
 
     #[test]

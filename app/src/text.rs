@@ -1,0 +1,20 @@
+//! Accent stripping by the browser, for the core's text folding (`repere_core::text`): the
+//! platform already carries Unicode's normalization tables, so the app does not ship its own.
+
+use std::cell::OnceCell;
+
+thread_local! {
+    /// Every combining mark (General Category M), e.g. the acute accent left by NFD of "é".
+    static MARKS: OnceCell<js_sys::RegExp> = const { OnceCell::new() };
+}
+
+/// Unicode NFD, then without combining marks: "Châtellerault" → "Chatellerault".
+pub fn strip_marks(text: &str) -> String {
+    let decomposed = js_sys::JsString::from(text).normalize("NFD");
+    MARKS.with(|marks| String::from(decomposed.replace_by_pattern(marks.get_or_init(|| js_sys::RegExp::new(r"\p{M}", "gu")), "")))
+}
+
+/// Makes the core fold text with [`strip_marks`]; called before anything searches.
+pub fn install() {
+    repere_core::text::use_mark_stripper(strip_marks);
+}

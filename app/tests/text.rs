@@ -1,0 +1,29 @@
+//! Text folding in the browser: the core's `fold` with the browser's normalizer gives what the
+//! `unicode-normalization` crate gives natively (the core's own tests hold the same cases).
+#![cfg(target_arch = "wasm32")]
+
+use repere_core::text::fold;
+use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn folding_strips_accents_through_the_browser() {
+    repere_app::text::install();
+    for (text, folded) in [
+        ("Châtellerault", "chatellerault"),
+        ("  St-Benoît ", "saint benoit"),
+        ("Ste Radégonde", "sainte radegonde"),
+        ("L'Isle-Jourdain", "l isle jourdain"),
+        ("Œuvre", "œuvre"),
+        ("Vouneuil-sous-Biard", "vouneuil sous biard"),
+        ("Saint-Léger-de-Montbrillais", "saint leger de montbrillais"),
+        ("Façade ÀÉÎÕÜ ç", "facade aeiou c"),
+        // Already decomposed input (e + U+0301) folds the same as precomposed.
+        ("Cre\u{301}teil", "creteil"),
+        // Arabic: the short-vowel marks are combining marks too.
+        ("مُسَاعَدَة", "مساعدة"),
+    ] {
+        assert_eq!(fold(text), folded, "{text:?}");
+    }
+}
