@@ -21,6 +21,7 @@ pub struct Choices {
     pub open_now: RwSignal<bool>,
     pub walk_in: RwSignal<bool>,
     pub free: RwSignal<bool>,
+    pub at_home: RwSignal<bool>,
     pub adapted: RwSignal<Vec<Adapted>>,
     /// The last place results were measured from, shown on the map.
     pub origin: RwSignal<Option<Origin>>,
@@ -33,6 +34,7 @@ impl Choices {
             open_now: RwSignal::new(false),
             walk_in: RwSignal::new(false),
             free: RwSignal::new(false),
+            at_home: RwSignal::new(false),
             adapted: RwSignal::new(Vec::new()),
             origin: RwSignal::new(None),
         }
@@ -40,7 +42,7 @@ impl Choices {
 
     /// The core's filters for these choices at local time `now` (tracks every choice).
     pub fn filters(&self, now: chrono::NaiveDateTime) -> Filters {
-        let mut filters = Filters { services: services_for(&self.needs.get()), ..Filters::default() };
+        let mut filters = Filters { services: services_for(&self.needs.get()), at_home: self.at_home.get(), ..Filters::default() };
         if self.open_now.get() {
             filters.opening = Some(Opening::At(now));
         }

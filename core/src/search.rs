@@ -45,6 +45,8 @@ pub struct Filters {
     pub frais: LabelSet<Frais>,
     pub dispositifs: LabelSet<Dispositif>,
     pub opening: Option<Opening>,
+    /// Only structures that visit people at home.
+    pub at_home: bool,
     /// Farther places are left out.
     pub max_km: Option<f64>,
 }
@@ -62,6 +64,7 @@ impl Filters {
             && any_of(&self.accompagnement, &place.modalites_accompagnement)
             && any_of(&self.frais, &place.frais_a_charge)
             && any_of(&self.dispositifs, &place.dispositif_programmes_nationaux)
+            && (!self.at_home || place.at_home)
             && match (self.opening, &place.horaires) {
                 (None, _) => true,
                 (Some(_), None) => false,

@@ -53,8 +53,23 @@ fn extension_columns_survive_a_round_trip() {
     let mut places = vienne().places.clone();
     places[0].merged_ids = vec!["aidants-connect-x".into(), "france-services-1".into()];
     places[0].position.as_mut().unwrap().approximate = true;
+    places[1].at_home = true;
     assert_eq!(import_csv(&export_csv(&places)).places, places);
     assert_eq!(import_json(&export_json(&places)).places, places);
+}
+
+#[test]
+fn a_home_visit_flag_is_true_false_or_empty() {
+    let csv = |value: &str| {
+        format!("id,pivot,nom,commune,code_postal,adresse,date_maj,x_se_deplace_a_domicile\na,00000000000000,M,Civray,86400,1 rue A,2024-01-31,{value}\n")
+    };
+    assert!(import_csv(csv("true").as_bytes()).places[0].at_home);
+    assert!(!import_csv(csv("").as_bytes()).places[0].at_home);
+    let import = import_csv(csv("oui").as_bytes());
+    let error = &import.errors[0];
+    assert_eq!((error.row, error.field, error.reason.as_str()), (2, "x_se_deplace_a_domicile", "« oui » : true ou false attendu"));
+    let json = br#"[{"id":"a","pivot":"00000000000000","nom":"M","commune":"C","code_postal":"86400","adresse":"A","date_maj":"2024-01-01","x_se_deplace_a_domicile":true}]"#;
+    assert!(import_json(json).places[0].at_home);
 }
 
 const HEADER: &str = "id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,horaires,services";

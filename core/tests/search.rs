@@ -72,6 +72,21 @@ fn every_filter_agrees_with_brute_force_on_the_seed_registry() {
 }
 
 #[test]
+fn the_at_home_filter_keeps_only_structures_that_visit_people_at_home() {
+    let mut places = finder().places().to_vec();
+    assert!(places.iter().all(|p| !p.at_home), "no source publishes home visits yet");
+    let at = |commune: &str| places.iter().position(|p| p.commune == commune).unwrap();
+    let (near, far) = (at("Montmorillon"), at("Loudun"));
+    places[near].at_home = true;
+    places[far].at_home = true;
+    let finder = Finder::new(places.clone());
+    let found = finder.nearest(MONTMORILLON, 10, &Filters { at_home: true, ..Filters::default() });
+    let ids: Vec<&str> = found.iter().map(|f| f.place.id.as_str()).collect();
+    assert_eq!(ids, [places[near].id.as_str(), places[far].id.as_str()]);
+    assert_eq!(check(&finder, &Filters { at_home: true, ..Filters::default() }), 2);
+}
+
+#[test]
 fn distances_read_in_km_with_one_decimal() {
     assert_eq!(format_km(0.04), "0,0 km");
     assert_eq!(format_km(2.349), "2,3 km");

@@ -243,11 +243,19 @@ test('large touch targets, and usable at 200% zoom (no sideways scrolling)', asy
 test('a registry version published on the server reaches the phone online, and stays offline', async (t) => {
   const { server, page, context, errors } = await firstVisit(t);
   assert.equal(await storedMeta(page, 'registry_version'), 1);
+  // No source publishes home visits: the filter is not offered.
+  await page.goto(`${server.url}/#/resultats?commune=86078`);
+  await page.locator('summary', { hasText: 'Filtres' }).click();
+  await page.getByLabel('Gratuit').waitFor();
+  assert.equal(await page.getByLabel('Vient chez vous').count(), 0);
+  await page.goto(`${server.url}/#/`);
 
-  // The département publishes version 2: one place gone, one renamed, two new at Civray.
+  // The département publishes version 2: one place gone, one renamed, two new at Civray, one
+  // of which visits people at home.
   const civray = PLACES.find((p) => p.commune === 'Civray');
   const v2 = PLACES.filter((p) => p.id !== PLACES[0].id).map((p) => (p.id === PLACES[1].id ? { ...p, nom: `${p.nom} (nouveau nom)` } : p));
   const added = ['A', 'B'].map((k) => ({ ...civray, id: `repere-e2e-${k}`, nom: `Espace numérique ${k}`, latitude: COMMUNES.Civray.lat, longitude: COMMUNES.Civray.lon }));
+  added[1].x_se_deplace_a_domicile = true;
   const file = join(server.dataDir, 'lieux-v2.json');
   writeFileSync(file, JSON.stringify([...v2, ...added]));
   assert.equal(server.publishRegistry(file), 'version 2 published: 2 added, 1 changed, 1 removed\n');
@@ -267,5 +275,14 @@ test('a registry version published on the server reaches the phone online, and s
   await first.waitFor();
   assert.match(await first.getByRole('heading').innerText(), /^Espace numérique [AB]$/);
   await page.screenshot({ path: join(SHOTS, 'results-after-registry-update-offline.png'), fullPage: true });
+  // Now one place visits people at home: the filter is offered and keeps only it.
+  await page.locator('summary', { hasText: 'Filtres' }).click();
+  await page.getByLabel('Vient chez vous').check();
+  await page.waitForFunction(() => document.querySelectorAll('.results > li').length === 1);
+  assert.equal(await first.getByRole('heading').innerText(), 'Espace numérique B');
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'results-at-home-filter-offline.png'), fullPage: true });
+  await first.getByRole('link').first().click();
+  await page.getByText('Vient chez vous').waitFor();
   assert.deepEqual(errors, []);
 });

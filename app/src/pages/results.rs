@@ -130,13 +130,16 @@ pub fn OpenStatus(place: &'static Place, now: chrono::NaiveDateTime) -> impl Int
     view! { <p class="open-status" class:open=open>{text}</p> }
 }
 
-/// Filters, folded away: open now, walk in, free, and the adapted welcomes the data offers.
+/// Filters, folded away: open now, walk in, free, and home visits and the adapted welcomes when
+/// some place of the registry offers them (no source publishes home visits yet: the département
+/// records them in its registry, column `x_se_deplace_a_domicile`).
 #[component]
 fn Filters() -> impl IntoView {
     let t = texts();
     let choices = expect_context::<Choices>();
     let registry = expect_context::<Registry>();
     let adapted = move || registry.finder().map(|f| adapted_on_offer(f.places())).unwrap_or_default();
+    let home_visits = move || registry.finder().is_some_and(|f| f.places().iter().any(|p| p.at_home));
     let check = move |label: &'static str, signal: RwSignal<bool>| {
         view! {
             <label class="check">
@@ -153,6 +156,7 @@ fn Filters() -> impl IntoView {
                 {check(t.open_now, choices.open_now)}
                 {check(t.walk_in, choices.walk_in)}
                 {check(t.free, choices.free)}
+                {move || home_visits().then(|| check(t.at_home, choices.at_home))}
             </fieldset>
             {move || {
                 let offered = adapted();

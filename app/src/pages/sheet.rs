@@ -141,12 +141,13 @@ fn titled_list(title: &'static str, items: Vec<String>) -> Option<impl IntoView>
     })
 }
 
-/// How to be received: access, accompaniment, cost, publics, specific support.
+/// How to be received: access (and home visits), accompaniment, cost, publics, specific support.
 fn access(t: &Texts, place: &Place) -> Vec<String> {
     place
         .modalites_acces
         .iter()
         .map(t.acces)
+        .chain(place.at_home.then_some(t.at_home))
         .chain(place.modalites_accompagnement.iter().map(t.accompagnement))
         .chain(place.frais_a_charge.iter().map(t.frais))
         .chain(place.publics_specifiquement_adresses.iter().map(t.public))

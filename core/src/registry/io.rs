@@ -29,6 +29,11 @@ pub const REQUIRED: [&str; 7] = ["id", "pivot", "nom", "commune", "code_postal",
 /// Repère's own columns, written only when used.
 const X_APPROXIMATE: &str = "x_position_approximative";
 const X_MERGED: &str = "x_ids_fusionnes";
+/// The structure visits people at home: the standard has no field for it, the département
+/// records it (`true`), and residents can filter on it.
+const X_AT_HOME: &str = "x_se_deplace_a_domicile";
+/// Repère's columns, in the order exports write them.
+const EXTENSIONS: [&str; 3] = [X_APPROXIMATE, X_MERGED, X_AT_HOME];
 /// The compiled opening hours, in the registry's device format only (see [`Timetable`]).
 pub(super) const X_TIMETABLE: &str = "x_horaires_calcules";
 
@@ -144,7 +149,7 @@ pub(super) fn import_json_rows(rows: &Value, hours: HoursReader) -> Import {
             None | Some(Value::Null) => None,
             Some(Value::String(s)) => Some(s.clone()),
             Some(Value::Number(n)) => Some(n.to_string()),
-            Some(Value::Bool(b)) if field == X_APPROXIMATE => Some(b.to_string()),
+            Some(Value::Bool(b)) if field == X_APPROXIMATE || field == X_AT_HOME => Some(b.to_string()),
             Some(_) => {
                 type_errors.push(ImportError { row, field, reason: "du texte est attendu".to_owned() });
                 None
@@ -220,7 +225,7 @@ fn read_place(
     let mut problems: Vec<(&'static str, String)> = vec![];
     let mut text = |field: &'static str| get(field).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
     let mut values: HashMap<&'static str, String> = HashMap::new();
-    for field in FIELDS.iter().copied().chain([X_APPROXIMATE, X_MERGED]) {
+    for field in FIELDS.iter().copied().chain(EXTENSIONS) {
         if let Some(v) = text(field) {
             values.insert(field, v);
         }
@@ -255,14 +260,7 @@ fn read_place(
         (Some(lat), Some(lon)) => {
             let lat = coordinate(&mut problems, "latitude", &lat, 90.0);
             let lon = coordinate(&mut problems, "longitude", &lon, 180.0);
-            let approximate = match take(X_APPROXIMATE).as_deref() {
-                None | Some("false") => false,
-                Some("true") => true,
-                Some(other) => {
-                    problems.push((X_APPROXIMATE, format!("« {other} » : true ou false attendu")));
-                    false
-                }
-            };
+            let approximate = flag(&mut problems, X_APPROXIMATE, take(X_APPROXIMATE));
             lat.zip(lon).map(|(lat, lon)| Position { lat, lon, approximate })
         }
         (Some(_), None) => {
@@ -339,8 +337,21 @@ fn read_place(
         fiche_acces_libre: take("fiche_acces_libre"),
         prise_rdv: take("prise_rdv"),
         merged_ids: list(take(X_MERGED)),
+        at_home: flag(&mut problems, X_AT_HOME, take(X_AT_HOME)),
     };
     if problems.is_empty() { Ok(place) } else { Err(problems) }
+}
+
+/// A yes/no column of Repère's: empty or `false` is no.
+fn flag(problems: &mut Vec<(&'static str, String)>, field: &'static str, value: Option<String>) -> bool {
+    match value.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            problems.push((field, format!("« {other} » : true ou false attendu")));
+            false
+        }
+    }
 }
 
 fn check(problems: &mut Vec<(&'static str, String)>, field: &'static str, value: &str, ok: fn(&str) -> bool, want: &str) {
@@ -435,22 +446,22 @@ fn field_values(place: &Place) -> [String; 32] {
 }
 
 fn uses_extensions(places: &[Place]) -> bool {
-    places.iter().any(|p| !p.merged_ids.is_empty() || p.position.is_some_and(|pos| pos.approximate))
+    places.iter().any(|p| extension_values(p).iter().any(|v| !v.is_empty()))
 }
 
-fn extension_values(place: &Place) -> [String; 2] {
-    let approximate = place.position.is_some_and(|p| p.approximate);
-    [if approximate { "true".into() } else { String::new() }, place.merged_ids.join("|")]
+fn extension_values(place: &Place) -> [String; 3] {
+    let yes = |flag: bool| if flag { "true".to_owned() } else { String::new() };
+    [yes(place.position.is_some_and(|p| p.approximate)), place.merged_ids.join("|"), yes(place.at_home)]
 }
 
-/// Writes the standard's CSV: the 32 columns in order, then Repère's two columns if any place uses them.
+/// Writes the standard's CSV: the 32 columns in order, then Repère's columns if any place uses them.
 pub fn export_csv(places: &[Place]) -> Vec<u8> {
     let extensions = uses_extensions(places);
     let mut writer = csv::Writer::from_writer(vec![]);
     let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[String]| writer.write_record(row).expect("writing to memory");
     let mut header: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
     if extensions {
-        header.extend([X_APPROXIMATE.to_owned(), X_MERGED.to_owned()]);
+        header.extend(EXTENSIONS.map(str::to_owned));
     }
     write(&mut writer, &header);
     for place in places {
@@ -469,12 +480,12 @@ pub fn export_json(places: &[Place]) -> Vec<u8> {
         .iter()
         .map(|place| {
             let mut object = Map::new();
-            let names = FIELDS.iter().copied().chain([X_APPROXIMATE, X_MERGED]);
+            let names = FIELDS.iter().copied().chain(EXTENSIONS);
             let values = field_values(place).into_iter().chain(extension_values(place));
             for (name, value) in names.zip(values).filter(|(_, v)| !v.is_empty()) {
                 let json = match name {
                     "latitude" | "longitude" => value.parse::<f64>().map(Value::from).unwrap_or(Value::String(value)),
-                    X_APPROXIMATE => Value::Bool(true),
+                    X_APPROXIMATE | X_AT_HOME => Value::Bool(true),
                     _ => Value::String(value),
                 };
                 object.insert(name.to_owned(), json);

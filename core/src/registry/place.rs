@@ -55,6 +55,9 @@ pub struct Place {
     pub prise_rdv: Option<String>,
     /// Ids of other records merged into this one (Repère extension, column `x_ids_fusionnes`).
     pub merged_ids: Vec<String>,
+    /// The structure visits people at home (Repère extension, column `x_se_deplace_a_domicile`:
+    /// the standard has no field for it).
+    pub at_home: bool,
 }
 
 impl Place {
