@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
+import { DIST, ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
 
 let chromium;
 const figures = {};
@@ -75,8 +75,10 @@ async function mediatorPhone(t, structure, { arrives = 'menu' } = {}) {
   }
   await page.waitForURL(`${server.url}/mediation/`);
   await waitForControllingWorker(page);
-  // Kept for offline use: the page, its script, its wasm, its style.
-  for (let tries = 0; (await cachedMediationFiles(page)).length < 4; tries++) {
+  // Kept for offline use: every file of the mediators' space (the service worker's list).
+  const wanted = JSON.parse(readFileSync(join(DIST, 'sw.js'), 'utf8').match(/const MEDIATION = (\[[^\]]*\])/)[1]).sort();
+  assert.ok(wanted.includes('/mediation/index.html') && wanted.some((f) => f.endsWith('.wasm')), wanted.join(' '));
+  for (let tries = 0; (await cachedMediationFiles(page)).join(' ') !== wanted.join(' '); tries++) {
     assert.ok(tries < 100, `the mediators' space is cached within 10 s: ${await cachedMediationFiles(page)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
