@@ -125,21 +125,36 @@ async fn pull_since(db: &Database, version: u64, finder: &Finder) -> Result<Opti
     Ok(Some(newer))
 }
 
-/// The registry this device holds, or on first run the one bundled with the app, stored.
+/// The registry this device holds, or on first run the one bundled with the app, stored. Each
+/// step runs in its own turn of the event loop (JSON, places, storing, index), so that none
+/// freezes the first screen for long on a slow phone.
 async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
     if let Some(text) = store::get_registry(db).await? {
-        match Snapshot::from_checked_json(text.as_bytes()) {
-            Ok(snapshot) => return Ok((snapshot.version, Finder::new(snapshot.places))),
+        match read(&text).await {
+            Ok(snapshot) => return Ok((snapshot.version, index(snapshot.places).await)),
             // Stored by an older release in a form this one no longer reads (or damaged): start
             // again from the bundled registry; the pull that follows brings the server's.
-            Err(errors) => web_sys::console::warn_1(&format!("registre : stocké illisible, réinstallé : {}", words(&errors)).into()),
+            Err(e) => web_sys::console::warn_1(&format!("registre : stocké illisible, réinstallé : {e}").into()),
         }
     }
     // Checked whole by the seed builder (and its tests); its opening hours come compiled.
     let text = fetch_text(SEED_URL).await?;
-    let snapshot = Snapshot::from_checked_json(text.as_bytes()).map_err(|errors| words(&errors))?;
+    let snapshot = read(&text).await?;
+    crate::clock::next_task().await;
     store::put_registry(db, snapshot.version, &text).await?;
-    Ok((snapshot.version, Finder::new(snapshot.places)))
+    Ok((snapshot.version, index(snapshot.places).await))
+}
+
+/// A registry in the device format, read by the core: the JSON, then (next turn) the places.
+async fn read(text: &str) -> Result<Snapshot, String> {
+    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("JSON illisible : {e}"))?;
+    crate::clock::next_task().await;
+    Snapshot::from_checked_value(&doc).map_err(|errors| words(&errors))
+}
+
+async fn index(places: Vec<repere_core::registry::Place>) -> Finder {
+    crate::clock::next_task().await;
+    Finder::new(places)
 }
 
 fn words(errors: &[ImportError]) -> String {

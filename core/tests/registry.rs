@@ -193,6 +193,14 @@ fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
     assert_eq!(open(&checked), open(&snapshot));
     let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
     assert_eq!(Snapshot::from_checked_json(bad.as_bytes()).unwrap_err()[0].field, "code_postal");
+    // The same, from a document parsed beforehand (how the phone reads it, in two turns).
+    let doc: serde_json::Value = serde_json::from_slice(&snapshot.to_json()).unwrap();
+    assert_eq!(Snapshot::from_checked_value(&doc).unwrap(), snapshot);
+    let bad: serde_json::Value = serde_json::from_str(&bad).unwrap();
+    assert_eq!(Snapshot::from_checked_value(&bad).unwrap_err()[0].field, "code_postal");
+    // Hours missing their compiled timetable (an older device format) are refused, by field.
+    let old = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"x_horaires_calcules\"", "\"x_autre\"", 1);
+    assert_eq!(Snapshot::from_checked_json(old.as_bytes()).unwrap_err()[0].field, "x_horaires_calcules");
 }
 
 /// Two versions of the Vienne's registry: version 2 drops places of `removed`, renames those

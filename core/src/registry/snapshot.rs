@@ -40,6 +40,15 @@ impl Snapshot {
         Self::read(bytes, compiled_hours)
     }
 
+    /// [`Snapshot::from_checked_json`] on a document already parsed: a phone parses the JSON and
+    /// reads the places in two turns of its event loop, neither long enough to freeze the screen.
+    pub fn from_checked_value(doc: &Value) -> Result<Self, Vec<ImportError>> {
+        match Update::read_value(doc, compiled_hours)? {
+            Update::Full(snapshot) => Ok(snapshot),
+            Update::Delta(_) => Err(file_error("un instantané complet est attendu, pas une mise à jour (« from »)")),
+        }
+    }
+
     fn read(bytes: &[u8], hours: HoursReader) -> Result<Self, Vec<ImportError>> {
         match Update::read(bytes, hours)? {
             Update::Full(snapshot) => Ok(snapshot),
@@ -125,6 +134,10 @@ impl Update {
 
     fn read(bytes: &[u8], hours: HoursReader) -> Result<Self, Vec<ImportError>> {
         let doc: Value = serde_json::from_slice(bytes).map_err(|e| file_error(&format!("JSON illisible : {e}")))?;
+        Self::read_value(&doc, hours)
+    }
+
+    fn read_value(doc: &Value, hours: HoursReader) -> Result<Self, Vec<ImportError>> {
         let version = doc.get("version").and_then(Value::as_u64).ok_or_else(|| file_error("« version » entière attendue"))?;
         let places = doc.get("places").ok_or_else(|| file_error("« places » attendu"))?;
         let import = import_json_rows(places, hours);
