@@ -40,9 +40,13 @@ function isMediation(pathname) {
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
+      // A page may have moved to the mediators' space while this worker installed, uncontrolled
+      // so far: its files were not kept as they came. Fetch them now, before old caches go.
+      const mediator = await usesMediation();
       const keys = await caches.keys();
       await Promise.all(keys.filter((k) => k.startsWith('repere-') && k !== CACHE).map((k) => caches.delete(k)));
       await self.clients.claim();
+      if (mediator) await keepMissing(MEDIATION);
     })(),
   );
 });
@@ -64,6 +68,14 @@ self.addEventListener('fetch', (event) => {
   }
   event.respondWith(fromCache(request).then((hit) => hit || fetchAndKeep(event, request, url.pathname)));
 });
+
+/** Caches those of `files` the cache lacks. */
+async function keepMissing(files) {
+  const cache = await caches.open(CACHE);
+  const missing = [];
+  for (const url of files) if (!(await cache.match(url))) missing.push(new Request(url, { cache: 'reload' }));
+  await cache.addAll(missing);
+}
 
 function fromCache(request) {
   return caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true }));

@@ -1,4 +1,4 @@
-// Writes the precache lists and a content hash into dist/sw.js (scripts/build-pwa runs it after
+// Writes the precache lists and a content hash (of the worker and every file) into dist/sw.js (scripts/build-pwa runs it after
 // both Trunk builds): PRECACHE holds every file of the built folder except sw.js and the
 // mediators' space; MEDIATION holds the files under mediation/ (cached only on a device that
 // opens that space). VERSION changes whenever any byte of either does, so browsers install the
@@ -21,7 +21,9 @@ function walk(dir) {
 }
 
 const swPath = join(root, 'sw.js');
-const hash = createHash('sha256');
+const template = readFileSync(swPath, 'utf8');
+// The worker's own code is part of the release: a change to it alone is a new version too.
+const hash = createHash('sha256').update(template).update('\0');
 const urls = walk(root).filter((p) => p !== swPath).map((path) => {
   const url = '/' + relative(root, path).split(sep).join('/');
   hash.update(url).update('\0').update(readFileSync(path)).update('\0');
@@ -35,7 +37,6 @@ if (!mediation.includes('/mediation/index.html')) {
   process.exit(2);
 }
 
-const template = readFileSync(swPath, 'utf8');
 const placeholders = ['__REPERE_VERSION__', '__REPERE_PRECACHE__', '__REPERE_MEDIATION__'];
 if (!placeholders.every((p) => template.includes(p))) {
   console.error(`sw-precache: ${swPath} lacks a placeholder (already processed?)`);

@@ -157,7 +157,8 @@ async fn index(places: Vec<repere_core::registry::Place>) -> Finder {
     Finder::new(places)
 }
 
-fn words(errors: &[ImportError]) -> String {
+/// Import problems on one line, for the console.
+pub(crate) fn words(errors: &[ImportError]) -> String {
     errors.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ")
 }
 

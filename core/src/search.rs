@@ -85,6 +85,9 @@ pub struct Found<'a> {
 pub struct Finder {
     places: Vec<Place>,
     index: Index,
+    /// Each place's name and commune, folded, for [`Finder::by_name`]: made on its first call
+    /// (only mediators pick places by name), then reused at every keystroke.
+    folded_names: std::sync::OnceLock<Vec<String>>,
 }
 
 impl Finder {
@@ -93,7 +96,7 @@ impl Finder {
         let index = Index::build(
             places.iter().enumerate().filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }))),
         );
-        Finder { places, index }
+        Finder { places, index, folded_names: std::sync::OnceLock::new() }
     }
 
     pub fn places(&self) -> &[Place] {
@@ -112,14 +115,10 @@ impl Finder {
         if words.is_empty() {
             return Vec::new();
         }
-        let mut found: Vec<&Place> = self
-            .places
-            .iter()
-            .filter(|p| {
-                let text = crate::text::fold(&format!("{} {}", p.nom, p.commune));
-                words.iter().all(|w| text.contains(w.as_str()))
-            })
-            .collect();
+        let fold = |p: &Place| crate::text::fold(&format!("{} {}", p.nom, p.commune));
+        let names = self.folded_names.get_or_init(|| self.places.iter().map(fold).collect());
+        let mut found: Vec<&Place> =
+            self.places.iter().zip(names).filter(|(_, name)| words.iter().all(|w| name.contains(w.as_str()))).map(|(p, _)| p).collect();
         found.sort_by(|a, b| a.nom.cmp(&b.nom).then(a.commune.cmp(&b.commune)));
         found.truncate(limit);
         found

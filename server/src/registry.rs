@@ -35,12 +35,15 @@ impl Database {
     /// Places stored before they carried compiled opening hours get them: devices only read
     /// compiled hours. Runs at every open; finds nothing to do after the first.
     pub(crate) async fn compile_stored_hours(&self) -> Result<(), sqlx::Error> {
+        const OLD: &str =
+            "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%' AND body NOT LIKE '%\"x_horaires_calcules\"%'";
+        // Looked for without a write lock first: an up-to-date database (every open but one) takes none.
+        let old: Vec<(String, String)> = sqlx::query_as(OLD).fetch_all(&self.pool).await?;
+        if old.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.begin_write().await?;
-        let rows: Vec<(String, String)> = sqlx::query_as(
-            "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%' AND body NOT LIKE '%\"x_horaires_calcules\"%'",
-        )
-        .fetch_all(&mut *tx)
-        .await?;
+        let rows: Vec<(String, String)> = sqlx::query_as(OLD).fetch_all(&mut *tx).await?;
         for (id, old) in rows {
             match import_json(format!("[{old}]").as_bytes()).places.first() {
                 Some(place) => {

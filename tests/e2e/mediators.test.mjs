@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DIST, ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
+import { DIST, ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
 
 let chromium;
 const figures = {};
@@ -53,13 +53,23 @@ async function cachedMediationFiles(page) {
   });
 }
 
+/** Waits until the cache holds every file of the mediators' space (the service worker's list). */
+async function mediationCached(page, dist = DIST) {
+  const wanted = JSON.parse(readFileSync(join(dist, 'sw.js'), 'utf8').match(/const MEDIATION = (\[[^\]]*\])/)[1]).sort();
+  assert.ok(wanted.includes('/mediation/index.html') && wanted.some((f) => f.endsWith('.wasm')), wanted.join(' '));
+  for (let tries = 0; (await cachedMediationFiles(page)).join(' ') !== wanted.join(' '); tries++) {
+    assert.ok(tries < 100, `the mediators' space is cached within 10 s: ${await cachedMediationFiles(page)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 /**
  * A fresh server and a phone enrolled for `structure` (code typed in lower case), online. The
  * mediator `arrives` from the residents' menu (the app already installed), by typing the
  * address of the mediators' space on a first visit, or by an address from before it had one.
  */
-async function mediatorPhone(t, structure, { arrives = 'menu' } = {}) {
-  const server = await startServer();
+async function mediatorPhone(t, structure, { arrives = 'menu', dist } = {}) {
+  const server = await startServer({ dist });
   t.after(() => server.stop());
   const context = await phoneContext(chromium.browser);
   t.after(() => context.close());
@@ -75,13 +85,7 @@ async function mediatorPhone(t, structure, { arrives = 'menu' } = {}) {
   }
   await page.waitForURL(`${server.url}/mediation/`);
   await waitForControllingWorker(page);
-  // Kept for offline use: every file of the mediators' space (the service worker's list).
-  const wanted = JSON.parse(readFileSync(join(DIST, 'sw.js'), 'utf8').match(/const MEDIATION = (\[[^\]]*\])/)[1]).sort();
-  assert.ok(wanted.includes('/mediation/index.html') && wanted.some((f) => f.endsWith('.wasm')), wanted.join(' '));
-  for (let tries = 0; (await cachedMediationFiles(page)).join(' ') !== wanted.join(' '); tries++) {
-    assert.ok(tries < 100, `the mediators' space is cached within 10 s: ${await cachedMediationFiles(page)}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await mediationCached(page, dist);
   await page.getByLabel('Code d’inscription').fill(server.enrolmentCode(structure).toLowerCase());
   await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
   await page.getByText(`Structure : ${structure}`).waitFor();
@@ -230,4 +234,23 @@ test('a market-day session: +1 tallies and logged contacts, a summary, all synce
   await context.setOffline(false);
   await pending(page, 0);
   assert.equal(await serverCount(server.url, bearer), 4);
+});
+
+test("a new release on a mediator's phone keeps the mediators' space offline", async (t) => {
+  const dist = copyOfDist();
+  const { server, context, page } = await mediatorPhone(t, 'La Blaiserie', { dist });
+  // Ship a new release; the mediator accepts it from the mediators' space.
+  const swPath = join(dist, 'sw.js');
+  writeFileSync(swPath, readFileSync(swPath, 'utf8').replace(/const VERSION = '[0-9a-f]{16}'/, "const VERSION = 'nouvelle-version'"));
+  await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
+  const banner = page.getByRole('status').filter({ hasText: 'Une nouvelle version de Repère est prête.' });
+  await Promise.all([page.waitForEvent('load'), banner.getByRole('button', { name: 'Mettre à jour' }).click()]);
+  await waitForControllingWorker(page);
+  assert.deepEqual(await page.evaluate(() => caches.keys()), ['repere-nouvelle-version']);
+  // The new release's install cached the mediators' space with the rest: it opens offline.
+  await mediationCached(page, dist);
+  await server.stop();
+  await context.setOffline(true);
+  await page.reload();
+  await page.getByText('Structure : La Blaiserie').waitFor();
 });
