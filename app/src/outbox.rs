@@ -118,11 +118,16 @@ impl Mediation {
         let mut outbox = sync::Outbox::default();
         for (id, row) in rows {
             let contact = row.contact.to_contact().map_err(|p| format!("{p:?}"))?;
-            outbox.restore(id, row.seq, contact, match row.state.as_str() {
-                "sent" => State::Sent,
-                "conflict" => State::Conflict,
-                _ => State::Waiting,
-            });
+            outbox.restore(
+                id,
+                row.seq,
+                contact,
+                match row.state.as_str() {
+                    "sent" => State::Sent,
+                    "conflict" => State::Conflict,
+                    _ => State::Waiting,
+                },
+            );
         }
         self.outbox.set_value(outbox);
         self.device.set(device.and_then(|d| serde_json::from_str(&d).ok()));
@@ -164,7 +169,11 @@ impl Mediation {
         let id = contact.id;
         let seq = self.outbox.with_value(|o| o.peek_seq(id)).map_err(|e| format!("{e:?}"))?;
         // A new contact is in no export yet.
-        let change = OutboxChange { put: vec![Self::row(&id, seq, State::Waiting, &contact)], meta: vec![(EXPORTED_KEY, "non".to_owned())], ..Default::default() };
+        let change = OutboxChange {
+            put: vec![Self::row(&id, seq, State::Waiting, &contact)],
+            meta: vec![(EXPORTED_KEY, "non".to_owned())],
+            ..Default::default()
+        };
         store::change_outbox(&db, change).await?;
         self.outbox.update_value(|o| {
             o.add(id, contact).expect("checked by peek_seq");
@@ -198,7 +207,9 @@ impl Mediation {
         let db = self.db().map_err(|_| Refused::Unknown)?;
         self.outbox.try_update_value(|o| o.delete(id)).unwrap_or(Err(Refused::Unknown))?;
         // Deleted in memory first: if the write fails, the contact reappears at the next start.
-        store::change_outbox(&db, OutboxChange { delete: vec![id.to_string()], ..Default::default() }).await.map_err(|_| Refused::Unknown)?;
+        store::change_outbox(&db, OutboxChange { delete: vec![id.to_string()], ..Default::default() })
+            .await
+            .map_err(|_| Refused::Unknown)?;
         self.version.update(|v| *v += 1);
         Ok(())
     }
@@ -331,7 +342,8 @@ async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String
         headers.set("Authorization", &format!("Bearer {t}")).map_err(|e| format!("{e:?}"))?;
     }
     init.set_headers(&headers);
-    let response: web_sys::Response = JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| "pas de réseau".to_owned())?.unchecked_into();
+    let response: web_sys::Response =
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| "pas de réseau".to_owned())?.unchecked_into();
     let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|_| "réponse interrompue".to_owned())?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
 }

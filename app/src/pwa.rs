@@ -72,9 +72,7 @@ impl Updater {
 
     /// Lets the waiting worker take over, then reloads once it controls the page.
     pub fn apply(self) {
-        let (Some(container), Some(waiting)) =
-            (container(), self.registration.get_value().and_then(|r| r.waiting()))
-        else {
+        let (Some(container), Some(waiting)) = (container(), self.registration.get_value().and_then(|r| r.waiting())) else {
             return;
         };
         let reload = Closure::<dyn FnMut()>::new(|| {

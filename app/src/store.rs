@@ -115,12 +115,8 @@ pub struct OutboxChange {
 pub async fn change_outbox(db: &Database, change: OutboxChange) -> StoreResult<()> {
     let mut options = TransactionOptions::new();
     options.set_durability(TransactionDurability::Strict);
-    let tx = db
-        .transaction([META, OUTBOX])
-        .with_mode(TransactionMode::Readwrite)
-        .with_options(options)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let tx =
+        db.transaction([META, OUTBOX]).with_mode(TransactionMode::Readwrite).with_options(options).build().map_err(|e| e.to_string())?;
     let outbox = tx.object_store(OUTBOX).map_err(|e| e.to_string())?;
     for (id, row) in &change.put {
         outbox.put(row).with_key(id.clone()).serde().map_err(|e| e.to_string())?;

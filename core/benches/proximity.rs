@@ -145,8 +145,7 @@ fn main() {
             filtered * 1e6,
             memory as f64 / 1024.0
         );
-        let results: Vec<Vec<f64>> =
-            queries.iter().map(|q| index.nearest(*q, 10, None, |_| true).iter().map(|n| n.km).collect()).collect();
+        let results: Vec<Vec<f64>> = queries.iter().map(|q| index.nearest(*q, 10, None, |_| true).iter().map(|n| n.km).collect()).collect();
         let flat = |ps: &[LatLon]| ps.iter().flat_map(|p| [p.lon, p.lat]).collect::<Vec<_>>();
         // Raw little-endian lon/lat pairs, for the wasm side (app/benches/proximity.rs).
         let raw = |ps: &[LatLon]| flat(ps).iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();

@@ -355,7 +355,8 @@ mod tests {
         same("genre", Genre::code, Genre::ALL);
         same("tranche_age", TrancheAge::code, TrancheAge::ALL);
         same("statut_social", StatutSocial::code, StatutSocial::ALL);
-        let presets: Vec<u64> = taxonomy()["duree_accompagnement_choix"].as_array().unwrap().iter().filter_map(|e| e["minutes"].as_u64()).collect();
+        let presets: Vec<u64> =
+            taxonomy()["duree_accompagnement_choix"].as_array().unwrap().iter().filter_map(|e| e["minutes"].as_u64()).collect();
         assert_eq!(presets, DURATION_PRESETS.map(u64::from));
     }
 
@@ -372,7 +373,12 @@ mod tests {
             autonomie: Some(Autonomie::EntierementAccompagne),
             orientation: None,
             niveau_atelier: None,
-            beneficiaire: Beneficiaire { tranche_age: Some(TrancheAge::SoixanteDixPlus), statut: Some(StatutSocial::Retraite), genre: None, commune: Some("86078".into()) },
+            beneficiaire: Beneficiaire {
+                tranche_age: Some(TrancheAge::SoixanteDixPlus),
+                statut: Some(StatutSocial::Retraite),
+                genre: None,
+                commune: Some("86078".into()),
+            },
             participants: Participants::default(),
             session: None,
         }

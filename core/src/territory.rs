@@ -69,8 +69,7 @@ impl Territory {
 
     /// Reads the communes CSV (columns as in `seeds/communes-86.csv`); every bad row is reported.
     pub fn from_csv(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        const COLUMNS: [&str; 8] =
-            ["code_insee", "nom", "codes_postaux", "population", "epci_siren", "epci_nom", "latitude", "longitude"];
+        const COLUMNS: [&str; 8] = ["code_insee", "nom", "codes_postaux", "population", "epci_siren", "epci_nom", "latitude", "longitude"];
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let header = reader.headers().map_err(|e| vec![file_error(&e.to_string())])?.clone();
         let index: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h, i)).collect();
@@ -157,15 +156,19 @@ fn file_error(reason: &str) -> ImportError {
 }
 
 fn postcode_match(q: &str, commune: &Commune) -> Option<MatchKind> {
-    commune.codes_postaux.iter().filter_map(|cp| {
-        if cp == q {
-            Some(MatchKind::Exact)
-        } else if cp.starts_with(q) {
-            Some(MatchKind::Prefix)
-        } else {
-            None
-        }
-    }).min()
+    commune
+        .codes_postaux
+        .iter()
+        .filter_map(|cp| {
+            if cp == q {
+                Some(MatchKind::Exact)
+            } else if cp.starts_with(q) {
+                Some(MatchKind::Prefix)
+            } else {
+                None
+            }
+        })
+        .min()
 }
 
 fn name_match(q: &str, key: &str) -> Option<MatchKind> {

@@ -61,7 +61,9 @@ fn extension_columns_survive_a_round_trip() {
 #[test]
 fn a_home_visit_flag_is_true_false_or_empty() {
     let csv = |value: &str| {
-        format!("id,pivot,nom,commune,code_postal,adresse,date_maj,x_se_deplace_a_domicile\na,00000000000000,M,Civray,86400,1 rue A,2024-01-31,{value}\n")
+        format!(
+            "id,pivot,nom,commune,code_postal,adresse,date_maj,x_se_deplace_a_domicile\na,00000000000000,M,Civray,86400,1 rue A,2024-01-31,{value}\n"
+        )
     };
     assert!(import_csv(csv("true").as_bytes()).places[0].at_home);
     assert!(!import_csv(csv("").as_bytes()).places[0].at_home);
@@ -136,15 +138,13 @@ fn invalid_utf8_and_bad_json_are_errors_not_panics() {
     assert_eq!(import.places.len(), 0);
     assert_eq!((import.errors[0].row, import.errors[0].field), (2, "nom"));
 
-    for (json, reason) in [
-        ("{", "JSON illisible"),
-        ("{}", "une liste d'objets"),
-        ("[1]", "un objet est attendu"),
-    ] {
+    for (json, reason) in [("{", "JSON illisible"), ("{}", "une liste d'objets"), ("[1]", "un objet est attendu")] {
         let import = import_json(json.as_bytes());
         assert!(import.errors[0].reason.contains(reason), "{json}: {:?}", import.errors);
     }
-    let import = import_json(br#"[{"id":"a","pivot":"00000000000000","nom":["x"],"commune":"C","code_postal":"86400","adresse":"A","date_maj":"2024-01-01"}]"#);
+    let import = import_json(
+        br#"[{"id":"a","pivot":"00000000000000","nom":["x"],"commune":"C","code_postal":"86400","adresse":"A","date_maj":"2024-01-01"}]"#,
+    );
     assert_eq!((import.errors[0].row, import.errors[0].field), (1, "nom"));
 }
 

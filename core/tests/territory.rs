@@ -31,7 +31,12 @@ fn what_people_type_finds_the_commune_they_mean() {
         ("86", "Poitiers"),
     ] {
         let found = t.search(typed, 5);
-        assert_eq!(found.first().map(|c| c.nom.as_str()), Some(expected), "{typed:?} → {:?}", found.iter().map(|c| &c.nom).collect::<Vec<_>>());
+        assert_eq!(
+            found.first().map(|c| c.nom.as_str()),
+            Some(expected),
+            "{typed:?} → {:?}",
+            found.iter().map(|c| &c.nom).collect::<Vec<_>>()
+        );
     }
 }
 

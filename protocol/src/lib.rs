@@ -110,7 +110,12 @@ fn code<T: Copy>(from: fn(&str) -> Option<T>, field: &'static str, value: &str, 
     found
 }
 
-fn codes<T: Label>(from: fn(&str) -> Option<T>, field: &'static str, values: &[String], problems: &mut Vec<(String, String)>) -> LabelSet<T> {
+fn codes<T: Label>(
+    from: fn(&str) -> Option<T>,
+    field: &'static str,
+    values: &[String],
+    problems: &mut Vec<(String, String)>,
+) -> LabelSet<T> {
     values.iter().filter_map(|v| code(from, field, v, problems)).collect()
 }
 
@@ -139,7 +144,12 @@ impl ContactDto {
             duree_min: self.duree_min,
             lieu,
             thematiques: codes(Thematique::from_code, "thematiques", &self.thematiques, &mut p),
-            thematiques_administratives: codes(ThematiqueAdministrative::from_code, "thematiques_administratives", &self.thematiques_administratives, &mut p),
+            thematiques_administratives: codes(
+                ThematiqueAdministrative::from_code,
+                "thematiques_administratives",
+                &self.thematiques_administratives,
+                &mut p,
+            ),
             materiel: codes(Materiel::from_code, "materiel", &self.materiel, &mut p),
             autonomie: self.autonomie.as_deref().and_then(|v| code(Autonomie::from_code, "autonomie", v, &mut p)),
             orientation: None,
@@ -187,7 +197,10 @@ impl ContactDto {
             thematiques_administratives: list(contact.thematiques_administratives.iter().map(ThematiqueAdministrative::code).collect()),
             materiel: list(contact.materiel.iter().map(Materiel::code).collect()),
             autonomie: contact.autonomie.map(|a| a.code().to_owned()),
-            orientation: contact.orientation.as_ref().map(|o| OrientationDto { structure: o.structure.code().to_owned(), lieu: o.lieu.clone() }),
+            orientation: contact
+                .orientation
+                .as_ref()
+                .map(|o| OrientationDto { structure: o.structure.code().to_owned(), lieu: o.lieu.clone() }),
             niveau_atelier: contact.niveau_atelier.map(|n| n.code().to_owned()),
             beneficiaire: BeneficiaireDto {
                 tranche_age: contact.beneficiaire.tranche_age.map(|v| v.code().to_owned()),
@@ -221,7 +234,9 @@ fn read(body: &[u8], max: usize) -> Result<Vec<(Contact, u64)>, PushError> {
     for (index, dto) in push.contacts.iter().enumerate() {
         match dto.to_contact() {
             Ok(c) => contacts.push((c, dto.seq)),
-            Err(problems) => rejections.extend(problems.into_iter().map(|(field, reason)| Rejection { index, id: dto.id.clone(), field, reason })),
+            Err(problems) => {
+                rejections.extend(problems.into_iter().map(|(field, reason)| Rejection { index, id: dto.id.clone(), field, reason }))
+            }
         }
     }
     if rejections.is_empty() { Ok(contacts) } else { Err(PushError::Invalid(rejections)) }
@@ -234,7 +249,6 @@ pub enum PushError {
     Invalid(Vec<Rejection>),
 }
 
-
 /// `AAAA-MM-JJTHH:MM:SS`, strictly, by hand: chrono's format engine would weigh on the app.
 pub fn local_time(text: &str) -> Option<NaiveDateTime> {
     let b = text.as_bytes();
@@ -245,7 +259,11 @@ pub fn local_time(text: &str) -> Option<NaiveDateTime> {
     if b.len() != 19 || b[4] != b'-' || b[7] != b'-' || b[10] != b'T' || b[13] != b':' || b[16] != b':' {
         return None;
     }
-    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)?.and_hms_opt(digits(11..13)?, digits(14..16)?, digits(17..19)?)
+    NaiveDate::from_ymd_opt(digits(0..4)? as i32, digits(5..7)?, digits(8..10)?)?.and_hms_opt(
+        digits(11..13)?,
+        digits(14..16)?,
+        digits(17..19)?,
+    )
 }
 
 pub fn write_local_time(t: NaiveDateTime) -> String {

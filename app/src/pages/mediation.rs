@@ -180,14 +180,20 @@ fn PlacePicker(label: &'static str, id: &'static str, chosen: RwSignal<Option<St
     let registry = expect_context::<crate::registry::Registry>();
     let query = RwSignal::new(String::new());
     let name_of = move |place_id: &str| {
-        registry.finder().and_then(|f| f.place(place_id).map(|p| format!("{}, {}", p.nom, p.commune))).unwrap_or_else(|| place_id.to_owned())
+        registry
+            .finder()
+            .and_then(|f| f.place(place_id).map(|p| format!("{}, {}", p.nom, p.commune)))
+            .unwrap_or_else(|| place_id.to_owned())
     };
     let suggestions = move || {
         let q = query.get();
         if q.trim().chars().count() < 2 {
             return Vec::new();
         }
-        registry.finder().map(|f| f.by_name(&q, 5).into_iter().map(|p| (p.id.clone(), format!("{}, {}", p.nom, p.commune))).collect()).unwrap_or_default()
+        registry
+            .finder()
+            .map(|f| f.by_name(&q, 5).into_iter().map(|p| (p.id.clone(), format!("{}, {}", p.nom, p.commune))).collect())
+            .unwrap_or_default()
     };
     view! {
         {move || match chosen.get() {
@@ -222,7 +228,10 @@ fn last_sync_words(stored: &str) -> String {
 const DEFAULTS_KEY: &str = "repere.contact";
 
 fn remembered() -> (TypeActivite, u16, String) {
-    let saved = web_sys::window().and_then(|w| w.local_storage().ok().flatten()).and_then(|s| s.get_item(DEFAULTS_KEY).ok().flatten()).unwrap_or_default();
+    let saved = web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(DEFAULTS_KEY).ok().flatten())
+        .unwrap_or_default();
     let mut parts = saved.split('|');
     let kind = parts.next().and_then(TypeActivite::from_code).unwrap_or(TypeActivite::Individuel);
     let duree = parts.next().and_then(|d| d.parse().ok()).unwrap_or(30);
@@ -284,14 +293,17 @@ fn ContactForm() -> impl IntoView {
         kind.set(Some(c.type_activite));
         quand.set(local_input(c.debut));
         duree.set(c.duree_min);
-        lieu.set(match c.lieu {
-            Lieu::MarcheStand => "marche",
-            Lieu::Domicile => "domicile",
-            Lieu::ADistance => "distance",
-            Lieu::Registre(_) => "registre",
-            Lieu::Commune(_) => "commune",
-            Lieu::Bus => "bus",
-        }.to_owned());
+        lieu.set(
+            match c.lieu {
+                Lieu::MarcheStand => "marche",
+                Lieu::Domicile => "domicile",
+                Lieu::ADistance => "distance",
+                Lieu::Registre(_) => "registre",
+                Lieu::Commune(_) => "commune",
+                Lieu::Bus => "bus",
+            }
+            .to_owned(),
+        );
         lieu_place.set(match &c.lieu {
             Lieu::Registre(id) => Some(id.clone()),
             _ => None,
@@ -307,7 +319,13 @@ fn ContactForm() -> impl IntoView {
         age.set(c.beneficiaire.tranche_age);
         statut.set(c.beneficiaire.statut);
         genre.set(c.beneficiaire.genre);
-        residence.set(c.beneficiaire.commune.as_deref().and_then(|code| gazetteer.with(|t| t.by_code(code).map(|c| c.nom.clone())).flatten()).unwrap_or_default());
+        residence.set(
+            c.beneficiaire
+                .commune
+                .as_deref()
+                .and_then(|code| gazetteer.with(|t| t.by_code(code).map(|c| c.nom.clone())).flatten())
+                .unwrap_or_default(),
+        );
         niveau.set(c.niveau_atelier);
         par_age.set(c.participants.par_age);
         par_statut.set(c.participants.par_statut);
@@ -373,7 +391,11 @@ fn ContactForm() -> impl IntoView {
             duree_min: duree.get_untracked(),
             lieu: lieu_value,
             thematiques: themes.get_untracked(),
-            thematiques_administratives: if themes.get_untracked().contains(Thematique::AideAuxDemarchesAdministratives) { admin.get_untracked() } else { LabelSet::new() },
+            thematiques_administratives: if themes.get_untracked().contains(Thematique::AideAuxDemarchesAdministratives) {
+                admin.get_untracked()
+            } else {
+                LabelSet::new()
+            },
             materiel: materiel.get_untracked(),
             autonomie: if individual { autonomie.get_untracked() } else { None },
             orientation: orientation.get_untracked().map(|structure| Orientation { structure, lieu: orientation_place.get_untracked() }),
@@ -383,7 +405,11 @@ fn ContactForm() -> impl IntoView {
             } else {
                 Beneficiaire::default()
             },
-            participants: if individual { Participants::default() } else { Participants { par_age: par_age.get_untracked(), par_statut: par_statut.get_untracked() } },
+            participants: if individual {
+                Participants::default()
+            } else {
+                Participants { par_age: par_age.get_untracked(), par_statut: par_statut.get_untracked() }
+            },
             session: editing.as_ref().map_or(outing.as_ref().map(|o| o.id), |c| c.session),
         };
         errors.extend(contact.check().iter().map(|p| format!("{} : {}", field_name(p.field), p.reason)));
@@ -517,7 +543,12 @@ fn field_name(field: &str) -> &str {
 }
 
 /// One choice among values of the taxonomy, as large radio buttons.
-fn radios<T: Label + Send + Sync>(legend: &'static str, name: &'static str, values: &'static [T], signal: RwSignal<Option<T>>) -> impl IntoView {
+fn radios<T: Label + Send + Sync>(
+    legend: &'static str,
+    name: &'static str,
+    values: &'static [T],
+    signal: RwSignal<Option<T>>,
+) -> impl IntoView {
     view! {
         <fieldset class="choices">
             <legend>{legend}</legend>
@@ -557,7 +588,12 @@ fn checks<T: Label + Send + Sync>(legend: &'static str, values: &'static [T], si
 }
 
 /// A count per value (workshop participants).
-fn counts<T: Label + Send + Sync, const N: usize>(legend: &'static str, prefix: &'static str, values: &'static [T], signal: RwSignal<[u16; N]>) -> impl IntoView {
+fn counts<T: Label + Send + Sync, const N: usize>(
+    legend: &'static str,
+    prefix: &'static str,
+    values: &'static [T],
+    signal: RwSignal<[u16; N]>,
+) -> impl IntoView {
     view! {
         <fieldset class="choices">
             <legend>{legend}</legend>

@@ -128,7 +128,8 @@ fn periods(value: &Value) -> Result<Vec<Period>, String> {
     let minutes = value.as_array().ok_or_else(bad)?;
     let minutes: Vec<u16> =
         minutes.iter().map(|m| m.as_u64().filter(|m| *m <= DAY.into()).map(|m| m as u16)).collect::<Option<_>>().ok_or_else(bad)?;
-    if !minutes.len().is_multiple_of(2) || minutes.windows(2).enumerate().any(|(i, w)| if i % 2 == 0 { w[0] >= w[1] } else { w[0] > w[1] }) {
+    if !minutes.len().is_multiple_of(2) || minutes.windows(2).enumerate().any(|(i, w)| if i % 2 == 0 { w[0] >= w[1] } else { w[0] > w[1] })
+    {
         return Err(bad());
     }
     Ok(minutes.chunks(2).map(|c| (c[0], c[1])).collect())

@@ -26,8 +26,7 @@ mod snapshot;
 
 pub use io::{FIELDS, Import, ImportError, REQUIRED, export_csv, export_json, import_csv, import_json};
 pub use labels::{
-    Dispositif, FormationLabel, Frais, Itinerance, Label, LabelSet, ModaliteAccompagnement, ModaliteAcces, PriseEnCharge,
-    Public, Service,
+    Dispositif, FormationLabel, Frais, Itinerance, Label, LabelSet, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service,
 };
 pub use place::{Place, Position};
 pub use snapshot::{Delta, Snapshot, Update, UpdateError, device_places};

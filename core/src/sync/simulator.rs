@@ -77,7 +77,15 @@ impl World {
     fn new(seed: u64) -> World {
         let mut rng = ChaCha8Rng::seed_from_u64(seed);
         let devices = (0..rng.gen_range(1..=4)).map(|_| Device::default()).collect();
-        World { rng, devices, server: Server::default(), network: Vec::new(), expected: HashMap::new(), clock_ms: 1_790_000_000_000, tally: Tally::default() }
+        World {
+            rng,
+            devices,
+            server: Server::default(),
+            network: Vec::new(),
+            expected: HashMap::new(),
+            clock_ms: 1_790_000_000_000,
+            tally: Tally::default(),
+        }
     }
 
     fn new_id(&mut self) -> Uuid {

@@ -19,8 +19,20 @@ use repere_core::text::fold;
 const SMALL_WORDS: [&str; 14] = ["de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "a", "au", "aux", "s"];
 /// Words too common in names to say two records are the same place.
 const GENERIC_WORDS: [&str; 14] = [
-    "france", "services", "service", "espace", "espaces", "mairie", "maison", "centre", "social", "sociale",
-    "communaute", "communes", "commune", "association",
+    "france",
+    "services",
+    "service",
+    "espace",
+    "espaces",
+    "mairie",
+    "maison",
+    "centre",
+    "social",
+    "sociale",
+    "communaute",
+    "communes",
+    "commune",
+    "association",
 ];
 const NEAR_KM: f64 = 0.060;
 
@@ -37,11 +49,7 @@ fn rank(source: Option<&str>) -> u8 {
 fn name_words(place: &Place, territory: &Territory) -> BTreeSet<String> {
     let commune = place.code_insee.as_deref().and_then(|c| territory.by_code(c)).map_or(place.commune.as_str(), |c| &c.nom);
     let commune_words: BTreeSet<String> = fold(commune).split(' ').map(str::to_owned).collect();
-    fold(&place.nom)
-        .split(' ')
-        .filter(|w| !SMALL_WORDS.contains(w) && !commune_words.contains(*w))
-        .map(str::to_owned)
-        .collect()
+    fold(&place.nom).split(' ').filter(|w| !SMALL_WORDS.contains(w) && !commune_words.contains(*w)).map(str::to_owned).collect()
 }
 
 /// Alike: same words, or the smaller set inside the larger one when it says enough (two words
@@ -114,7 +122,10 @@ fn combine(mut group: Vec<Place>) -> Place {
     for other in &mut others {
         base.merged_ids.push(std::mem::take(&mut other.id));
         base.merged_ids.append(&mut other.merged_ids);
-        let better_position = matches!((base.position, other.position), (Some(Position { approximate: true, .. }), Some(Position { approximate: false, .. })));
+        let better_position = matches!(
+            (base.position, other.position),
+            (Some(Position { approximate: true, .. }), Some(Position { approximate: false, .. }))
+        );
         if base.position.is_none() || better_position {
             base.position = other.position;
         }
@@ -122,7 +133,9 @@ fn combine(mut group: Vec<Place>) -> Place {
         base.telephone = base.telephone.take().or_else(|| other.telephone.take());
         base.code_insee = base.code_insee.take().or_else(|| other.code_insee.take());
         base.prise_rdv = base.prise_rdv.take().or_else(|| other.prise_rdv.take());
-        for list in [(&mut base.courriels, &other.courriels), (&mut base.site_web, &other.site_web), (&mut base.typologie, &other.typologie)] {
+        for list in
+            [(&mut base.courriels, &other.courriels), (&mut base.site_web, &other.site_web), (&mut base.typologie, &other.typologie)]
+        {
             for item in list.1 {
                 if !list.0.contains(item) {
                     list.0.push(item.clone());
@@ -165,7 +178,9 @@ mod tests {
 
     /// Places from rows of `id,source,nom,code_insee,latitude,longitude,dispositif`.
     fn places(rows: &[&str]) -> Vec<Place> {
-        let mut csv = String::from("id,pivot,nom,commune,code_postal,adresse,date_maj,source,code_insee,latitude,longitude,dispositif_programmes_nationaux\n");
+        let mut csv = String::from(
+            "id,pivot,nom,commune,code_postal,adresse,date_maj,source,code_insee,latitude,longitude,dispositif_programmes_nationaux\n",
+        );
         for row in rows {
             let f: Vec<&str> = row.split(',').collect();
             csv += &format!("{},00000000000000,{},X,86000,A,2024-01-01,{},{},{},{},{}\n", f[0], f[2], f[1], f[3], f[4], f[5], f[6]);

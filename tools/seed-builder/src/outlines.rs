@@ -9,7 +9,8 @@ use serde_json::{Value, json};
 const TOLERANCE_DEG: f64 = 0.001;
 
 fn simplify_ring(ring: &Value) -> Option<Value> {
-    let coords: Vec<Coord> = ring.as_array()?.iter().filter_map(|p| Some(Coord { x: p.get(0)?.as_f64()?, y: p.get(1)?.as_f64()? })).collect();
+    let coords: Vec<Coord> =
+        ring.as_array()?.iter().filter_map(|p| Some(Coord { x: p.get(0)?.as_f64()?, y: p.get(1)?.as_f64()? })).collect();
     let simplified = LineString::new(coords).simplify(TOLERANCE_DEG);
     let round = |v: f64| (v * 1e4).round() / 1e4;
     Some(Value::Array(simplified.0.iter().map(|c| json!([round(c.x), round(c.y)])).collect()))

@@ -6,8 +6,22 @@ use repere_core::registry::Place;
 
 /// Words that make `word.word@` a service address (`conseillers.numeriques@`, `accueil.mds@`).
 const SERVICE_WORDS: [&str; 16] = [
-    "accueil", "conseiller", "conseillers", "numerique", "numeriques", "contact", "mairie", "secretariat", "mds",
-    "france", "services", "mediatheque", "social", "relations", "habitants", "usagers",
+    "accueil",
+    "conseiller",
+    "conseillers",
+    "numerique",
+    "numeriques",
+    "contact",
+    "mairie",
+    "secretariat",
+    "mds",
+    "france",
+    "services",
+    "mediatheque",
+    "social",
+    "relations",
+    "habitants",
+    "usagers",
 ];
 
 /// `prenom.nom@domaine`: exactly two alphabetic words, neither a service word.
@@ -45,7 +59,13 @@ mod tests {
     #[test]
     fn person_shaped_addresses_are_told_from_service_ones() {
         assert!(looks_personal_email("charles.rondot@ccvg86.fr"));
-        for service in ["conseillers.numeriques@ccvg86.fr", "accueil.mds@ccvg86.fr", "contact@buxerolles.fr", "relations.habitants.usagers@grandpoitiers.fr", "dgas-loudun@departement86.fr"] {
+        for service in [
+            "conseillers.numeriques@ccvg86.fr",
+            "accueil.mds@ccvg86.fr",
+            "contact@buxerolles.fr",
+            "relations.habitants.usagers@grandpoitiers.fr",
+            "dgas-loudun@departement86.fr",
+        ] {
             assert!(!looks_personal_email(service), "{service}");
         }
         assert!(looks_personal_phone("+33613168636"));
