@@ -8,7 +8,7 @@
 //! [`Contact::check`] says every problem with the field and why, in French, for the form and for
 //! the server's 4xx answers.
 
-use chrono::NaiveDateTime;
+use chrono::{Datelike, NaiveDateTime};
 use uuid::Uuid;
 
 use crate::registry::{Label, LabelSet};
@@ -259,6 +259,27 @@ fn is_insee(code: &str) -> bool {
     code.len() == 5 && code.bytes().all(|b| b.is_ascii_alphanumeric())
 }
 
+/// Longest id of a registry place (the standard's ids are like `france-services-2842` or
+/// `aidants-connect-<uuid>`, under 60 characters).
+pub const MAX_PLACE_ID_LEN: usize = 100;
+
+/// The shape of a registry place's id: letters, digits and `-_.:`, so that no name, phone
+/// number or e-mail address can be written where a place is named.
+pub fn is_place_id(id: &str) -> bool {
+    (1..=MAX_PLACE_ID_LEN).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+}
+
+/// Years a contact's date may fall in: Repère started in 2026, and a date outside this range
+/// is a device's clock gone wrong or a forged record (year 0 was accepted once).
+pub const CONTACT_YEARS: std::ops::RangeInclusive<i32> = 2020..=2100;
+
+/// What the identifiers of a contact must name: a place of the registry (in some version) and
+/// a commune of the territory. The server answers from its database, the app from what it holds.
+pub trait References {
+    fn is_place(&self, id: &str) -> bool;
+    fn is_commune(&self, code_insee: &str) -> bool;
+}
+
 impl Contact {
     /// Every problem, with the field and why; empty when the contact can be saved.
     pub fn check(&self) -> Vec<Problem> {
@@ -277,9 +298,12 @@ impl Contact {
         if !self.thematiques_administratives.is_empty() && !self.thematiques.contains(Thematique::AideAuxDemarchesAdministratives) {
             problem("thematiques_administratives", "seulement avec la thématique « Aide aux démarches administratives »");
         }
+        if !CONTACT_YEARS.contains(&self.debut.year()) {
+            problem("debut", "date entre 2020 et 2100 attendue");
+        }
         match &self.lieu {
             Lieu::Commune(code) if !is_insee(code) => problem("lieu", "code INSEE de commune attendu (5 caractères)"),
-            Lieu::Registre(id) if id.trim().is_empty() => problem("lieu", "lieu du registre sans identifiant"),
+            Lieu::Registre(id) if !is_place_id(id) => problem("lieu", "identifiant de lieu du registre attendu"),
             _ => {}
         }
         if let Some(code) = &self.beneficiaire.commune
@@ -287,8 +311,8 @@ impl Contact {
         {
             problem("commune", "code INSEE de commune attendu (5 caractères)");
         }
-        if self.orientation.as_ref().and_then(|o| o.lieu.as_ref()).is_some_and(|id| id.trim().is_empty()) {
-            problem("orientation", "lieu d’orientation sans identifiant");
+        if self.orientation.as_ref().and_then(|o| o.lieu.as_ref()).is_some_and(|id| !is_place_id(id)) {
+            problem("orientation", "identifiant de lieu du registre attendu");
         }
         let individual = self.type_activite != TypeActivite::Collectif;
         if individual {
@@ -312,6 +336,26 @@ impl Contact {
             if self.autonomie.is_some() {
                 problem("autonomie", "seulement pour un accompagnement individuel");
             }
+        }
+        problems
+    }
+
+    /// Every identifier that does not name what it should: the place (`lieu`, `orientation`)
+    /// unknown to the registry, the commune (`lieu`, `commune`) not of the territory. Run after
+    /// [`Contact::check`], on a contact whose ids have the right shape.
+    pub fn check_references(&self, known: &impl References) -> Vec<Problem> {
+        let mut problems = Vec::new();
+        let mut problem = |field, reason: &str| problems.push(Problem { field, reason: reason.to_owned() });
+        match &self.lieu {
+            Lieu::Registre(id) if !known.is_place(id) => problem("lieu", "ce lieu n’est pas dans le registre"),
+            Lieu::Commune(code) if !known.is_commune(code) => problem("lieu", "cette commune n’est pas de la Vienne"),
+            _ => {}
+        }
+        if self.orientation.as_ref().and_then(|o| o.lieu.as_deref()).is_some_and(|id| !known.is_place(id)) {
+            problem("orientation", "ce lieu n’est pas dans le registre");
+        }
+        if self.beneficiaire.commune.as_deref().is_some_and(|code| !known.is_commune(code)) {
+            problem("commune", "cette commune n’est pas de la Vienne");
         }
         problems
     }
@@ -423,5 +467,49 @@ mod tests {
         let mut c = individual();
         c.id = uuid::Uuid::nil();
         assert_eq!(c.check()[0].to_string(), "id : identifiant UUIDv7 attendu");
+    }
+
+    /// Regression: a year-0 date, and a name, phone and e-mail written as a place id, were
+    /// accepted and stored word for word.
+    #[test]
+    fn dates_are_plausible_and_place_ids_cannot_hold_free_text() {
+        let fields = |c: Contact| c.check().into_iter().map(|p| p.field).collect::<Vec<_>>();
+        let mut c = individual();
+        c.debut = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
+        assert_eq!(fields(c), ["debut"]);
+        for free_text in ["Jean Dupont 06 12 34 56 78", "jean@example.fr", "", &"a".repeat(MAX_PLACE_ID_LEN + 1)] {
+            let mut c = individual();
+            c.lieu = Lieu::Registre(free_text.to_owned());
+            c.orientation = Some(Orientation { structure: StructureRedirection::Autre, lieu: Some(free_text.to_owned()) });
+            assert_eq!(fields(c), ["lieu", "orientation"], "{free_text:?}");
+        }
+        let mut c = individual();
+        c.lieu = Lieu::Registre("aidants-connect-b88e5f1a-e136-4ecf-9b90-8cdd4f49f1b9".into());
+        assert_eq!(c.check(), vec![]);
+    }
+
+    struct Known;
+    impl References for Known {
+        fn is_place(&self, id: &str) -> bool {
+            id == "france-services-2842"
+        }
+        fn is_commune(&self, code: &str) -> bool {
+            code.starts_with("86")
+        }
+    }
+
+    #[test]
+    fn references_must_name_a_known_place_and_a_commune_of_the_territory() {
+        let fields = |c: &Contact| c.check_references(&Known).into_iter().map(|p| p.field).collect::<Vec<_>>();
+        let mut c = individual();
+        assert_eq!(fields(&c), Vec::<&str>::new());
+        c.lieu = Lieu::Registre("france-services-9999".into());
+        c.orientation = Some(Orientation { structure: StructureRedirection::Autre, lieu: Some("france-services-2842".into()) });
+        c.beneficiaire.commune = Some("75056".into());
+        assert_eq!(fields(&c), ["lieu", "commune"]);
+        c.lieu = Lieu::Commune("79191".into());
+        c.orientation.as_mut().unwrap().lieu = Some("nowhere".into());
+        c.beneficiaire.commune = Some("86194".into());
+        assert_eq!(fields(&c), ["lieu", "orientation"]);
     }
 }

@@ -11,6 +11,8 @@ use repere_core::registry::{Label, LabelSet};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+pub mod bounded;
+
 /// Most records in one push; the app sends 500 at a time.
 pub const MAX_BATCH: usize = 500;
 
@@ -18,62 +20,79 @@ pub const MAX_BATCH: usize = 500;
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ContactDto {
+    #[serde(deserialize_with = "bounded::text")]
     pub id: String,
+    /// The device's counter; below 2^53 ([`MAX_SEQ`]), as JavaScript counts exactly.
     pub seq: u64,
-    #[serde(rename = "type")]
+    #[serde(rename = "type", deserialize_with = "bounded::text")]
     pub type_activite: String,
     /// Local time, `2026-11-28T10:30:00`.
+    #[serde(deserialize_with = "bounded::text")]
     pub debut: String,
     pub duree_min: u16,
     pub lieu: LieuDto,
+    #[serde(deserialize_with = "bounded::texts")]
     pub thematiques: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::texts")]
     pub thematiques_administratives: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::texts")]
     pub materiel: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub autonomie: Option<String>,
     #[serde(default)]
     pub orientation: Option<OrientationDto>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub niveau_atelier: Option<String>,
     #[serde(default)]
     pub beneficiaire: BeneficiaireDto,
     #[serde(default)]
     pub participants: ParticipantsDto,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub session: Option<String>,
 }
+
+/// Largest `seq`: 2^53 − 1, the largest integer a JavaScript number holds exactly (and far
+/// inside the database's signed 64 bits; 2^64 − 1 was once stored as −1).
+pub const MAX_SEQ: u64 = (1 << 53) - 1;
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum LieuDto {
-    Registre { id: String },
-    Commune { code: String },
-    Bus,
-    MarcheStand,
-    Domicile,
-    ADistance,
+    Registre {
+        #[serde(deserialize_with = "bounded::text")]
+        id: String,
+    },
+    Commune {
+        #[serde(deserialize_with = "bounded::text")]
+        code: String,
+    },
+    // Kinds without fields are written as empty structs: serde ignores any field beside the
+    // tag of a unit variant, so `{"kind": "bus", "nom": …}` was accepted and the name dropped.
+    Bus {},
+    MarcheStand {},
+    Domicile {},
+    ADistance {},
 }
 
 #[derive(Debug, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct OrientationDto {
+    #[serde(deserialize_with = "bounded::text")]
     pub structure: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub lieu: Option<String>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct BeneficiaireDto {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub tranche_age: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub statut: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub genre: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "bounded::optional_text")]
     pub commune: Option<String>,
 }
 
@@ -132,10 +151,10 @@ impl ContactDto {
         let lieu = match &self.lieu {
             LieuDto::Registre { id } => Lieu::Registre(id.clone()),
             LieuDto::Commune { code } => Lieu::Commune(code.clone()),
-            LieuDto::Bus => Lieu::Bus,
-            LieuDto::MarcheStand => Lieu::MarcheStand,
-            LieuDto::Domicile => Lieu::Domicile,
-            LieuDto::ADistance => Lieu::ADistance,
+            LieuDto::Bus {} => Lieu::Bus,
+            LieuDto::MarcheStand {} => Lieu::MarcheStand,
+            LieuDto::Domicile {} => Lieu::Domicile,
+            LieuDto::ADistance {} => Lieu::ADistance,
         };
         let mut contact = Contact {
             id: id.unwrap_or_default(),
@@ -188,10 +207,10 @@ impl ContactDto {
             lieu: match &contact.lieu {
                 Lieu::Registre(id) => LieuDto::Registre { id: id.clone() },
                 Lieu::Commune(code) => LieuDto::Commune { code: code.clone() },
-                Lieu::Bus => LieuDto::Bus,
-                Lieu::MarcheStand => LieuDto::MarcheStand,
-                Lieu::Domicile => LieuDto::Domicile,
-                Lieu::ADistance => LieuDto::ADistance,
+                Lieu::Bus => LieuDto::Bus {},
+                Lieu::MarcheStand => LieuDto::MarcheStand {},
+                Lieu::Domicile => LieuDto::Domicile {},
+                Lieu::ADistance => LieuDto::ADistance {},
             },
             thematiques: list(contact.thematiques.iter().map(Thematique::code).collect()),
             thematiques_administratives: list(contact.thematiques_administratives.iter().map(ThematiqueAdministrative::code).collect()),
@@ -225,28 +244,62 @@ pub fn read_export(body: &[u8]) -> Result<Vec<(Contact, u64)>, PushError> {
 }
 
 fn read(body: &[u8], max: usize) -> Result<Vec<(Contact, u64)>, PushError> {
-    let push: Push = serde_json::from_slice(body).map_err(|e| PushError::Malformed(e.to_string()))?;
+    let push: Push = from_json(body).map_err(PushError::Malformed)?;
     if push.contacts.len() > max {
         return Err(PushError::TooMany(push.contacts.len()));
     }
     let mut rejections = Vec::new();
+    let mut total = 0;
     let mut contacts = Vec::new();
     for (index, dto) in push.contacts.iter().enumerate() {
-        match dto.to_contact() {
-            Ok(c) => contacts.push((c, dto.seq)),
-            Err(problems) => {
-                rejections.extend(problems.into_iter().map(|(field, reason)| Rejection { index, id: dto.id.clone(), field, reason }))
+        let mut problems = match dto.to_contact() {
+            Ok(c) => {
+                contacts.push((c, dto.seq));
+                Vec::new()
             }
+            Err(problems) => problems,
+        };
+        if dto.seq > MAX_SEQ {
+            problems.push(("seq".to_owned(), format!("numéro d’envoi au plus {MAX_SEQ}")));
         }
+        total += problems.len();
+        let room = MAX_REJECTIONS.saturating_sub(rejections.len());
+        rejections.extend(problems.into_iter().take(room).map(|(field, reason)| Rejection { index, id: dto.id.clone(), field, reason }));
     }
-    if rejections.is_empty() { Ok(contacts) } else { Err(PushError::Invalid(rejections)) }
+    if total == 0 { Ok(contacts) } else { Err(PushError::Invalid { rejections, total }) }
 }
+
+/// Reads JSON into `T`, or says where it went wrong (`contacts[3].lieu.id: …`), in a message
+/// short enough to answer with whatever the input was.
+pub fn from_json<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, String> {
+    serde_path_to_error::deserialize(&mut serde_json::Deserializer::from_slice(body)).map_err(|e| {
+        let message = if e.path().iter().next().is_some() { format!("{}: {}", e.path(), e.inner()) } else { e.inner().to_string() };
+        shorten(&message, 300)
+    })
+}
+
+/// `text` cut to at most `max` bytes at a character boundary, with an ellipsis when cut.
+fn shorten(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let cut = (0..=max).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+    format!("{}…", &text[..cut])
+}
+
+/// Most problems listed in a refusal: each is a line of the answer, and one forged batch could
+/// otherwise make an answer many times its own size.
+pub const MAX_REJECTIONS: usize = 50;
 
 #[derive(Debug)]
 pub enum PushError {
     Malformed(String),
     TooMany(usize),
-    Invalid(Vec<Rejection>),
+    /// The first [`MAX_REJECTIONS`] problems, and how many there are in all.
+    Invalid {
+        rejections: Vec<Rejection>,
+        total: usize,
+    },
 }
 
 /// `AAAA-MM-JJTHH:MM:SS`, strictly, by hand: chrono's format engine would weigh on the app.
@@ -275,6 +328,7 @@ pub fn write_local_time(t: NaiveDateTime) -> String {
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Enrolment {
+    #[serde(deserialize_with = "bounded::text")]
     pub code: String,
 }
 
@@ -306,5 +360,82 @@ mod tests {
         for bad in ["2026-11-28 10:30:05", "2026-11-28T10:30", "2026-02-30T10:30:05", "2026-11-28T24:00:00", "+026-11-28T10:30:05"] {
             assert_eq!(local_time(bad), None, "{bad}");
         }
+    }
+
+    fn contact() -> serde_json::Value {
+        serde_json::json!({
+            "id": "019ac9a0-7a2b-7c00-8000-000000000001", "seq": 1, "type": "individuel",
+            "debut": "2026-11-28T10:30:00", "duree_min": 30, "lieu": { "kind": "bus" },
+            "thematiques": ["email"], "materiel": ["telephone"],
+        })
+    }
+
+    fn push(contacts: Vec<serde_json::Value>) -> Vec<u8> {
+        serde_json::json!({ "contacts": contacts }).to_string().into_bytes()
+    }
+
+    fn refusal(body: &[u8]) -> PushError {
+        read_push(body).map(drop).expect_err("refused")
+    }
+
+    #[test]
+    fn a_valid_contact_is_read() {
+        assert_eq!(read_push(&push(vec![contact()])).unwrap().len(), 1);
+        assert_eq!(read_push(&push(vec![])).unwrap().len(), 0);
+    }
+
+    /// Regression: `{"kind": "bus", "nom": …}` was accepted and the name silently dropped.
+    #[test]
+    fn places_without_fields_refuse_unknown_ones() {
+        let mut c = contact();
+        c["lieu"] = serde_json::json!({ "kind": "bus", "nom": "Jean Dupont" });
+        let PushError::Malformed(message) = refusal(&push(vec![c])) else { panic!("malformed expected") };
+        assert!(message.starts_with("contacts[0].lieu") && message.contains("unknown field `nom`"), "{message}");
+    }
+
+    /// Regression: a 100,000-character place id was accepted, and an error echoed any string.
+    #[test]
+    fn every_string_is_bounded_and_never_echoed_whole() {
+        let long = "x".repeat(100_000);
+        let mut c = contact();
+        c["lieu"] = serde_json::json!({ "kind": "registre", "id": long });
+        let PushError::Malformed(message) = refusal(&push(vec![c])) else { panic!("malformed expected") };
+        assert!(message.starts_with("contacts[0].lieu: invalid length 100000") && message.len() < 300, "{message}");
+        let mut c = contact();
+        c[long.as_str()] = serde_json::json!(1);
+        let PushError::Malformed(message) = refusal(&push(vec![c])) else { panic!("malformed expected") };
+        assert!(message.len() <= 304, "{} bytes", message.len());
+    }
+
+    /// Regression: a 400,000-item `materiel` list got a 51 MB answer, one problem per item.
+    #[test]
+    fn lists_are_bounded_while_read_and_problems_capped() {
+        let mut c = contact();
+        c["materiel"] = serde_json::json!(vec!["nope"; 400_000]);
+        let PushError::Malformed(message) = refusal(&push(vec![c])) else { panic!("malformed expected") };
+        assert!(message.contains("more than 32 codes"), "{message}");
+
+        let mut c = contact();
+        c["materiel"] = serde_json::json!(vec!["nope"; 32]);
+        let PushError::Invalid { rejections, total } = refusal(&push(vec![c; 10])) else { panic!("invalid expected") };
+        assert_eq!((rejections.len(), total), (MAX_REJECTIONS, 320));
+    }
+
+    /// Regression: a `seq` of 2^64 − 1 was stored as −1, and a year-0 date was accepted.
+    #[test]
+    fn seq_stays_a_javascript_safe_integer_and_dates_plausible() {
+        for seq in [u64::MAX, MAX_SEQ + 1] {
+            let mut c = contact();
+            c["seq"] = serde_json::json!(seq);
+            let PushError::Invalid { rejections, .. } = refusal(&push(vec![c])) else { panic!("invalid expected") };
+            assert_eq!(rejections.iter().map(|r| r.field.as_str()).collect::<Vec<_>>(), ["seq"]);
+        }
+        let mut c = contact();
+        c["seq"] = serde_json::json!(MAX_SEQ);
+        assert!(read_push(&push(vec![c])).is_ok());
+        let mut c = contact();
+        c["debut"] = serde_json::json!("0000-01-01T10:00:00");
+        let PushError::Invalid { rejections, .. } = refusal(&push(vec![c])) else { panic!("invalid expected") };
+        assert_eq!(rejections[0].field, "debut");
     }
 }

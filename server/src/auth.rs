@@ -2,16 +2,13 @@
 //! tokens (≥128 random bits) given in exchange, and revocation. Only SHA-256 hashes of codes and
 //! tokens are stored: a copy of the database does not let anyone push as a device.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use crate::db::{Database, now_text};
 use sha2::{Digest, Sha256};
 
 /// Letters and digits that cannot be confused when read aloud or typed (no 0/O, 1/I/L).
 const CODE_ALPHABET: &[u8] = b"ABCDEFGHJKMNPQRSTUVWXYZ23456789";
-const CODE_LEN: usize = 10;
+/// 13 characters of 31: 64 bits, so guessing, already rate-limited, stays hopeless.
+const CODE_LEN: usize = 13;
 /// How long an enrolment code stays valid.
 pub const CODE_VALIDITY_DAYS: i64 = 7;
 
@@ -33,10 +30,18 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-/// A code to type: 10 characters from 31 (about 50 bits), grouped for reading: `ABCDE-FGHJK`.
+/// A code to type: 13 characters from 31 (64 bits), grouped for reading: `ABCDE-FGHJ-KMNP`.
+/// Random bytes of 248 or more are skipped, so each character is exactly uniform.
 fn new_code() -> String {
-    let picks: Vec<char> = random_bytes::<CODE_LEN>().iter().map(|b| CODE_ALPHABET[*b as usize % CODE_ALPHABET.len()] as char).collect();
-    format!("{}-{}", picks[..5].iter().collect::<String>(), picks[5..].iter().collect::<String>())
+    let usable = 256 - 256 % CODE_ALPHABET.len();
+    let mut picks = Vec::with_capacity(CODE_LEN);
+    while picks.len() < CODE_LEN {
+        let fresh = random_bytes::<32>();
+        let uniform = fresh.iter().filter(|&&b| usize::from(b) < usable).map(|&b| CODE_ALPHABET[usize::from(b) % CODE_ALPHABET.len()]);
+        picks.extend(uniform.take(CODE_LEN - picks.len()));
+    }
+    let text = |range: std::ops::Range<usize>| String::from_utf8(picks[range].to_vec()).expect("ASCII");
+    format!("{}-{}-{}", text(0..5), text(5..9), text(9..13))
 }
 
 /// Codes are typed by people: case, spaces and dashes do not matter.
@@ -101,6 +106,18 @@ impl Database {
 
     /// Exchanges an unused, unexpired code for a new device and its token (returned once).
     pub async fn enrol(&self, code: &str) -> Result<(Device, String), AuthError> {
+        // A wrong code is answered from a read: guesses never wait for, nor hold, the write lock
+        // that pushes need.
+        let usable: Option<i64> =
+            sqlx::query_scalar("SELECT structure_id FROM enrolment_codes WHERE code_hash = $1 AND used_at IS NULL AND expires_at > $2")
+                .bind(hash(&normalise_code(code)))
+                .bind(now_text())
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(db_error)?;
+        if usable.is_none() {
+            return Err(AuthError::CodeInvalid);
+        }
         let mut tx = self.begin_write().await.map_err(db_error)?;
         // Marking the code used and reading it in one statement: two devices racing with the
         // same code cannot both win.
@@ -164,51 +181,26 @@ impl Database {
     }
 }
 
-/// Requests allowed per token and per minute; a sync sends a few, so this only stops a runaway
-/// client. Counted per server instance.
-pub const REQUESTS_PER_MINUTE: u32 = 120;
-
-/// A fixed-window counter per token hash.
-#[derive(Clone, Default)]
-pub struct RateLimiter {
-    windows: Arc<Mutex<HashMap<String, (Instant, u32)>>>,
-}
-
-impl RateLimiter {
-    /// True if this request may proceed.
-    pub fn allow(&self, key: &str, now: Instant) -> bool {
-        let mut windows = self.windows.lock().expect("rate limiter lock");
-        if windows.len() > 10_000 {
-            windows.retain(|_, (start, _)| now.duration_since(*start) < Duration::from_secs(60));
-        }
-        let (start, count) = windows.entry(key.to_owned()).or_insert((now, 0));
-        if now.duration_since(*start) >= Duration::from_secs(60) {
-            (*start, *count) = (now, 0);
-        }
-        *count += 1;
-        *count <= REQUESTS_PER_MINUTE
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Regression: codes carried about 50 bits.
     #[test]
-    fn codes_are_readable_and_typed_loosely() {
+    fn codes_are_readable_typed_loosely_and_carry_64_bits() {
         let code = new_code();
-        assert_eq!(code.len(), 11);
+        assert_eq!((code.len(), &code[5..6], &code[10..11]), (15, "-", "-"), "{code}");
         assert!(code.chars().all(|c| c == '-' || CODE_ALPHABET.contains(&(c as u8))), "{code}");
-        assert_eq!(normalise_code(" abcde-fghjk "), "ABCDEFGHJK");
-    }
-
-    #[test]
-    fn rate_limit_is_per_key_and_per_minute() {
-        let limiter = RateLimiter::default();
-        let t0 = Instant::now();
-        assert!((0..REQUESTS_PER_MINUTE).all(|_| limiter.allow("a", t0)));
-        assert!(!limiter.allow("a", t0));
-        assert!(limiter.allow("b", t0));
-        assert!(limiter.allow("a", t0 + Duration::from_secs(61)));
+        assert!((CODE_ALPHABET.len() as f64).log2() * CODE_LEN as f64 >= 64.0);
+        assert_eq!(normalise_code(" abcde-fghj-kmnp "), "ABCDEFGHJKMNP");
+        // Every character of the alphabet turns up, none more than chance allows.
+        let mut seen = std::collections::HashMap::new();
+        for _ in 0..2000 {
+            for c in new_code().chars().filter(|&c| c != '-') {
+                *seen.entry(c).or_insert(0) += 1;
+            }
+        }
+        assert_eq!(seen.len(), CODE_ALPHABET.len());
+        assert!(seen.values().all(|&n| (650..1030).contains(&n)), "{seen:?}");
     }
 }

@@ -31,6 +31,18 @@ pub struct Config {
     #[arg(long, env = "REPERE_REQUEST_TIMEOUT_SECS", default_value_t = 30)]
     pub request_timeout_secs: u64,
 
+    /// Time a client has to send a request's headers, in seconds; slower connections are closed.
+    #[arg(long, env = "REPERE_HEADER_TIMEOUT_SECS", default_value_t = 10)]
+    pub header_timeout_secs: u64,
+
+    /// Open connections at most, all clients together (kept below the open-files limit).
+    #[arg(long, env = "REPERE_MAX_CONNECTIONS", default_value_t = 1024)]
+    pub max_connections: usize,
+
+    /// Open connections at most from one client address (a browser opens about six).
+    #[arg(long, env = "REPERE_MAX_CONNECTIONS_PER_IP", default_value_t = 64)]
+    pub max_connections_per_ip: usize,
+
     /// Log format: `text` for people, `json` for log collectors.
     #[arg(long, env = "REPERE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
     pub log_format: String,
@@ -75,5 +87,13 @@ pub enum Command {
 impl Config {
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
+    }
+
+    pub fn connections(&self) -> crate::listen::Connections {
+        crate::listen::Connections {
+            header_timeout: Duration::from_secs(self.header_timeout_secs),
+            max: self.max_connections,
+            max_per_address: self.max_connections_per_ip,
+        }
     }
 }

@@ -9,10 +9,12 @@
 //! revealed.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::LazyLock;
 
-use repere_core::activity::Contact;
+use repere_core::activity::{Contact, Lieu, References};
 use repere_core::sync::{Ledger, Outcome, Pushed, decide, ingest};
-use repere_protocol::{ContactDto, Ingested, MAX_BATCH, PushError, read_export};
+use repere_core::territory::Territory;
+use repere_protocol::{ContactDto, Ingested, MAX_BATCH, MAX_REJECTIONS, PushError, Rejection, read_export};
 use uuid::Uuid;
 
 use crate::auth::Device;
@@ -23,6 +25,10 @@ impl Database {
     /// whatever its size: read what is held under the batch's ids, apply the core's rule
     /// ([`repere_core::sync::ingest`]) in memory, insert the new records in one statement.
     pub async fn ingest(&self, device: &Device, contacts: &[(Contact, u64)]) -> Result<Ingested, sqlx::Error> {
+        if contacts.is_empty() {
+            // Regression: PostgreSQL refused the `IN ()` of an empty batch (a 500).
+            return Ok(Ingested::default());
+        }
         let batch: Vec<Pushed<String>> = contacts
             .iter()
             .map(|(contact, seq)| {
@@ -77,15 +83,21 @@ impl Database {
     /// conflicts).
     pub async fn import_outbox(&self, device_id: &str, file: &[u8]) -> Result<(usize, usize, usize), String> {
         let device = self.device_by_id(device_id).await.map_err(|e| e.to_string())?;
+        let listed = |rejections: Vec<Rejection>, total: usize| {
+            let list: Vec<String> =
+                rejections.iter().map(|r| format!("contact {} ({}): {}: {}", r.index + 1, r.id, r.field, r.reason)).collect();
+            let more = if total > list.len() { format!(" (and {} more)", total - list.len()) } else { String::new() };
+            format!("nothing imported: {}{more}", list.join("; "))
+        };
         let contacts = read_export(file).map_err(|e| match e {
             PushError::Malformed(m) => format!("not an exported outbox: {m}"),
             PushError::TooMany(n) => format!("{n} contacts"),
-            PushError::Invalid(rejections) => {
-                let list: Vec<String> =
-                    rejections.iter().map(|r| format!("contact {} ({}): {}: {}", r.index + 1, r.id, r.field, r.reason)).collect();
-                format!("nothing imported: {}", list.join("; "))
-            }
+            PushError::Invalid { rejections, total } => listed(rejections, total),
         })?;
+        let (rejections, total) = self.unknown_references(&contacts).await.map_err(|e| format!("database: {e}"))?;
+        if total > 0 {
+            return Err(listed(rejections, total));
+        }
         let mut totals = (0, 0, 0);
         for chunk in contacts.chunks(MAX_BATCH) {
             let done = self.ingest(&device, chunk).await.map_err(|e| format!("database: {e}"))?;
@@ -94,9 +106,75 @@ impl Database {
         Ok(totals)
     }
 
+    /// The first problems, and their number, of contacts naming a place that no version of the
+    /// registry held or a commune outside the Vienne (`Contact::check_references`): an id is
+    /// checked against what it names, so it can never carry free text.
+    pub async fn unknown_references(&self, contacts: &[(Contact, u64)]) -> Result<(Vec<Rejection>, usize), sqlx::Error> {
+        let named: HashSet<&str> = contacts
+            .iter()
+            .flat_map(|(c, _)| {
+                let lieu = if let Lieu::Registre(id) = &c.lieu { Some(id.as_str()) } else { None };
+                lieu.into_iter().chain(c.orientation.as_ref().and_then(|o| o.lieu.as_deref()))
+            })
+            .collect();
+        let known = Known { places: self.registry_ids_among(&named).await? };
+        let mut rejections = Vec::new();
+        let mut total = 0;
+        for (index, (contact, _)) in contacts.iter().enumerate() {
+            for problem in contact.check_references(&known) {
+                total += 1;
+                if rejections.len() < MAX_REJECTIONS {
+                    rejections.push(Rejection {
+                        index,
+                        id: contact.id.to_string(),
+                        field: problem.field.to_owned(),
+                        reason: problem.reason,
+                    });
+                }
+            }
+        }
+        Ok((rejections, total))
+    }
+
+    /// Which of `ids` some version of the registry held (removed places included: a contact
+    /// logged there before the removal stays valid).
+    async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
+        if ids.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
+        let sql = format!("SELECT id FROM registry_places WHERE id IN ({})", placeholders.join(", "));
+        let mut select = sqlx::query_scalar::<_, String>(&sql);
+        for id in ids {
+            select = select.bind(*id);
+        }
+        Ok(select.fetch_all(&self.pool).await?.into_iter().collect())
+    }
+
     /// How many contacts the structure holds.
     pub async fn contact_count(&self, structure_id: i64) -> Result<i64, sqlx::Error> {
         sqlx::query_scalar("SELECT COUNT(*) FROM contacts WHERE structure_id = $1").bind(structure_id).fetch_one(&self.pool).await
+    }
+}
+
+/// The communes of the Vienne, from the gazetteer the app bundles.
+static COMMUNES: LazyLock<HashSet<String>> = LazyLock::new(|| {
+    let territory =
+        Territory::from_csv(include_bytes!("../../seeds/communes-86.csv")).expect("seeds/communes-86.csv is checked by its own tests");
+    territory.communes().iter().map(|c| c.code_insee.clone()).collect()
+});
+
+/// What a batch's identifiers may name: the registry's places it names that exist, and the communes.
+struct Known {
+    places: HashSet<String>,
+}
+
+impl References for Known {
+    fn is_place(&self, id: &str) -> bool {
+        self.places.contains(id)
+    }
+    fn is_commune(&self, code_insee: &str) -> bool {
+        COMMUNES.contains(code_insee)
     }
 }
 

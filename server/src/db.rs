@@ -186,6 +186,11 @@ impl Database {
         self.backend
     }
 
+    /// The connection pool, for tests that look at what was stored.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     pub async fn health(&self) -> Health {
         let row: Result<(Option<i64>, Option<String>), sqlx::Error> = sqlx::query_as(
             "SELECT (SELECT MAX(version) FROM _sqlx_migrations WHERE success), \

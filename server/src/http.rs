@@ -11,22 +11,22 @@ use std::time::Duration;
 use axum::Json;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State as AxumState;
+use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use serde_json::json;
 use tower::ServiceBuilder;
+use tower::limit::GlobalConcurrencyLimitLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::services::{ServeDir, ServeFile};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::auth::{AuthError, Device};
-use crate::{State, VERSION};
-use repere_protocol::{Enrolled, Enrolment, MAX_BATCH, PushError, read_push};
+use crate::{State, api, security};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -35,14 +35,27 @@ pub struct Limits {
     pub request_timeout: Duration,
 }
 
+/// Requests with a body (enrolment, pushes) handled at once; more wait their turn (until the
+/// request timeout). Bodies are read only inside, so the bodies held in memory stay under this
+/// × `max_body_bytes` (64 MiB with the default 2 MiB). Reads (health, registry) do not wait.
+pub const MAX_API_REQUESTS_AT_ONCE: usize = 32;
+
+/// Longest path segment or path served: a file name over 255 bytes cannot exist, and asking
+/// the file system for one was answered 500.
+const MAX_SEGMENT: usize = 255;
+const MAX_PATH: usize = 2048;
+
 /// The whole application: API, static PWA, and the layers around both.
 pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
+    let with_bodies = Router::new()
+        .route("/devices", post(api::enrol))
+        .route("/contacts", post(api::push_contacts))
+        .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     let api = Router::new()
-        .route("/health", get(health))
-        .route("/devices", post(enrol))
-        .route("/contacts", post(push_contacts))
-        .route("/contacts/count", get(contact_count))
-        .route("/registry", get(registry_update))
+        .route("/health", get(api::health))
+        .route("/contacts/count", get(api::contact_count))
+        .route("/registry", get(api::registry_update))
+        .merge(with_bodies)
         .fallback(api_not_found)
         .layer(middleware::map_response(no_store));
 
@@ -62,134 +75,46 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         }
     }));
 
-    Router::new()
+    let mut app = Router::new()
         .nest("/api/v1", api)
-        .route("/api", axum::routing::any(api_not_found))
-        .route("/api/{*rest}", axum::routing::any(api_not_found))
-        .fallback_service(ServiceBuilder::new().layer(middleware::from_fn(cache_policy)).service(pwa))
+        .route("/api", any(api_not_found))
+        .route("/api/", any(api_not_found))
+        .route("/api/{*rest}", any(api_not_found))
+        .fallback_service(
+            ServiceBuilder::new().layer(middleware::from_fn(path_length)).layer(middleware::from_fn(cache_policy)).service(pwa),
+        )
         .with_state(state)
         // Each `layer` wraps everything added before it: compression is innermost, logs outermost.
         .layer(CompressionLayer::new())
         .layer(RequestBodyLimitLayer::new(limits.max_body_bytes))
+        // The body limit above is the one that applies (axum's own default of 2 MiB would cap it).
+        .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
-        .layer(middleware::from_fn(json_errors_for_api))
-        .layer(TraceLayer::new_for_http())
-}
-
-async fn health(AxumState(state): AxumState<State>) -> Response {
-    let db = state.db.health().await;
-    let status = if db.ok { StatusCode::OK } else { StatusCode::SERVICE_UNAVAILABLE };
-    let body = json!({
-        "status": if db.ok { "ok" } else { "degraded" },
-        "version": VERSION,
-        "database": db,
-    });
-    (status, Json(body)).into_response()
-}
-
-/// `POST /api/v1/devices {"code": …}`: a one-time code for a device token (shown once).
-async fn enrol(AxumState(state): AxumState<State>, body: axum::body::Bytes) -> Response {
-    let enrolment: Enrolment = match serde_json::from_slice(&body) {
-        Ok(e) => e,
-        Err(e) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &format!("expected {{\"code\": \"…\"}}: {e}")),
-    };
-    match state.db.enrol(&enrolment.code).await {
-        Ok((device, token)) => {
-            tracing::info!(device = %device.id, structure = %device.structure, "device enrolled");
-            (StatusCode::CREATED, Json(Enrolled { device_id: device.id, structure: device.structure, token })).into_response()
-        }
-        Err(AuthError::CodeInvalid) => error_response(StatusCode::FORBIDDEN, "enrolment_code_invalid", &AuthError::CodeInvalid.to_string()),
-        Err(e) => internal(&e.to_string()),
+        .layer(middleware::from_fn(json_errors_for_api));
+    for (name, value) in security::headers(dist) {
+        app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-}
-
-/// The enrolled device making this request, or the response refusing it.
-async fn device(state: &State, headers: &axum::http::HeaderMap) -> Result<Device, Response> {
-    let token =
-        headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(|| {
-            error_response(StatusCode::UNAUTHORIZED, "unauthorized", "send the device token as `Authorization: Bearer …`")
-        })?;
-    if !state.limiter.allow(&crate::auth::hash(token), std::time::Instant::now()) {
-        return Err(error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limited", "too many requests from this device; wait a minute"));
-    }
-    match state.db.device_for_token(token).await {
-        Ok(device) => Ok(device),
-        Err(AuthError::TokenInvalid) => Err(error_response(StatusCode::UNAUTHORIZED, "unauthorized", &AuthError::TokenInvalid.to_string())),
-        Err(e) => Err(internal(&e.to_string())),
-    }
-}
-
-/// `POST /api/v1/contacts {"contacts": [...]}`: idempotent batch push (see `contacts`).
-async fn push_contacts(AxumState(state): AxumState<State>, headers: axum::http::HeaderMap, body: axum::body::Bytes) -> Response {
-    let device = match device(&state, &headers).await {
-        Ok(d) => d,
-        Err(refusal) => return refusal,
-    };
-    let contacts = match read_push(&body) {
-        Ok(c) => c,
-        Err(PushError::Malformed(e)) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &e),
-        Err(PushError::TooMany(n)) => {
-            return error_response(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "batch_too_large",
-                &format!("{n} contacts in one push; at most {MAX_BATCH}"),
-            );
-        }
-        Err(PushError::Invalid(rejections)) => {
-            let message = format!("{} problem(s); nothing was saved", rejections.len());
-            let mut response = error_response(StatusCode::UNPROCESSABLE_ENTITY, "invalid_contacts", &message);
-            *response.body_mut() =
-                Body::from(json!({ "error": { "code": "invalid_contacts", "message": message, "details": rejections } }).to_string());
-            return response;
-        }
-    };
-    match state.db.ingest(&device, &contacts).await {
-        Ok(ingested) => (StatusCode::OK, Json(ingested)).into_response(),
-        Err(e) => internal(&e.to_string()),
-    }
-}
-
-/// `GET /api/v1/contacts/count`: how many contacts the device's structure holds.
-async fn contact_count(AxumState(state): AxumState<State>, headers: axum::http::HeaderMap) -> Response {
-    let device = match device(&state, &headers).await {
-        Ok(d) => d,
-        Err(refusal) => return refusal,
-    };
-    match state.db.contact_count(device.structure_id).await {
-        Ok(count) => Json(json!({ "structure": device.structure, "count": count })).into_response(),
-        Err(e) => internal(&e.to_string()),
-    }
-}
-
-/// `GET /api/v1/registry?since=N`: what changed in the registry since version N (public: the
-/// registry is published data, residents' phones pull it without an account).
-async fn registry_update(AxumState(state): AxumState<State>, uri: axum::http::Uri) -> Response {
-    let since = uri.query().unwrap_or("").split('&').find_map(|pair| pair.strip_prefix("since="));
-    let since = match since.map(str::parse::<u64>) {
-        None => 0,
-        Some(Ok(n)) => n,
-        Some(Err(_)) => {
-            return error_response(
-                StatusCode::BAD_REQUEST,
-                "bad_since",
-                "`since` must be the registry version the device holds (a whole number)",
-            );
-        }
-    };
-    match state.db.registry_update(since).await {
-        Ok(update) => Json(update).into_response(),
-        Err(e) => internal(&e.to_string()),
-    }
-}
-
-fn internal(cause: &str) -> Response {
-    tracing::error!(%cause, "internal error");
-    error_response(StatusCode::INTERNAL_SERVER_ERROR, "internal", "the server failed; the request can be retried")
+    app.layer(TraceLayer::new_for_http())
 }
 
 async fn api_not_found(req: Request<Body>) -> Response {
-    let message = format!("no API route for {} {}", req.method(), req.uri().path());
+    let message = format!("no API route for {} {}", req.method(), shorten(req.uri().path()));
     error_response(StatusCode::NOT_FOUND, "not_found", &message)
+}
+
+/// A path as an answer may quote it: long ones cut.
+fn shorten(path: &str) -> &str {
+    let cut = (0..=path.len().min(200)).rev().find(|&i| path.is_char_boundary(i)).unwrap_or(0);
+    &path[..cut]
+}
+
+/// Paths that no file can have are 404 before the file system is asked.
+async fn path_length(req: Request<Body>, next: Next) -> Response {
+    let path = req.uri().path();
+    if path.len() > MAX_PATH || path.split('/').any(|segment| segment.len() > MAX_SEGMENT) {
+        return StatusCode::NOT_FOUND.into_response();
+    }
+    next.run(req).await
 }
 
 /// The one shape of every API error: `{"error": {"code": …, "message": …}}`.
@@ -207,6 +132,7 @@ async fn no_store(mut response: Response) -> Response {
 /// Limits are enforced by tower layers that answer in plain text; API clients get JSON instead.
 async fn json_errors_for_api(req: Request<Body>, next: Next) -> Response {
     let is_api = req.uri().path().starts_with("/api/");
+    let method = req.method().clone();
     let response = next.run(req).await;
     let is_json = response.headers().get(header::CONTENT_TYPE).is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
     if !is_api || is_json {
@@ -220,6 +146,19 @@ async fn json_errors_for_api(req: Request<Body>, next: Next) -> Response {
         ),
         StatusCode::REQUEST_TIMEOUT => {
             error_response(StatusCode::REQUEST_TIMEOUT, "timeout", "the request took too long and was abandoned")
+        }
+        StatusCode::METHOD_NOT_ALLOWED => {
+            let allow = response.headers().get(header::ALLOW).cloned();
+            let allowed = allow.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("another method").to_owned();
+            let mut json = error_response(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                &format!("{method} is not accepted here; use {allowed}"),
+            );
+            if let Some(allow) = allow {
+                json.headers_mut().insert(header::ALLOW, allow);
+            }
+            json
         }
         _ => response,
     }

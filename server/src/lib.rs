@@ -3,14 +3,19 @@
 //!
 //! The router is built by [`http::router`] from a [`State`], so tests drive it in memory
 //! (`tower::ServiceExt::oneshot`) exactly as the binary serves it. The server keeps no state
-//! between requests besides the database, so several instances may share one database.
+//! between requests besides the database (and rate-limit counters, per instance), so several
+//! instances may share one database.
 
+pub mod api;
 pub mod auth;
 pub mod config;
 pub mod contacts;
 pub mod db;
 pub mod http;
+pub mod listen;
 pub mod registry;
+pub mod security;
+pub mod throttle;
 
 pub use config::Config;
 
@@ -18,12 +23,12 @@ pub use config::Config;
 #[derive(Clone)]
 pub struct State {
     pub db: db::Database,
-    pub limiter: auth::RateLimiter,
+    pub throttle: std::sync::Arc<throttle::Throttle>,
 }
 
 impl State {
     pub fn new(db: db::Database) -> Self {
-        State { db, limiter: auth::RateLimiter::default() }
+        State { db, throttle: Default::default() }
     }
 }
 

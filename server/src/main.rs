@@ -116,7 +116,7 @@ async fn serve(config: Config) -> Result<(), String> {
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
     let app = http::router(State::new(db.clone()), &config.dist, limits);
     tracing::info!(addr = %config.addr, database = %repere_server::db::redact(&config.database), dist = %config.dist.display(), version = repere_server::VERSION, "serving");
-    axum::serve(listener, app).with_graceful_shutdown(shutdown).await.map_err(|e| format!("server stopped: {e}"))?;
+    repere_server::listen::serve(listener, app, config.connections(), shutdown).await;
     db.close().await;
     tracing::info!("stopped cleanly");
     Ok(())

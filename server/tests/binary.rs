@@ -133,7 +133,7 @@ fn enrol_prints_a_one_time_code_and_revoking_an_unknown_device_says_so() {
         assert!(out.status.success(), "{database}: {}", String::from_utf8_lossy(&out.stderr));
         let code = String::from_utf8(out.stdout).unwrap();
         let code = code.trim();
-        assert!(code.len() == 11 && code.as_bytes()[5] == b'-', "{code:?}");
+        assert!(code.len() == 15 && code.as_bytes()[5] == b'-' && code.as_bytes()[10] == b'-', "{code:?}");
         assert!(String::from_utf8_lossy(&out.stderr).contains("\"La Blaiserie\", valid 7 days, usable once"));
 
         let (code, lines) = run_to_end(server().args(["--database", &database, "revoke", "--device", "no-such-device"]));

@@ -1,85 +1,13 @@
 //! Mediators' devices and contacts through the router, as the binary serves them: enrolment,
 //! idempotent pushes, conflicts, structure scoping, revocation, and bad payloads that write nothing.
 
-use std::time::Duration;
-
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
-use repere_server::http::{Limits, router};
-use repere_server::{State, db::Database};
+use axum::http::StatusCode;
+use common::api::{contact, servers};
+use repere_server::db::Database;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
 mod common;
-
-struct Server {
-    app: axum::Router,
-    db: Database,
-    _dist: tempfile::TempDir,
-}
-
-/// The same server on each backend (SQLite, and PostgreSQL when there is one).
-async fn servers() -> Vec<Server> {
-    let mut all = Vec::new();
-    for db in common::databases().await {
-        let dist = tempfile::tempdir().unwrap();
-        std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
-        let limits = Limits { max_body_bytes: 512 * 1024, request_timeout: Duration::from_secs(10) };
-        all.push(Server { app: router(State::new(db.clone()), dist.path(), limits), db, _dist: dist });
-    }
-    all
-}
-
-impl Server {
-    async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
-        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
-        if let Some(t) = token {
-            request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
-        }
-        let response = self.app.clone().oneshot(request.body(body.into()).unwrap()).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
-    }
-
-    /// A new device of `structure`, through a one-time code; its token.
-    async fn device(&self, structure: &str) -> String {
-        self.enrolled(structure).await.0
-    }
-
-    /// A new device's token and id.
-    async fn enrolled(&self, structure: &str) -> (String, String) {
-        let code = self.db.create_enrolment_code(structure).await.unwrap();
-        let (status, body) = self.call("POST", "/api/v1/devices", None, json!({ "code": code.to_lowercase() }).to_string()).await;
-        assert_eq!(status, StatusCode::CREATED, "{body}");
-        assert_eq!(body["structure"], structure);
-        let token = body["token"].as_str().unwrap().to_owned();
-        assert!(token.len() >= 32, "at least 128 bits");
-        (token, body["device_id"].as_str().unwrap().to_owned())
-    }
-
-    async fn push(&self, token: &str, contacts: Vec<Value>) -> (StatusCode, Value) {
-        self.call("POST", "/api/v1/contacts", Some(token), json!({ "contacts": contacts }).to_string()).await
-    }
-
-    async fn count(&self, token: &str) -> i64 {
-        let (status, body) = self.call("GET", "/api/v1/contacts/count", Some(token), Body::empty()).await;
-        assert_eq!(status, StatusCode::OK, "{body}");
-        body["count"].as_i64().unwrap()
-    }
-}
-
-/// A valid contact with a UUIDv7 id built from `n`.
-fn contact(n: u64) -> Value {
-    let id = uuid::Builder::from_unix_timestamp_millis(1_795_000_000_000 + n, &[n as u8; 10]).into_uuid();
-    json!({
-        "id": id.to_string(), "seq": n, "type": "individuel", "debut": "2026-11-28T10:30:00", "duree_min": 30,
-        "lieu": { "kind": "bus" }, "thematiques": ["aide_aux_demarches_administratives"],
-        "thematiques_administratives": ["social_sante"], "materiel": ["telephone"], "autonomie": "entierement_accompagne",
-        "beneficiaire": { "tranche_age": "soixante_dix_plus", "statut": "retraite", "commune": "86078" }
-    })
-}
 
 #[tokio::test]
 async fn a_push_is_idempotent_and_a_changed_record_is_a_conflict_never_an_overwrite() {
