@@ -169,7 +169,8 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
                 node_ref=svg_ref
                 class="map"
                 viewBox=move || view_state.get().view_box()
-                style=move || format!("--r: {:.2}px", 16.0 / view_state.get().scale)
+                // A CSS property, not a `style` attribute: the page's CSP allows no inline style.
+                style=move || ("--r", format!("{:.2}px", 16.0 / view_state.get().scale))
                 preserveAspectRatio="xMidYMid meet"
                 aria-labelledby="carte-titre carte-aide"
                 on:pointerdown=on_down
