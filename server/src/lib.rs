@@ -6,6 +6,7 @@
 //! between requests besides the database, so several instances may share one database.
 
 pub mod auth;
+pub mod backup;
 pub mod config;
 pub mod contacts;
 pub mod db;
