@@ -1,4 +1,8 @@
 //! Command line and environment: every setting has a flag and a `REPERE_*` variable.
+//!
+//! The options an administration command also needs (`--database`, `--log-format`) are global:
+//! accepted before or after the command's name, as an operator types them. Every command's help
+//! ends with an example; a usage error exits with status 2 (clap), a failure with 1.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -6,9 +10,15 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand};
 
-/// Serve the Repère PWA and its API (without a command), or administer mediators' devices.
+/// Serve the Repère PWA and its API (without a command), or administer it: devices, registry, backups.
 #[derive(Parser, Debug, Clone)]
-#[command(name = "repere-server", version, about)]
+#[command(
+    name = "repere-server",
+    version,
+    about,
+    after_help = "Examples:\n  repere-server --database data/repere.sqlite --addr 127.0.0.1:8080 --dist dist\n  \
+                  repere-server --database data/repere.sqlite enrol --structure \"La Blaiserie\""
+)]
 pub struct Config {
     /// Address to listen on.
     #[arg(long, env = "REPERE_ADDR", default_value = "127.0.0.1:8080")]
@@ -16,7 +26,7 @@ pub struct Config {
 
     /// Database: a SQLite file path (created and migrated on first start), a `sqlite:` URL, or a
     /// `postgres://user:password@host/name` URL (the database must exist; it is migrated).
-    #[arg(long, env = "REPERE_DATABASE", default_value = "data/repere.sqlite")]
+    #[arg(long, env = "REPERE_DATABASE", default_value = "data/repere.sqlite", global = true)]
     pub database: String,
 
     /// Folder holding the built PWA (`index.html`, `sw.js`, hashed assets).
@@ -44,7 +54,7 @@ pub struct Config {
     pub max_connections_per_ip: usize,
 
     /// Log format: `text` for people, `json` for log collectors.
-    #[arg(long, env = "REPERE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"])]
+    #[arg(long, env = "REPERE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
 
     #[command(subcommand)]
@@ -55,12 +65,14 @@ pub struct Config {
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
     /// Print a one-time enrolment code for a structure (created if new), valid 7 days.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite enrol --structure \"La Blaiserie\"")]
     Enrol {
         /// The structure's name, e.g. "La Blaiserie".
         #[arg(long)]
         structure: String,
     },
     /// Revoke an enrolled device: its token stops working at once; its contacts stay.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite revoke --device 5f0c3a52-9d1e-4c7b-8a61-2f4e9b7d0c13")]
     Revoke {
         /// The device id (shown in the server log when it enrolled).
         #[arg(long)]
@@ -69,18 +81,35 @@ pub enum Command {
     /// Publish a new version of the registry of places from a file in the national standard
     /// (CSV, or JSON: a list of places or a `{"version", "places"}` snapshot). The whole file is
     /// checked first: one bad row and nothing is published. Devices pull the changes.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite publish-registry lieux-86.csv")]
     PublishRegistry {
         /// The registry file.
         file: std::path::PathBuf,
     },
     /// Import a device's exported outbox file (the app's "Enregistrer la boîte d'envoi"), as if
     /// the device had pushed it: contacts already held are counted once.
+    #[command(
+        after_help = "Example: repere-server --database data/repere.sqlite import-outbox --device 5f0c3a52-9d1e-4c7b-8a61-2f4e9b7d0c13 repere-boite-envoi.json"
+    )]
     ImportOutbox {
         /// The device the file comes from (its contacts belong to the device's structure).
         #[arg(long)]
         device: String,
         /// The exported JSON file.
         file: std::path::PathBuf,
+    },
+    /// Copy the SQLite database to FILE while the server keeps running (PostgreSQL: use pg_dump).
+    ///
+    /// The copy is the database at one instant, checked, written under a temporary name and
+    /// renamed when whole. To restore it, stop the server and start it with `--database FILE`
+    /// (README, "Backups").
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite backup backups/repere-2026-11-28.sqlite")]
+    Backup {
+        /// Where to write the copy (refused if it exists, unless --force).
+        file: PathBuf,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
     },
 }
 

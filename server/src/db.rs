@@ -28,6 +28,20 @@ pub enum Backend {
     Postgres,
 }
 
+impl Backend {
+    /// The engine a `--database` value names, without connecting: a `postgres://` (or
+    /// `postgresql://`) URL, or else SQLite — a file path, `sqlite::memory:` or a `sqlite:` URL.
+    pub fn of(target: &str) -> Result<Backend, DbError> {
+        if target.starts_with("postgres://") || target.starts_with("postgresql://") {
+            Ok(Backend::Postgres)
+        } else if target.starts_with("sqlite:") || !target.contains("://") {
+            Ok(Backend::Sqlite)
+        } else {
+            Err(DbError::Unsupported(target.to_owned()))
+        }
+    }
+}
+
 #[derive(Clone)]
 pub struct Database {
     pub(crate) pool: AnyPool,
@@ -57,7 +71,7 @@ impl fmt::Display for DbError {
 impl std::error::Error for DbError {}
 
 /// sqlx wraps the engine's own message ("unable to open database file") in layers; show the inner one.
-fn root_cause(e: &sqlx::Error) -> String {
+pub(crate) fn root_cause(e: &sqlx::Error) -> String {
     match e {
         sqlx::Error::Database(db) => db.message().to_owned(),
         other => other.to_string(),
@@ -90,7 +104,7 @@ pub struct Health {
 
 /// The `sqlite:` URL sqlx's `Any` driver opens for a file path or a `sqlite:` URL; a file is
 /// created if missing (`mode=rwc`) unless the URL sets its own mode.
-fn sqlite_url(target: &str) -> String {
+pub(crate) fn sqlite_url(target: &str) -> String {
     /// A path may hold `?`, `#`, `%` or spaces: percent-encode them (sqlx decodes them back).
     const PATH: &AsciiSet = &CONTROLS.add(b' ').add(b'"').add(b'#').add(b'%').add(b'?').add(b'`');
     let url = match target.strip_prefix("sqlite:") {
@@ -110,17 +124,15 @@ pub(crate) fn now_text() -> String {
 }
 
 impl Database {
-    /// Opens and migrates the database named by `target`: a `postgres://` (or `postgresql://`)
-    /// URL, or else SQLite — a file path (created if missing), `sqlite::memory:` or a `sqlite:` URL.
+    /// Opens and migrates the database named by `target` (see [`Backend::of`]); a SQLite file is
+    /// created if missing.
     pub async fn open(target: &str) -> Result<Self, DbError> {
         sqlx::any::install_default_drivers();
         let open_error = |source| DbError::Open { target: target.to_owned(), source };
-        let (backend, url) = if target.starts_with("postgres://") || target.starts_with("postgresql://") {
-            (Backend::Postgres, target.to_owned())
-        } else if target.starts_with("sqlite:") || !target.contains("://") {
-            (Backend::Sqlite, sqlite_url(target))
-        } else {
-            return Err(DbError::Unsupported(target.to_owned()));
+        let backend = Backend::of(target)?;
+        let url = match backend {
+            Backend::Postgres => target.to_owned(),
+            Backend::Sqlite => sqlite_url(target),
         };
         let options = AnyConnectOptions::from_str(&url).map_err(open_error)?;
         // One connection first, so a wrong host, password or database name is reported at once

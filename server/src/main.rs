@@ -45,6 +45,9 @@ fn init_logs(format: &str) {
 
 /// Runs an administration command and prints its result on stdout.
 async fn administer(database: &str, command: Command) -> Result<(), String> {
+    if matches!(command, Command::Backup { .. }) {
+        repere_server::backup::check_source(database)?;
+    }
     let db = Database::open(database).await.map_err(|e| e.to_string())?;
     let result = match command {
         Command::Enrol { structure } => db
@@ -58,6 +61,9 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
         Command::PublishRegistry { file } => publish_registry(&db, &file).await,
+        Command::Backup { file, force } => {
+            db.backup(&file, force).await.map(|copied| println!("{} written, {copied}", file.display())).map_err(|e| e.to_string())
+        }
     };
     db.close().await;
     result

@@ -1,38 +1,13 @@
 //! The binary as an operator meets it: clear one-line errors on bad configuration, a clean
 //! stop on SIGTERM, and a database that is created and migrated on first start.
 
-use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::process::{dist, free_port, run_to_end, server, wait_until_serving};
+
 mod common;
-
-fn server() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_repere-server"));
-    for var in ["REPERE_ADDR", "REPERE_DATABASE", "REPERE_DIST"] {
-        cmd.env_remove(var);
-    }
-    cmd
-}
-
-fn dist() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
-    dir
-}
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-/// Runs to completion and returns (exit code, the stderr lines that are not logs).
-fn run_to_end(cmd: &mut Command) -> (i32, Vec<String>) {
-    let out = cmd.stdout(Stdio::null()).stderr(Stdio::piped()).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    let lines = stderr.lines().filter(|l| l.starts_with("repere-server:")).map(str::to_owned).collect();
-    (out.status.code().unwrap_or(-1), lines)
-}
 
 #[test]
 fn port_in_use_is_one_clear_line_and_failure() {
@@ -69,25 +44,6 @@ fn missing_build_and_unsupported_url_are_explained() {
     let (code, lines) = run_to_end(server().args(["--database", "mysql://x/y", "--dist"]).arg(dist.path()));
     assert_ne!(code, 0);
     assert!(lines[0].contains("unsupported database URL"), "{lines:?}");
-}
-
-/// Reads the server's logs until it says it is serving, then keeps draining them in the
-/// background so the server never blocks on a full pipe.
-fn wait_until_serving(child: &mut Child) {
-    let mut reader = BufReader::new(child.stderr.take().unwrap());
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let mut line = String::new();
-    while Instant::now() < deadline {
-        line.clear();
-        assert_ne!(reader.read_line(&mut line).unwrap(), 0, "server exited before serving");
-        if line.contains("serving") {
-            std::thread::spawn(move || {
-                let _ = reader.read_to_end(&mut Vec::new());
-            });
-            return;
-        }
-    }
-    panic!("server did not start in time");
 }
 
 /// Regression: SIGTERM sent right after "serving" used to kill the process (exit by signal)

@@ -3,7 +3,8 @@
 
 use axum::body::Body;
 use axum::http::StatusCode;
-use common::api::{contact, servers};
+use common::api::servers;
+use common::contact;
 use repere_server::db::Database;
 use serde_json::{Value, json};
 

@@ -1,5 +1,4 @@
-//! A server driven through its router, as the binary serves it, on each backend; and a valid
-//! contact to push.
+//! A server driven through its router, as the binary serves it, on each backend.
 
 use std::time::Duration;
 
@@ -66,15 +65,4 @@ impl Server {
         assert_eq!(status, StatusCode::OK, "{body}");
         body["count"].as_i64().unwrap()
     }
-}
-
-/// A valid contact with a UUIDv7 id built from `n`.
-pub fn contact(n: u64) -> Value {
-    let id = uuid::Builder::from_unix_timestamp_millis(1_795_000_000_000 + n, &[n as u8; 10]).into_uuid();
-    json!({
-        "id": id.to_string(), "seq": n, "type": "individuel", "debut": "2026-11-28T10:30:00", "duree_min": 30,
-        "lieu": { "kind": "bus" }, "thematiques": ["aide_aux_demarches_administratives"],
-        "thematiques_administratives": ["social_sante"], "materiel": ["telephone"], "autonomie": "entierement_accompagne",
-        "beneficiaire": { "tranche_age": "soixante_dix_plus", "statut": "retraite", "commune": "86078" }
-    })
 }

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod process;
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{SystemTime, UNIX_EPOCH};
@@ -44,4 +45,15 @@ pub async fn databases() -> Vec<Database> {
         all.push(Database::open(&url).await.unwrap_or_else(|e| panic!("{e}")));
     }
     all
+}
+
+/// A valid contact with a UUIDv7 id built from `n` (distinct for every `n`).
+pub fn contact(n: u64) -> serde_json::Value {
+    let id = uuid::Builder::from_unix_timestamp_millis(1_795_000_000_000 + n, &[n as u8; 10]).into_uuid();
+    serde_json::json!({
+        "id": id.to_string(), "seq": n, "type": "individuel", "debut": "2026-11-28T10:30:00", "duree_min": 30,
+        "lieu": { "kind": "bus" }, "thematiques": ["aide_aux_demarches_administratives"],
+        "thematiques_administratives": ["social_sante"], "materiel": ["telephone"], "autonomie": "entierement_accompagne",
+        "beneficiaire": { "tranche_age": "soixante_dix_plus", "statut": "retraite", "commune": "86078" }
+    })
 }
