@@ -234,9 +234,10 @@ def unauthenticated_big_posts(t):
     early = [a for a in answers if a.status and a.body_sent < len(body)]
     times = sorted(a.seconds for a in answers if a.status)
     median = times[len(times) // 2] if times else 0
-    t.table.check(f"{n} POSTs of 2 MB without a valid token", "401 each, before the body is read; RSS growth < 64 MiB",
+    # 429 counts too: a server may limit an address that keeps failing authentication (attack 8).
+    t.table.check(f"{n} POSTs of 2 MB without a valid token", "401 (or 429) each, before the body is read; RSS growth < 64 MiB",
                   f"{statuses(answers)}; {len(early)}/{n} answered early; median {median * 1000:.0f} ms; {rss.figures()}",
-                  all(a.status == 401 for a in answers) and len(early) == n and rss.growth < 64)
+                  all(a.status in (401, 429) for a in answers) and len(early) == n and rss.growth < 64)
     t.table.figure(f"unauthenticated posts: median answer {median * 1000:.0f} ms, max {max(times, default=0) * 1000:.0f} ms, {rss.figures()}")
 
 
