@@ -245,7 +245,7 @@ def unauthenticated_big_posts(t):
 
 
 def random_tokens(t):
-    n = 12_000 if t.quick else 60_000
+    n = 30_000 if t.quick else 60_000
     before = served_rate(t)
     with RssWatch(t.server) as rss:
         started = time.monotonic()
