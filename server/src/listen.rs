@@ -79,6 +79,20 @@ impl Drop for Slot {
     }
 }
 
+/// Connections the kernel completes and queues before the server accepts them. Tokio's default
+/// (1,024) overflowed under a burst of 1,100 connections: the overflow looked connected to its
+/// clients but was never accepted, so neither served nor closed. (The system may cap it lower:
+/// `net.core.somaxconn`.)
+const BACKLOG: u32 = 4096;
+
+/// Listens on `addr` with a [`BACKLOG`]-deep queue of connections.
+pub fn bind(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() { tokio::net::TcpSocket::new_v4()? } else { tokio::net::TcpSocket::new_v6()? };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(BACKLOG)
+}
+
 /// The overall cap, lowered if the open-files limit (raised first to its hard maximum) is too
 /// small for it.
 fn cap_for_open_files(wanted: usize) -> usize {

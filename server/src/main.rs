@@ -116,8 +116,7 @@ async fn serve(config: Config) -> Result<(), String> {
         return Err(format!("the PWA is not built: {} has no index.html (run `make run`, or pass --dist)", config.dist.display()));
     }
     let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
-    let listener = tokio::net::TcpListener::bind(config.addr)
-        .await
+    let listener = repere_server::listen::bind(config.addr)
         .map_err(|e| format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr))?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
     let app = http::router(State::new(db.clone()), &config.dist, limits);

@@ -1,7 +1,8 @@
 // What every end-to-end test needs: a real repere-server on a free loopback port, serving a
 // built dist/, and Debian's Chromium driven by playwright-core.
 import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -94,9 +95,23 @@ export async function launchBrowser() {
   return { browser, close: async () => { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
 }
 
+/**
+ * What the browser refused under the server's Content-Security-Policy, in any page of any
+ * context made here. The app must run without one refusal: each suite ends with
+ * `after(assertNoCspViolations)`.
+ */
+const cspViolations = [];
+export function assertNoCspViolations() {
+  assert.deepEqual(cspViolations, [], 'the app runs under its Content-Security-Policy without a refusal');
+}
+
 /** A phone-sized context, as most residents use. */
-export function phoneContext(browser, options = {}) {
-  return browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR', ...options });
+export async function phoneContext(browser, options = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true, locale: 'fr-FR', ...options });
+  context.on('console', (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+  return context;
 }
 
 /**
@@ -138,7 +153,8 @@ export function storedMeta(page, key) {
 
 /** Runs axe-core on the page and returns its violations (id, impact, the nodes' selectors). */
 export async function axeViolations(page) {
-  await page.addScriptTag({ path: join(ROOT, 'node_modules/axe-core/axe.min.js') });
+  // Evaluated, not added as a <script>: the page's CSP allows no inline script, rightly.
+  await page.evaluate(readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8'));
   const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
   return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
 }

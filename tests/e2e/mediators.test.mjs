@@ -5,11 +5,12 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DIST, ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
+import { DIST, ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker, assertNoCspViolations } from './harness.mjs';
 
 let chromium;
 const figures = {};
 before(async () => (chromium = await launchBrowser()));
+after(assertNoCspViolations);
 after(async () => {
   await chromium.close();
   writeFileSync(join(SHOTS, 'mediators-figures.json'), JSON.stringify(figures, null, 2));

@@ -3,12 +3,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker, assertNoCspViolations } from './harness.mjs';
 
 const SEED = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8'));
 
 let chromium;
 before(async () => (chromium = await launchBrowser()));
+after(assertNoCspViolations);
 after(async () => chromium.close());
 
 async function expectHome(page) {
@@ -54,8 +55,12 @@ test('after one visit the home page renders with the server stopped and the brow
 
   assert.equal(await server.stop(), 0, 'server stops cleanly on SIGTERM');
   await context.setOffline(true);
-  await page.reload();
+  const offline = await page.reload();
   await expectHome(page);
+  // Served by the worker from its cache, the page keeps the server's policy (the harness
+  // fails the suite on any refusal under it).
+  assert.ok(offline.fromServiceWorker());
+  assert.match(offline.headers()['content-security-policy'], /script-src 'self' 'wasm-unsafe-eval' 'sha256-[^']+'.*frame-ancestors 'none'/);
   const status = page.getByRole('status').filter({ hasText: 'Hors connexion' });
   await status.waitFor();
   await placesLine.waitFor();

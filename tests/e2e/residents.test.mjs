@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SHOTS, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker, assertNoCspViolations } from './harness.mjs';
 
 const PLACES = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
 const COMMUNES = Object.fromEntries(
@@ -40,6 +40,7 @@ function telOf(place) {
 let chromium;
 const figures = {};
 before(async () => (chromium = await launchBrowser()));
+after(assertNoCspViolations);
 after(async () => {
   await chromium.close();
   writeFileSync(join(SHOTS, 'residents-figures.json'), JSON.stringify(figures, null, 2));
