@@ -138,7 +138,7 @@ pub struct Texts {
     pub hours_unknown: &'static str,
     /// The status of a place whose hours are not known for the day asked (see `hours::Status::ToConfirm`).
     pub hours_to_confirm: &'static str,
-    /// Under that status on a sheet, in place of the week's table: the years that are known.
+    /// On a sheet, in place of a week's table the timetable cannot answer for: the years it knows.
     pub hours_known_years: fn(Window) -> String,
 
     pub back: &'static str,
@@ -343,7 +343,7 @@ pub static FR: Texts = Texts {
     closed_long: "Pas d’ouverture prévue ces prochaines semaines",
     hours_unknown: "Horaires non publiés : appelez avant de venir",
     hours_to_confirm: "Horaires à confirmer : appelez avant de venir",
-    hours_known_years: |y| format!("Les horaires de ce lieu ne sont connus que de {} à {}.", y.first(), y.last()),
+    hours_known_years: |y| format!("Horaires connus de {} à {} seulement : appelez avant de venir.", y.first(), y.last()),
 
     back: "Retour",
     place_not_found: "Ce lieu n’est plus dans la liste.",
@@ -459,7 +459,7 @@ pub static EN: Texts = Texts {
     closed_long: "No opening planned in the coming weeks",
     hours_unknown: "Hours not published: call before you go",
     hours_to_confirm: "Hours to be confirmed: call before you go",
-    hours_known_years: |y| format!("This place's hours are only known from {} to {}.", y.first(), y.last()),
+    hours_known_years: |y| format!("Hours known from {} to {} only: call before you go.", y.first(), y.last()),
 
     back: "Back",
     place_not_found: "This place is no longer in the list.",
@@ -615,7 +615,7 @@ pub static AR: Texts = Texts {
     closed_long: "لا يوجد افتتاح مقرر في الأسابيع القادمة",
     hours_unknown: "ساعات العمل غير منشورة: اتصل قبل الذهاب",
     hours_to_confirm: "ساعات العمل بحاجة إلى تأكيد: اتصل قبل الذهاب",
-    hours_known_years: |y| format!("ساعات عمل هذا المكان معروفة فقط من {} إلى {}.", y.first(), y.last()),
+    hours_known_years: |y| format!("ساعات العمل معروفة من {} إلى {} فقط: اتصل قبل الذهاب.", y.first(), y.last()),
 
     back: "رجوع",
     place_not_found: "هذا المكان لم يعد في القائمة.",
@@ -772,6 +772,7 @@ mod tests {
             assert_ne!(texts.hours_to_confirm, FR.hours_to_confirm);
             let years = Window::new(2026, 2028).unwrap();
             assert_ne!((texts.hours_known_years)(years), (FR.hours_known_years)(years));
+            assert!((texts.hours_known_years)(years).contains("2026") && (texts.hours_known_years)(years).contains("2028"));
             assert_ne!(texts.home_title, FR.home_title);
         }
     }
