@@ -35,7 +35,8 @@ pub enum Opening {
     Within(NaiveDateTime, u32),
 }
 
-/// What a place must offer. Places without published hours never pass an opening filter.
+/// What a place must offer. Places without published hours never pass an opening filter, nor
+/// places whose hours are not known for the days asked (see [`crate::hours::Status::ToConfirm`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filters {
     pub services: LabelSet<Service>,
