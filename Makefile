@@ -18,6 +18,7 @@ build: setup
 	scripts/build-pwa
 	cargo build --locked --profile server -p repere-server
 
-# Rebuilds seeds/ from ../shared/data (reproducible; a test checks the committed files).
+# Rebuilds seeds/ from ../shared/data (reproducible; a test checks the committed files). The
+# opening hours are compiled for this year and the next two (the builder itself reads no clock).
 seeds:
-	cargo run --locked -p repere-seed-builder -- --data ../shared/data --out seeds
+	cargo run --locked -p repere-seed-builder -- --data ../shared/data --out seeds --annees-horaires $$(date +%Y)

@@ -6,7 +6,7 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike, Weekday};
 
-use crate::hours::Status;
+use crate::hours::{Status, Window};
 use crate::needs::Need;
 use crate::registry::{Frais, Label, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 
@@ -136,6 +136,10 @@ pub struct Texts {
     pub opens: fn(When, NaiveTime) -> String,
     pub closed_long: &'static str,
     pub hours_unknown: &'static str,
+    /// The status of a place whose hours are not known for the day asked (see `hours::Status::ToConfirm`).
+    pub hours_to_confirm: &'static str,
+    /// On a sheet, in place of a week's table the timetable cannot answer for: the years it knows.
+    pub hours_known_years: fn(Window) -> String,
 
     pub back: &'static str,
     pub place_not_found: &'static str,
@@ -190,6 +194,7 @@ impl Texts {
             Status::OpenUntil(end) => (self.open_until)(When::of(end.date(), now.date()), end.time()),
             Status::Opens(start) => (self.opens)(When::of(start.date(), now.date()), start.time()),
             Status::Closed => self.closed_long.to_owned(),
+            Status::ToConfirm => self.hours_to_confirm.to_owned(),
         }
     }
 }
@@ -337,6 +342,8 @@ pub static FR: Texts = Texts {
     opens: |w, t| format!("Ouvre {} à {}", fr_when(w), french_time(t)),
     closed_long: "Pas d’ouverture prévue ces prochaines semaines",
     hours_unknown: "Horaires non publiés : appelez avant de venir",
+    hours_to_confirm: "Horaires à confirmer : appelez avant de venir",
+    hours_known_years: |y| format!("Horaires connus de {} à {} seulement : appelez avant de venir.", y.first(), y.last()),
 
     back: "Retour",
     place_not_found: "Ce lieu n’est plus dans la liste.",
@@ -451,6 +458,8 @@ pub static EN: Texts = Texts {
     opens: |w, t| format!("Opens {} at {}", en_when(w), clock(t)),
     closed_long: "No opening planned in the coming weeks",
     hours_unknown: "Hours not published: call before you go",
+    hours_to_confirm: "Hours to be confirmed: call before you go",
+    hours_known_years: |y| format!("Hours known from {} to {} only: call before you go.", y.first(), y.last()),
 
     back: "Back",
     place_not_found: "This place is no longer in the list.",
@@ -605,6 +614,8 @@ pub static AR: Texts = Texts {
     opens: |w, t| format!("يفتح {} الساعة {}", ar_when(w), clock(t)),
     closed_long: "لا يوجد افتتاح مقرر في الأسابيع القادمة",
     hours_unknown: "ساعات العمل غير منشورة: اتصل قبل الذهاب",
+    hours_to_confirm: "ساعات العمل بحاجة إلى تأكيد: اتصل قبل الذهاب",
+    hours_known_years: |y| format!("ساعات العمل معروفة من {} إلى {} فقط: اتصل قبل الذهاب.", y.first(), y.last()),
 
     back: "رجوع",
     place_not_found: "هذا المكان لم يعد في القائمة.",
@@ -714,6 +725,14 @@ mod tests {
                 Status::Opens(NaiveDate::from_ymd_opt(2026, 12, 8).unwrap().and_hms_opt(14, 0, 0).unwrap()),
                 ["Ouvre le 8 décembre à 14 h", "Opens on 8 December at 14:00", "يفتح في 8 ديسمبر الساعة 14:00"],
             ),
+            (
+                Status::ToConfirm,
+                [
+                    "Horaires à confirmer : appelez avant de venir",
+                    "Hours to be confirmed: call before you go",
+                    "ساعات العمل بحاجة إلى تأكيد: اتصل قبل الذهاب",
+                ],
+            ),
         ];
         for (status, expected) in cases {
             for (lang, text) in Lang::ALL.into_iter().zip(expected) {
@@ -750,6 +769,10 @@ mod tests {
                 assert_ne!((texts.service)(*service), (FR.service)(*service));
             }
             assert_ne!(texts.offline, FR.offline);
+            assert_ne!(texts.hours_to_confirm, FR.hours_to_confirm);
+            let years = Window::new(2026, 2028).unwrap();
+            assert_ne!((texts.hours_known_years)(years), (FR.hours_known_years)(years));
+            assert!((texts.hours_known_years)(years).contains("2026") && (texts.hours_known_years)(years).contains("2028"));
             assert_ne!(texts.home_title, FR.home_title);
         }
     }

@@ -5,6 +5,7 @@
 //! "démarches" or "téléphone" shows both); an empty set filters nothing.
 //!
 //! ```
+//! use repere_core::hours::Window;
 //! use repere_core::registry::{import_csv, Service};
 //! use repere_core::search::{Filters, Finder, format_km};
 //! use repere_core::proximity::LatLon;
@@ -12,7 +13,7 @@
 //! let csv = "id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,services\n\
 //!            a,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,46.148,0.295,Aide aux démarches administratives\n\
 //!            b,00000000000000,Médiathèque,Civray,86400,2 rue B,2024-01-31,46.150,0.300,Loisirs et créations numériques\n";
-//! let finder = Finder::new(import_csv(csv.as_bytes()).places);
+//! let finder = Finder::new(import_csv(csv.as_bytes(), Window::new(2026, 2028).unwrap()).places);
 //! let mut filters = Filters::default();
 //! filters.services.insert(Service::DemarchesAdministratives);
 //! let found = finder.nearest(LatLon { lat: 46.16, lon: 0.30 }, 5, &filters);
@@ -34,7 +35,8 @@ pub enum Opening {
     Within(NaiveDateTime, u32),
 }
 
-/// What a place must offer. Places without published hours never pass an opening filter.
+/// What a place must offer. Places without published hours never pass an opening filter, nor
+/// places whose hours are not known for the days asked (see [`crate::hours::Status::ToConfirm`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filters {
     pub services: LabelSet<Service>,

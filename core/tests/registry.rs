@@ -1,7 +1,13 @@
 //! The registry against real data (../shared/data) and against bad input.
 
 use proptest::prelude::*;
+use repere_core::hours::Window;
 use repere_core::registry::*;
+
+/// The years imports compile opening hours for in these tests.
+fn years() -> Window {
+    Window::new(2026, 2028).unwrap()
+}
 
 fn shared(path: &str) -> Vec<u8> {
     let full = format!("{}/../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"));
@@ -11,7 +17,7 @@ fn shared(path: &str) -> Vec<u8> {
 /// The Vienne's places, imported once for all tests (an import compiles every opening hours).
 fn vienne() -> &'static Import {
     static IMPORT: std::sync::OnceLock<Import> = std::sync::OnceLock::new();
-    IMPORT.get_or_init(|| import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv")))
+    IMPORT.get_or_init(|| import_csv(&shared("lieux/lieux-inclusion-numerique-86.csv"), years()))
 }
 
 #[test]
@@ -28,7 +34,7 @@ fn every_vienne_place_imports_and_every_hour_string_parses() {
 
 #[test]
 fn the_standards_own_example_imports() {
-    let import = import_csv(&shared("schema/standard-mediation-num-exemple-valide.csv"));
+    let import = import_csv(&shared("schema/standard-mediation-num-exemple-valide.csv"), years());
     assert_eq!(import.errors, vec![]);
     assert_eq!(import.places.len(), 1);
 }
@@ -37,12 +43,12 @@ fn the_standards_own_example_imports() {
 fn csv_and_json_exports_round_trip() {
     let places = vienne().places.clone();
     let csv = export_csv(&places);
-    let from_csv = import_csv(&csv);
+    let from_csv = import_csv(&csv, years());
     assert_eq!(from_csv.errors, vec![]);
     assert_eq!(from_csv.places, places);
 
     let json = export_json(&places);
-    let from_json = import_json(&json);
+    let from_json = import_json(&json, years());
     assert_eq!(from_json.errors, vec![]);
     assert_eq!(from_json.places, places);
     assert_eq!(export_csv(&from_json.places), csv, "CSV → JSON → CSV is byte-identical");
@@ -54,8 +60,8 @@ fn extension_columns_survive_a_round_trip() {
     places[0].merged_ids = vec!["aidants-connect-x".into(), "france-services-1".into()];
     places[0].position.as_mut().unwrap().approximate = true;
     places[1].at_home = true;
-    assert_eq!(import_csv(&export_csv(&places)).places, places);
-    assert_eq!(import_json(&export_json(&places)).places, places);
+    assert_eq!(import_csv(&export_csv(&places), years()).places, places);
+    assert_eq!(import_json(&export_json(&places), years()).places, places);
 }
 
 #[test]
@@ -65,19 +71,19 @@ fn a_home_visit_flag_is_true_false_or_empty() {
             "id,pivot,nom,commune,code_postal,adresse,date_maj,x_se_deplace_a_domicile\na,00000000000000,M,Civray,86400,1 rue A,2024-01-31,{value}\n"
         )
     };
-    assert!(import_csv(csv("true").as_bytes()).places[0].at_home);
-    assert!(!import_csv(csv("").as_bytes()).places[0].at_home);
-    let import = import_csv(csv("oui").as_bytes());
+    assert!(import_csv(csv("true").as_bytes(), years()).places[0].at_home);
+    assert!(!import_csv(csv("").as_bytes(), years()).places[0].at_home);
+    let import = import_csv(csv("oui").as_bytes(), years());
     let error = &import.errors[0];
     assert_eq!((error.row, error.field, error.reason.as_str()), (2, "x_se_deplace_a_domicile", "« oui » : true ou false attendu"));
     let json = br#"[{"id":"a","pivot":"00000000000000","nom":"M","commune":"C","code_postal":"86400","adresse":"A","date_maj":"2024-01-01","x_se_deplace_a_domicile":true}]"#;
-    assert!(import_json(json).places[0].at_home);
+    assert!(import_json(json, years()).places[0].at_home);
 }
 
 const HEADER: &str = "id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,horaires,services";
 
 fn errors_of(csv: &str) -> (usize, Vec<(usize, &'static str, String)>) {
-    let import = import_csv(csv.as_bytes());
+    let import = import_csv(csv.as_bytes(), years());
     (import.places.len(), import.errors.into_iter().map(|e| (e.row, e.field, e.reason)).collect())
 }
 
@@ -134,16 +140,17 @@ fn a_header_without_required_columns_is_refused_as_a_whole() {
 fn invalid_utf8_and_bad_json_are_errors_not_panics() {
     let mut bytes = format!("{HEADER}\n").into_bytes();
     bytes.extend_from_slice(b"x,00000000000000,Mairie \xff,Civray,86400,1 rue A,2024-01-31,,,,\n");
-    let import = import_csv(&bytes);
+    let import = import_csv(&bytes, years());
     assert_eq!(import.places.len(), 0);
     assert_eq!((import.errors[0].row, import.errors[0].field), (2, "nom"));
 
     for (json, reason) in [("{", "JSON illisible"), ("{}", "une liste d'objets"), ("[1]", "un objet est attendu")] {
-        let import = import_json(json.as_bytes());
+        let import = import_json(json.as_bytes(), years());
         assert!(import.errors[0].reason.contains(reason), "{json}: {:?}", import.errors);
     }
     let import = import_json(
         br#"[{"id":"a","pivot":"00000000000000","nom":["x"],"commune":"C","code_postal":"86400","adresse":"A","date_maj":"2024-01-01"}]"#,
+        years(),
     );
     assert_eq!((import.errors[0].row, import.errors[0].field), (1, "nom"));
 }
@@ -153,8 +160,8 @@ proptest! {
 
     #[test]
     fn no_bytes_make_an_import_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048)) {
-        let _ = import_csv(&bytes);
-        let _ = import_json(&bytes);
+        let _ = import_csv(&bytes, years());
+        let _ = import_json(&bytes, years());
     }
 
     #[test]
@@ -162,7 +169,7 @@ proptest! {
         let mut writer = csv::Writer::from_writer(vec![]);
         writer.write_record(HEADER.split(',')).unwrap();
         writer.write_record(&cells).unwrap();
-        let import = import_csv(&writer.into_inner().unwrap());
+        let import = import_csv(&writer.into_inner().unwrap(), years());
         prop_assert_eq!(import.places.len() + usize::from(!import.errors.is_empty()), 1);
         prop_assert!(import.errors.iter().all(|e| e.row == 2));
     }
@@ -172,13 +179,13 @@ proptest! {
 fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
     let places = vienne().places.clone();
     let snapshot = Snapshot { version: 7, places };
-    let again = Snapshot::from_json(&snapshot.to_json()).unwrap();
+    let again = Snapshot::from_json(&snapshot.to_json(), years()).unwrap();
     assert_eq!(again, snapshot);
 
     let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
-    let errors = Snapshot::from_json(bad.as_bytes()).unwrap_err();
+    let errors = Snapshot::from_json(bad.as_bytes(), years()).unwrap_err();
     assert_eq!((errors[0].row, errors[0].field), (1, "code_postal"));
-    assert!(Snapshot::from_json(br#"{"places": []}"#).unwrap_err()[0].reason.contains("version"));
+    assert!(Snapshot::from_json(br#"{"places": []}"#, years()).unwrap_err()[0].reason.contains("version"));
 }
 
 #[test]
@@ -201,6 +208,26 @@ fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
     // Hours missing their compiled timetable (an older device format) are refused, by field.
     let old = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"x_horaires_calcules\"", "\"x_autre\"", 1);
     assert_eq!(Snapshot::from_checked_json(old.as_bytes()).unwrap_err()[0].field, "x_horaires_calcules");
+}
+
+/// The device format carries the years each timetable was compiled for, and a phone reads them
+/// back; the same text compiled for other years is a changed place (so the server publishes it).
+#[test]
+fn the_compiled_years_travel_in_the_device_format() {
+    let snapshot = Snapshot { version: 3, places: vienne().places.clone() };
+    let json = snapshot.to_json();
+    assert!(String::from_utf8_lossy(&json).contains("\"annees\":[2026,2028]"));
+    let read = Snapshot::from_checked_json(&json).unwrap();
+    let hours = |s: &Snapshot| s.places.iter().filter_map(|p| p.horaires.as_ref().map(|h| h.timetable().years())).collect::<Vec<_>>();
+    assert_eq!(hours(&read).len(), 87);
+    assert!(hours(&read).iter().all(|y| *y == years()));
+
+    let later = Window::new(2027, 2029).unwrap();
+    let moved = Snapshot::from_json(&json, later).unwrap();
+    assert!(hours(&moved).iter().all(|y| *y == later));
+    let delta = read.diff(&Snapshot { version: 4, places: moved.places });
+    assert_eq!(delta.places.len(), 87, "every place with hours changed, no other");
+    assert!(delta.removed.is_empty());
 }
 
 /// Two versions of the Vienne's registry: version 2 drops places of `removed`, renames those
@@ -231,7 +258,7 @@ fn a_delta_carries_only_the_changes_and_brings_a_device_to_the_servers_registry(
     assert_eq!((delta.from, delta.version, delta.places.len(), delta.removed.len()), (1, 2, 4, 2));
     assert!(delta.removed.contains(&v1.places[0].id) && delta.removed.contains(&v1.places[5].id));
     // Over the wire and back, then applied: exactly version 2, in id order.
-    let update = Update::from_json(&delta.to_json()).unwrap();
+    let update = Update::from_json(&delta.to_json(), years()).unwrap();
     assert_eq!(v1.apply(update).unwrap(), by_id(v2));
     assert!(v1.diff(&v1).is_empty());
 }
@@ -247,10 +274,10 @@ fn an_update_that_does_not_fit_the_held_version_is_refused() {
     // A full registry replaces whatever was held.
     assert_eq!(v1.apply(Update::Full(Snapshot { version: 2, places: v2.places.clone() })).unwrap(), v2);
     // A full registry read as an update, and a delta refused where a snapshot is expected.
-    assert!(matches!(Update::from_json(&v2.to_json()), Ok(Update::Full(_))));
-    assert!(Snapshot::from_json(&delta.to_json()).unwrap_err()[0].reason.contains("from"));
+    assert!(matches!(Update::from_json(&v2.to_json(), years()), Ok(Update::Full(_))));
+    assert!(Snapshot::from_json(&delta.to_json(), years()).unwrap_err()[0].reason.contains("from"));
     let bad = String::from_utf8(delta.to_json()).unwrap().replace("\"removed\":[", "\"removed\":[3,");
-    assert!(Update::from_json(bad.as_bytes()).unwrap_err()[0].reason.contains("removed"));
+    assert!(Update::from_json(bad.as_bytes(), years()).unwrap_err()[0].reason.contains("removed"));
 }
 
 proptest! {

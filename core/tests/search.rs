@@ -7,7 +7,7 @@ use repere_core::search::{Filters, Finder, Opening, format_km};
 
 fn finder() -> Finder {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
-    Finder::new(Snapshot::from_json(&std::fs::read(path).unwrap()).unwrap().places)
+    Finder::new(Snapshot::from_checked_json(&std::fs::read(path).unwrap()).unwrap().places)
 }
 
 const MONTMORILLON: LatLon = LatLon { lat: 46.4264, lon: 0.8706 };

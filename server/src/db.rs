@@ -179,7 +179,6 @@ impl Database {
             tokio::time::sleep(Duration::from_millis(100 * tries)).await;
         }
         let db = Database { pool, backend };
-        db.compile_stored_hours().await.map_err(open_error)?;
         db.publish_bundled_registry().await.map_err(open_error)?;
         Ok(db)
     }

@@ -80,12 +80,14 @@ async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), S
     use repere_core::registry::{Snapshot, import_csv, import_json};
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    // Opening hours compiled for the years a serving instance keeps them at (see `registry`).
+    let years = repere_core::hours::Window::for_date(chrono::Utc::now().date_naive());
     let places = if is_csv {
-        into_places(import_csv(&bytes))
+        into_places(import_csv(&bytes, years))
     } else if bytes.trim_ascii_start().starts_with(b"{") {
-        Snapshot::from_json(&bytes).map(|s| s.places)
+        Snapshot::from_json(&bytes, years).map(|s| s.places)
     } else {
-        into_places(import_json(&bytes))
+        into_places(import_json(&bytes, years))
     }
     .map_err(|errors| {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -116,6 +118,7 @@ async fn serve(config: Config) -> Result<(), String> {
         return Err(format!("the PWA is not built: {} has no index.html (run `make run`, or pass --dist)", config.dist.display()));
     }
     let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
+    tokio::spawn(repere_server::registry::keep_hours_current(db.clone()));
     let listener = repere_server::listen::bind(config.addr)
         .map_err(|e| format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr))?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };

@@ -11,13 +11,26 @@
 //!
 //! Places are stored in the registry's device format, with their compiled opening hours (see
 //! `repere_core::hours`), so an update is served without parsing anything.
+//!
+//! Those hours are compiled for three years from the day of publication (`hours::Window`). A
+//! serving instance checks every hour ([`keep_hours_current`]) that the stored places are
+//! compiled for the years of today; at the first check of a new year (or of a database compiled
+//! for other years, or before hours carried their years) it recompiles every current place from
+//! its stored OSM text and publishes the result as the next version, which phones pull as an
+//! ordinary update. Nothing to do, the usual case, costs one read and no write lock.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::time::Duration;
 
+use chrono::NaiveDate;
+use repere_core::hours::Window;
 use repere_core::registry::{Place, Snapshot, device_places, import_json};
 use serde_json::{Value, json};
 
 use crate::db::{Database, now_text};
+
+/// How often a serving instance checks that the opening hours are compiled for this year.
+pub const HOURS_CHECK: Duration = Duration::from_secs(3600);
 
 /// The registry the app bundles; the server starts from it.
 const BUNDLED: &[u8] = include_bytes!("../../seeds/registry.json");
@@ -32,27 +45,53 @@ pub struct Published {
 }
 
 impl Database {
-    /// Places stored before they carried compiled opening hours get them: devices only read
-    /// compiled hours. Runs at every open; finds nothing to do after the first.
-    pub(crate) async fn compile_stored_hours(&self) -> Result<(), sqlx::Error> {
-        const OLD: &str =
-            "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%' AND body NOT LIKE '%\"x_horaires_calcules\"%'";
-        // Looked for without a write lock first: an up-to-date database (every open but one) takes none.
-        let old: Vec<(String, String)> = sqlx::query_as(OLD).fetch_all(&self.pool).await?;
-        if old.is_empty() {
-            return Ok(());
+    /// Recompiles the opening hours of every current place for the years of `today` (the
+    /// server's date, an argument so tests can move time) if any is compiled for other years (or
+    /// for none: a database from before places carried them), and publishes them as the next
+    /// version. `None` when every place was current: then nothing is written and no write lock
+    /// is taken. A place whose stored text no longer imports is logged and left as it is.
+    pub async fn refresh_hours(&self, today: NaiveDate) -> Result<Option<Published>, sqlx::Error> {
+        let years = Window::for_date(today);
+        // The places with hours whose body does not name these years (the test in SQL is a
+        // cheap filter; `stale` decides), looked for without a write lock first.
+        const OLD: &str = "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%' AND body NOT LIKE $1";
+        let current = format!("%\"annees\":[{},{}]%", years.first(), years.last());
+        let old: Vec<(String, String)> = sqlx::query_as(OLD).bind(&current).fetch_all(&self.pool).await?;
+        if !old.iter().any(|(_, body)| stale(body, years)) {
+            return Ok(None);
         }
         let mut tx = self.begin_write().await?;
-        let rows: Vec<(String, String)> = sqlx::query_as(OLD).fetch_all(&mut *tx).await?;
-        for (id, old) in rows {
-            match import_json(format!("[{old}]").as_bytes()).places.first() {
-                Some(place) => {
-                    sqlx::query("UPDATE registry_places SET body = $1 WHERE id = $2").bind(body(place)).bind(&id).execute(&mut *tx).await?;
-                }
-                None => tracing::error!(id, "stored place unreadable: left as it is"),
-            }
+        let rows: Vec<(String, String)> = sqlx::query_as(OLD).bind(&current).fetch_all(&mut *tx).await?;
+        let rows: Vec<(String, String)> = rows.into_iter().filter(|(_, body)| stale(body, years)).collect();
+        // Compiling takes about 3 ms per place: off the threads that answer requests.
+        let recompiled = tokio::task::spawn_blocking(move || recompile(rows, years)).await.expect("recompiling does not panic");
+        if recompiled.is_empty() {
+            return Ok(None);
         }
-        tx.commit().await
+        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut *tx).await?;
+        let version = current.unwrap_or(0) + 1;
+        let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_places WHERE body IS NOT NULL").fetch_one(&mut *tx).await?;
+        let inserted = sqlx::query("INSERT INTO registry_versions (version, published_at, places) VALUES ($1, $2, $3)")
+            .bind(version)
+            .bind(now_text())
+            .bind(places)
+            .execute(&mut *tx)
+            .await;
+        match inserted {
+            // Another instance (PostgreSQL: no lock before writing) published this version first.
+            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
+            other => other?,
+        };
+        for (id, body) in &recompiled {
+            sqlx::query("UPDATE registry_places SET body = $1, version = $2 WHERE id = $3")
+                .bind(body)
+                .bind(version)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(Some(Published { version: version as u64, added: 0, changed: recompiled.len(), removed: 0 }))
     }
 
     /// Publishes the bundled registry if nothing was ever published.
@@ -79,39 +118,44 @@ impl Database {
         self.publish(places, None).await
     }
 
+    /// A place is published again when its body differs from the stored one: that is exactly
+    /// what a device would receive anew (and a body stored by an older release always differs).
     async fn publish(&self, places: Vec<Place>, version: Option<u64>) -> Result<Published, sqlx::Error> {
         let mut tx = self.begin_write().await?;
         let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut *tx).await?;
         let current = current.unwrap_or(0) as u64;
-        let rows: Vec<(String,)> = sqlx::query_as("SELECT body FROM registry_places WHERE body IS NOT NULL").fetch_all(&mut *tx).await?;
-        let held = snapshot(current, rows.into_iter().map(|(body,)| body));
-        let newer = Snapshot { version: version.unwrap_or(current + 1), places };
-        let delta = held.diff(&newer);
-        let held_ids: HashSet<&str> = held.places.iter().map(|p| p.id.as_str()).collect();
-        let added = delta.places.iter().filter(|p| !held_ids.contains(p.id.as_str())).count();
-        let published = Published { version: newer.version, added, changed: delta.places.len() - added, removed: delta.removed.len() };
-        if delta.is_empty() && current > 0 {
+        let rows: Vec<(String, String)> =
+            sqlx::query_as("SELECT id, body FROM registry_places WHERE body IS NOT NULL").fetch_all(&mut *tx).await?;
+        let held: HashMap<String, String> = rows.into_iter().collect();
+        let new_ids: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
+        let changed: Vec<(&Place, String)> =
+            places.iter().map(|p| (p, body(p))).filter(|(p, body)| held.get(&p.id) != Some(body)).collect();
+        let removed: Vec<&String> = held.keys().filter(|id| !new_ids.contains(id.as_str())).collect();
+        let added = changed.iter().filter(|(p, _)| !held.contains_key(&p.id)).count();
+        let version = version.unwrap_or(current + 1);
+        let published = Published { version, added, changed: changed.len() - added, removed: removed.len() };
+        if changed.is_empty() && removed.is_empty() && current > 0 {
             return Ok(Published { version: current, ..published });
         }
-        let version = newer.version as i64;
+        let version = version as i64;
         sqlx::query("INSERT INTO registry_versions (version, published_at, places) VALUES ($1, $2, $3)")
             .bind(version)
             .bind(now_text())
-            .bind(newer.places.len() as i64)
+            .bind(places.len() as i64)
             .execute(&mut *tx)
             .await?;
-        for place in &delta.places {
+        for (place, body) in &changed {
             sqlx::query(
                 "INSERT INTO registry_places (id, body, version) VALUES ($1, $2, $3) \
                  ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version",
             )
             .bind(&place.id)
-            .bind(body(place))
+            .bind(body)
             .bind(version)
             .execute(&mut *tx)
             .await?;
         }
-        for id in &delta.removed {
+        for id in removed {
             sqlx::query("UPDATE registry_places SET body = NULL, version = $1 WHERE id = $2")
                 .bind(version)
                 .bind(id)
@@ -153,8 +197,45 @@ fn parse(bodies: impl Iterator<Item = String>) -> Vec<Value> {
     bodies.map(|b| serde_json::from_str(&b).expect("bodies are written by `body`")).collect()
 }
 
-/// The registry held at `version`, from stored bodies (checked when they were published).
-fn snapshot(version: u64, bodies: impl Iterator<Item = String>) -> Snapshot {
-    let doc = json!({ "version": version, "places": parse(bodies) });
-    Snapshot::from_checked_json(doc.to_string().as_bytes()).expect("bodies were checked when published")
+/// Whether a stored body has opening hours compiled for other years than `years` (or for none).
+fn stale(body: &str, years: Window) -> bool {
+    let Ok(place) = serde_json::from_str::<Value>(body) else { return false };
+    place.get("horaires").is_some_and(|h| !h.is_null())
+        && place.pointer("/x_horaires_calcules/annees") != Some(&json!([years.first(), years.last()]))
+}
+
+/// Each place read anew from its body (the OSM text, compiled for `years`), as a new body.
+fn recompile(rows: Vec<(String, String)>, years: Window) -> Vec<(String, String)> {
+    rows.into_iter()
+        .filter_map(|(id, old)| match import_json(format!("[{old}]").as_bytes(), years).places.first() {
+            Some(place) => Some((id, body(place))),
+            None => {
+                tracing::error!(id, "stored place unreadable: its opening hours are left as they are");
+                None
+            }
+        })
+        .collect()
+}
+
+/// Keeps the published opening hours compiled for the current years: checks at once, then
+/// every [`HOURS_CHECK`], for as long as the server runs (`serve` spawns it). The date is the
+/// server's, in UTC: an hour's difference at New Year changes nothing that phones ask, since
+/// the years compiled always include the current one.
+pub async fn keep_hours_current(db: Database) {
+    let mut every = tokio::time::interval(HOURS_CHECK);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let today = chrono::Utc::now().date_naive();
+        match db.refresh_hours(today).await {
+            Ok(Some(published)) => tracing::info!(
+                version = published.version,
+                places = published.changed,
+                years = %Window::for_date(today),
+                "opening hours recompiled for this year and published"
+            ),
+            Ok(None) => tracing::debug!(years = %Window::for_date(today), "opening hours are current"),
+            Err(e) => tracing::error!(error = %e, "checking the opening hours failed; next check in an hour"),
+        }
+    }
 }

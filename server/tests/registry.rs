@@ -5,7 +5,9 @@ use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use chrono::NaiveDate;
 use http_body_util::BodyExt;
+use repere_core::hours::Window;
 use repere_core::registry::{Snapshot, Update};
 use repere_server::State;
 use repere_server::db::Database;
@@ -33,7 +35,7 @@ fn update(answer: &Value) -> Update {
 
 #[tokio::test]
 async fn a_device_at_any_version_pulls_exactly_what_changed() {
-    let seed = Snapshot::from_json(SEED).unwrap();
+    let seed = Snapshot::from_checked_json(SEED).unwrap();
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
     for db in common::databases().await {
@@ -89,41 +91,122 @@ async fn instances_starting_together_publish_the_bundled_registry_once() {
     for target in [Some(sqlite), common::fresh_postgres_url().await].into_iter().flatten() {
         let (a, b) = tokio::join!(repere_server::db::Database::open(&target), repere_server::db::Database::open(&target));
         let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
-        let seed = Snapshot::from_json(SEED).unwrap().version;
+        let seed = Snapshot::from_checked_json(SEED).unwrap().version;
         assert_eq!((a.registry_version().await.unwrap(), b.registry_version().await.unwrap()), (seed, seed), "{target}");
     }
 }
 
-/// A database from before places carried compiled opening hours: they get them at the next
-/// open, the same the seed builder compiled, so phones (which read only compiled hours) can read
-/// every answer.
+/// The years the bundled registry's hours were compiled for (the seed builder's argument).
+fn seed_years(seed: &Snapshot) -> Window {
+    let years: Vec<Window> = seed.places.iter().filter_map(|p| p.horaires.as_ref().map(|h| h.timetable().years())).collect();
+    assert!(years.len() > 50 && years.iter().all(|y| *y == years[0]));
+    years[0]
+}
+
+fn with_hours(s: &Snapshot) -> Vec<(String, Window)> {
+    s.places.iter().filter_map(|p| Some((p.id.clone(), p.horaires.as_ref()?.timetable().years()))).collect()
+}
+
+/// Stored places compiled for the bundled years, checked in the next year: every place with
+/// hours is recompiled for that year and the next two and published as one new version, which a
+/// phone pulls as an ordinary delta; checked again, nothing more is published.
 #[tokio::test]
-async fn places_stored_without_compiled_hours_get_them_at_the_next_open() {
+async fn hours_roll_forward_when_a_new_year_begins() {
     let seed = Snapshot::from_checked_json(SEED).unwrap();
+    let years = seed_years(&seed);
+    let dist = tempfile::tempdir().unwrap();
+    std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
+    let in_year = |y: i32, m: u32| NaiveDate::from_ymd_opt(y, m, 1).unwrap();
+    for db in common::databases().await {
+        eprintln!("backend: {:?}", db.backend());
+        let app = router(State::new(db.clone()), dist.path(), Limits { max_body_bytes: 1024, request_timeout: Duration::from_secs(5) });
+        assert_eq!(db.refresh_hours(in_year(years.first(), 12)).await.unwrap(), None, "same years: nothing to do");
+        assert_eq!(db.registry_version().await.unwrap(), seed.version);
+
+        let next = in_year(years.first() + 1, 1);
+        let published = db.refresh_hours(next).await.unwrap();
+        let n = with_hours(&seed).len();
+        assert_eq!(published, Some(Published { version: seed.version + 1, added: 0, changed: n, removed: 0 }));
+        let (_, answer) = pull(&app, &format!("?since={}", seed.version)).await;
+        let Update::Delta(delta) = update(&answer) else { panic!("a delta: {answer}") };
+        assert_eq!(delta.places.len(), n, "exactly the places with hours");
+        let pulled = seed.apply(Update::Delta(delta)).unwrap();
+        let moved = Window::for_date(next);
+        assert_eq!((moved.first(), moved.last()), (years.first() + 1, years.last() + 1));
+        assert!(with_hours(&pulled).iter().all(|(_, y)| *y == moved));
+        let (_, full) = pull(&app, "?since=0").await;
+        assert_eq!(pulled, Snapshot::from_checked_json(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
+        // The same rules, compiled anew for those years, are what the phone now holds.
+        let fresh = Snapshot::from_json(SEED, moved).unwrap();
+        assert_eq!(pulled.places, sorted(fresh.places.clone()));
+
+        for later in [next, in_year(years.first() + 1, 12)] {
+            assert_eq!(db.refresh_hours(later).await.unwrap(), None, "{later}: nothing new");
+        }
+        assert_eq!(db.registry_version().await.unwrap(), seed.version + 1);
+        // A publication that same year compiles for the same years: only real changes count.
+        let mut places = fresh.places.clone();
+        places[0].nom.push_str(" (nouveau nom)");
+        assert_eq!(db.publish_registry(places).await.unwrap(), Published { version: seed.version + 2, added: 0, changed: 1, removed: 0 });
+    }
+}
+
+/// A database from an older release: places without compiled hours (before they were compiled),
+/// or compiled without their years (before they rolled). A publication still works on it, and
+/// the first check brings every place to the current form; opened again, nothing is published.
+#[tokio::test]
+async fn places_stored_by_older_releases_are_recompiled_once() {
+    let seed = Snapshot::from_checked_json(SEED).unwrap();
+    let years = seed_years(&seed);
+    let today = NaiveDate::from_ymd_opt(years.first(), 6, 1).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("old.sqlite");
     let sqlite = (path.to_str().unwrap().to_owned(), format!("sqlite://{}", path.display()));
     let postgres = common::fresh_postgres_url().await.map(|url| (url.clone(), url));
     for (target, url) in [Some(sqlite), postgres].into_iter().flatten() {
-        drop(Database::open(&target).await.unwrap());
-        let mut old = sqlx::AnyConnection::connect(&url).await.unwrap();
-        let rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, body FROM registry_places WHERE body IS NOT NULL").fetch_all(&mut old).await.unwrap();
-        for (id, body) in rows {
-            let mut place: Value = serde_json::from_str(&body).unwrap();
-            place.as_object_mut().unwrap().remove("x_horaires_calcules");
-            sqlx::query("UPDATE registry_places SET body = $1 WHERE id = $2")
-                .bind(place.to_string())
-                .bind(id)
-                .execute(&mut old)
-                .await
-                .unwrap();
+        for (old_form, publish_first) in [("no compiled hours", false), ("hours without their years", true)] {
+            let db = Database::open(&target).await.unwrap();
+            let version = db.registry_version().await.unwrap();
+            db.close().await;
+            let mut old = sqlx::AnyConnection::connect(&url).await.unwrap();
+            let rows: Vec<(String, String)> =
+                sqlx::query_as("SELECT id, body FROM registry_places WHERE body IS NOT NULL").fetch_all(&mut old).await.unwrap();
+            for (id, body) in rows {
+                let mut place: Value = serde_json::from_str(&body).unwrap();
+                let object = place.as_object_mut().unwrap();
+                match object.get_mut("x_horaires_calcules").and_then(Value::as_object_mut) {
+                    Some(_) if old_form == "no compiled hours" => drop(object.remove("x_horaires_calcules")),
+                    Some(hours) => hours.retain(|k, _| k != "annees" && k != "hebdomadaire"),
+                    None => continue,
+                }
+                sqlx::query("UPDATE registry_places SET body = $1 WHERE id = $2")
+                    .bind(place.to_string())
+                    .bind(id)
+                    .execute(&mut old)
+                    .await
+                    .unwrap();
+            }
+            old.close().await.unwrap();
+
+            let db = Database::open(&target).await.unwrap();
+            let n = with_hours(&seed).len();
+            let expected = if publish_first {
+                // publish-registry run before the server: the old bodies differ, so they go out again.
+                let published = db.publish_registry(seed.places.clone()).await.unwrap();
+                assert_eq!(published, Published { version: version + 1, added: 0, changed: n, removed: 0 }, "{target}, {old_form}");
+                None
+            } else {
+                Some(Published { version: version + 1, added: 0, changed: n, removed: 0 })
+            };
+            assert_eq!(db.refresh_hours(today).await.unwrap(), expected, "{target}, {old_form}");
+            let answer = db.registry_update(0).await.unwrap();
+            let read = Snapshot::from_checked_json(answer.to_string().as_bytes()).unwrap_or_else(|e| panic!("{target}: {e:?}"));
+            assert_eq!(read.places, sorted(seed.places.clone()), "{target}, {old_form}: the same hours as the seed builder compiled");
+            db.close().await;
+            let again = Database::open(&target).await.unwrap();
+            assert_eq!(again.refresh_hours(today).await.unwrap(), None, "{target}, {old_form}: opened again");
+            assert_eq!(again.registry_version().await.unwrap(), version + 1);
+            again.close().await;
         }
-        old.close().await.unwrap();
-        let answer = Database::open(&target).await.unwrap().registry_update(0).await.unwrap();
-        let read = Snapshot::from_checked_json(answer.to_string().as_bytes()).unwrap_or_else(|e| panic!("{target}: {e:?}"));
-        assert_eq!(read, Snapshot { version: seed.version, places: sorted(seed.places.clone()) });
-        let timetables = |s: &Snapshot| s.places.iter().map(|p| p.horaires.as_ref().map(|h| h.timetable().clone())).collect::<Vec<_>>();
-        assert_eq!(timetables(&read), timetables(&Snapshot { version: 0, places: sorted(seed.places.clone()) }), "{target}");
     }
 }

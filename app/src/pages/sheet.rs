@@ -83,7 +83,9 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
     }
 }
 
-/// This week's hours, Monday first, today marked in words (not only by colour).
+/// This week's hours, Monday first, today marked in words (not only by colour); or, for a week
+/// the registry's timetable cannot answer for (see `repere_core::hours`), the years it knows and
+/// to call.
 #[component]
 fn HoursTable(place: &'static Place, now: chrono::NaiveDateTime) -> impl IntoView {
     let t = texts();
@@ -91,7 +93,10 @@ fn HoursTable(place: &'static Place, now: chrono::NaiveDateTime) -> impl IntoVie
         return view! { <p>{t.hours_unknown}</p> }.into_any();
     };
     let today = now.date();
-    let week = schedule.week(today);
+    let Some(week) = schedule.week(today) else {
+        let years = schedule.timetable().years();
+        return view! { <p>{(t.hours_known_years)(years)}</p> }.into_any();
+    };
     let monday = today - Duration::days(today.weekday().num_days_from_monday().into());
     let rows = week
         .into_iter()

@@ -6,14 +6,20 @@
 //! timetable from its stored registry and never parses OSM text: the parser was a sixth of the
 //! app's code, and the first-use parse a long task on a slow phone.
 //!
+//! A timetable covers the years it was compiled for (a [`Window`]; see `timetable.rs` for why
+//! weekly rules answer for any year and irregular ones only within it). A question it cannot
+//! answer exactly gets an honest answer: [`Status::ToConfirm`] ("call before coming"), no week
+//! table, and no place counted as open.
+//!
 //! Times are local (Europe/Paris) wall-clock times given by the caller: the core reads no clock.
 //! Every-other-week rotations are written in OSM syntax (`week 1-53/2 Tu 09:00-12:00`).
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use repere_core::hours::Schedule;
+//! use repere_core::hours::{Schedule, Window};
 //!
-//! let s = Schedule::parse("Mo-Fr 09:00-12:00; PH off").unwrap();
+//! let years = Window::new(2026, 2028).unwrap();
+//! let s = Schedule::parse("Mo-Fr 09:00-12:00; PH off", years).unwrap();
 //! let monday_10h = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap().and_hms_opt(10, 0, 0).unwrap();
 //! assert!(s.is_open(monday_10h));
 //! let christmas = NaiveDate::from_ymd_opt(2026, 12, 25).unwrap().and_hms_opt(10, 0, 0).unwrap();
@@ -21,6 +27,7 @@
 //! ```
 
 mod timetable;
+mod window;
 
 use std::sync::{Arc, OnceLock};
 
@@ -28,12 +35,13 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use compact_calendar::CompactCalendar;
 use opening_hours::{Context, ContextHolidays, OpeningHours};
 
-pub use timetable::{TIMETABLE_YEARS, Timetable};
+pub use timetable::Timetable;
+pub use window::Window;
 
 /// How far ahead "next opening" looks: beyond a few weeks a place is as good as closed.
 const HORIZON_DAYS: i64 = 62;
 
-/// Years for which the parser knows public holidays (compiling reads only [`TIMETABLE_YEARS`]).
+/// Years for which the parser knows public holidays (compiling reads only its [`Window`]).
 const HOLIDAY_YEARS: std::ops::RangeInclusive<i32> = 2000..=2099;
 
 /// France's eleven national public holidays, computed (fixed dates, and Easter Monday,
@@ -77,28 +85,26 @@ pub enum Status {
     Opens(NaiveDateTime),
     /// No opening within the look-ahead horizon.
     Closed,
+    /// The answer lies in days the timetable cannot answer for (outside its years, with
+    /// irregular rules): the resident must call before coming.
+    ToConfirm,
 }
 
-/// A place's opening hours: the text as published, and its [`Timetable`].
-#[derive(Clone, Debug)]
+/// A place's opening hours: the text as published, and its [`Timetable`]. Two schedules are
+/// the same if both are: the same text compiled for other years is another schedule, which a
+/// registry publishes anew.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Schedule {
     raw: String,
     table: Timetable,
 }
 
-/// Two schedules are the same if their published text is (the timetable follows from it).
-impl PartialEq for Schedule {
-    fn eq(&self, other: &Self) -> bool {
-        self.raw == other.raw
-    }
-}
-
 impl Schedule {
-    /// Parses OSM syntax and compiles it; the error is the parser's message on one line.
-    pub fn parse(raw: &str) -> Result<Self, String> {
+    /// Parses OSM syntax and compiles it for `years`; the error is the parser's message on one line.
+    pub fn parse(raw: &str, years: Window) -> Result<Self, String> {
         let oh = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
         let oh = oh.with_context(Context::default().with_holidays(french_holidays()));
-        Ok(Schedule { raw: raw.to_owned(), table: Timetable::compile(&oh) })
+        Ok(Schedule { raw: raw.to_owned(), table: Timetable::compile(&oh, years) })
     }
 
     /// Text that an earlier import parsed, with the timetable it compiled then.
@@ -115,27 +121,32 @@ impl Schedule {
         &self.table
     }
 
+    /// Known to be open at `at` (a place whose hours cannot be answered for is not).
     pub fn is_open(&self, at: NaiveDateTime) -> bool {
-        self.periods_from(at).next().is_some_and(|(start, _)| start <= at)
+        self.next_open_period(at).is_some_and(|(start, _)| start <= at)
     }
 
     /// The open period that contains `at` (from `at`) or starts after it, within the look-ahead
-    /// horizon.
+    /// horizon; `None` if there is none, or if the days before it cannot be answered for.
     pub fn next_open_period(&self, at: NaiveDateTime) -> Option<(NaiveDateTime, NaiveDateTime)> {
-        self.periods_from(at).next()
+        self.periods_from(at).next().flatten()
     }
 
     /// Open now until when, or when it next opens. Back-to-back periods (e.g. "Mo 09:00-24:00;
-    /// Tu 00:00-12:00") count as one.
+    /// Tu 00:00-12:00") count as one. [`Status::ToConfirm`] when the answer would need a day the
+    /// timetable cannot answer for.
     pub fn status(&self, at: NaiveDateTime) -> Status {
         let mut periods = self.periods_from(at);
-        let Some((start, mut end)) = periods.next() else {
-            return Status::Closed;
+        let (start, mut end) = match periods.next() {
+            None => return Status::Closed,
+            Some(None) => return Status::ToConfirm,
+            Some(Some(period)) => period,
         };
         if start > at {
             return Status::Opens(start);
         }
-        for (next_start, next_end) in periods {
+        // Open until a gap, or until the first day without an answer (open at least until then).
+        for (next_start, next_end) in periods.map_while(|p| p) {
             if next_start != end {
                 break;
             }
@@ -144,31 +155,42 @@ impl Schedule {
         Status::OpenUntil(end)
     }
 
-    /// True if the place is open at some moment between `at` and `at + days`.
+    /// True if the place is known to be open at some moment between `at` and `at + days`.
     pub fn opens_within(&self, at: NaiveDateTime, days: u32) -> bool {
         self.next_open_period(at).is_some_and(|(start, _)| start < at + Duration::days(days.into()))
     }
 
-    /// The open periods of each day of the week that contains `day`, Monday first, for display.
+    /// The open periods of each day of the week that contains `day`, Monday first, for display;
+    /// `None` if some day of it cannot be answered for (a table half known would mislead).
     /// A period that runs past midnight is cut at midnight (shown ending at 23:59:59).
-    pub fn week(&self, day: NaiveDate) -> [Vec<(NaiveTime, NaiveTime)>; 7] {
+    pub fn week(&self, day: NaiveDate) -> Option<[Vec<(NaiveTime, NaiveTime)>; 7]> {
         let monday = day - Duration::days(day.weekday().num_days_from_monday().into());
-        std::array::from_fn(|i| {
-            let periods = self.table.day(monday + Duration::days(i as i64));
-            periods.iter().map(|&(start, end)| (timetable::time(start), timetable::shown_end(end))).collect()
-        })
+        let days: Option<Vec<_>> = (0..7)
+            .map(|i| {
+                let periods = self.table.day(monday + Duration::days(i))?;
+                Some(periods.iter().map(|&(start, end)| (timetable::time(start), timetable::shown_end(end))).collect())
+            })
+            .collect();
+        days.map(|days| days.try_into().expect("7 days"))
     }
 
     /// Open periods that end after `at` (the first one cut to start at `at` at the earliest), in
-    /// order, up to the look-ahead horizon.
-    fn periods_from(&self, at: NaiveDateTime) -> impl Iterator<Item = (NaiveDateTime, NaiveDateTime)> + '_ {
+    /// order, up to the look-ahead horizon; a `None` stands for the first day that cannot be
+    /// answered for, and ends the list.
+    fn periods_from(&self, at: NaiveDateTime) -> impl Iterator<Item = Option<(NaiveDateTime, NaiveDateTime)>> + '_ {
         let end = at + Duration::days(HORIZON_DAYS);
-        at.date()
-            .iter_days()
-            .take_while(move |d| d.and_time(NaiveTime::MIN) < end)
-            .flat_map(move |d| self.table.day(d).iter().map(move |&(s, e)| (timetable::at(d, s), timetable::at(d, e))))
-            .filter(move |&(s, e)| e > at && s < end)
-            .map(move |(s, e)| (s.max(at), e.min(end)))
+        let days = at.date().iter_days().take_while(move |d| d.and_time(NaiveTime::MIN) < end);
+        days.map(|d| (d, self.table.day(d)))
+            .scan(true, |answered, (d, periods)| {
+                let go_on = *answered;
+                *answered = periods.is_some();
+                go_on.then_some((d, periods))
+            })
+            .flat_map(move |(d, periods)| {
+                let unanswered = periods.is_none().then_some(None);
+                let open = periods.into_iter().flatten().map(move |&(s, e)| (timetable::at(d, s), timetable::at(d, e)));
+                open.filter(move |&(s, e)| e > at && s < end).map(move |(s, e)| Some((s.max(at), e.min(end)))).chain(unanswered)
+            })
     }
 }
 
@@ -180,9 +202,14 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
     }
 
+    /// Compiled for 2026–2028, as the tests ask about those years (and, on purpose, others).
+    fn parse(raw: &str) -> Result<Schedule, String> {
+        Schedule::parse(raw, Window::new(2026, 2028).unwrap())
+    }
+
     #[test]
     fn next_opening_skips_closed_days_and_public_holidays() {
-        let s = Schedule::parse("Tu 09:00-12:00; PH off").unwrap();
+        let s = parse("Tu 09:00-12:00; PH off").unwrap();
         // Monday 2026-12-21 at 18:00 → Tuesday 22nd at 9:00.
         assert_eq!(s.next_open_period(at(2026, 12, 21, 18, 0)).unwrap().0, at(2026, 12, 22, 9, 0));
         assert!(s.is_open(at(2026, 11, 10, 10, 0)));
@@ -200,7 +227,7 @@ mod tests {
         assert_eq!(days, expected);
         // Easter 2027 is 28 March: Easter Monday is 29 March.
         assert!(french_public_holidays(2027).contains(&NaiveDate::from_ymd_opt(2027, 3, 29).unwrap()));
-        let s = Schedule::parse("Mo-Fr 09:00-12:00; PH off").unwrap();
+        let s = parse("Mo-Fr 09:00-12:00; PH off").unwrap();
         assert!(!s.is_open(at(2026, 5, 14, 10, 0)), "Ascension");
         assert!(s.is_open(at(2026, 5, 13, 10, 0)));
     }
@@ -218,21 +245,21 @@ mod tests {
 
     #[test]
     fn status_in_words_needs_until_and_next() {
-        let s = Schedule::parse("Mo-Fr 09:00-12:00,13:30-17:00").unwrap();
+        let s = parse("Mo-Fr 09:00-12:00,13:30-17:00").unwrap();
         // Friday 27 November 2026.
         assert_eq!(s.status(at(2026, 11, 27, 10, 0)), Status::OpenUntil(at(2026, 11, 27, 12, 0)));
         assert_eq!(s.status(at(2026, 11, 27, 12, 30)), Status::Opens(at(2026, 11, 27, 13, 30)));
         assert_eq!(s.status(at(2026, 11, 27, 18, 0)), Status::Opens(at(2026, 11, 30, 9, 0)));
-        let overnight = Schedule::parse("Mo 20:00-24:00; Tu 00:00-02:00").unwrap();
+        let overnight = parse("Mo 20:00-24:00; Tu 00:00-02:00").unwrap();
         assert_eq!(overnight.status(at(2026, 11, 30, 21, 0)), Status::OpenUntil(at(2026, 12, 1, 2, 0)));
-        let never = Schedule::parse("2020 Jan 01 10:00-11:00").unwrap();
+        let never = parse("2020 Jan 01 10:00-11:00").unwrap();
         assert_eq!(never.status(at(2026, 11, 27, 10, 0)), Status::Closed);
     }
 
     #[test]
     fn every_other_week_rotation() {
         // Odd ISO weeks only. 2026-11-24 is in week 48 (even), 2026-12-01 in week 49 (odd).
-        let s = Schedule::parse("week 1-53/2 Tu 14:00-17:00").unwrap();
+        let s = parse("week 1-53/2 Tu 14:00-17:00").unwrap();
         assert!(!s.is_open(at(2026, 11, 24, 15, 0)));
         assert!(s.is_open(at(2026, 12, 1, 15, 0)));
         assert!(s.opens_within(at(2026, 11, 24, 15, 0), 7));
@@ -241,8 +268,8 @@ mod tests {
 
     #[test]
     fn week_table_for_display() {
-        let s = Schedule::parse("Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00").unwrap();
-        let week = s.week(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap());
+        let s = parse("Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00").unwrap();
+        let week = s.week(NaiveDate::from_ymd_opt(2026, 11, 26).unwrap()).unwrap();
         let t = |h, m| NaiveTime::from_hms_opt(h, m, 0).unwrap();
         assert_eq!(week[0], vec![(t(9, 0), t(12, 0)), (t(13, 30), t(17, 0))]);
         assert_eq!(week[4], vec![(t(9, 0), t(12, 0))]);
@@ -251,7 +278,36 @@ mod tests {
 
     #[test]
     fn unparsable_hours_say_why() {
-        let err = Schedule::parse("Lundi 9h-12h").unwrap_err();
+        let err = parse("Lundi 9h-12h").unwrap_err();
         assert!(!err.is_empty() && !err.contains('\n'), "{err}");
+    }
+
+    /// Compiled for 2026–2028 and asked about 2029 or 2025: a weekly rule answers as in any year;
+    /// irregular rules say to call, show no week and count as closed for the filters.
+    #[test]
+    fn outside_the_compiled_years_irregular_hours_are_to_confirm() {
+        let weekly = parse("Mo-Fr 09:00-12:00,13:30-17:00; PH off").unwrap();
+        // Tuesday 2 January 2029, 10:00; Friday 26 December 2025, 18:00 (Monday 29th is ordinary).
+        assert_eq!(weekly.status(at(2029, 1, 2, 10, 0)), Status::OpenUntil(at(2029, 1, 2, 12, 0)));
+        assert_eq!(weekly.status(at(2025, 12, 26, 18, 0)), Status::Opens(at(2025, 12, 29, 9, 0)));
+        assert!(weekly.week(at(2029, 1, 2, 0, 0).date()).is_some_and(|w| w[1].len() == 2));
+
+        let rotation = parse("Mo-Fr 09:00-12:00; week 1-53/2 Tu 14:00-17:00").unwrap();
+        for now in [at(2029, 1, 2, 10, 0), at(2025, 12, 26, 18, 0)] {
+            assert_eq!(rotation.status(now), Status::ToConfirm, "{now}");
+            assert!(rotation.week(now.date()).is_none(), "{now}");
+            assert!(!rotation.is_open(now) && !rotation.opens_within(now, 7), "{now}");
+        }
+        // Within the years, what is known is answered, up to the first day that is not.
+        assert_eq!(rotation.status(at(2028, 12, 29, 10, 0)), Status::OpenUntil(at(2028, 12, 29, 12, 0)));
+        assert_eq!(rotation.status(at(2028, 12, 29, 18, 0)), Status::ToConfirm, "next opening in 2029");
+        assert!(rotation.week(at(2026, 1, 1, 0, 0).date()).is_none(), "the week starts in 2025");
+        assert!(rotation.week(at(2026, 1, 5, 0, 0).date()).is_some());
+        let all_night = parse("Mo-Su 00:00-24:00; Aug off").unwrap();
+        assert_eq!(all_night.status(at(2028, 12, 31, 10, 0)), Status::OpenUntil(at(2029, 1, 1, 0, 0)), "open at least until then");
+        // A place never open again is closed within the years, unknown beyond them.
+        let never = parse("2020 Jan 01 10:00-11:00").unwrap();
+        assert_eq!(never.status(at(2028, 6, 1, 10, 0)), Status::Closed);
+        assert_eq!(never.status(at(2028, 12, 1, 10, 0)), Status::ToConfirm);
     }
 }

@@ -1,29 +1,35 @@
 //! A compiled week of opening hours: what the phone reads instead of OSM text.
 //!
-//! Compiling asks the `opening-hours` crate for every day of [`TIMETABLE_YEARS`], then keeps the
-//! usual open periods of each weekday, whether public holidays close (France's, computed for any
-//! year), and every date that differs from those two rules. Within those years the timetable
-//! answers exactly as the crate does (a test checks it day by day); after them it follows the
-//! weekly rule and the holidays, so only irregular rules (a week rotation, a summer closure)
-//! fade — the registry is republished long before.
+//! Compiling asks the `opening-hours` crate for every day of a [`Window`] of years, then keeps
+//! the usual open periods of each weekday, whether public holidays close (France's, computed for
+//! any year), and every date that differs from those two rules. Within those years the timetable
+//! answers exactly as the crate does (a test checks it day by day).
+//!
+//! Outside them it answers only when the answer cannot be wrong: when the rules are *weekly*
+//! (no date within the years differed from the weekly rule and the holidays, and the rules name
+//! no year, as "2029 Aug off" or "2026-2030 Mo-Fr" would), the weekly rule and the holidays hold
+//! for every year, so a day of 2031 is answered as exactly as a day of 2027. Otherwise (a week
+//! rotation, a summer closure, Christmas Eve mornings…) a day outside the years has no answer
+//! ([`Timetable::day`] gives `None`) and the resident is told to call before coming: repeating
+//! the weekly rule there would say "open" on a day the rules close, which is worse than no answer.
 //!
 //! Stored in the device format of the registry as
-//! `{"semaine": [[540, 720, 840, 1020], [], …], "feries_fermes": true, "exceptions": {"2026-12-24": [540, 720]}}`:
-//! minutes from midnight, start and end of each period in turn (1440 is midnight at the end of
-//! the day), Monday first.
+//! `{"annees": [2026, 2028], "hebdomadaire": false, "semaine": [[540, 720, 840, 1020], [], …],
+//! "feries_fermes": true, "exceptions": {"2026-12-24": [540, 720]}}`: the years compiled, whether
+//! the rules are weekly, then minutes from midnight, start and end of each period in turn (1440 is
+//! midnight at the end of the day), Monday first.
 
 use std::collections::{BTreeMap, HashMap};
-use std::ops::RangeInclusive;
 
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-use opening_hours::{OpeningHours, RuleKind};
+use opening_hours::OpeningHours;
+use opening_hours::RuleKind;
+use opening_hours_syntax::rules::day::MonthdayRange;
 use serde_json::{Map, Value, json};
 
+use super::window::Window;
 use super::{french_public_holidays, is_french_public_holiday};
 use crate::registry::io::iso_date;
-
-/// The years whose every day is checked when compiling (exceptions are listed within them).
-pub const TIMETABLE_YEARS: RangeInclusive<i32> = 2026..=2028;
 
 /// Minutes in a day: the end of a period open until midnight.
 pub(super) const DAY: u16 = 24 * 60;
@@ -34,30 +40,46 @@ pub type Period = (u16, u16);
 /// See the module's documentation.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timetable {
+    years: Window,
+    /// The weekly rule and the holidays hold for every year (see the module's documentation).
+    weekly: bool,
     week: [Vec<Period>; 7],
     holidays_closed: bool,
     exceptions: BTreeMap<NaiveDate, Vec<Period>>,
 }
 
 impl Timetable {
-    /// The open periods of `day`, in order.
-    pub fn day(&self, day: NaiveDate) -> &[Period] {
+    /// The open periods of `day`, in order; `None` when `day` is outside the compiled years and
+    /// the rules are not weekly, so that no answer can be trusted.
+    pub fn day(&self, day: NaiveDate) -> Option<&[Period]> {
+        if !self.weekly && !self.years.contains(day) {
+            return None;
+        }
         if let Some(periods) = self.exceptions.get(&day) {
-            return periods;
+            return Some(periods);
         }
         if self.holidays_closed && is_french_public_holiday(day) {
-            return &[];
+            return Some(&[]);
         }
-        &self.week[day.weekday().num_days_from_monday() as usize]
+        Some(&self.week[day.weekday().num_days_from_monday() as usize])
     }
 
-    /// What `oh` opens, day by day over [`TIMETABLE_YEARS`], as a weekly rule plus exceptions.
-    pub(super) fn compile(oh: &OpeningHours) -> Timetable {
-        let first = NaiveDate::from_ymd_opt(*TIMETABLE_YEARS.start(), 1, 1).expect("a date");
-        let end = NaiveDate::from_ymd_opt(*TIMETABLE_YEARS.end() + 1, 1, 1).expect("a date");
+    /// The years compiled for.
+    pub fn years(&self) -> Window {
+        self.years
+    }
+
+    /// Whether the answer for every year is the weekly rule and the holidays.
+    pub fn is_weekly(&self) -> bool {
+        self.weekly
+    }
+
+    /// What `oh` opens, day by day over `years`, as a weekly rule plus exceptions.
+    pub(super) fn compile(oh: &OpeningHours, years: Window) -> Timetable {
+        let (first, end) = (years.start(), years.end());
         let actual = open_days(oh, first, end);
         let days: Vec<NaiveDate> = first.iter_days().take_while(|d| *d < end).collect();
-        let holidays: Vec<NaiveDate> = TIMETABLE_YEARS.flat_map(french_public_holidays).collect();
+        let holidays: Vec<NaiveDate> = years.years().flat_map(french_public_holidays).collect();
 
         // Each weekday's most frequent periods on ordinary days (ties: the earliest seen).
         let empty = Vec::new();
@@ -77,24 +99,28 @@ impl Timetable {
 
         // Holidays closed or as usual, whichever leaves fewer exceptions.
         let table = |holidays_closed| {
-            let mut t = Timetable { week: week.clone(), holidays_closed, exceptions: BTreeMap::new() };
+            let mut t = Timetable { years, weekly: false, week: week.clone(), holidays_closed, exceptions: BTreeMap::new() };
             let exceptions: BTreeMap<NaiveDate, Vec<Period>> = days
                 .iter()
                 .map(|d| (*d, actual.get(d).unwrap_or(&empty)))
-                .filter(|(d, periods)| t.day(*d) != periods.as_slice())
+                .filter(|(d, periods)| t.day(*d) != Some(periods.as_slice()))
                 .map(|(d, periods)| (d, periods.clone()))
                 .collect();
             t.exceptions = exceptions;
             t
         };
         let (closed, usual) = (table(true), table(false));
-        if usual.exceptions.len() < closed.exceptions.len() { usual } else { closed }
+        let mut table = if usual.exceptions.len() < closed.exceptions.len() { usual } else { closed };
+        table.weekly = table.exceptions.is_empty() && !names_a_year(oh);
+        table
     }
 
     pub fn to_json(&self) -> Value {
         let flat = |periods: &[Period]| periods.iter().flat_map(|&(s, e)| [s, e]).collect::<Vec<_>>();
         let exceptions: Map<String, Value> = self.exceptions.iter().map(|(d, p)| (d.to_string(), json!(flat(p)))).collect();
         json!({
+            "annees": [self.years.first(), self.years.last()],
+            "hebdomadaire": self.weekly,
             "semaine": self.week.iter().map(|p| flat(p)).collect::<Vec<_>>(),
             "feries_fermes": self.holidays_closed,
             "exceptions": exceptions,
@@ -103,6 +129,14 @@ impl Timetable {
 
     /// Reads [`Timetable::to_json`]'s form; the error says which part is wrong.
     pub fn from_json(value: &Value) -> Result<Timetable, String> {
+        let year = |v: &Value| v.as_i64().and_then(|y| i32::try_from(y).ok());
+        let (first, last) = match value.get("annees").and_then(Value::as_array).map(Vec::as_slice) {
+            Some([first, last]) => year(first).zip(year(last)),
+            _ => None,
+        }
+        .ok_or("« annees » : [première, dernière] attendu")?;
+        let years = Window::new(first, last).map_err(|e| format!("« annees » : {e}"))?;
+        let weekly = value.get("hebdomadaire").and_then(Value::as_bool).ok_or("« hebdomadaire » : true ou false attendu")?;
         let week = match value.get("semaine").and_then(Value::as_array) {
             Some(days) if days.len() == 7 => days.iter().map(periods).collect::<Result<Vec<_>, _>>()?,
             _ => return Err("« semaine » : 7 listes attendues".into()),
@@ -115,10 +149,16 @@ impl Timetable {
             .iter()
             .map(|(date, p)| {
                 let day = iso_date(date).ok_or_else(|| format!("exception « {date} » : date AAAA-MM-JJ attendue"))?;
+                if !years.contains(day) {
+                    return Err(format!("exception « {date} » : hors des années {years}"));
+                }
                 Ok((day, periods(p)?))
             })
-            .collect::<Result<_, String>>()?;
-        Ok(Timetable { week: week.try_into().expect("7 days"), holidays_closed, exceptions })
+            .collect::<Result<BTreeMap<_, _>, String>>()?;
+        if weekly && !exceptions.is_empty() {
+            return Err("« hebdomadaire » : des exceptions sont listées".into());
+        }
+        Ok(Timetable { years, weekly, week: week.try_into().expect("7 days"), holidays_closed, exceptions })
     }
 }
 
@@ -133,6 +173,19 @@ fn periods(value: &Value) -> Result<Vec<Period>, String> {
         return Err(bad());
     }
     Ok(minutes.chunks(2).map(|c| (c[0], c[1])).collect())
+}
+
+/// Whether the rules name a year ("2029 Aug off", "2026-2030 Mo-Fr 09:00-12:00", "2027 Dec 24
+/// off"): then the compiled years say nothing of the others, even when nothing differed in them.
+fn names_a_year(oh: &OpeningHours) -> bool {
+    oh.get_expression().rules.iter().any(|rule| {
+        let days = &rule.day_selector;
+        !days.year.is_empty()
+            || days.monthday.iter().any(|range| match range {
+                MonthdayRange::Month { year, .. } => year.is_some(),
+                MonthdayRange::Date { start, end } => start.0.year().is_some() || end.0.year().is_some(),
+            })
+    })
 }
 
 /// The open periods of every day in `[first, end)` with any, cut at midnight.
@@ -179,11 +232,24 @@ mod tests {
     use super::*;
     use crate::hours::Schedule;
 
+    const YEARS: (i32, i32) = (2026, 2028);
+
+    fn years() -> Window {
+        Window::new(YEARS.0, YEARS.1).unwrap()
+    }
+
+    fn compiled(raw: &str) -> Timetable {
+        Schedule::parse(raw, years()).unwrap().timetable().clone()
+    }
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
     /// Within the compiled years, every day is what the parser says, for rules of every kind.
     #[test]
     fn matches_the_parser_day_by_day() {
-        let first = NaiveDate::from_ymd_opt(*TIMETABLE_YEARS.start(), 1, 1).unwrap();
-        let end = NaiveDate::from_ymd_opt(*TIMETABLE_YEARS.end() + 1, 1, 1).unwrap();
+        let (first, end) = (years().start(), years().end());
         for raw in [
             "Mo-Fr 09:00-12:00,13:30-17:00; PH off",
             "Tu 09:00-12:00",
@@ -194,8 +260,9 @@ mod tests {
             "Mo-Sa 09:00-18:00; Aug off; Dec 24 09:00-12:00; PH off",
             "2020 Jan 01 10:00-11:00",
             "Mo-Fr 09:00-12:00; PH 10:00-11:00",
+            "Mo-Fr 09:00-12:00; 2029 Aug off",
         ] {
-            let schedule = Schedule::parse(raw).unwrap();
+            let schedule = Schedule::parse(raw, years()).unwrap();
             let oh = raw
                 .parse::<OpeningHours>()
                 .unwrap()
@@ -203,32 +270,79 @@ mod tests {
             let expected = open_days(&oh, first, end);
             for day in first.iter_days().take_while(|d| *d < end) {
                 let want = expected.get(&day).map(Vec::as_slice).unwrap_or(&[]);
-                assert_eq!(schedule.timetable().day(day), want, "{raw} on {day}");
+                assert_eq!(schedule.timetable().day(day), Some(want), "{raw} on {day}");
             }
         }
     }
 
     #[test]
     fn a_weekly_rule_is_seven_days_and_a_holiday_flag() {
-        let t = Schedule::parse("Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00; PH off").unwrap().timetable().clone();
-        assert!(t.exceptions.is_empty() && t.holidays_closed);
+        let t = compiled("Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00; PH off");
+        assert!(t.exceptions.is_empty() && t.holidays_closed && t.is_weekly());
         assert_eq!(t.week[0], vec![(540, 720), (810, 1020)]);
         assert!(t.week[5].is_empty());
-        // After the compiled years the weekly rule and the holidays still hold.
-        let christmas_2031 = NaiveDate::from_ymd_opt(2031, 12, 25).unwrap(); // a Thursday
-        assert!(t.day(christmas_2031).is_empty());
-        assert_eq!(t.day(christmas_2031 + Duration::days(14)), t.week[3].as_slice()); // 8 January 2032
-        let rotation = Schedule::parse("week 1-53/2 Tu 14:00-17:00").unwrap();
-        assert!(!rotation.timetable().exceptions.is_empty(), "odd weeks differ from the usual Tuesday");
+        let rotation = compiled("week 1-53/2 Tu 14:00-17:00");
+        assert!(!rotation.exceptions.is_empty(), "odd weeks differ from the usual Tuesday");
+        assert!(!rotation.is_weekly());
+    }
+
+    /// Compiled for 2026–2028, asked about 2029 and 2025: a weekly rule (and the holidays,
+    /// computed for any year) still answers exactly; irregular rules do not answer at all.
+    #[test]
+    fn outside_the_compiled_years_only_weekly_rules_answer() {
+        let weekly = compiled("Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00; PH off");
+        let christmas_2029 = day(2029, 12, 25); // a Tuesday
+        assert_eq!(weekly.day(christmas_2029), Some(&[][..]));
+        assert_eq!(weekly.day(christmas_2029 + Duration::days(7)), Some(&[][..]), "1 January 2030");
+        assert_eq!(weekly.day(christmas_2029 + Duration::days(14)), Some(weekly.week[1].as_slice()));
+        assert_eq!(weekly.day(day(2025, 12, 25)), Some(&[][..]));
+        assert_eq!(weekly.day(day(2025, 12, 23)), Some(weekly.week[1].as_slice()));
+        // Each checked against the parser itself, years after.
+        let oh = "Mo-Th 09:00-12:00,13:30-17:00; Fr 09:00-12:00; PH off"
+            .parse::<OpeningHours>()
+            .unwrap()
+            .with_context(opening_hours::Context::default().with_holidays(super::super::french_holidays()));
+        let later = open_days(&oh, day(2029, 1, 1), day(2032, 1, 1));
+        for d in day(2029, 1, 1).iter_days().take_while(|d| d.year() < 2032) {
+            assert_eq!(weekly.day(d), Some(later.get(&d).map(Vec::as_slice).unwrap_or(&[])), "{d}");
+        }
+
+        for raw in ["week 1-53/2 Tu 14:00-17:00", "Mo-Sa 09:00-18:00; Aug off; PH off", "Mo-Fr 09:00-12:00; 2029 Aug off"] {
+            let t = compiled(raw);
+            assert!(!t.is_weekly(), "{raw}");
+            assert_eq!(t.day(day(2029, 1, 2)), None, "{raw} in 2029");
+            assert_eq!(t.day(day(2025, 12, 30)), None, "{raw} in 2025");
+            assert!(t.day(day(2028, 12, 31)).is_some() && t.day(day(2026, 1, 1)).is_some(), "{raw} within the years");
+        }
+    }
+
+    #[test]
+    fn rules_that_name_a_year_are_not_weekly() {
+        let oh = |raw: &str| raw.parse::<OpeningHours>().unwrap();
+        for raw in [
+            "2029 Aug off; Mo-Fr 09:00-12:00",
+            "2026-2030 Mo-Fr 09:00-12:00",
+            "Mo-Fr 09:00-12:00; 2031 Dec 24 off",
+            "2020 Jan 01 10:00-11:00",
+        ] {
+            assert!(names_a_year(&oh(raw)), "{raw}");
+        }
+        for raw in ["Mo-Fr 09:00-12:00; PH off", "Dec 24 off", "week 1-53/2 Tu 14:00-17:00", "24/7"] {
+            assert!(!names_a_year(&oh(raw)), "{raw}");
+        }
+        // Nothing differs within 2026–2028, yet 2029 is closed in August: no answer for 2029.
+        let t = compiled("Mo-Fr 09:00-12:00; 2029 Aug off");
+        assert!(t.exceptions.is_empty() && !t.is_weekly());
     }
 
     #[test]
     fn json_round_trip_and_errors() {
         for raw in ["Mo-Fr 09:00-12:00; PH off", "week 1-53/2 Tu 14:00-17:00", "Fr 22:00-02:00", "Mo-Sa 09:00-18:00; PH 10:00-11:00"] {
-            let t = Schedule::parse(raw).unwrap().timetable().clone();
+            let t = compiled(raw);
             assert_eq!(Timetable::from_json(&t.to_json()).unwrap(), t, "{raw}");
         }
-        let good = Schedule::parse("Mo 09:00-12:00").unwrap().timetable().to_json();
+        let good = compiled("Mo 09:00-12:00").to_json();
+        assert_eq!((good["annees"].clone(), good["hebdomadaire"].clone()), (json!([2026, 2028]), json!(true)));
         let with = |key: &str, v: Value| {
             let mut bad = good.clone();
             bad[key] = v;
@@ -242,5 +356,17 @@ mod tests {
         assert_eq!(with("feries_fermes", json!("oui")), "« feries_fermes » : true ou false attendu");
         assert_eq!(with("exceptions", json!({"24/12/2026": []})), "exception « 24/12/2026 » : date AAAA-MM-JJ attendue");
         assert_eq!(with("exceptions", json!([])), "« exceptions » : un objet attendu");
+        assert_eq!(with("annees", json!(2026)), "« annees » : [première, dernière] attendu");
+        assert_eq!(with("annees", json!([2026, "2028"])), "« annees » : [première, dernière] attendu");
+        assert_eq!(with("annees", json!([2028, 2026])), "« annees » : années 2028 à 2026 : de 1 à 10 années dans l'ordre attendues");
+        assert_eq!(with("hebdomadaire", json!(null)), "« hebdomadaire » : true ou false attendu");
+        let mut irregular = good.clone();
+        irregular["hebdomadaire"] = json!(false);
+        irregular["exceptions"] = json!({"2029-01-01": []});
+        assert_eq!(Timetable::from_json(&irregular).unwrap_err(), "exception « 2029-01-01 » : hors des années 2026–2028");
+        irregular["exceptions"] = json!({"2028-01-03": []});
+        assert!(Timetable::from_json(&irregular).is_ok());
+        irregular["hebdomadaire"] = json!(true);
+        assert_eq!(Timetable::from_json(&irregular).unwrap_err(), "« hebdomadaire » : des exceptions sont listées");
     }
 }

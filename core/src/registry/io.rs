@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 
 use super::labels::{Label, LabelSet};
 use super::place::{Place, Position};
-use crate::hours::{Schedule, Timetable};
+use crate::hours::{Schedule, Timetable, Window};
 
 /// The 32 fields of the standard v1.0.2, in its order (the CSV header export writes).
 pub const FIELDS: [&str; 32] = [
@@ -91,8 +91,9 @@ pub struct Import {
     pub errors: Vec<ImportError>,
 }
 
-/// Reads the standard's CSV (UTF-8, comma-separated, header first). Unknown columns are ignored.
-pub fn import_csv(bytes: &[u8]) -> Import {
+/// Reads the standard's CSV (UTF-8, comma-separated, header first), compiling opening hours for
+/// `years`. Unknown columns are ignored.
+pub fn import_csv(bytes: &[u8], years: Window) -> Import {
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
     let mut import = Import::default();
@@ -132,7 +133,7 @@ pub fn import_csv(bytes: &[u8]) -> Import {
                         None
                     }
                 };
-                let result = read_place(fields, |raw| parse_hours(raw, None));
+                let result = read_place(fields, |raw| parse_hours(raw, years));
                 accept(&mut import, &mut ids, row, result, utf8_errors);
             }
             Err(e) => {
@@ -146,10 +147,11 @@ pub fn import_csv(bytes: &[u8]) -> Import {
 }
 
 /// Reads the standard's JSON: an array of objects keyed by the field names, values as text
-/// (`latitude` and `longitude` may be numbers).
-pub fn import_json(bytes: &[u8]) -> Import {
+/// (`latitude` and `longitude` may be numbers). Opening hours are compiled for `years` (a
+/// compiled timetable in the row, as the device format has, is ignored).
+pub fn import_json(bytes: &[u8], years: Window) -> Import {
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(rows) => import_json_rows(&rows, parse_hours),
+        Ok(rows) => import_json_rows(&rows, &|raw, _| parse_hours(raw, years)),
         Err(e) => import_file_error(&format!("JSON illisible : {e}")),
     }
 }
@@ -233,10 +235,10 @@ fn accept(
 /// (an import, [`parse_hours`]), or read compiled from the device format, where an earlier import
 /// wrote them ([`compiled_hours`]). Two functions rather than a flag, so that a phone's build,
 /// which only ever reads the device format, links no OSM parser.
-pub(super) type HoursReader = fn(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)>;
+pub(super) type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
 
-pub(super) fn parse_hours(raw: &str, _: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
-    Schedule::parse(raw).map_err(|e| ("horaires", format!("horaires illisibles « {raw} » : {e}")))
+pub(super) fn parse_hours(raw: &str, years: Window) -> Result<Schedule, (&'static str, String)> {
+    Schedule::parse(raw, years).map_err(|e| ("horaires", format!("horaires illisibles « {raw} » : {e}")))
 }
 
 pub(super) fn compiled_hours(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)> {

@@ -6,16 +6,18 @@
 //! in one pass. Nothing panics, whatever the bytes.
 //!
 //! ```
+//! use repere_core::hours::Window;
 //! use repere_core::registry::{import_csv, export_csv};
 //!
+//! let years = Window::new(2026, 2028).unwrap(); // for opening hours
 //! let csv = "id,pivot,nom,commune,code_postal,adresse,date_maj,services\n\
 //!            a1,00000000000000,Médiathèque,Civray,86400,1 rue X,2024-01-31,Aide aux démarches administratives\n\
 //!            a2,00000000000000,Mairie,Civray,8640,2 rue Y,2024-01-31,Aide aux démarches\n";
-//! let import = import_csv(csv.as_bytes());
+//! let import = import_csv(csv.as_bytes(), years);
 //! assert_eq!(import.places.len(), 1);
 //! assert_eq!(import.errors.len(), 2); // row 3: code_postal, services
 //! assert_eq!((import.errors[0].row, import.errors[0].field), (3, "code_postal"));
-//! let again = import_csv(&export_csv(&import.places));
+//! let again = import_csv(&export_csv(&import.places), years);
 //! assert_eq!(again.places, import.places);
 //! ```
 

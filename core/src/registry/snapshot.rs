@@ -14,6 +14,7 @@ use serde_json::{Value, json};
 
 use super::io::{HoursReader, ImportError, X_TIMETABLE, compiled_hours, export_json, import_json_rows, parse_hours};
 use super::place::Place;
+use crate::hours::Window;
 
 /// The registry as of one version. Versions only grow; a device records the version it holds.
 #[derive(Debug, PartialEq)]
@@ -27,23 +28,23 @@ impl Snapshot {
         serde_json::to_vec(&json!({ "version": self.version, "places": device_places(&self.places) })).expect("JSON values")
     }
 
-    /// Reads a snapshot, parsing its opening hours anew (an import); a snapshot is all or
-    /// nothing, so any bad place refuses the whole.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, parse_hours)
+    /// Reads a snapshot, parsing its opening hours anew and compiling them for `years` (an
+    /// import); a snapshot is all or nothing, so any bad place refuses the whole.
+    pub fn from_json(bytes: &[u8], years: Window) -> Result<Self, Vec<ImportError>> {
+        Self::read(bytes, &|raw, _| parse_hours(raw, years))
     }
 
     /// Reads a snapshot written by [`Snapshot::to_json`] (the seed builder's, the server's, the
     /// device's own): every field is checked, opening hours are taken as compiled then. This is
     /// how a phone reads a registry, with no OSM parser.
     pub fn from_checked_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, compiled_hours)
+        Self::read(bytes, &compiled_hours)
     }
 
     /// [`Snapshot::from_checked_json`] on a document already parsed: a phone parses the JSON and
     /// reads the places in two turns of its event loop, neither long enough to freeze the screen.
     pub fn from_checked_value(doc: &Value) -> Result<Self, Vec<ImportError>> {
-        match Update::read_value(doc, compiled_hours)? {
+        match Update::read_value(doc, &compiled_hours)? {
             Update::Full(snapshot) => Ok(snapshot),
             Update::Delta(_) => Err(file_error("un instantané complet est attendu, pas une mise à jour (« from »)")),
         }
@@ -122,14 +123,15 @@ pub enum Update {
 }
 
 impl Update {
-    /// Reads a pull's answer, parsing opening hours anew; like a snapshot, it is all or nothing.
-    pub fn from_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, parse_hours)
+    /// Reads a pull's answer, parsing opening hours anew and compiling them for `years`; like a
+    /// snapshot, it is all or nothing.
+    pub fn from_json(bytes: &[u8], years: Window) -> Result<Self, Vec<ImportError>> {
+        Self::read(bytes, &|raw, _| parse_hours(raw, years))
     }
 
     /// Reads a pull's answer with the opening hours the server compiled (a phone's way).
     pub fn from_checked_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
-        Self::read(bytes, compiled_hours)
+        Self::read(bytes, &compiled_hours)
     }
 
     fn read(bytes: &[u8], hours: HoursReader) -> Result<Self, Vec<ImportError>> {

@@ -2,10 +2,16 @@
 //! `seeds/` that the app bundles. Same input, same bytes out (a test checks the committed seeds).
 //!
 //! ```sh
-//! cargo run -p repere-seed-builder -- [--data ../shared/data] [--out seeds] [--version 1]
+//! cargo run -p repere-seed-builder -- --annees-horaires 2026 [--data ../shared/data] [--out seeds] [--version 1]
 //! ```
 //! It prints what it changed: places given their commune's centre, contacts dropped as
 //! personal, and every merge of duplicates, so a person can review them.
+//!
+//! Opening hours are compiled for the years from `--annees-horaires` (that year and the next
+//! two), an argument rather than today's date so that the same data and arguments give the same
+//! bytes whatever the day. `make seeds` passes the current year, so a release bundles hours for its
+//! own years; the reproducibility test passes the year the committed seeds record. Once a
+//! registry is old, the server recompiles it for its own years and phones pull that.
 
 mod merge;
 mod outlines;
@@ -14,6 +20,7 @@ mod privacy;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use repere_core::hours::Window;
 use repere_core::registry::{Place, Position, Snapshot, import_csv};
 use repere_core::territory::Territory;
 
@@ -21,21 +28,27 @@ struct Args {
     data: PathBuf,
     out: PathBuf,
     version: u64,
+    hours: Window,
 }
 
 fn parse_args() -> Result<Args, String> {
-    let mut args = Args { data: "../shared/data".into(), out: "seeds".into(), version: 1 };
+    let (mut data, mut out, mut version, mut hours) = (PathBuf::from("../shared/data"), PathBuf::from("seeds"), 1, None);
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().ok_or_else(|| format!("{flag} attend une valeur"))?;
         match flag.as_str() {
-            "--data" => args.data = value.into(),
-            "--out" => args.out = value.into(),
-            "--version" => args.version = value.parse().map_err(|_| format!("--version : entier attendu, pas {value}"))?,
-            other => return Err(format!("option inconnue {other} (--data, --out, --version)")),
+            "--data" => data = value.into(),
+            "--out" => out = value.into(),
+            "--version" => version = value.parse().map_err(|_| format!("--version : entier attendu, pas {value}"))?,
+            "--annees-horaires" => {
+                let first: i32 = value.parse().map_err(|_| format!("--annees-horaires : année attendue, pas {value}"))?;
+                hours = Some(Window::new(first, first + Window::YEARS - 1).map_err(|e| format!("--annees-horaires : {e}"))?);
+            }
+            other => return Err(format!("option inconnue {other} (--annees-horaires, --data, --out, --version)")),
         }
     }
-    Ok(args)
+    let hours = hours.ok_or("--annees-horaires : première année des horaires compilés attendue (ex. 2026)")?;
+    Ok(Args { data, out, version, hours })
 }
 
 fn read(path: &Path) -> Result<Vec<u8>, String> {
@@ -63,12 +76,12 @@ fn build(args: &Args) -> Result<(), String> {
     let communes_csv = read(&territory_dir.join("communes-86.csv"))?;
     let territory = Territory::from_csv(&communes_csv).map_err(|errors| list("communes-86.csv", &errors))?;
 
-    let import = import_csv(&read(&args.data.join("lieux/lieux-inclusion-numerique-86.csv"))?);
+    let import = import_csv(&read(&args.data.join("lieux/lieux-inclusion-numerique-86.csv"))?, args.hours);
     if !import.errors.is_empty() {
         return Err(list("lieux-inclusion-numerique-86.csv", &import.errors));
     }
     let mut places = import.places;
-    println!("lu {} lieux", places.len());
+    println!("lu {} lieux, horaires calculés pour {}", places.len(), args.hours);
     place_at_commune_centre(&mut places, &territory)?;
     privacy::drop_personal_contacts(&mut places);
     let places = merge::merge_duplicates(places, &territory);

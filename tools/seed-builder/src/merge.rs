@@ -185,7 +185,7 @@ mod tests {
             let f: Vec<&str> = row.split(',').collect();
             csv += &format!("{},00000000000000,{},X,86000,A,2024-01-01,{},{},{},{},{}\n", f[0], f[2], f[1], f[3], f[4], f[5], f[6]);
         }
-        let import = import_csv(csv.as_bytes());
+        let import = import_csv(csv.as_bytes(), repere_core::hours::Window::new(2026, 2028).unwrap());
         assert!(import.errors.is_empty(), "{:?}", import.errors);
         import.places
     }
