@@ -168,6 +168,14 @@ test('the server comes back while the phone stayed online: the contact leaves by
   await page.getByRole('status').filter({ hasText: 'Envoi impossible pour l’instant (serveur injoignable).' }).waitFor();
   const retry = page.locator('.sync .retry');
   assert.equal(await retry.evaluate((p) => p.closest('[aria-live], [role=status], [role=alert], [role=log], [role=timer]')), null);
+  // What a screen reader would hear again: any change in the page's live regions from now on.
+  await page.evaluate(() => {
+    window.liveChanges = 0;
+    const observer = new MutationObserver((changes) => (window.liveChanges += changes.length));
+    for (const live of document.querySelectorAll('[aria-live], [role=status], [role=alert]')) {
+      observer.observe(live, { childList: true, characterData: true, subtree: true });
+    }
+  });
   const seen = [];
   while (Date.now() - down < 3_000) {
     const shown = (await retry.textContent()).match(/^Nouvel essai dans (\d+) s\.$/);
@@ -176,7 +184,9 @@ test('the server comes back while the phone stayed online: the contact leaves by
   }
   assert.ok(seen.length > 0 && seen.every((s) => s <= 60), `seconds shown: ${seen}`);
   assert.ok(seen.some((s, i) => s === seen[i - 1] - 1), `the number counts down: ${seen}`);
+  assert.equal(await page.evaluate(() => window.liveChanges), 0, 'the tries and the countdown are not announced again');
   await page.getByText(/^Nouvel essai dans \d+ s\.$/).waitFor();
+  await page.locator('.sync').evaluate((section) => section.scrollIntoView({ block: 'start' }));
   await page.screenshot({ path: join(SHOTS, 'mediator-retry.png') });
   assert.deepEqual(await axeViolations(page), []);
   await pending(page, 1);
