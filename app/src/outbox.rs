@@ -3,14 +3,16 @@
 //! reported), and pushing to the server with retries.
 //!
 //! Order that keeps "exactly once": records are marked sent *and persisted* before a push leaves;
-//! only ids the server acknowledges are removed. Retries: exponential backoff with jitter, the
-//! browser's `online` event, app start, and the "Synchroniser" button.
+//! only ids the server acknowledges are removed. Retries: after a failure, by the core's rule
+//! (`sync::retry`: never more than a minute away, so a phone that stayed online sees the server
+//! again soon after it returns); from the shortest wait again on the browser's `online` event, at
+//! app start and on the "Synchroniser" button. Never while the browser says it is offline.
 
-use std::time::Duration;
-
+use gloo_timers::callback::{Interval, Timeout};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use repere_core::activity::Contact;
+use repere_core::sync::retry::Backoff;
 use repere_core::sync::{self, Answer, Refused, State};
 use repere_protocol::{ContactDto, Enrolled, Enrolment, Ingested, MAX_BATCH, Push};
 use serde::{Deserialize, Serialize};
@@ -24,8 +26,6 @@ use crate::store::{self, OutboxChange};
 const DEVICE_KEY: &str = "device";
 const LAST_SYNC_KEY: &str = "last_sync";
 const EXPORTED_KEY: &str = "outbox_exported";
-/// Longest wait between two automatic retries.
-const MAX_BACKOFF_S: f64 = 300.0;
 
 /// An outbox row as stored.
 #[derive(Serialize, Deserialize)]
@@ -55,12 +55,17 @@ pub struct Mediation {
     pub device: RwSignal<Option<Enrolled>>,
     pub last_sync: RwSignal<Option<String>>,
     pub syncing: RwSignal<bool>,
-    /// The last sync problem, for the person ("pas de réseau", "refusé : …").
+    /// The last sync problem, for the person ("serveur injoignable", "refusé : …").
     pub problem: RwSignal<Option<String>>,
     pub exported: RwSignal<bool>,
     /// True once the enrolment and outbox are read from the device.
     pub ready: RwSignal<bool>,
-    failures: StoredValue<u32>,
+    /// Failed tries in a row and when the next is due (the countdown reads it).
+    backoff: RwSignal<Backoff>,
+    /// The time of the countdown's last tick, in ms since the epoch.
+    tick: RwSignal<u64>,
+    /// The scheduled try and the countdown's ticker, while a try is due: dropping them stops both.
+    timers: StoredValue<Option<(Timeout, Interval)>, LocalStorage>,
     /// Pulled after each successful push: one exchange brings the registry up to date too.
     registry: StoredValue<Option<Registry>>,
 }
@@ -79,10 +84,14 @@ impl Mediation {
             problem: RwSignal::new(None),
             exported: RwSignal::new(false),
             ready: RwSignal::new(false),
-            failures: StoredValue::new(0),
+            backoff: RwSignal::new(Backoff::default()),
+            tick: RwSignal::new(0),
+            timers: StoredValue::new_local(None),
             registry: StoredValue::new(None),
         };
         let _ = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(async move { m.sync_now().await }));
+        // No try can be made offline: the countdown would promise one; the `online` event brings it.
+        let _ = window_event_listener(leptos::ev::offline, move |_| m.unschedule());
         m
     }
 
@@ -180,9 +189,10 @@ impl Mediation {
         });
         self.exported.set(false);
         self.version.update(|v| *v += 1);
-        // Sent at once when there is network (a form save, a "+1" tally alike).
+        // Sent at once when there is network (a form save, a "+1" tally alike). During an outage
+        // this is one more failed try: the waits keep growing, up to the cap.
         let me = *self;
-        leptos::task::spawn_local(async move { me.sync_now().await });
+        leptos::task::spawn_local(async move { me.attempt().await });
         Ok(())
     }
 
@@ -211,6 +221,9 @@ impl Mediation {
             .await
             .map_err(|_| Refused::Unknown)?;
         self.version.update(|v| *v += 1);
+        if self.outbox.with_value(sync::Outbox::is_empty) {
+            self.stop_retrying();
+        }
         Ok(())
     }
 
@@ -234,6 +247,7 @@ impl Mediation {
         }
         store::forget_device(&self.db()?, &[DEVICE_KEY, LAST_SYNC_KEY, EXPORTED_KEY]).await?;
         self.outbox.set_value(sync::Outbox::default());
+        self.stop_retrying();
         self.device.set(None);
         self.last_sync.set(None);
         self.exported.set(false);
@@ -254,12 +268,28 @@ impl Mediation {
         }
     }
 
-    /// Pushes everything pending, batch after batch; on failure, retries later by itself.
+    /// Tries now, and from the shortest wait again if it fails: app open, the `online` event, the
+    /// "Synchroniser" button.
     pub async fn sync_now(&self) {
+        self.backoff.update(Backoff::reset);
+        self.attempt().await
+    }
+
+    /// Whole seconds until the next automatic try ("Nouvel essai dans 40 s"), if one is scheduled.
+    pub fn retry_in(&self) -> Option<u64> {
+        self.backoff.with(|b| b.seconds_left(self.tick.get()))
+    }
+
+    /// One try: pushes everything pending, batch after batch; on failure, schedules the next try.
+    async fn attempt(&self) {
         let Some(device) = self.device.get_untracked() else { return };
-        // Offline, a push would fail and freeze the records as sent: wait for the `online` event.
-        let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
-        if self.syncing.get_untracked() || !online {
+        if self.syncing.get_untracked() {
+            return;
+        }
+        // This try replaces the scheduled one. Offline, a push would fail and freeze the records
+        // as sent: nothing is scheduled, the `online` event tries again.
+        self.unschedule();
+        if !online() {
             return;
         }
         self.syncing.set(true);
@@ -267,22 +297,46 @@ impl Mediation {
         self.syncing.set(false);
         match result {
             Ok(()) => {
-                self.failures.set_value(0);
+                self.backoff.update(Backoff::reset);
                 self.problem.set(None);
                 if let Some(registry) = self.registry.get_value() {
                     registry.pull().await;
                 }
             }
             Err(e) => {
-                self.problem.set(Some(e));
-                let n = self.failures.get_value() + 1;
-                self.failures.set_value(n);
-                let jitter = 0.5 + js_sys::Math::random();
-                let delay = (2f64.powi(n.min(12) as i32)).min(MAX_BACKOFF_S) * jitter;
-                let me = *self;
-                set_timeout(move || leptos::task::spawn_local(async move { me.sync_now().await }), Duration::from_secs_f64(delay));
+                // Set only when it changes: the problem is said once in a live region.
+                if self.problem.with_untracked(|p| p.as_ref() != Some(&e)) {
+                    self.problem.set(Some(e));
+                }
+                if online() {
+                    self.schedule();
+                }
             }
         }
+    }
+
+    /// After a failed try: the next one, by the core's rule, and a countdown ticking each second
+    /// until then (the status shows it; nothing ticks while no try is due).
+    fn schedule(&self) {
+        let now = now_ms();
+        let wait = self.backoff.try_update(|b| b.failed(now, js_sys::Math::random())).expect("the backoff lives as long as the app");
+        self.tick.set(now);
+        let me = *self;
+        let retry = Timeout::new(wait.as_millis() as u32, move || leptos::task::spawn_local(async move { me.attempt().await }));
+        let ticker = Interval::new(1_000, move || me.tick.set(now_ms()));
+        self.timers.set_value(Some((retry, ticker)));
+    }
+
+    /// Nothing due: a try under way, or offline. Failures in a row still count.
+    fn unschedule(&self) {
+        self.timers.set_value(None);
+        self.backoff.update(Backoff::cancel);
+    }
+
+    /// Nothing left to send (or no device any more): no try, no countdown.
+    fn stop_retrying(&self) {
+        self.timers.set_value(None);
+        self.backoff.update(Backoff::reset);
     }
 
     async fn push_all(&self, token: &str) -> Result<(), String> {
@@ -330,7 +384,8 @@ fn error_message(text: &str) -> Option<String> {
     v["error"]["message"].as_str().map(str::to_owned)
 }
 
-/// POSTs JSON; (status, body text), or "pas de réseau" when the request could not be made.
+/// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
+/// could not be made.
 async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
     let window = web_sys::window().ok_or("pas de fenêtre")?;
     let init = web_sys::RequestInit::new();
@@ -342,10 +397,21 @@ async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String
         headers.set("Authorization", &format!("Bearer {t}")).map_err(|e| format!("{e:?}"))?;
     }
     init.set_headers(&headers);
+    // The phone may have network while the server does not answer: say which.
+    let unreachable = || if online() { "serveur injoignable" } else { "pas de réseau" }.to_owned();
     let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| "pas de réseau".to_owned())?.unchecked_into();
+        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| unreachable())?.unchecked_into();
     let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|_| "réponse interrompue".to_owned())?;
     Ok((response.status(), text.as_string().unwrap_or_default()))
+}
+
+/// What the browser believes; false means a request cannot leave.
+fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}
+
+fn now_ms() -> u64 {
+    js_sys::Date::now() as u64
 }
 
 /// A new contact id: UUIDv7 from the clock and the browser's random source.

@@ -1,6 +1,6 @@
 // A mediator on the bus: enrol the phone, log contacts with no network (reloading midway), come
 // back in range: the server holds each contact exactly once — also when the server stops in the
-// middle of a push.
+// middle of a push, and when it is down while the phone stays online (the retry comes by itself).
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -149,6 +149,63 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
   await pending(page, 0);
   assert.equal(await serverCount(server.url, bearer), 25, 'the 5 re-sent contacts were acknowledged as duplicates');
   await page.screenshot({ path: join(SHOTS, 'mediator-outbox-synced.png'), fullPage: true });
+  assert.deepEqual(errors, []);
+});
+
+test('the server comes back while the phone stayed online: the contact leaves by itself, within a minute', async (t) => {
+  const phone = await mediatorPhone(t, 'Centre socioculturel de Lussac');
+  const { page, errors, bearer } = phone;
+  await page.evaluate(() => {
+    window.onlineEvents = 0;
+    addEventListener('online', () => window.onlineEvents++);
+  });
+  const { port, dataDir } = phone.server;
+  assert.equal(await phone.server.stop({ keepData: true }), 0);
+  const down = Date.now();
+  await logContact(page);
+
+  // The push failed: the status says so once (a live region) and counts down to the next try,
+  // never more than a minute away, outside any live region.
+  await page.getByRole('status').filter({ hasText: 'Envoi impossible pour l’instant (serveur injoignable).' }).waitFor();
+  const retry = page.locator('.sync .retry');
+  assert.equal(await retry.evaluate((p) => p.closest('[aria-live], [role=status], [role=alert], [role=log], [role=timer]')), null);
+  // What a screen reader would hear again: any change in the page's live regions from now on.
+  await page.evaluate(() => {
+    window.liveChanges = 0;
+    const observer = new MutationObserver((changes) => (window.liveChanges += changes.length));
+    for (const live of document.querySelectorAll('[aria-live], [role=status], [role=alert]')) {
+      observer.observe(live, { childList: true, characterData: true, subtree: true });
+    }
+  });
+  const seen = [];
+  while (Date.now() - down < 3_000) {
+    const shown = (await retry.textContent()).match(/^Nouvel essai dans (\d+) s\.$/);
+    if (shown) seen.push(Number(shown[1]));
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  assert.ok(seen.length > 0 && seen.every((s) => s <= 60), `seconds shown: ${seen}`);
+  assert.ok(seen.some((s, i) => s === seen[i - 1] - 1), `the number counts down: ${seen}`);
+  assert.equal(await page.evaluate(() => window.liveChanges), 0, 'the tries and the countdown are not announced again');
+  await page.getByText(/^Nouvel essai dans \d+ s\.$/).waitFor();
+  await page.locator('.sync').evaluate((section) => section.scrollIntoView({ block: 'start' }));
+  await page.screenshot({ path: join(SHOTS, 'mediator-retry.png') });
+  assert.deepEqual(await axeViolations(page), []);
+  await pending(page, 1);
+
+  // The server returns on the same port and data: no tap, no `online` event, the contact arrives.
+  const server = await startServer({ port, dataDir });
+  t.after(() => server.stop());
+  const back = Date.now();
+  figures.serverDownSeconds = (back - down) / 1000;
+  while ((await serverCount(server.url, bearer)) === 0) {
+    assert.ok(Date.now() - back < 61_000, 'the contact reached the server within a minute of its return');
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  figures.retryAfterServerBackSeconds = (Date.now() - back) / 1000;
+  await pending(page, 0);
+  assert.equal(await serverCount(server.url, bearer), 1);
+  assert.equal(await retry.textContent(), '', 'nothing scheduled once everything is sent');
+  assert.equal(await page.evaluate(() => window.onlineEvents), 0);
   assert.deepEqual(errors, []);
 });
 

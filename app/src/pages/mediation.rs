@@ -95,11 +95,25 @@ fn SyncStatus() -> impl IntoView {
                 n => format!("{n} contacts en attente d’envoi"),
             }}</p>
             <p class="hint">{move || m.last_sync.get().map(|t| last_sync_words(&t)).unwrap_or_else(|| "Aucun envoi pour l’instant.".into())}</p>
-            <p class="notice">{move || m.problem.get().map(|p| format!("Envoi impossible pour l’instant ({p}). Les contacts restent sur ce téléphone ; nouvel essai automatique."))}</p>
+            // Said once when it changes (a live region); the countdown below is not live, so a
+            // screen reader does not read it out every second.
+            <p class="notice" role="status">{move || m.problem.get().map(|p| format!("Envoi impossible pour l’instant ({p}). Les contacts restent sur ce téléphone ; nouvel essai automatique."))}</p>
+            <p class="hint retry">{move || retry_words(m)}</p>
             <button type="button" class="secondary" on:click=sync disabled=move || m.syncing.get()>
                 {move || if m.syncing.get() { "Envoi en cours…" } else { "Synchroniser" }}
             </button>
         </section>
+    }
+}
+
+/// "Nouvel essai dans 40 s." while a try is scheduled; after a failure offline, when it will be.
+fn retry_words(m: Mediation) -> Option<String> {
+    if m.syncing.get() || m.pending() == 0 {
+        return None;
+    }
+    match m.retry_in() {
+        Some(s) => Some(format!("Nouvel essai dans {s} s.")),
+        None => m.problem.with(Option::is_some).then(|| "Nouvel essai au retour du réseau.".to_owned()),
     }
 }
 

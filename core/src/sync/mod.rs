@@ -1,7 +1,7 @@
-//! The pure parts of sync: the device's outbox, the server's insert-if-absent decision, and the
-//! answer that links them. HTTP and storage wrap these (app `sync`, server `contacts`); the
-//! deterministic simulator (`simulator.rs`) drives them through lost, duplicated and reordered
-//! messages, crashes and restarts.
+//! The pure parts of sync: the device's outbox, the server's insert-if-absent decision, the
+//! answer that links them, and when a failed push is tried again (`retry`). HTTP and storage
+//! wrap these (app `outbox`, server `contacts`); the deterministic simulator (`simulator.rs`)
+//! drives them through lost, duplicated and reordered messages, crashes and restarts.
 //!
 //! The invariant: a record added to an outbox reaches the server exactly once. It holds because
 //! ids are made on the device; the server stores an id at most once and answers every id it
@@ -25,6 +25,7 @@
 //! assert!(outbox.is_empty() && server.len() == 1);
 //! ```
 
+pub mod retry;
 #[cfg(test)]
 mod simulator;
 
