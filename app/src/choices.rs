@@ -27,8 +27,9 @@ pub struct Choices {
     pub origin: RwSignal<Option<Origin>>,
 }
 
-impl Choices {
-    pub fn new() -> Self {
+/// Nothing chosen yet.
+impl Default for Choices {
+    fn default() -> Self {
         Choices {
             needs: RwSignal::new(Vec::new()),
             open_now: RwSignal::new(false),
@@ -39,7 +40,9 @@ impl Choices {
             origin: RwSignal::new(None),
         }
     }
+}
 
+impl Choices {
     /// The core's filters for these choices at local time `now` (tracks every choice).
     pub fn filters(&self, now: chrono::NaiveDateTime) -> Filters {
         let mut filters = Filters { services: services_for(&self.needs.get()), at_home: self.at_home.get(), ..Filters::default() };

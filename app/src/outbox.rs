@@ -71,8 +71,9 @@ pub struct Mediation {
 }
 
 impl Mediation {
-    /// Empty until [`Mediation::attach`] gives it the database.
-    pub fn new() -> Self {
+    /// Empty until [`Mediation::attach`] gives it the database; from now on it syncs when the
+    /// phone comes back online (not a `Default`: it listens to the window).
+    pub fn start() -> Self {
         let m = Mediation {
             db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(sync::Outbox::default()),

@@ -13,9 +13,10 @@
 //! `repere_core::hours`), so an update is served without parsing anything.
 //!
 //! Those hours are compiled for three years from the day of publication (`hours::Window`). A
-//! serving instance checks every hour ([`keep_hours_current`]) that the stored places are
-//! compiled for the years of today; at the first check of a new year (or of a database compiled
-//! for other years, or before hours carried their years) it recompiles every current place from
+//! serving instance checks every hour ([`keep_hours_current`]) that the stored places' years
+//! still serve (this year and the next, `Window::serves`); when they no longer do (every other
+//! New Year, or a database compiled for other years, or before hours carried their years) it
+//! recompiles every current place from
 //! its stored OSM text and publishes the result as the next version, which phones pull as an
 //! ordinary update. Nothing to do, the usual case, costs one read and no write lock.
 
@@ -46,23 +47,22 @@ pub struct Published {
 
 impl Database {
     /// Recompiles the opening hours of every current place for the years of `today` (the
-    /// server's date, an argument so tests can move time) if any is compiled for other years (or
-    /// for none: a database from before places carried them), and publishes them as the next
-    /// version. `None` when every place was current: then nothing is written and no write lock
-    /// is taken. A place whose stored text no longer imports is logged and left as it is.
+    /// server's date, an argument so tests can move time) if any is compiled for years that no
+    /// longer serve (`Window::serves`: this year and the next), or for none (a database from
+    /// before places carried them), and publishes them as the next version. `None` when every
+    /// place was current: then nothing is written and no write lock is taken. A place whose
+    /// stored text no longer imports is logged and left as it is.
     pub async fn refresh_hours(&self, today: NaiveDate) -> Result<Option<Published>, sqlx::Error> {
         let years = Window::for_date(today);
-        // The places with hours whose body does not name these years (the test in SQL is a
-        // cheap filter; `stale` decides), looked for without a write lock first.
-        const OLD: &str = "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%' AND body NOT LIKE $1";
-        let current = format!("%\"annees\":[{},{}]%", years.first(), years.last());
-        let old: Vec<(String, String)> = sqlx::query_as(OLD).bind(&current).fetch_all(&self.pool).await?;
-        if !old.iter().any(|(_, body)| stale(body, years)) {
+        // The places with hours, looked at without a write lock first (a few hundred rows).
+        const OLD: &str = "SELECT id, body FROM registry_places WHERE body LIKE '%\"horaires\"%'";
+        let old: Vec<(String, String)> = sqlx::query_as(OLD).fetch_all(&self.pool).await?;
+        if !old.iter().any(|(_, body)| stale(body, today)) {
             return Ok(None);
         }
         let mut tx = self.begin_write().await?;
-        let rows: Vec<(String, String)> = sqlx::query_as(OLD).bind(&current).fetch_all(&mut *tx).await?;
-        let rows: Vec<(String, String)> = rows.into_iter().filter(|(_, body)| stale(body, years)).collect();
+        let rows: Vec<(String, String)> = sqlx::query_as(OLD).fetch_all(&mut *tx).await?;
+        let rows: Vec<(String, String)> = rows.into_iter().filter(|(_, body)| stale(body, today)).collect();
         // Compiling takes about 3 ms per place: off the threads that answer requests.
         let recompiled = tokio::task::spawn_blocking(move || recompile(rows, years)).await.expect("recompiling does not panic");
         if recompiled.is_empty() {
@@ -197,11 +197,12 @@ fn parse(bodies: impl Iterator<Item = String>) -> Vec<Value> {
     bodies.map(|b| serde_json::from_str(&b).expect("bodies are written by `body`")).collect()
 }
 
-/// Whether a stored body has opening hours compiled for other years than `years` (or for none).
-fn stale(body: &str, years: Window) -> bool {
+/// Whether a stored body has opening hours compiled for years that no longer serve on `today` (or for none).
+fn stale(body: &str, today: NaiveDate) -> bool {
     let Ok(place) = serde_json::from_str::<Value>(body) else { return false };
-    place.get("horaires").is_some_and(|h| !h.is_null())
-        && place.pointer("/x_horaires_calcules/annees") != Some(&json!([years.first(), years.last()]))
+    let year = |i: usize| place.pointer(&format!("/x_horaires_calcules/annees/{i}")).and_then(Value::as_i64).map(|y| y as i32);
+    let compiled = year(0).zip(year(1)).and_then(|(first, last)| Window::new(first, last).ok());
+    place.get("horaires").is_some_and(|h| !h.is_null()) && !compiled.is_some_and(|w| w.serves(today))
 }
 
 /// Each place read anew from its body (the OSM text, compiled for `years`), as a new body.

@@ -20,7 +20,7 @@ use crate::session::{KINDS, Outreach};
 #[component]
 pub fn MediatorApp() -> impl IntoView {
     provide_shared();
-    let mediation = Mediation::new();
+    let mediation = Mediation::start();
     provide_context(mediation);
     provide_context(Outreach::remembered());
     let registry = Registry::load(move |db| mediation.attach(db));

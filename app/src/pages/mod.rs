@@ -29,7 +29,7 @@ pub fn App() -> impl IntoView {
     provide_shared();
     let registry = Registry::load(|_| {});
     provide_context(registry);
-    provide_context(Choices::new());
+    provide_context(Choices::default());
     let route = route::follow();
     let section = Signal::derive(move || match route.get() {
         Route::Map => Section::Map,

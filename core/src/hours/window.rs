@@ -4,8 +4,8 @@
 //! day: about 0.9 ms per place and year in release), so it covers a few years, not all of them:
 //! the year of the import and the next two ([`Window::for_date`]). Whoever imports names the day
 //! (the core reads no clock): the server its own date, hourly, so that its registry rolls forward
-//! at each new year; the seed builder a date taken from its data, so that its output does not
-//! depend on the day it runs.
+//! once its years no longer serve ([`Window::serves`]); the seed builder a year given on its
+//! command line, so that its output does not depend on the day it runs.
 
 use std::fmt;
 
@@ -20,7 +20,7 @@ pub struct Window {
 
 impl Window {
     /// How many years an import compiles. Three: a registry is republished, or recompiled by the
-    /// server at each new year, long before the last one, and six would double the import time.
+    /// server, a year before the last one ends, and six would double the import time.
     pub const YEARS: i32 = 3;
 
     /// The years an import on `today` compiles for: that year and the next two.
@@ -44,6 +44,14 @@ impl Window {
 
     pub fn last(self) -> i32 {
         self.last
+    }
+
+    /// Whether hours compiled for these years still serve on `today`: they cover this year and
+    /// the next. An import recompiles only when they no longer do, so a window of three years is
+    /// recompiled every two (each time, every phone downloads every place with hours), and a
+    /// registry bundled in a release stays current through the year after it was built.
+    pub fn serves(self, today: NaiveDate) -> bool {
+        self.first <= today.year() && today.year() < self.last
     }
 
     pub fn contains(self, day: NaiveDate) -> bool {
@@ -94,6 +102,11 @@ mod tests {
     fn windows_that_cannot_be_compiled_are_refused() {
         assert_eq!(Window::new(2026, 2028).unwrap(), Window::for_date(day(2026, 6, 1)));
         assert_eq!(Window::new(2026, 2026).unwrap().years().count(), 1);
+        let bundled = Window::new(2026, 2028).unwrap();
+        assert!(bundled.serves(day(2026, 1, 1)) && bundled.serves(day(2027, 12, 31)));
+        assert!(!bundled.serves(day(2028, 1, 1)), "less than a year ahead");
+        assert!(!bundled.serves(day(2025, 12, 31)), "the clock went back");
+        assert!(Window::for_date(day(2028, 1, 1)).serves(day(2028, 1, 1)));
         assert_eq!(Window::new(2028, 2026).unwrap_err(), "années 2028 à 2026 : de 1 à 10 années dans l'ordre attendues");
         assert!(Window::new(2026, 2036).is_err(), "eleven years");
         assert!(Window::new(i32::MAX - 1, i32::MAX).is_err(), "beyond chrono's dates");
