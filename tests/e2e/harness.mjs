@@ -84,14 +84,17 @@ export async function startServer({ dist = DIST, port, dataDir } = {}) {
   };
 }
 
+/** Debian's Chromium, and the flags this closed network needs (headless). */
+export const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
 /** Headless Debian Chromium with the flags this closed network needs. */
 export async function launchBrowser() {
   const userDataDir = mkdtempSync(join(tmpdir(), 'repere-chromium-'));
-  const args = [
-    '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync',
-  ];
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return { browser, close: async () => { await browser.close(); rmSync(userDataDir, { recursive: true, force: true }); } };
 }
 
@@ -149,6 +152,25 @@ export function storedMeta(page, key) {
       }),
     key,
   );
+}
+
+/** A typical contact, as a trained mediator logs it in the mediators' space; returns the number of taps. */
+export async function logContact(page) {
+  const taps = [
+    page.getByLabel('Aide aux démarches administratives'),
+    page.getByLabel('70 ans et plus'),
+    page.getByLabel('Retraité'),
+    page.getByRole('button', { name: 'Enregistrer le contact' }),
+  ];
+  for (const target of taps) await target.click();
+  await page.getByText('Contact enregistré sur ce téléphone.').waitFor();
+  return taps.length;
+}
+
+/** Waits until the mediators' space shows `n` contacts waiting to be sent. */
+export async function pending(page, n, timeout = 15_000) {
+  const text = n === 0 ? 'Tout est envoyé.' : n === 1 ? '1 contact en attente d’envoi' : `${n} contacts en attente d’envoi`;
+  await page.getByText(text, { exact: true }).waitFor({ timeout });
 }
 
 /** Runs axe-core on the page and returns its violations (id, impact, the nodes' selectors). */

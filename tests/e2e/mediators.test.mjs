@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { DIST, ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker, assertNoCspViolations } from './harness.mjs';
+import {
+  DIST, ROOT, SHOTS, axeViolations, copyOfDist, launchBrowser, logContact, pending, phoneContext, startServer, storedMeta, waitForControllingWorker, assertNoCspViolations,
+} from './harness.mjs';
 
 let chromium;
 const figures = {};
@@ -26,24 +28,6 @@ async function serverCount(url, bearer) {
   const response = await fetch(`${url}/api/v1/contacts/count`, { headers: { Authorization: `Bearer ${bearer}` } });
   assert.equal(response.status, 200);
   return (await response.json()).count;
-}
-
-/** A typical contact, as a trained mediator logs it; returns the number of taps. */
-async function logContact(page) {
-  const taps = [
-    page.getByLabel('Aide aux démarches administratives'),
-    page.getByLabel('70 ans et plus'),
-    page.getByLabel('Retraité'),
-    page.getByRole('button', { name: 'Enregistrer le contact' }),
-  ];
-  for (const target of taps) await target.click();
-  await page.getByText('Contact enregistré sur ce téléphone.').waitFor();
-  return taps.length;
-}
-
-async function pending(page, n) {
-  const text = n === 0 ? 'Tout est envoyé.' : n === 1 ? '1 contact en attente d’envoi' : `${n} contacts en attente d’envoi`;
-  await page.getByText(text, { exact: true }).waitFor({ timeout: 15_000 });
 }
 
 /** The files of the mediators' space the service worker holds (empty on a resident's phone). */
