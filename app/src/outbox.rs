@@ -26,6 +26,9 @@ use crate::store::{self, OutboxChange};
 const DEVICE_KEY: &str = "device";
 const LAST_SYNC_KEY: &str = "last_sync";
 const EXPORTED_KEY: &str = "outbox_exported";
+/// The next contact's sequence number, written with each contact: the outbox empties as the
+/// server acknowledges, and numbering must not restart at 1 when the app reopens.
+const NEXT_SEQ_KEY: &str = "outbox_next_seq";
 
 /// An outbox row as stored.
 #[derive(Serialize, Deserialize)]
@@ -118,6 +121,7 @@ impl Mediation {
         let device: Option<String> = store::get_meta(&db, DEVICE_KEY).await?;
         let last_sync: Option<String> = store::get_meta(&db, LAST_SYNC_KEY).await?;
         let exported: Option<String> = store::get_meta(&db, EXPORTED_KEY).await?;
+        let next_seq: Option<String> = store::get_meta(&db, NEXT_SEQ_KEY).await?;
         let mut rows: Vec<(Uuid, Row)> = Vec::new();
         for text in store::outbox_rows(&db).await? {
             let row: Row = serde_json::from_str(&text).map_err(|e| format!("ligne illisible : {e}"))?;
@@ -139,6 +143,7 @@ impl Mediation {
                 },
             );
         }
+        outbox.resume_from(next_seq.and_then(|n| n.parse().ok()).unwrap_or(1));
         self.outbox.set_value(outbox);
         self.device.set(device.and_then(|d| serde_json::from_str(&d).ok()));
         self.last_sync.set(last_sync);
@@ -181,7 +186,7 @@ impl Mediation {
         // A new contact is in no export yet.
         let change = OutboxChange {
             put: vec![Self::row(&id, seq, State::Waiting, &contact)],
-            meta: vec![(EXPORTED_KEY, "non".to_owned())],
+            meta: vec![(EXPORTED_KEY, "non".to_owned()), (NEXT_SEQ_KEY, (seq + 1).to_string())],
             ..Default::default()
         };
         store::change_outbox(&db, change).await?;

@@ -202,7 +202,8 @@ try {
     [...stored.values()].reduce((sum, n) => sum + n - 1, 0) + [...stored.keys()].filter((id) => !made.has(id)).length +
     (figures['contacts logged'] - made.size);
   figures['stuck in the outbox after the last sync'] = stuck;
-  // Not a loss: ids carry exactly-once; reported because the protocol calls seq per-device.
+  // Ids carry exactly-once; a device's sequence numbers must not repeat either (they once
+  // restarted at 1 whenever the app reopened on an empty outbox).
   figures['device sequence numbers stored more than once'] = rows.length - new Set(rows.map(([, device, seq]) => `${device} ${seq}`)).size;
   figures['page errors'] = pageErrors.length;
   const sorted = [...cycleTimes].sort((a, b) => a - b);
@@ -216,7 +217,10 @@ try {
 console.log('drill-browser:');
 for (const [key, value] of Object.entries(figures)) console.log(`  ${key}: ${JSON.stringify(value)}`);
 for (const e of pageErrors) console.log(`  page error: ${e}`);
-const failed = ['lost (made, not stored)', 'doubled (stored twice, or never made)', 'stuck in the outbox after the last sync', 'kills with no push within 10 s']
+const failed = [
+  'lost (made, not stored)', 'doubled (stored twice, or never made)', 'stuck in the outbox after the last sync',
+  'kills with no push within 10 s', 'device sequence numbers stored more than once',
+]
   .filter((key) => figures[key] !== 0);
 if (failed.length) {
   console.error(`drill-browser FAILED: ${failed.join(', ')}`);

@@ -99,6 +99,17 @@ impl<T: Clone> Outbox<T> {
         self.entries.get(id)
     }
 
+    /// The sequence number the next record gets; the caller persists it with each record, so
+    /// numbering carries on after every record has left (the outbox alone would restart at 1).
+    pub fn next_seq(&self) -> u64 {
+        self.next_seq
+    }
+
+    /// Carries numbering on from `next` (persisted by the caller), when a device reopens.
+    pub fn resume_from(&mut self, next: u64) {
+        self.next_seq = self.next_seq.max(next);
+    }
+
     /// Puts back a record as it was persisted (when a device reopens its outbox).
     pub fn restore(&mut self, id: Uuid, seq: u64, record: T, state: State) {
         self.next_seq = self.next_seq.max(seq + 1);
@@ -251,6 +262,25 @@ mod tests {
         let mut reopened = Outbox::default();
         reopened.restore(b, 7, 20, State::Sent);
         assert_eq!(reopened.add(a, 1), Ok(8));
+    }
+
+    /// Regression (found by `scripts/drill-browser`): once every record had left, a reopened
+    /// outbox numbered from 1 again, so one device's sequence numbers repeated.
+    #[test]
+    fn numbering_carries_on_after_the_outbox_emptied() {
+        let mut outbox = Outbox::default();
+        let ids: Vec<Uuid> = (1..=3).map(Uuid::from_u128).collect();
+        for id in &ids {
+            outbox.add(*id, 0).unwrap();
+        }
+        outbox.next_batch(3);
+        outbox.apply(&Answer { acked: ids, conflicts: vec![] });
+        let persisted = outbox.next_seq();
+        let mut reopened: Outbox<u32> = Outbox::default();
+        reopened.resume_from(persisted);
+        assert_eq!(reopened.add(Uuid::from_u128(4), 0), Ok(4));
+        reopened.resume_from(2);
+        assert_eq!(reopened.next_seq(), 5, "never backwards");
     }
 
     #[test]
