@@ -139,16 +139,20 @@ impl Database {
     /// Which of `ids` some version of the registry held (removed places included: a contact
     /// logged there before the removal stays valid).
     async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
-        if ids.is_empty() {
-            return Ok(HashSet::new());
+        let ids: Vec<&str> = ids.iter().copied().collect();
+        let mut known = HashSet::new();
+        // A push names at most 1,000; an imported outbox file may name more than a statement
+        // can bind (32,766 in SQLite).
+        for chunk in ids.chunks(1000) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id FROM registry_places WHERE id IN ({})", placeholders.join(", "));
+            let mut select = sqlx::query_scalar::<_, String>(&sql);
+            for id in chunk {
+                select = select.bind(*id);
+            }
+            known.extend(select.fetch_all(&self.pool).await?);
         }
-        let placeholders: Vec<String> = (1..=ids.len()).map(|i| format!("${i}")).collect();
-        let sql = format!("SELECT id FROM registry_places WHERE id IN ({})", placeholders.join(", "));
-        let mut select = sqlx::query_scalar::<_, String>(&sql);
-        for id in ids {
-            select = select.bind(*id);
-        }
-        Ok(select.fetch_all(&self.pool).await?.into_iter().collect())
+        Ok(known)
     }
 
     /// How many contacts the structure holds.
