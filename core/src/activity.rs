@@ -156,7 +156,7 @@ taxonomy!(StatutSocial, "statut_social" {
 
 mod draft;
 mod outing;
-pub use draft::{Draft, LieuChoice, Remembered, field_words, toggled};
+pub use draft::{Debut, Draft, LieuChoice, Remembered, field_words, toggled};
 pub use outing::{Outing, OutingKind, QUICK_MINUTES};
 
 /// Duration presets of the national form, in minutes (any other duration is "personnaliser").

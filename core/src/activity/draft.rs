@@ -27,8 +27,7 @@ pub struct Draft {
     /// A corrected contact's session; a new contact takes the session in progress.
     pub session: Option<Uuid>,
     pub type_activite: TypeActivite,
-    /// `None` while the date field is empty or incomplete.
-    pub debut: Option<NaiveDateTime>,
+    pub debut: Debut,
     pub duree_min: u16,
     pub lieu: LieuChoice,
     pub lieu_place: Option<String>,
@@ -45,6 +44,17 @@ pub struct Draft {
     pub participants: Participants,
     pub orientation: Option<StructureRedirection>,
     pub orientation_place: Option<String>,
+}
+
+/// When the contact began, as the form holds it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Debut {
+    /// Not touched: the time of saving, so a form left open since the morning does not date
+    /// the contact from then.
+    Now,
+    At(NaiveDateTime),
+    /// The date field is empty or incomplete.
+    Incomplete,
 }
 
 /// What stays from one contact to the next: a mediator on the bus logs many alike.
@@ -97,13 +107,13 @@ pub fn field_words(field: &str) -> &str {
 }
 
 impl Draft {
-    /// A new contact at `now`, with the remembered choices.
-    pub fn new(remembered: Remembered, now: NaiveDateTime) -> Self {
+    /// A new contact, now, with the remembered choices.
+    pub fn new(remembered: Remembered) -> Self {
         Draft {
             corrects: None,
             session: None,
             type_activite: remembered.type_activite,
-            debut: Some(now),
+            debut: Debut::Now,
             duree_min: remembered.duree_min,
             lieu: remembered.lieu,
             lieu_place: None,
@@ -138,7 +148,7 @@ impl Draft {
             corrects: Some(c.id),
             session: c.session,
             type_activite: c.type_activite,
-            debut: Some(c.debut),
+            debut: Debut::At(c.debut),
             duree_min: c.duree_min,
             lieu,
             lieu_place,
@@ -192,9 +202,9 @@ impl Draft {
     }
 
     /// Ready for the next person after a save: the per-person fields are emptied; the kind,
-    /// duration, place, equipment and workshop level stay, and the time is `now`.
-    pub fn next(&self, now: NaiveDateTime) -> Self {
-        let mut next = Draft::new(self.remembered(), now);
+    /// duration, place, equipment and workshop level stay, and the time is the next save's.
+    pub fn next(&self) -> Self {
+        let mut next = Draft::new(self.remembered());
         next.lieu_place = self.lieu_place.clone();
         next.lieu_commune = self.lieu_commune.clone();
         next.materiel = self.materiel;
@@ -202,11 +212,12 @@ impl Draft {
         next
     }
 
-    /// The contact this form describes, or every problem (field and reason). `fresh` is the id
-    /// of a new contact; `commune_code` finds a commune's code from what was typed.
+    /// The contact this form describes, saved at `now`, or every problem (field and reason).
+    /// `fresh` is the id of a new contact; `commune_code` finds a commune's code from what was typed.
     pub fn to_contact(
         &self,
         fresh: Uuid,
+        now: NaiveDateTime,
         outing: Option<&Outing>,
         commune_code: impl Fn(&str) -> Option<String>,
     ) -> Result<Contact, Vec<Problem>> {
@@ -238,13 +249,18 @@ impl Draft {
             let reason = if self.lieu == LieuChoice::Registre { "choisissez le lieu dans l’annuaire" } else { "écrivez la commune" };
             problems.push(Problem { field: "lieu", reason: reason.to_owned() });
         }
-        if self.debut.is_none() {
-            problems.push(Problem { field: "debut", reason: "à compléter".to_owned() });
-        }
+        let debut = match self.debut {
+            Debut::Now => now,
+            Debut::At(t) => t,
+            Debut::Incomplete => {
+                problems.push(Problem { field: "debut", reason: "à compléter".to_owned() });
+                now
+            }
+        };
         let contact = Contact {
             id: self.corrects.unwrap_or(fresh),
             type_activite: self.type_activite,
-            debut: self.debut.unwrap_or_default(),
+            debut,
             duree_min: self.duree_min,
             lieu: lieu.unwrap_or(Lieu::Bus),
             thematiques: self.thematiques,
@@ -261,9 +277,7 @@ impl Draft {
             participants: if collective { self.participants.clone() } else { Participants::default() },
             session: if self.corrects.is_some() { self.session } else { outing.map(|o| o.id) },
         };
-        // The contact's own rules, unless the form's already explain its placeholder values.
-        let placeholders = problems.iter().any(|p| p.field == "debut");
-        problems.extend(contact.check().into_iter().filter(|p| !(placeholders && p.field == "debut")));
+        problems.extend(contact.check());
         if problems.is_empty() { Ok(contact) } else { Err(problems) }
     }
 }

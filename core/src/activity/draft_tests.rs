@@ -27,7 +27,7 @@ fn name(code: &str) -> Option<String> {
 
 /// A typical contact: one theme, an age band and a status.
 fn typical() -> Draft {
-    let mut d = Draft::new(Remembered::default(), at(10, 0));
+    let mut d = Draft::new(Remembered::default());
     d.toggle_theme(Thematique::AideAuxDemarchesAdministratives);
     d.tranche_age = Some(TrancheAge::SoixanteDixPlus);
     d.statut = Some(StatutSocial::Retraite);
@@ -40,7 +40,7 @@ fn fields(result: Result<Contact, Vec<Problem>>) -> Vec<String> {
 
 #[test]
 fn a_typical_contact_is_made_with_the_remembered_choices() {
-    let c = typical().to_contact(v7(1), None, code).unwrap();
+    let c = typical().to_contact(v7(1), at(10, 0), None, code).unwrap();
     assert_eq!((c.id, c.type_activite, c.duree_min, c.lieu.clone(), c.debut), (v7(1), TypeActivite::Individuel, 30, Lieu::Bus, at(10, 0)));
     assert_eq!(c.beneficiaire.tranche_age, Some(TrancheAge::SoixanteDixPlus));
     assert_eq!(c.session, None);
@@ -66,12 +66,12 @@ fn fields_of_the_other_kind_of_contact_are_left_out() {
     d.participants.par_age = [3, 2, 0, 0, 0, 0, 0, 0];
     d.type_activite = TypeActivite::Individuel;
     d.autonomie = Some(Autonomie::Autonome);
-    let c = d.to_contact(v7(1), None, code).unwrap();
+    let c = d.to_contact(v7(1), at(10, 0), None, code).unwrap();
     assert_eq!((c.participants, c.niveau_atelier, c.autonomie), (Participants::default(), None, Some(Autonomie::Autonome)));
     // And the other way: a workshop keeps no beneficiary, not even a commune typed that is unknown.
     d.type_activite = TypeActivite::Collectif;
     d.residence = "Atlantide".into();
-    let c = d.to_contact(v7(1), None, code).unwrap();
+    let c = d.to_contact(v7(1), at(10, 0), None, code).unwrap();
     assert_eq!((c.beneficiaire, c.autonomie, c.niveau_atelier), (Beneficiaire::default(), None, Some(NiveauAtelier::Debutant)));
     assert_eq!(c.participants.total(), 5);
 }
@@ -82,7 +82,7 @@ fn administrative_domains_go_with_their_theme_only() {
     d.thematiques_administratives.insert(ThematiqueAdministrative::Logement);
     assert!(d.asks_domains());
     assert_eq!(
-        d.to_contact(v7(1), None, code).unwrap().thematiques_administratives.iter().collect::<Vec<_>>(),
+        d.to_contact(v7(1), at(10, 0), None, code).unwrap().thematiques_administratives.iter().collect::<Vec<_>>(),
         [ThematiqueAdministrative::Logement]
     );
     d.toggle_theme(Thematique::Email);
@@ -93,28 +93,28 @@ fn administrative_domains_go_with_their_theme_only() {
 
 #[test]
 fn each_problem_says_its_field_in_the_forms_words() {
-    let empty = Draft::new(Remembered::default(), at(10, 0));
-    assert_eq!(fields(empty.to_contact(v7(1), None, code)), ["thématiques : choisissez au moins une thématique"]);
+    let empty = Draft::new(Remembered::default());
+    assert_eq!(fields(empty.to_contact(v7(1), at(10, 0), None, code)), ["thématiques : choisissez au moins une thématique"]);
     let mut d = typical();
     d.lieu = LieuChoice::Registre;
-    d.debut = None;
+    d.debut = Debut::Incomplete;
     d.residence = "Atlantide".into();
     assert_eq!(
-        fields(d.to_contact(v7(1), None, code)),
+        fields(d.to_contact(v7(1), at(10, 0), None, code)),
         [
             "commune de résidence : commune « Atlantide » introuvable dans la Vienne",
             "lieu : choisissez le lieu dans l’annuaire",
             "date et heure : à compléter"
         ]
     );
-    d.debut = Some(at(10, 0));
+    d.debut = Debut::At(at(10, 0));
     d.residence = " poitiers ".into();
     d.lieu = LieuChoice::Commune;
-    assert_eq!(fields(d.to_contact(v7(1), None, code)), ["lieu : écrivez la commune"]);
+    assert_eq!(fields(d.to_contact(v7(1), at(10, 0), None, code)), ["lieu : écrivez la commune"]);
     d.lieu_commune = "Niort".into();
-    assert_eq!(fields(d.to_contact(v7(1), None, code)), ["lieu : commune « Niort » introuvable dans la Vienne"]);
+    assert_eq!(fields(d.to_contact(v7(1), at(10, 0), None, code)), ["lieu : commune « Niort » introuvable dans la Vienne"]);
     d.lieu_commune = "Civray".into();
-    let c = d.to_contact(v7(1), None, code).unwrap();
+    let c = d.to_contact(v7(1), at(10, 0), None, code).unwrap();
     assert_eq!((c.lieu, c.beneficiaire.commune), (Lieu::Commune("86078".into()), Some("86194".into())));
 }
 
@@ -124,7 +124,7 @@ fn a_contact_logged_during_a_session_takes_its_place_and_id() {
     let mut d = typical();
     d.lieu = LieuChoice::Registre; // hidden while the session runs: not asked
     assert!(d.follows(Some(&market)));
-    let c = d.to_contact(v7(1), Some(&market), code).unwrap();
+    let c = d.to_contact(v7(1), at(10, 0), Some(&market), code).unwrap();
     assert_eq!((c.lieu.clone(), c.session), (Lieu::MarcheStand, Some(market.id)));
 
     // Corrected later, in another session or none: it keeps its own session and place.
@@ -132,7 +132,7 @@ fn a_contact_logged_during_a_session_takes_its_place_and_id() {
     for now in [Some(&bus), None] {
         let again = Draft::from_contact(&c, name);
         assert!(!again.follows(now));
-        assert_eq!(again.to_contact(v7(2), now, code), Ok(c.clone()));
+        assert_eq!(again.to_contact(v7(2), at(10, 0), now, code), Ok(c.clone()));
     }
     // Corrected while its own session still runs: the session's place still holds.
     assert!(Draft::from_contact(&c, name).follows(Some(&market)));
@@ -148,17 +148,17 @@ fn a_corrected_contact_reads_back_as_it_was() {
     d.materiel.insert(Materiel::Telephone);
     d.orientation = Some(StructureRedirection::AideSociale);
     d.orientation_place = Some("france-services-2842".into());
-    let individual = d.to_contact(v7(1), None, code).unwrap();
-    let mut w = Draft::new(Remembered { type_activite: TypeActivite::Collectif, duree_min: 120, lieu: LieuChoice::Registre }, at(14, 0));
+    let individual = d.to_contact(v7(1), at(10, 0), None, code).unwrap();
+    let mut w = Draft::new(Remembered { type_activite: TypeActivite::Collectif, duree_min: 120, lieu: LieuChoice::Registre });
     w.lieu_place = Some("france-services-2842".into());
     w.toggle_theme(Thematique::Bureautique);
     w.niveau_atelier = Some(NiveauAtelier::Avance);
     w.participants.par_age = [0, 4, 2, 0, 0, 0, 0, 0];
-    let workshop = w.to_contact(v7(3), None, code).unwrap();
+    let workshop = w.to_contact(v7(3), at(10, 0), None, code).unwrap();
     for contact in [individual, workshop] {
         let again = Draft::from_contact(&contact, name);
         assert_eq!(again.corrects, Some(contact.id));
-        assert_eq!(again.to_contact(v7(2), None, code), Ok(contact.clone()), "the id is the contact's, not a fresh one");
+        assert_eq!(again.to_contact(v7(2), at(10, 0), None, code), Ok(contact.clone()), "the id is the contact's, not a fresh one");
     }
 }
 
@@ -174,10 +174,23 @@ fn the_next_contact_keeps_the_setting_and_forgets_the_person() {
     d.genre = Some(Genre::Masculin);
     d.residence = "Civray".into();
     d.orientation = Some(StructureRedirection::Autre);
-    let next = d.next(at(11, 0));
-    assert_eq!((next.corrects, next.session, next.debut), (None, None, Some(at(11, 0))));
+    d.debut = Debut::At(at(9, 0));
+    let next = d.next();
+    assert_eq!((next.corrects, next.session, next.debut), (None, None, Debut::Now));
     assert_eq!(next.remembered(), d.remembered());
     assert_eq!((next.lieu_place.as_deref(), next.materiel), (Some("france-services-2842"), d.materiel));
     assert_eq!(next.thematiques, LabelSet::new());
     assert_eq!((next.tranche_age, next.statut, next.genre, next.residence.as_str(), next.orientation), (None, None, None, "", None));
+}
+
+/// Regression: the form took its time when it was drawn, so a contact saved long after the
+/// page was opened (or after the previous save) was dated from then.
+#[test]
+fn an_untouched_time_is_the_time_of_saving() {
+    let d = typical();
+    assert_eq!(d.to_contact(v7(1), at(16, 45), None, code).unwrap().debut, at(16, 45));
+    let mut earlier = typical();
+    earlier.debut = Debut::At(at(8, 30));
+    assert_eq!(earlier.to_contact(v7(1), at(16, 45), None, code).unwrap().debut, at(8, 30));
+    assert_eq!(Draft::from_contact(&earlier.to_contact(v7(1), at(16, 45), None, code).unwrap(), name).debut, Debut::At(at(8, 30)));
 }
