@@ -16,23 +16,32 @@ try {
   await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
   await page.getByText('Structure : La Blaiserie').waitFor();
   await page.waitForTimeout(500);
-  const figures = await page.evaluate(() => {
-    const form = document.querySelector('form.contact');
-    const save = [...form.querySelectorAll('button')].find((b) => /^Enregistrer/.test(b.textContent.trim()));
-    const top = form.getBoundingClientRect().top + scrollY;
-    return {
-      scrollHeight: document.scrollingElement.scrollHeight,
-      formHeight: Math.round(form.getBoundingClientRect().height),
-      saveFromFormTop: Math.round(save.getBoundingClientRect().top + scrollY - top),
-      saveInViewportAtFormTop: (() => { form.scrollIntoView(); return Math.round(save.getBoundingClientRect().bottom) <= innerHeight; })(),
-    };
-  });
-  console.log(JSON.stringify({ name, ...figures }));
-  await page.screenshot({ path: join(SHOTS, `${name}-full.png`), fullPage: true });
-  await page.locator('form.contact').evaluate((f) => f.scrollIntoView({ block: 'start' }));
-  await page.screenshot({ path: join(SHOTS, `${name}-screen1.png`) });
-  await page.evaluate(() => scrollBy(0, innerHeight));
-  await page.screenshot({ path: join(SHOTS, `${name}-screen2.png`) });
+  const measure = () =>
+    page.evaluate(() => {
+      const form = document.querySelector('form.contact');
+      return { scrollHeight: document.scrollingElement.scrollHeight, formHeight: Math.round(form.getBoundingClientRect().height) };
+    });
+  const shots = async (state) => {
+    await page.screenshot({ path: join(SHOTS, `${name}-${state}-full.png`), fullPage: true });
+    await page.locator('form.contact').evaluate((f) => f.scrollIntoView({ block: 'start' }));
+    await page.screenshot({ path: join(SHOTS, `${name}-${state}-screen1.png`) });
+    await page.evaluate(() => scrollBy(0, innerHeight));
+    await page.screenshot({ path: join(SHOTS, `${name}-${state}-screen2.png`) });
+  };
+  const figures = { name, empty: await measure() };
+  await shots('empty');
+  // A typical contact's choices (the theme "Aide aux démarches" shows its domains).
+  for (const label of ['Aide aux démarches administratives', '70 ans et plus', 'Retraité']) await page.getByLabel(label).click();
+  figures.typical = await measure();
+  await shots('typical');
+  const more = page.locator('form.contact details.more summary');
+  if (await more.count()) {
+    await more.click();
+    figures.moreDetails = await measure();
+    await more.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(SHOTS, `${name}-details.png`) });
+  }
+  console.log(JSON.stringify(figures));
   await context.close();
 } finally {
   await server.stop();

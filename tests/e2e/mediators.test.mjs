@@ -189,6 +189,11 @@ test('on a 390×844 phone the usual contact fits in about two screens, "Enregist
   await page.keyboard.press('ArrowRight');
   assert.ok(await page.getByLabel('45 min').isChecked());
   assert.deepEqual(await axeViolations(page), []);
+  // The last choices are remembered for the next contact, across a reload.
+  await logContact(page);
+  await page.reload();
+  await page.getByText('Structure : La Blaiserie').waitFor();
+  assert.ok(await page.getByRole('group', { name: 'Durée' }).getByLabel('45 min').isChecked());
 });
 
 test('the server comes back while the phone stayed online: the contact leaves by itself, within a minute', async (t) => {
