@@ -1,10 +1,10 @@
-//! Outreach sessions (market day, bus stop, event): the session in progress, its "+1 personne
-//! renseignée" tally and the contacts logged in it. The contacts themselves go through the outbox
-//! like any other (each carries the session id); the tally kept here is only for the summary.
+//! The outreach session in progress (the core's `activity::Outing`), kept in `localStorage` so
+//! it survives a reload (the phone may restart at the stand), and its "+1 personne renseignée".
+//! The contacts themselves go through the outbox like any other (each carries the session id);
+//! the tally kept here is only for the summary.
 
 use leptos::prelude::*;
-use repere_core::activity::{Beneficiaire, Contact, Lieu, Participants, TypeActivite};
-use repere_core::registry::LabelSet;
+use repere_core::activity::{Outing, OutingKind};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -12,41 +12,34 @@ use crate::clock;
 use crate::outbox::{Mediation, new_id};
 
 const KEY: &str = "repere.session";
-/// A quick count is a short exchange.
-const QUICK_MINUTES: u16 = 5;
 
-/// Kinds of outing, with their words.
-pub const KINDS: [(&str, &str); 3] = [("marche", "Marché ou stand"), ("bus", "Arrêt du bus"), ("evenement", "Événement")];
-
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Outing {
-    pub id: Uuid,
-    pub kind: String,
-    /// Commune where it happens (code INSEE, name), when given.
-    pub commune: Option<(String, String)>,
-    /// Local time it started, `AAAA-MM-JJTHH:MM:SS`.
-    pub started: String,
-    pub quick: u32,
-    pub logged: u32,
+/// An `Outing` as stored: the kind's code and the local time as text, as phones already hold it.
+#[derive(Serialize, Deserialize)]
+struct Stored {
+    id: Uuid,
+    kind: String,
+    commune: Option<(String, String)>,
+    started: String,
+    quick: u32,
+    logged: u32,
 }
 
-impl Outing {
-    /// Where contacts of this session took place.
-    pub fn lieu(&self) -> Lieu {
-        match (self.kind.as_str(), &self.commune) {
-            ("bus", _) => Lieu::Bus,
-            ("evenement", Some((code, _))) => Lieu::Commune(code.clone()),
-            _ => Lieu::MarcheStand,
-        }
-    }
+fn read(text: &str) -> Option<Outing> {
+    let s: Stored = serde_json::from_str(text).ok()?;
+    let started = repere_protocol::local_time(&s.started)?;
+    Some(Outing { id: s.id, kind: OutingKind::from_code(&s.kind)?, commune: s.commune, started, quick: s.quick, logged: s.logged })
+}
 
-    pub fn title(&self) -> String {
-        let kind = KINDS.iter().find(|(k, _)| *k == self.kind).map_or("Session", |(_, label)| label);
-        match &self.commune {
-            Some((_, nom)) => format!("{kind}, {nom}"),
-            None => kind.to_owned(),
-        }
-    }
+fn write(o: &Outing) -> String {
+    let stored = Stored {
+        id: o.id,
+        kind: o.kind.code().to_owned(),
+        commune: o.commune.clone(),
+        started: repere_protocol::write_local_time(o.started),
+        quick: o.quick,
+        logged: o.logged,
+    };
+    serde_json::to_string(&stored).expect("serialisable")
 }
 
 #[derive(Clone, Copy)]
@@ -61,26 +54,27 @@ fn storage() -> Option<web_sys::Storage> {
 }
 
 impl Outreach {
-    /// The session in progress survives a reload (the phone may restart at the stand).
     pub fn remembered() -> Self {
-        let current = storage().and_then(|s| s.get_item(KEY).ok().flatten()).and_then(|t| serde_json::from_str(&t).ok());
+        let current = storage().and_then(|s| s.get_item(KEY).ok().flatten()).and_then(|t| read(&t));
         Outreach { current: RwSignal::new(current), ended: RwSignal::new(None) }
     }
 
     fn keep(&self, outing: Option<Outing>) {
         if let Some(s) = storage() {
             let _ = match &outing {
-                Some(o) => s.set_item(KEY, &serde_json::to_string(o).expect("serialisable")),
+                Some(o) => s.set_item(KEY, &write(o)),
                 None => s.remove_item(KEY),
             };
         }
         self.current.set(outing);
     }
 
-    pub fn start(&self, kind: &str, commune: Option<(String, String)>) {
-        let started = repere_protocol::write_local_time(clock::now());
+    /// Starts a session, or says why not.
+    pub fn start(&self, kind: OutingKind, commune: Option<(String, String)>) -> Result<(), String> {
+        let outing = Outing::start(new_id(), kind, commune, clock::now()).map_err(|p| p.reason)?;
         self.ended.set(None);
-        self.keep(Some(Outing { id: new_id(), kind: kind.to_owned(), commune, started, quick: 0, logged: 0 }));
+        self.keep(Some(outing));
+        Ok(())
     }
 
     pub fn end(&self) {
@@ -99,23 +93,7 @@ impl Outreach {
     /// "+1 personne renseignée": a quick contact, saved like any other.
     pub async fn plus_one(&self, m: Mediation) -> Result<(), String> {
         let Some(mut outing) = self.current.get_untracked() else { return Err("aucune session en cours".into()) };
-        let contact = Contact {
-            id: new_id(),
-            type_activite: TypeActivite::Ponctuel,
-            debut: clock::now(),
-            duree_min: QUICK_MINUTES,
-            lieu: outing.lieu(),
-            thematiques: LabelSet::new(),
-            thematiques_administratives: LabelSet::new(),
-            materiel: LabelSet::new(),
-            autonomie: None,
-            orientation: None,
-            niveau_atelier: None,
-            beneficiaire: Beneficiaire::default(),
-            participants: Participants::default(),
-            session: Some(outing.id),
-        };
-        m.save(contact).await?;
+        m.save(outing.quick_contact(new_id(), clock::now())).await?;
         outing.quick += 1;
         self.keep(Some(outing));
         Ok(())

@@ -6,7 +6,8 @@
 //! no field for them, so they cannot be stored.
 //!
 //! [`Contact::check`] says every problem with the field and why, in French, for the form and for
-//! the server's 4xx answers.
+//! the server's 4xx answers. The form's model ([`Draft`]) and outreach sessions ([`Outing`]) are
+//! in `activity/draft.rs` and `activity/outing.rs`.
 
 use chrono::{Datelike, NaiveDateTime};
 use uuid::Uuid;
@@ -152,6 +153,11 @@ taxonomy!(StatutSocial, "statut_social" {
     Scolarise => "scolarise", "Scolarisé",
     NonCommunique => "non_communique", "Non communiqué ou hétérogène",
 });
+
+mod draft;
+mod outing;
+pub use draft::{Debut, Draft, LieuChoice, Remembered, field_words, toggled};
+pub use outing::{Outing, OutingKind, QUICK_MINUTES};
 
 /// Duration presets of the national form, in minutes (any other duration is "personnaliser").
 pub const DURATION_PRESETS: [u16; 6] = [15, 30, 45, 60, 90, 120];

@@ -30,6 +30,12 @@ async function serverCount(url, bearer) {
   return (await response.json()).count;
 }
 
+/** Unfolds "Plus de détails" (date, place, equipment, orientation…) if it is folded. */
+async function moreDetails(page) {
+  const more = page.locator('form.contact details.more');
+  if (!(await more.evaluate((d) => d.open))) await more.locator('summary').click();
+}
+
 /** The files of the mediators' space the service worker holds (empty on a resident's phone). */
 async function cachedMediationFiles(page) {
   return page.evaluate(async () => {
@@ -136,6 +142,44 @@ test('20 contacts logged offline, with a reload midway, reach the server exactly
   assert.deepEqual(errors, []);
 });
 
+test('on a 390×844 phone the usual contact fits in about two screens, "Enregistrer" always in reach', async (t) => {
+  const { page } = await mediatorPhone(t, 'La Blaiserie');
+  const form = page.locator('form.contact');
+  const heights = await form.evaluate((f) => {
+    const top = f.getBoundingClientRect().top;
+    return { usual: f.querySelector('details.more').getBoundingClientRect().bottom - top, form: f.getBoundingClientRect().height, page: document.scrollingElement.scrollHeight };
+  });
+  figures.formHeights = heights;
+  assert.ok(heights.usual <= 2 * 844, `type, duration, themes, age band, status and "Plus de détails" in two screens: ${heights.usual} px`);
+  // Wherever the form is scrolled to, the button is on screen.
+  const save = page.getByRole('button', { name: 'Enregistrer le contact' });
+  for (const group of ['Type', 'Thématiques', 'Statut']) {
+    await page.getByRole('group', { name: group }).evaluate((g) => g.scrollIntoView({ block: 'start' }));
+    const box = await save.boundingBox();
+    assert.ok(box.y >= 0 && box.y + box.height <= 844, `"Enregistrer" on screen at ${group}: ${JSON.stringify(box)}`);
+  }
+  // Chips keep their radio and checkbox semantics under a legend, and are large enough to tap.
+  assert.equal(await page.getByRole('group', { name: 'Durée' }).getByRole('radio').count(), 6);
+  assert.equal(await page.getByRole('group', { name: 'Thématiques' }).getByRole('checkbox').count(), 19);
+  await moreDetails(page);
+  const small = await form.evaluate((f) =>
+    [...f.querySelectorAll('label.chip, button, summary, input[type=text], select')]
+      .map((e) => [e.textContent.trim() || e.id, e.getBoundingClientRect().height])
+      .filter(([, h]) => h < 48),
+  );
+  assert.deepEqual(small, [], 'targets under 48 px');
+  // By keyboard: arrows move within a group of chips, as with any radio buttons.
+  await page.getByRole('group', { name: 'Durée' }).getByLabel('30 min').focus();
+  await page.keyboard.press('ArrowRight');
+  assert.ok(await page.getByLabel('45 min').isChecked());
+  assert.deepEqual(await axeViolations(page), []);
+  // The last choices are remembered for the next contact, across a reload.
+  await logContact(page);
+  await page.reload();
+  await page.getByText('Structure : La Blaiserie').waitFor();
+  assert.ok(await page.getByRole('group', { name: 'Durée' }).getByLabel('45 min').isChecked());
+});
+
 test('the server comes back while the phone stayed online: the contact leaves by itself, within a minute', async (t) => {
   const phone = await mediatorPhone(t, 'Centre socioculturel de Lussac');
   const { page, errors, bearer } = phone;
@@ -195,6 +239,7 @@ test('the server comes back while the phone stayed online: the contact leaves by
 
 test('a contact at a place of the registry, oriented to another one, reaches the server', async (t) => {
   const { server, context, page, bearer } = await mediatorPhone(t, 'France services de Civray', { arrives: 'old-address' });
+  await moreDetails(page);
   await page.getByRole('group', { name: 'Lieu' }).getByLabel('Un lieu de l’annuaire').check();
   await page.getByRole('textbox', { name: 'Lieu de l’annuaire' }).fill('france services civray');
   await page.getByRole('button', { name: 'France services de Civray, Civray' }).click();
@@ -222,6 +267,7 @@ test('a sync also brings the registry up to date: a place published meanwhile ca
   await context.setOffline(false);
   await pending(page, 0);
   assert.equal(await serverCount(server.url, bearer), 1);
+  await moreDetails(page);
   await page.getByRole('group', { name: 'Lieu' }).getByLabel('Un lieu de l’annuaire').check();
   await page.getByRole('textbox', { name: 'Lieu de l’annuaire' }).fill('bus connecte lussac');
   await page.getByRole('button', { name: /^Arrêt du bus connecté de Lussac,/ }).click({ timeout: 15_000 });
