@@ -5,24 +5,26 @@
 //! great circle — no planar approximation, no edge effects at any latitude or across the date line.
 //!
 //! The index is built once and only read (a registry changes a few times a year; a new one is a
-//! new index), so it is a static k-d tree laid out flat rather than a dynamic R-tree:
+//! new index), so it is a static k-d tree laid out flat rather than a dynamic R-tree. A packed
+//! R-tree would store a box per node (six numbers); a k-d tree stores one split per node and
+//! bounds each half by the splits above it, which with leaves of tens of points prunes about as
+//! well for half the memory of the nodes:
 //! - **One array of points, in tree order.** The tree is perfect: every leaf sits at the same
 //!   depth and holds at most [`LEAF`] points, and a node's points are the two halves of its
-//!   parent's, so which points a node holds follows from halving and nothing is stored for it
-//!   but its split axis (the widest spread of its points) and its summary. Split positions are
-//!   the coordinates of the middle points themselves. A leaf's points are contiguous, so a leaf is
-//!   read as one run of memory.
+//!   parent's, so which points a node holds follows from halving. An inner node stores its split
+//!   axis (the widest spread of its points) and position (its middle point's coordinate); every
+//!   node stores its category summary. A leaf's points are contiguous: one run of memory.
 //! - **Per-node summaries of the caller's categories.** Each point may carry up to 64 yes/no
 //!   categories (the registry's services, publics, cost… one bit per value); every node keeps the
 //!   union of its points'. A query names groups of bits of which a place must have at least one
 //!   each, and a subtree whose union misses a group is skipped whole, without reading a point.
-//!   Points themselves keep no categories (they would cost a third of the index's memory): inside
-//!   a leaf the caller's predicate decides, as before.
+//!   Points themselves keep no categories (eight more bytes per point): inside a leaf the caller's
+//!   predicate decides, as before.
 //! - **Compact storage.** 24 bytes of coordinates per point (`f64`: the distances reported are
 //!   exact to the millimetre, as the brute-force property test demands; `f32` would be off by up
-//!   to half a metre), the slot as `u16` when every slot fits (the Vienne's registry) or `u32`, and
-//!   one byte and eight per node of about [`LEAF`] points: under 1.5 times a `kdbush` index of
-//!   the same points (two `f64` degrees per point), which cannot answer on a sphere exactly.
+//!   to half a metre), the slot as `u16` when every slot fits (the Vienne's registry) or `u32`,
+//!   and 17 bytes per inner node and 8 per leaf of up to [`LEAF`] points: about 1.45 times a
+//!   `kdbush` index of the same points (two `f64` degrees and a slot per point).
 //!
 //! A query walks depth first, nearer half first, keeping the `k` best accepted points so far; a
 //! half is entered only if the box that bounds it (clipped by the splits above) may hold a point
