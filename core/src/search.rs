@@ -76,6 +76,66 @@ impl Filters {
     }
 }
 
+/// Where each condition of [`Filters::accepts`] sits in a place's category bits (see
+/// [`Filters::categories`]): one bit per value of each set, then home visits and published hours.
+mod bit {
+    use crate::registry::*;
+    const fn after<T: Label>(start: u32) -> u32 {
+        start + T::ALL.len() as u32
+    }
+    pub const SERVICES: u32 = 0;
+    pub const PUBLICS: u32 = after::<Service>(SERVICES);
+    pub const PRISE_EN_CHARGE: u32 = after::<Public>(PUBLICS);
+    pub const ACCES: u32 = after::<PriseEnCharge>(PRISE_EN_CHARGE);
+    pub const ACCOMPAGNEMENT: u32 = after::<ModaliteAcces>(ACCES);
+    pub const FRAIS: u32 = after::<ModaliteAccompagnement>(ACCOMPAGNEMENT);
+    pub const DISPOSITIFS: u32 = after::<Frais>(FRAIS);
+    pub const AT_HOME: u32 = after::<Dispositif>(DISPOSITIFS);
+    pub const HOURS: u32 = AT_HOME + 1;
+    const _: () = assert!(HOURS < 64, "the categories fit in a u64");
+}
+
+fn shifted<T: Label>(set: &LabelSet<T>, start: u32) -> u64 {
+    u64::from(set.bits()) << start
+}
+
+impl Filters {
+    /// What the proximity index summarises of a place, so that a search skips whole regions
+    /// where no place can pass: one bit per value of each set the filters test, one for home
+    /// visits, one for published hours.
+    pub fn categories(place: &Place) -> u64 {
+        shifted(&place.services, bit::SERVICES)
+            | shifted(&place.publics_specifiquement_adresses, bit::PUBLICS)
+            | shifted(&place.prise_en_charge_specifique, bit::PRISE_EN_CHARGE)
+            | shifted(&place.modalites_acces, bit::ACCES)
+            | shifted(&place.modalites_accompagnement, bit::ACCOMPAGNEMENT)
+            | shifted(&place.frais_a_charge, bit::FRAIS)
+            | shifted(&place.dispositif_programmes_nationaux, bit::DISPOSITIFS)
+            | u64::from(place.at_home) << bit::AT_HOME
+            | u64::from(place.horaires.is_some()) << bit::HOURS
+    }
+
+    /// The groups of [`Filters::categories`] bits a place must each meet (share a bit with) to
+    /// pass: exactly the set and home-visit conditions of [`Filters::accepts`], and "has hours"
+    /// for an opening filter, whose time only `accepts` can check.
+    pub fn wanted(&self) -> Vec<u64> {
+        [
+            shifted(&self.services, bit::SERVICES),
+            shifted(&self.publics, bit::PUBLICS),
+            shifted(&self.prise_en_charge, bit::PRISE_EN_CHARGE),
+            shifted(&self.acces, bit::ACCES),
+            shifted(&self.accompagnement, bit::ACCOMPAGNEMENT),
+            shifted(&self.frais, bit::FRAIS),
+            shifted(&self.dispositifs, bit::DISPOSITIFS),
+            u64::from(self.at_home) << bit::AT_HOME,
+            u64::from(self.opening.is_some()) << bit::HOURS,
+        ]
+        .into_iter()
+        .filter(|group| *group != 0)
+        .collect()
+    }
+}
+
 /// A place found, with its distance from the point asked about.
 #[derive(Clone, Copy, Debug)]
 pub struct Found<'a> {
@@ -96,7 +156,10 @@ impl Finder {
     /// Indexes every place that has a position (approximate ones included).
     pub fn new(places: Vec<Place>) -> Self {
         let index = Index::build(
-            places.iter().enumerate().filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }))),
+            places
+                .iter()
+                .enumerate()
+                .filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }, Filters::categories(p)))),
         );
         Finder { places, index, folded_names: std::sync::OnceLock::new() }
     }
@@ -129,7 +192,7 @@ impl Finder {
     /// The `k` nearest places to `from` that pass `filters`, closest first.
     pub fn nearest(&self, from: LatLon, k: usize, filters: &Filters) -> Vec<Found<'_>> {
         self.index
-            .nearest(from, k, filters.max_km, |slot| filters.accepts(&self.places[slot as usize]))
+            .nearest(from, k, filters.max_km, &filters.wanted(), |slot| filters.accepts(&self.places[slot as usize]))
             .into_iter()
             .map(|n| Found { place: &self.places[n.slot as usize], km: n.km })
             .collect()

@@ -172,6 +172,10 @@ impl<T: Label> LabelSet<T> {
     pub fn intersects(&self, other: &Self) -> bool {
         self.bits & other.bits != 0
     }
+    /// One bit per value, bit `index()`: for summaries such as the proximity index's categories.
+    pub fn bits(&self) -> u32 {
+        self.bits
+    }
     pub fn union(&self, other: &Self) -> Self {
         LabelSet { bits: self.bits | other.bits, kind: PhantomData }
     }
