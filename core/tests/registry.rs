@@ -175,59 +175,35 @@ proptest! {
     }
 }
 
+/// Only whole registries are published, bundled or pulled: one bad row refuses the import.
 #[test]
-fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
-    let places = vienne().places.clone();
-    let snapshot = Snapshot { version: 7, places };
-    let again = Snapshot::from_json(&snapshot.to_json(), years()).unwrap();
-    assert_eq!(again, snapshot);
-
-    let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
-    let errors = Snapshot::from_json(bad.as_bytes(), years()).unwrap_err();
-    assert_eq!((errors[0].row, errors[0].field), (1, "code_postal"));
-    assert!(Snapshot::from_json(br#"{"places": []}"#, years()).unwrap_err()[0].reason.contains("version"));
+fn a_whole_import_is_refused_when_one_row_is_bad() {
+    let good = vienne().places.clone();
+    let csv = String::from_utf8(export_csv(&good)).unwrap();
+    assert_eq!(import_csv(csv.as_bytes(), years()).whole().unwrap(), good);
+    let bad = csv.replacen(",86", ",6", 1);
+    let errors = import_csv(bad.as_bytes(), years()).whole().unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].field, "code_postal");
 }
 
+/// The device format (rows with their compiled hours) reads back as the same places, with no
+/// OSM parsing; the same rows imported again compile their hours for the years asked.
 #[test]
-fn a_checked_snapshot_reads_the_same_places_and_still_checks_other_fields() {
+fn device_rows_read_back_with_their_compiled_years() {
     let places = vienne().places.clone();
-    let snapshot = Snapshot { version: 7, places };
-    let checked = Snapshot::from_checked_json(&snapshot.to_json()).unwrap();
-    assert_eq!(checked, snapshot);
-    let tuesday_10h = chrono::NaiveDate::from_ymd_opt(2026, 12, 1).unwrap().and_hms_opt(10, 0, 0).unwrap();
-    let open = |s: &Snapshot| s.places.iter().filter(|p| p.horaires.as_ref().is_some_and(|h| h.is_open(tuesday_10h))).count();
-    assert!(open(&snapshot) > 0);
-    assert_eq!(open(&checked), open(&snapshot));
-    let bad = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"code_postal\":\"86", "\"code_postal\":\"6", 1);
-    assert_eq!(Snapshot::from_checked_json(bad.as_bytes()).unwrap_err()[0].field, "code_postal");
-    // The same, from a document parsed beforehand (how the phone reads it, in two turns).
-    let doc: serde_json::Value = serde_json::from_slice(&snapshot.to_json()).unwrap();
-    assert_eq!(Snapshot::from_checked_value(&doc).unwrap(), snapshot);
-    let bad: serde_json::Value = serde_json::from_str(&bad).unwrap();
-    assert_eq!(Snapshot::from_checked_value(&bad).unwrap_err()[0].field, "code_postal");
-    // Hours missing their compiled timetable (an older device format) are refused, by field.
-    let old = String::from_utf8(snapshot.to_json()).unwrap().replacen("\"x_horaires_calcules\"", "\"x_autre\"", 1);
-    assert_eq!(Snapshot::from_checked_json(old.as_bytes()).unwrap_err()[0].field, "x_horaires_calcules");
-}
-
-/// The device format carries the years each timetable was compiled for, and a phone reads them
-/// back; the same text compiled for other years is a changed place (so the server publishes it).
-#[test]
-fn the_compiled_years_travel_in_the_device_format() {
-    let snapshot = Snapshot { version: 3, places: vienne().places.clone() };
-    let json = snapshot.to_json();
-    assert!(String::from_utf8_lossy(&json).contains("\"annees\":[2026,2028]"));
-    let read = Snapshot::from_checked_json(&json).unwrap();
-    let hours = |s: &Snapshot| s.places.iter().filter_map(|p| p.horaires.as_ref().map(|h| h.timetable().years())).collect::<Vec<_>>();
-    assert_eq!(hours(&read).len(), 87);
-    assert!(hours(&read).iter().all(|y| *y == years()));
-
+    let rows = device_places(&places);
+    assert_eq!(read_device_rows(&rows).whole().unwrap(), places);
     let later = Window::new(2027, 2029).unwrap();
-    let moved = Snapshot::from_json(&json, later).unwrap();
-    assert!(hours(&moved).iter().all(|y| *y == later));
-    let delta = read.diff(&Snapshot { version: 4, places: moved.places });
-    assert_eq!(delta.places.len(), 87, "every place with hours changed, no other");
-    assert!(delta.removed.is_empty());
+    let moved = import_json_rows(&rows, later).whole().unwrap();
+    let years_of = |ps: &[Place]| ps.iter().filter_map(|p| p.horaires.as_ref().map(|h| h.timetable().years())).collect::<Vec<_>>();
+    assert_eq!(years_of(&moved).len(), 87);
+    assert!(years_of(&moved).iter().all(|y| *y == later));
+    // Hours missing their compiled timetable (an older device format) are refused, by field.
+    let mut old = rows.clone();
+    let hours = old.iter_mut().find_map(|r| r.as_object_mut().filter(|o| o.contains_key("x_horaires_calcules"))).unwrap();
+    hours.remove("x_horaires_calcules");
+    assert_eq!(read_device_rows(&old).whole().unwrap_err()[0].field, "x_horaires_calcules");
 }
 
 /// Two versions of the Vienne's registry: version 2 drops places of `removed`, renames those
@@ -257,9 +233,8 @@ fn a_delta_carries_only_the_changes_and_brings_a_device_to_the_servers_registry(
     let delta = v1.diff(&v2);
     assert_eq!((delta.from, delta.version, delta.places.len(), delta.removed.len()), (1, 2, 4, 2));
     assert!(delta.removed.contains(&v1.places[0].id) && delta.removed.contains(&v1.places[5].id));
-    // Over the wire and back, then applied: exactly version 2, in id order.
-    let update = Update::from_json(&delta.to_json(), years()).unwrap();
-    assert_eq!(v1.apply(update).unwrap(), by_id(v2));
+    // Applied: exactly version 2, in id order.
+    assert_eq!(v1.apply(Update::Delta(delta)).unwrap(), by_id(v2));
     assert!(v1.diff(&v1).is_empty());
 }
 
@@ -273,11 +248,6 @@ fn an_update_that_does_not_fit_the_held_version_is_refused() {
     assert_eq!(v2.apply(Update::Full(Snapshot { version: 1, places: v1.places.clone() })), Err(UpdateError::Older { held: 2, got: 1 }));
     // A full registry replaces whatever was held.
     assert_eq!(v1.apply(Update::Full(Snapshot { version: 2, places: v2.places.clone() })).unwrap(), v2);
-    // A full registry read as an update, and a delta refused where a snapshot is expected.
-    assert!(matches!(Update::from_json(&v2.to_json(), years()), Ok(Update::Full(_))));
-    assert!(Snapshot::from_json(&delta.to_json(), years()).unwrap_err()[0].reason.contains("from"));
-    let bad = String::from_utf8(delta.to_json()).unwrap().replace("\"removed\":[", "\"removed\":[3,");
-    assert!(Update::from_json(bad.as_bytes(), years()).unwrap_err()[0].reason.contains("removed"));
 }
 
 proptest! {

@@ -2,12 +2,13 @@
 
 use chrono::NaiveDate;
 use repere_core::proximity::{LatLon, haversine_km};
-use repere_core::registry::{Dispositif, Frais, ModaliteAcces, Service, Snapshot};
+use repere_core::registry::{Dispositif, Frais, ModaliteAcces, Service, read_device_rows};
 use repere_core::search::{Filters, Finder, Opening, format_km};
 
 fn finder() -> Finder {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
-    Finder::new(Snapshot::from_checked_json(&std::fs::read(path).unwrap()).unwrap().places)
+    let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    Finder::new(read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap())
 }
 
 const MONTMORILLON: LatLon = LatLon { lat: 46.4264, lon: 0.8706 };

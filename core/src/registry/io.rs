@@ -91,6 +91,14 @@ pub struct Import {
     pub errors: Vec<ImportError>,
 }
 
+impl Import {
+    /// All or nothing: the places if every row was good, else every problem. A registry that is
+    /// published, bundled or held by a phone is whole; only a keeper's review reads a partial one.
+    pub fn whole(self) -> Result<Vec<Place>, Vec<ImportError>> {
+        if self.errors.is_empty() { Ok(self.places) } else { Err(self.errors) }
+    }
+}
+
 /// Reads the standard's CSV (UTF-8, comma-separated, header first), compiling opening hours for
 /// `years`. Unknown columns are ignored.
 pub fn import_csv(bytes: &[u8], years: Window) -> Import {
@@ -151,15 +159,26 @@ pub fn import_csv(bytes: &[u8], years: Window) -> Import {
 /// compiled timetable in the row, as the device format has, is ignored).
 pub fn import_json(bytes: &[u8], years: Window) -> Import {
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(rows) => import_json_rows(&rows, &|raw, _| parse_hours(raw, years)),
+        Ok(Value::Array(rows)) => import_json_rows(&rows, years),
+        Ok(_) => import_file_error("le JSON doit être une liste d'objets"),
         Err(e) => import_file_error(&format!("JSON illisible : {e}")),
     }
 }
 
-/// [`import_json`] on an already parsed document (a snapshot's `places`), reading opening hours
-/// with `hours`.
-pub(super) fn import_json_rows(rows: &Value, hours: HoursReader) -> Import {
-    let Value::Array(rows) = rows else { return import_file_error("le JSON doit être une liste d'objets") };
+/// [`import_json`] on rows already parsed (a registry document's `places`): opening hours are
+/// parsed from their OSM text and compiled for `years`.
+pub fn import_json_rows(rows: &[Value], years: Window) -> Import {
+    read_rows(rows, &|raw, _| parse_hours(raw, years))
+}
+
+/// Rows in the device format (written by [`device_places`](super::device_places)): every field
+/// is checked, opening hours are taken as compiled then. This is how a phone reads a registry,
+/// with no OSM parser.
+pub fn read_device_rows(rows: &[Value]) -> Import {
+    read_rows(rows, &compiled_hours)
+}
+
+fn read_rows(rows: &[Value], hours: HoursReader) -> Import {
     let mut import = Import::default();
     let mut ids = HashMap::new();
     for (i, value) in rows.iter().enumerate() {
@@ -235,13 +254,13 @@ fn accept(
 /// (an import, [`parse_hours`]), or read compiled from the device format, where an earlier import
 /// wrote them ([`compiled_hours`]). Two functions rather than a flag, so that a phone's build,
 /// which only ever reads the device format, links no OSM parser.
-pub(super) type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
+type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
 
-pub(super) fn parse_hours(raw: &str, years: Window) -> Result<Schedule, (&'static str, String)> {
+fn parse_hours(raw: &str, years: Window) -> Result<Schedule, (&'static str, String)> {
     Schedule::parse(raw, years).map_err(|e| ("horaires", format!("horaires illisibles « {raw} » : {e}")))
 }
 
-pub(super) fn compiled_hours(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
+fn compiled_hours(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
     let value = compiled.ok_or((X_TIMETABLE, "horaires calculés absents (registre d'une version antérieure)".to_owned()))?;
     Timetable::from_json(value).map(|table| Schedule::compiled(raw, table)).map_err(|e| (X_TIMETABLE, e))
 }

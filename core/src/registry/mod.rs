@@ -26,7 +26,7 @@ mod labels;
 mod place;
 mod snapshot;
 
-pub use io::{FIELDS, Import, ImportError, REQUIRED, export_csv, export_json, import_csv, import_json};
+pub use io::{FIELDS, Import, ImportError, REQUIRED, export_csv, export_json, import_csv, import_json, import_json_rows, read_device_rows};
 pub use labels::{
     Dispositif, FormationLabel, Frais, Itinerance, Label, LabelSet, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service,
 };
