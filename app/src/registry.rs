@@ -92,7 +92,7 @@ impl Registry {
         }
         self.pulling.set_value(true);
         match pull_since(&db, loaded.version, finder).await {
-            Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places)),
+            Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places, crate::text::FOLDER)),
             Ok(None) => {}
             Err(e) => web_sys::console::warn_1(&format!("registre : mise à jour impossible : {e}").into()),
         }
@@ -155,7 +155,7 @@ async fn read(text: &str) -> Result<Snapshot, String> {
 
 async fn index(places: Vec<repere_core::registry::Place>) -> Finder {
     crate::clock::next_task().await;
-    Finder::new(places)
+    Finder::new(places, crate::text::FOLDER)
 }
 
 /// Import problems on one line, for the console.

@@ -4,11 +4,12 @@ use chrono::NaiveDate;
 use repere_core::proximity::{LatLon, haversine_km};
 use repere_core::registry::{Dispositif, Frais, ModaliteAcces, Service, read_device_rows};
 use repere_core::search::{Filters, Finder, Opening, format_km};
+use repere_core::text::UNICODE;
 
 fn finder() -> Finder {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
     let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-    Finder::new(read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap())
+    Finder::new(read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap(), UNICODE)
 }
 
 const MONTMORILLON: LatLon = LatLon { lat: 46.4264, lon: 0.8706 };
@@ -80,7 +81,7 @@ fn the_at_home_filter_keeps_only_structures_that_visit_people_at_home() {
     let (near, far) = (at("Montmorillon"), at("Loudun"));
     places[near].at_home = true;
     places[far].at_home = true;
-    let finder = Finder::new(places.clone());
+    let finder = Finder::new(places.clone(), UNICODE);
     let found = finder.nearest(MONTMORILLON, 10, &Filters { at_home: true, ..Filters::default() });
     let ids: Vec<&str> = found.iter().map(|f| f.place.id.as_str()).collect();
     assert_eq!(ids, [places[near].id.as_str(), places[far].id.as_str()]);

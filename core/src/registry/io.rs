@@ -6,12 +6,12 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use super::labels::{Label, LabelSet};
 use super::place::{Place, Position};
+use crate::date::iso_date;
 use crate::hours::{Schedule, Timetable, Window};
+use crate::label::{Label, LabelSet};
 
 /// The 32 fields of the standard v1.0.2, in its order (the CSV header export writes).
 pub const FIELDS: [&str; 32] = [
@@ -417,17 +417,6 @@ fn coordinate(problems: &mut Vec<(&'static str, String)>, field: &'static str, r
     }
 }
 
-/// `AAAA-MM-JJ`, strictly. Read by hand: chrono's `parse_from_str` links its whole format
-/// engine into the app (about 14 KiB of wasm) for this one field. Also reads a timetable's dates.
-pub(crate) fn iso_date(raw: &str) -> Option<NaiveDate> {
-    let (y, rest) = raw.split_once('-')?;
-    let (m, d) = rest.split_once('-')?;
-    if !(is_digits(y, 4) && is_digits(m, 2) && is_digits(d, 2)) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
 fn is_digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -539,17 +528,4 @@ pub fn export_json(places: &[Place]) -> Vec<u8> {
         })
         .collect();
     serde_json::to_vec(&rows).expect("JSON of strings and numbers")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_strict_iso() {
-        assert_eq!(iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
-        for bad in ["2023-02-29", "2024-2-01", "24-02-01", "2024-02-01 ", "2024/02/01", "2024-02-01-", "", "+024-02-01"] {
-            assert_eq!(iso_date(bad), None, "{bad:?}");
-        }
-    }
 }

@@ -75,7 +75,7 @@ fn main() -> ExitCode {
 fn build(args: &Args) -> Result<(), String> {
     let territory_dir = args.data.join("territoire");
     let communes_csv = read(&territory_dir.join("communes-86.csv"))?;
-    let territory = Territory::from_csv(&communes_csv).map_err(|errors| list("communes-86.csv", &errors))?;
+    let territory = Territory::from_csv(&communes_csv, repere_core::text::UNICODE).map_err(|errors| list("communes-86.csv", &errors))?;
 
     let mut places = import_csv(&read(&args.data.join("lieux/lieux-inclusion-numerique-86.csv"))?, args.hours)
         .whole()
