@@ -44,7 +44,8 @@ fn a_snapshot_round_trips_and_is_refused_whole_when_one_place_is_bad() {
     let errors = read(bad.as_bytes(), years()).unwrap_err();
     assert_eq!((errors[0].row, errors[0].field), (1, "code_postal"));
     assert!(read(br#"{"places": []}"#, years()).unwrap_err()[0].reason.contains("version"));
-    assert!(read(br#"{"version": 1, "places": {}}"#, years()).unwrap_err()[0].reason.contains("places"));
+    let errors = read(br#"{"version": 1, "places": {}}"#, years()).unwrap_err();
+    assert!(errors[0].reason.starts_with("JSON illisible") && errors[0].reason.contains("expected a sequence"), "{errors:?}");
     // A field a newer server adds does not make an older phone refuse the registry.
     assert_eq!(read_checked(br#"{"version": 2, "places": [], "signature": "x"}"#).unwrap(), Snapshot { version: 2, places: vec![] });
 }
@@ -103,7 +104,8 @@ fn a_delta_travels_whole_and_is_told_from_a_full_registry() {
     // A delta is refused where a whole registry is expected; so is a delta without its removals.
     assert!(read(&bytes, years()).unwrap_err()[0].reason.contains("from"));
     let bad = String::from_utf8(bytes.clone()).unwrap().replace("\"removed\":[", "\"removed\":[3,");
-    assert!(read_update(bad.as_bytes()).unwrap_err()[0].reason.contains("removed"));
+    let errors = read_update(bad.as_bytes()).unwrap_err();
+    assert!(errors[0].reason.contains("expected a string") && errors[0].row == 0, "{errors:?}");
     let without = br#"{"from": 1, "version": 2, "places": []}"#;
     assert!(read_update(without).unwrap_err()[0].reason.contains("removed"));
 }
