@@ -22,7 +22,7 @@ impl Gazetteer {
             crate::clock::next_task().await;
             let result = async {
                 let text = fetch_text(COMMUNES_URL).await?;
-                Territory::from_csv(text.as_bytes()).map_err(|errors| crate::registry::words(&errors))
+                Territory::from_csv(text.as_bytes(), crate::text::FOLDER).map_err(|errors| crate::registry::words(&errors))
             }
             .await;
             let status = result.map(|territory| gazetteer.territory.set_value(Some(territory)));

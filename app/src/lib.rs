@@ -30,7 +30,6 @@ pub mod text;
 /// The app loads the registry in the background.
 pub fn start<V: leptos::IntoView + 'static>(app: fn() -> V) {
     console_error_panic_hook_lite();
-    text::install();
     leptos::prelude::request_animation_frame(move || leptos::prelude::request_animation_frame(move || mount(app)));
 }
 

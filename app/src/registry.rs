@@ -11,6 +11,7 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use repere_core::registry::{ImportError, Snapshot, Update};
 use repere_core::search::Finder;
+use repere_protocol::registry::RegistryDto;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
@@ -91,7 +92,7 @@ impl Registry {
         }
         self.pulling.set_value(true);
         match pull_since(&db, loaded.version, finder).await {
-            Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places)),
+            Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places, crate::text::FOLDER)),
             Ok(None) => {}
             Err(e) => web_sys::console::warn_1(&format!("registre : mise à jour impossible : {e}").into()),
         }
@@ -114,13 +115,13 @@ impl Registry {
 /// None when nothing changed (the usual answer: the places are copied only when needed).
 async fn pull_since(db: &Database, version: u64, finder: &Finder) -> Result<Option<Snapshot>, String> {
     let text = fetch_text(&format!("/api/v1/registry?since={version}")).await?;
-    let update = Update::from_checked_json(text.as_bytes()).map_err(|errors| words(&errors))?;
+    let update = RegistryDto::from_json(text.as_bytes()).and_then(|doc| doc.checked_update()).map_err(|errors| words(&errors))?;
     if matches!(&update, Update::Delta(d) if d.is_empty()) {
         return Ok(None);
     }
     let held = Snapshot { version, places: finder.places().to_vec() };
     let newer = held.apply(update).map_err(|e| e.to_string())?;
-    let json = String::from_utf8(newer.to_json()).map_err(|e| e.to_string())?;
+    let json = String::from_utf8(RegistryDto::from(&newer).to_json()).map_err(|e| e.to_string())?;
     store::put_registry(db, newer.version, &json).await?;
     Ok(Some(newer))
 }
@@ -147,14 +148,14 @@ async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
 
 /// A registry in the device format, read by the core: the JSON, then (next turn) the places.
 async fn read(text: &str) -> Result<Snapshot, String> {
-    let doc: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("JSON illisible : {e}"))?;
+    let doc = RegistryDto::from_json(text.as_bytes()).map_err(|errors| words(&errors))?;
     crate::clock::next_task().await;
-    Snapshot::from_checked_value(&doc).map_err(|errors| words(&errors))
+    doc.checked_snapshot().map_err(|errors| words(&errors))
 }
 
 async fn index(places: Vec<repere_core::registry::Place>) -> Finder {
     crate::clock::next_task().await;
-    Finder::new(places)
+    Finder::new(places, crate::text::FOLDER)
 }
 
 /// Import problems on one line, for the console.

@@ -3,6 +3,8 @@
 
 use std::cell::OnceCell;
 
+use repere_core::text::Folder;
+
 thread_local! {
     /// Every combining mark (General Category M), e.g. the acute accent left by NFD of "é".
     static MARKS: OnceCell<js_sys::RegExp> = const { OnceCell::new() };
@@ -14,7 +16,5 @@ pub fn strip_marks(text: &str) -> String {
     MARKS.with(|marks| String::from(decomposed.replace_by_pattern(marks.get_or_init(|| js_sys::RegExp::new(r"\p{M}", "gu")), "")))
 }
 
-/// Makes the core fold text with [`strip_marks`]; called before anything searches.
-pub fn install() {
-    repere_core::text::use_mark_stripper(strip_marks);
-}
+/// The core's folding with [`strip_marks`], for everything the app searches.
+pub const FOLDER: Folder = Folder::new(strip_marks);

@@ -2,14 +2,13 @@
 //! `unicode-normalization` crate gives natively (the core's own tests hold the same cases).
 #![cfg(target_arch = "wasm32")]
 
-use repere_core::text::fold;
+use repere_app::text::FOLDER;
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
 fn folding_strips_accents_through_the_browser() {
-    repere_app::text::install();
     for (text, folded) in [
         ("Châtellerault", "chatellerault"),
         ("  St-Benoît ", "saint benoit"),
@@ -24,6 +23,6 @@ fn folding_strips_accents_through_the_browser() {
         // Arabic: the short-vowel marks are combining marks too.
         ("مُسَاعَدَة", "مساعدة"),
     ] {
-        assert_eq!(fold(text), folded, "{text:?}");
+        assert_eq!(FOLDER.fold(text), folded, "{text:?}");
     }
 }

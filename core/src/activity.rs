@@ -12,7 +12,7 @@
 use chrono::{Datelike, NaiveDateTime};
 use uuid::Uuid;
 
-use crate::registry::{Label, LabelSet};
+use crate::label::{Label, LabelSet};
 
 /// An enumeration of the taxonomy: variant, code (`api_value`/`db_value`), French label.
 macro_rules! taxonomy {

@@ -14,8 +14,10 @@
 //! ```
 
 pub mod activity;
+pub mod date;
 pub mod hours;
 pub mod i18n;
+pub mod label;
 pub mod map;
 pub mod needs;
 pub mod phone;

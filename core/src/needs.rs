@@ -2,7 +2,8 @@
 //! Residents do not know "Maîtrise des outils numériques du quotidien"; they know "apprendre à
 //! utiliser mon téléphone". Their wording per language lives in [`crate::i18n`].
 
-use crate::registry::{LabelSet, Service};
+use crate::label::LabelSet;
+use crate::registry::Service;
 
 /// A need a resident can pick on the home page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -56,7 +57,7 @@ pub fn services_for(needs: &[Need]) -> LabelSet<Service> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::registry::Label;
+    use crate::label::Label;
 
     #[test]
     fn every_service_answers_exactly_one_need() {

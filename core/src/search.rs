@@ -13,7 +13,7 @@
 //! let csv = "id,pivot,nom,commune,code_postal,adresse,date_maj,latitude,longitude,services\n\
 //!            a,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,46.148,0.295,Aide aux démarches administratives\n\
 //!            b,00000000000000,Médiathèque,Civray,86400,2 rue B,2024-01-31,46.150,0.300,Loisirs et créations numériques\n";
-//! let finder = Finder::new(import_csv(csv.as_bytes(), Window::new(2026, 2028).unwrap()).places);
+//! let finder = Finder::new(import_csv(csv.as_bytes(), Window::new(2026, 2028).unwrap()).places, repere_core::text::UNICODE);
 //! let mut filters = Filters::default();
 //! filters.services.insert(Service::DemarchesAdministratives);
 //! let found = finder.nearest(LatLon { lat: 46.16, lon: 0.30 }, 5, &filters);
@@ -25,6 +25,7 @@ use chrono::NaiveDateTime;
 
 use crate::proximity::{Index, LatLon};
 use crate::registry::*;
+use crate::text::Folder;
 
 /// When the place must be open.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -150,18 +151,20 @@ pub struct Finder {
     /// Each place's name and commune, folded, for [`Finder::by_name`]: made on its first call
     /// (only mediators pick places by name), then reused at every keystroke.
     folded_names: std::sync::OnceLock<Vec<String>>,
+    folder: Folder,
 }
 
 impl Finder {
-    /// Indexes every place that has a position (approximate ones included).
-    pub fn new(places: Vec<Place>) -> Self {
+    /// Indexes every place that has a position (approximate ones included); names are folded
+    /// with `folder` for [`Finder::by_name`].
+    pub fn new(places: Vec<Place>, folder: Folder) -> Self {
         let index = Index::build(
             places
                 .iter()
                 .enumerate()
                 .filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }, Filters::categories(p)))),
         );
-        Finder { places, index, folded_names: std::sync::OnceLock::new() }
+        Finder { places, index, folded_names: std::sync::OnceLock::new(), folder }
     }
 
     pub fn places(&self) -> &[Place] {
@@ -176,11 +179,11 @@ impl Finder {
     /// Places whose name and commune contain every word of `query`, ignoring case and accents
     /// ("blaiserie poitiers"), by name; for a mediator picking a place in a form.
     pub fn by_name(&self, query: &str, limit: usize) -> Vec<&Place> {
-        let words: Vec<String> = crate::text::fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
+        let words: Vec<String> = self.folder.fold(query).split(' ').filter(|w| !w.is_empty()).map(str::to_owned).collect();
         if words.is_empty() {
             return Vec::new();
         }
-        let fold = |p: &Place| crate::text::fold(&format!("{} {}", p.nom, p.commune));
+        let fold = |p: &Place| self.folder.fold(&format!("{} {}", p.nom, p.commune));
         let names = self.folded_names.get_or_init(|| self.places.iter().map(fold).collect());
         let mut found: Vec<&Place> =
             self.places.iter().zip(names).filter(|(_, name)| words.iter().all(|w| name.contains(w.as_str()))).map(|(p, _)| p).collect();

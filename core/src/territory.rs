@@ -7,11 +7,12 @@
 //!
 //! ```
 //! use repere_core::territory::Territory;
+//! use repere_core::text::UNICODE;
 //!
 //! let csv = "code_insee,nom,codes_postaux,population,epci_siren,epci_nom,latitude,longitude\n\
 //!            86066,Châtellerault,86100,31003,200070985,CA Grand Châtellerault,46.8156,0.5521\n\
 //!            86214,Saint-Benoît,86280,7416,248600106,CU du Grand Poitiers,46.5466,0.3487\n";
-//! let territory = Territory::from_csv(csv.as_bytes()).unwrap();
+//! let territory = Territory::from_csv(csv.as_bytes(), UNICODE).unwrap();
 //! assert_eq!(territory.search("chatelleraut", 5)[0].nom, "Châtellerault");
 //! assert_eq!(territory.search("st benoit", 5)[0].nom, "Saint-Benoît");
 //! ```
@@ -20,7 +21,7 @@ use std::collections::HashMap;
 
 use crate::proximity::LatLon;
 use crate::registry::ImportError;
-use crate::text::fold;
+use crate::text::Folder;
 
 /// A commune (2026 code officiel géographique).
 #[derive(Clone, Debug, PartialEq)]
@@ -50,25 +51,27 @@ pub struct Territory {
     communes: Vec<Commune>,
     /// Folded names, and the folded name without its article ("l isle jourdain" → "isle jourdain").
     keys: Vec<Vec<String>>,
+    /// How names and queries are folded.
+    folder: Folder,
 }
 
 const ARTICLES: [&str; 4] = ["l ", "le ", "la ", "les "];
 
 impl Territory {
-    pub fn new(communes: Vec<Commune>) -> Self {
+    pub fn new(communes: Vec<Commune>, folder: Folder) -> Self {
         let keys = communes
             .iter()
             .map(|c| {
-                let name = fold(&c.nom);
+                let name = folder.fold(&c.nom);
                 let bare = ARTICLES.iter().find_map(|a| name.strip_prefix(a)).map(str::to_owned);
                 std::iter::once(name).chain(bare).collect()
             })
             .collect();
-        Territory { communes, keys }
+        Territory { communes, keys, folder }
     }
 
     /// Reads the communes CSV (columns as in `seeds/communes-86.csv`); every bad row is reported.
-    pub fn from_csv(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
+    pub fn from_csv(bytes: &[u8], folder: Folder) -> Result<Self, Vec<ImportError>> {
         const COLUMNS: [&str; 8] = ["code_insee", "nom", "codes_postaux", "population", "epci_siren", "epci_nom", "latitude", "longitude"];
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let header = reader.headers().map_err(|e| vec![file_error(&e.to_string())])?.clone();
@@ -111,7 +114,7 @@ impl Territory {
                 });
             }
         }
-        if errors.is_empty() { Ok(Territory::new(communes)) } else { Err(errors) }
+        if errors.is_empty() { Ok(Territory::new(communes, folder)) } else { Err(errors) }
     }
 
     pub fn communes(&self) -> &[Commune] {
@@ -129,7 +132,7 @@ impl Territory {
 
     /// Every commune that matches at all, with how, best first.
     pub fn ranked(&self, query: &str) -> Vec<(MatchKind, &Commune)> {
-        let q = fold(query);
+        let q = self.folder.fold(query);
         if q.is_empty() {
             return vec![];
         }

@@ -2,26 +2,60 @@
 //! spelled out — so "  St-Benoît " and "saint benoit" meet.
 //!
 //! Stripping accents is Unicode's canonical decomposition (NFD) followed by dropping combining
-//! marks. Native builds (server, seed builder, tests) use the `unicode-normalization` crate
-//! (feature `unicode-tables`, on by default). The phone's build leaves that crate's tables out
-//! (about 25 KiB of the app's code, compressed) and passes the browser's own normalizer — the
-//! same Unicode algorithm, through `String.prototype.normalize` — with [`use_mark_stripper`].
+//! marks, and who folds says how: a [`Folder`] holds that function, and whatever searches text
+//! (`search::Finder`, `territory::Territory`) is given one. Native builds (server, seed builder,
+//! tests) use [`UNICODE`], the `unicode-normalization` crate (feature `unicode-tables`, on by
+//! default). The phone's build leaves that crate's tables out (about 25 KiB of the app's code,
+//! compressed) and gives the browser's own normalizer — the same Unicode algorithm, through
+//! `String.prototype.normalize` (`app/src/text.rs`).
+//!
+//! ```
+//! use repere_core::text::{Folder, UNICODE};
+//!
+//! assert_eq!(UNICODE.fold("  St-Benoît "), "saint benoit");
+//! // Any stripper will do; this one leaves accents in place.
+//! let keep_accents = Folder::new(str::to_owned);
+//! assert_eq!(keep_accents.fold("Ste Radégonde"), "sainte radégonde");
+//! ```
 
-/// Lower case, no accents, words separated by one space, "st"/"ste" spelled out.
-pub fn fold(text: &str) -> String {
-    let plain: String = strip_marks(text).chars().flat_map(char::to_lowercase).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
-    plain
-        .split_whitespace()
-        .map(|word| match word {
-            "st" => "saint",
-            "ste" => "sainte",
-            other => other,
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+/// Folds text, with a given way of stripping accents.
+#[derive(Clone, Copy)]
+pub struct Folder {
+    /// NFD, then without combining marks (General Category M): "Châtellerault" → "Chatellerault".
+    strip_marks: fn(&str) -> String,
 }
 
-/// NFD, then without combining marks (General Category M): "Châtellerault" → "Chatellerault".
+impl Folder {
+    pub const fn new(strip_marks: fn(&str) -> String) -> Self {
+        Folder { strip_marks }
+    }
+
+    /// Lower case, no accents, words separated by one space, "st"/"ste" spelled out.
+    pub fn fold(&self, text: &str) -> String {
+        let plain: String =
+            (self.strip_marks)(text).chars().flat_map(char::to_lowercase).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+        plain
+            .split_whitespace()
+            .map(|word| match word {
+                "st" => "saint",
+                "ste" => "sainte",
+                other => other,
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+}
+
+impl std::fmt::Debug for Folder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Folder")
+    }
+}
+
+/// Folding with the `unicode-normalization` crate's tables (native builds).
+#[cfg(feature = "unicode-tables")]
+pub const UNICODE: Folder = Folder::new(strip_marks);
+
 #[cfg(feature = "unicode-tables")]
 fn strip_marks(text: &str) -> String {
     use unicode_normalization::UnicodeNormalization;
@@ -29,32 +63,16 @@ fn strip_marks(text: &str) -> String {
     text.nfd().filter(|c| !is_combining_mark(*c)).collect()
 }
 
-#[cfg(not(feature = "unicode-tables"))]
-static MARK_STRIPPER: std::sync::OnceLock<fn(&str) -> String> = std::sync::OnceLock::new();
-
-/// Gives the build without `unicode-tables` its way to strip accents (NFD, then no combining
-/// marks). Call it once, before any search; later calls are ignored.
-#[cfg(not(feature = "unicode-tables"))]
-pub fn use_mark_stripper(strip: fn(&str) -> String) {
-    let _ = MARK_STRIPPER.set(strip);
-}
-
-#[cfg(not(feature = "unicode-tables"))]
-fn strip_marks(text: &str) -> String {
-    let strip = MARK_STRIPPER.get().expect("repere_core::text::use_mark_stripper is called at start");
-    strip(text)
-}
-
 #[cfg(all(test, feature = "unicode-tables"))]
 mod tests {
-    use super::fold;
+    use super::UNICODE;
 
     #[test]
     fn folding_ignores_case_accents_hyphens_and_spells_out_saint() {
-        assert_eq!(fold("Châtellerault"), "chatellerault");
-        assert_eq!(fold("  St-Benoît "), "saint benoit");
-        assert_eq!(fold("Ste Radégonde"), "sainte radegonde");
-        assert_eq!(fold("L'Isle-Jourdain"), "l isle jourdain");
-        assert_eq!(fold("Œuvre"), "œuvre");
+        assert_eq!(UNICODE.fold("Châtellerault"), "chatellerault");
+        assert_eq!(UNICODE.fold("  St-Benoît "), "saint benoit");
+        assert_eq!(UNICODE.fold("Ste Radégonde"), "sainte radegonde");
+        assert_eq!(UNICODE.fold("L'Isle-Jourdain"), "l isle jourdain");
+        assert_eq!(UNICODE.fold("Œuvre"), "œuvre");
     }
 }

@@ -4,14 +4,15 @@
 
 use chrono::NaiveDate;
 use proptest::prelude::*;
-use repere_core::registry::{Label, LabelSet, Place, Snapshot};
+use repere_core::registry::{Label, LabelSet, Place, read_device_rows};
 use repere_core::search::{Filters, Opening};
 
 fn seed_places() -> &'static [Place] {
     static PLACES: std::sync::OnceLock<Vec<Place>> = std::sync::OnceLock::new();
     PLACES.get_or_init(|| {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
-        Snapshot::from_checked_json(&std::fs::read(path).unwrap()).unwrap().places
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap()
     })
 }
 

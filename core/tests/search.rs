@@ -1,24 +1,75 @@
 //! Queries on the real seed registry: filters, opening times, distance cap, against brute force.
 
-use chrono::NaiveDate;
-use repere_core::proximity::{LatLon, haversine_km};
-use repere_core::registry::{Dispositif, Frais, ModaliteAcces, Service, Snapshot};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use proptest::prelude::*;
+use repere_core::hours::Timetable;
+use repere_core::proximity::LatLon;
+use repere_core::registry::*;
 use repere_core::search::{Filters, Finder, Opening, format_km};
+use repere_core::text::UNICODE;
 
 fn finder() -> Finder {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
-    Finder::new(Snapshot::from_checked_json(&std::fs::read(path).unwrap()).unwrap().places)
+    static FINDER: std::sync::OnceLock<Vec<Place>> = std::sync::OnceLock::new();
+    let places = FINDER.get_or_init(|| {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
+        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+        read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap()
+    });
+    Finder::new(places.clone(), UNICODE)
 }
 
 const MONTMORILLON: LatLon = LatLon { lat: 46.4264, lon: 0.8706 };
 
-/// Every place that passes, sorted by haversine: what `nearest` must return, in order.
+/// Whether `place` passes `filters`, written apart from `Filters::accepts` (which it checks):
+/// set by set through the values' list, opening times read straight from the timetable's days.
+fn passes(filters: &Filters, place: &Place) -> bool {
+    fn offers<T: Label>(wanted: &LabelSet<T>, offered: &LabelSet<T>) -> bool {
+        wanted.is_empty() || T::ALL.iter().any(|v| wanted.contains(*v) && offered.contains(*v))
+    }
+    let sets = offers(&filters.services, &place.services)
+        && offers(&filters.publics, &place.publics_specifiquement_adresses)
+        && offers(&filters.prise_en_charge, &place.prise_en_charge_specifique)
+        && offers(&filters.acces, &place.modalites_acces)
+        && offers(&filters.accompagnement, &place.modalites_accompagnement)
+        && offers(&filters.frais, &place.frais_a_charge)
+        && offers(&filters.dispositifs, &place.dispositif_programmes_nationaux);
+    let home = !filters.at_home || place.at_home;
+    let open = match filters.opening {
+        None => true,
+        Some(opening) => {
+            let (from, to) = match opening {
+                Opening::At(t) => (t, t + Duration::minutes(1)),
+                Opening::Within(t, days) => (t, t + Duration::days(days.into())),
+            };
+            place.horaires.as_ref().is_some_and(|h| open_between(h.timetable(), from, to))
+        }
+    };
+    sets && home && open
+}
+
+/// Some period of the timetable's days overlaps [from, to) (times on whole minutes; an empty
+/// interval, `Within(t, 0)`, overlaps nothing).
+fn open_between(table: &Timetable, from: NaiveDateTime, to: NaiveDateTime) -> bool {
+    from.date().iter_days().take_while(|d| d.and_time(NaiveTime::MIN) < to).any(|day| {
+        let minutes = |m: u16| day.and_time(NaiveTime::MIN) + Duration::minutes(m.into());
+        table.day(day).is_some_and(|periods| periods.iter().any(|&(start, end)| minutes(start).max(from) < minutes(end).min(to)))
+    })
+}
+
+/// Great-circle distance, written here rather than taken from the index's own module.
+fn km_between(a: LatLon, b: LatLon) -> f64 {
+    let (la, lb) = (a.lat.to_radians(), b.lat.to_radians());
+    let h = ((lb - la) / 2.0).sin().powi(2) + la.cos() * lb.cos() * ((b.lon - a.lon).to_radians() / 2.0).sin().powi(2);
+    2.0 * 6371.0088 * h.sqrt().asin()
+}
+
+/// Every place that passes, sorted by distance: what `nearest` must return, in order.
 fn brute_force(finder: &Finder, from: LatLon, k: usize, filters: &Filters) -> Vec<(String, f64)> {
     let mut all: Vec<(String, f64)> = finder
         .places()
         .iter()
-        .filter(|p| filters.accepts(p))
-        .filter_map(|p| p.position.map(|pos| (p.id.clone(), haversine_km(from, LatLon { lat: pos.lat, lon: pos.lon }))))
+        .filter(|p| passes(filters, p))
+        .filter_map(|p| p.position.map(|pos| (p.id.clone(), km_between(from, LatLon { lat: pos.lat, lon: pos.lon }))))
         .filter(|(_, km)| filters.max_km.is_none_or(|m| *km <= m))
         .collect();
     all.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -27,13 +78,19 @@ fn brute_force(finder: &Finder, from: LatLon, k: usize, filters: &Filters) -> Ve
 }
 
 fn check(finder: &Finder, filters: &Filters) -> usize {
-    let got: Vec<(String, f64)> = finder.nearest(MONTMORILLON, 10, filters).iter().map(|f| (f.place.id.clone(), f.km)).collect();
-    let want = brute_force(finder, MONTMORILLON, 10, filters);
-    assert_eq!(got.len(), want.len(), "{filters:?}");
-    for (g, w) in got.iter().zip(&want) {
-        assert!((g.1 - w.1).abs() < 1e-9, "{filters:?}: {g:?} vs {w:?}");
+    check_from(finder, MONTMORILLON, filters)
+}
+
+/// `nearest` and the brute force agree: same distances in order, every place found passes.
+fn check_from(finder: &Finder, from: LatLon, filters: &Filters) -> usize {
+    let found = finder.nearest(from, 10, filters);
+    let want = brute_force(finder, from, 10, filters);
+    assert_eq!(found.len(), want.len(), "{filters:?}");
+    for (f, w) in found.iter().zip(&want) {
+        assert!((f.km - w.1).abs() < 1e-6, "{filters:?}: {} at {} km vs {w:?}", f.place.id, f.km);
+        assert!(passes(filters, f.place), "{filters:?}: {} does not pass", f.place.id);
     }
-    got.len()
+    found.len()
 }
 
 #[test]
@@ -79,7 +136,7 @@ fn the_at_home_filter_keeps_only_structures_that_visit_people_at_home() {
     let (near, far) = (at("Montmorillon"), at("Loudun"));
     places[near].at_home = true;
     places[far].at_home = true;
-    let finder = Finder::new(places.clone());
+    let finder = Finder::new(places.clone(), UNICODE);
     let found = finder.nearest(MONTMORILLON, 10, &Filters { at_home: true, ..Filters::default() });
     let ids: Vec<&str> = found.iter().map(|f| f.place.id.as_str()).collect();
     assert_eq!(ids, [places[near].id.as_str(), places[far].id.as_str()]);
@@ -102,4 +159,56 @@ fn a_place_is_found_by_words_of_its_name_and_commune() {
     assert_eq!(finder.by_name("France services civray", 5).len(), 1);
     assert!(finder.by_name("   ", 5).is_empty());
     assert_eq!(finder.by_name("mairie", 3).len(), 3);
+}
+
+/// Any set of values of one enumeration (empty half of the time: most filters are unset).
+fn set<T: Label>() -> impl Strategy<Value = LabelSet<T>> {
+    prop_oneof![Just(LabelSet::new()), proptest::sample::subsequence(T::ALL, 0..=T::ALL.len()).prop_map(LabelSet::from_iter)]
+}
+
+fn filters() -> impl Strategy<Value = Filters> {
+    // Any minute of 2026 and 2027, within the seed's compiled years.
+    let moment = (0i64..2 * 365 * 24 * 60)
+        .prop_map(|m| NaiveDate::from_ymd_opt(2026, 1, 1).unwrap().and_time(NaiveTime::MIN) + Duration::minutes(m));
+    let opening = prop_oneof![
+        Just(None),
+        moment.clone().prop_map(|t| Some(Opening::At(t))),
+        (moment, 0u32..=7).prop_map(|(t, days)| Some(Opening::Within(t, days))),
+    ];
+    let sets = (set::<Service>(), set::<Public>(), set::<PriseEnCharge>(), set::<ModaliteAcces>());
+    let more = (set::<ModaliteAccompagnement>(), set::<Frais>(), set::<Dispositif>());
+    (sets, more, opening, any::<bool>(), proptest::option::of(1.0f64..80.0)).prop_map(
+        |((services, publics, prise_en_charge, acces), (accompagnement, frais, dispositifs), opening, at_home, max_km)| Filters {
+            services,
+            publics,
+            prise_en_charge,
+            acces,
+            accompagnement,
+            frais,
+            dispositifs,
+            opening,
+            at_home,
+            max_km,
+        },
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    /// Any filters, from anywhere in the Vienne, on the seed registry where some places visit
+    /// people at home: `nearest` is the brute force's answer.
+    #[test]
+    fn any_filters_agree_with_an_independent_brute_force(
+        filters in filters(),
+        lat in 46.05f64..47.2,
+        lon in -0.1f64..1.2,
+        at_home in proptest::collection::vec(any::<bool>(), 141),
+    ) {
+        let mut places = finder().places().to_vec();
+        for (place, home) in places.iter_mut().zip(at_home) {
+            place.at_home = home;
+        }
+        check_from(&Finder::new(places, UNICODE), LatLon { lat, lon }, &filters);
+    }
 }

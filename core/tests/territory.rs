@@ -1,10 +1,11 @@
 //! The gazetteer on the 265 real communes of the Vienne.
 
 use repere_core::territory::{MatchKind, Territory};
+use repere_core::text::UNICODE;
 
 fn vienne() -> Territory {
     let path = format!("{}/../../shared/data/territoire/communes-86.csv", env!("CARGO_MANIFEST_DIR"));
-    Territory::from_csv(&std::fs::read(&path).unwrap()).unwrap()
+    Territory::from_csv(&std::fs::read(&path).unwrap(), UNICODE).unwrap()
 }
 
 #[test]
@@ -66,8 +67,8 @@ fn nonsense_and_empty_queries_find_nothing() {
 fn a_bad_communes_file_names_row_and_field() {
     let csv = "code_insee,nom,codes_postaux,population,epci_siren,epci_nom,latitude,longitude\n\
                86001,Adriers,86430,698,200070043,CC Vienne et Gartempe,46.26452,x\n";
-    let errors = Territory::from_csv(csv.as_bytes()).err().unwrap();
+    let errors = Territory::from_csv(csv.as_bytes(), UNICODE).err().unwrap();
     assert_eq!((errors[0].row, errors[0].field), (2, "longitude"));
-    let errors = Territory::from_csv(b"code_insee,nom\n").err().unwrap();
+    let errors = Territory::from_csv(b"code_insee,nom\n", UNICODE).err().unwrap();
     assert_eq!(errors.len(), 6);
 }

@@ -4,6 +4,7 @@
 //! A contact travels as [`ContactDto`] (codes of the national taxonomy, `api_value`); every
 //! struct refuses unknown fields, so a name or phone number smuggled into a record is refused
 //! rather than silently dropped. [`read_push`] checks a whole batch and lists every problem.
+//! The registry a phone pulls travels as [`registry::RegistryDto`].
 
 use chrono::{NaiveDate, NaiveDateTime};
 use repere_core::activity::*;
@@ -12,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod bounded;
+pub mod registry;
 
 /// Most records in one push; the app sends 500 at a time.
 pub const MAX_BATCH: usize = 500;

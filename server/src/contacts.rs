@@ -163,8 +163,8 @@ impl Database {
 
 /// The communes of the Vienne, from the gazetteer the app bundles.
 static COMMUNES: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let territory =
-        Territory::from_csv(include_bytes!("../../seeds/communes-86.csv")).expect("seeds/communes-86.csv is checked by its own tests");
+    let territory = Territory::from_csv(include_bytes!("../../seeds/communes-86.csv"), repere_core::text::UNICODE)
+        .expect("seeds/communes-86.csv is checked by its own tests");
     territory.communes().iter().map(|c| c.code_insee.clone()).collect()
 });
 

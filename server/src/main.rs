@@ -77,17 +77,19 @@ async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> R
 }
 
 async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), String> {
-    use repere_core::registry::{Snapshot, import_csv, import_json};
+    use repere_core::registry::{import_csv, import_json};
+    use repere_protocol::registry::RegistryDto;
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     // Opening hours compiled for the years a serving instance keeps them at (see `registry`).
     let years = repere_core::hours::Window::for_date(chrono::Utc::now().date_naive());
+    // All or nothing, whatever the form: a registry is never published in part.
     let places = if is_csv {
-        into_places(import_csv(&bytes, years))
+        import_csv(&bytes, years).whole()
     } else if bytes.trim_ascii_start().starts_with(b"{") {
-        Snapshot::from_json(&bytes, years).map(|s| s.places)
+        RegistryDto::from_json(&bytes).and_then(|doc| doc.snapshot(years)).map(|s| s.places)
     } else {
-        into_places(import_json(&bytes, years))
+        import_json(&bytes, years).whole()
     }
     .map_err(|errors| {
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
@@ -101,13 +103,6 @@ async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), S
         println!("version {version} published: {added} added, {changed} changed, {removed} removed");
     }
     Ok(())
-}
-
-/// An import is all or nothing when publishing.
-fn into_places(
-    import: repere_core::registry::Import,
-) -> Result<Vec<repere_core::registry::Place>, Vec<repere_core::registry::ImportError>> {
-    if import.errors.is_empty() { Ok(import.places) } else { Err(import.errors) }
 }
 
 async fn serve(config: Config) -> Result<(), String> {

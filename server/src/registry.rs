@@ -25,8 +25,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use repere_core::hours::Window;
-use repere_core::registry::{Place, Snapshot, device_places, import_json};
-use serde_json::{Value, json};
+use repere_core::registry::{Place, device_places, import_json};
+use repere_protocol::registry::RegistryDto;
+use serde_json::Value;
 
 use crate::db::{Database, now_text};
 
@@ -99,7 +100,9 @@ impl Database {
         if self.registry_version().await? > 0 {
             return Ok(());
         }
-        let seed = Snapshot::from_checked_json(BUNDLED).expect("seeds/registry.json is checked by its own tests");
+        let seed = RegistryDto::from_json(BUNDLED)
+            .and_then(|doc| doc.checked_snapshot())
+            .expect("seeds/registry.json is checked by its own tests");
         match self.publish(seed.places, Some(seed.version.max(1))).await {
             // Another instance starting on the same database published it first.
             Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(()),
@@ -167,24 +170,25 @@ impl Database {
     }
 
     /// The answer to a device holding version `since`: what changed since, or everything.
-    pub async fn registry_update(&self, since: u64) -> Result<Value, sqlx::Error> {
+    pub async fn registry_update(&self, since: u64) -> Result<RegistryDto, sqlx::Error> {
         let version = self.registry_version().await?;
         if since == 0 || since > version {
             let rows: Vec<(String,)> =
                 sqlx::query_as("SELECT body FROM registry_places WHERE body IS NOT NULL ORDER BY id").fetch_all(&self.pool).await?;
-            return Ok(json!({ "version": version, "places": parse(rows.into_iter().map(|(b,)| b)) }));
+            let places = parse(rows.into_iter().map(|(b,)| b));
+            return Ok(RegistryDto { from: None, places, removed: None, version });
         }
         let rows: Vec<(String, Option<String>)> = sqlx::query_as("SELECT id, body FROM registry_places WHERE version > $1 ORDER BY id")
             .bind(since as i64)
             .fetch_all(&self.pool)
             .await?;
         let (changed, removed): (Vec<_>, Vec<_>) = rows.into_iter().partition(|(_, body)| body.is_some());
-        Ok(json!({
-            "from": since,
-            "version": version,
-            "places": parse(changed.into_iter().filter_map(|(_, body)| body)),
-            "removed": removed.into_iter().map(|(id, _)| id).collect::<Vec<_>>(),
-        }))
+        Ok(RegistryDto {
+            from: Some(since),
+            places: parse(changed.into_iter().filter_map(|(_, body)| body)),
+            removed: Some(removed.into_iter().map(|(id, _)| id).collect()),
+            version,
+        })
     }
 }
 

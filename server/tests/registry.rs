@@ -8,7 +8,8 @@ use axum::http::{Request, StatusCode};
 use chrono::NaiveDate;
 use http_body_util::BodyExt;
 use repere_core::hours::Window;
-use repere_core::registry::{Snapshot, Update};
+use repere_core::registry::{ImportError, Snapshot, Update};
+use repere_protocol::registry::RegistryDto;
 use repere_server::State;
 use repere_server::db::Database;
 use repere_server::http::{Limits, router};
@@ -30,12 +31,17 @@ async fn pull(app: &axum::Router, query: &str) -> (StatusCode, Value) {
 
 /// The answer read as a phone reads it: opening hours only as the server compiled them.
 fn update(answer: &Value) -> Update {
-    Update::from_checked_json(answer.to_string().as_bytes()).unwrap()
+    RegistryDto::from_json(answer.to_string().as_bytes()).and_then(|doc| doc.checked_update()).unwrap()
+}
+
+/// A whole registry read as a phone reads it.
+fn checked(bytes: &[u8]) -> Result<Snapshot, Vec<ImportError>> {
+    RegistryDto::from_json(bytes)?.checked_snapshot()
 }
 
 #[tokio::test]
 async fn a_device_at_any_version_pulls_exactly_what_changed() {
-    let seed = Snapshot::from_checked_json(SEED).unwrap();
+    let seed = checked(SEED).unwrap();
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
     for db in common::databases().await {
@@ -45,7 +51,7 @@ async fn a_device_at_any_version_pulls_exactly_what_changed() {
         assert_eq!(db.registry_version().await.unwrap(), seed.version);
         let (status, full) = pull(&app, "").await;
         assert_eq!(status, StatusCode::OK);
-        let at_seed = Snapshot::from_checked_json(full.to_string().as_bytes()).unwrap();
+        let at_seed = checked(full.to_string().as_bytes()).unwrap();
         assert_eq!(at_seed, Snapshot { version: seed.version, places: sorted(seed.places.clone()) });
         let (_, same) = pull(&app, &format!("?since={}", seed.version)).await;
         assert!(matches!(update(&same), Update::Delta(d) if d.is_empty() && d.version == seed.version), "{same}");
@@ -66,7 +72,7 @@ async fn a_device_at_any_version_pulls_exactly_what_changed() {
         assert_eq!((delta.places.len(), delta.removed.clone()), (2, vec![gone.id.clone()]));
         let pulled = at_seed.apply(Update::Delta(delta)).unwrap();
         let (_, full) = pull(&app, "?since=0").await;
-        assert_eq!(pulled, Snapshot::from_checked_json(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
+        assert_eq!(pulled, checked(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
         assert_eq!(pulled, Snapshot { version: seed.version + 1, places: sorted(places) });
 
         // A version this server never had (a reset database) gets the whole registry.
@@ -91,7 +97,7 @@ async fn instances_starting_together_publish_the_bundled_registry_once() {
     for target in [Some(sqlite), common::fresh_postgres_url().await].into_iter().flatten() {
         let (a, b) = tokio::join!(repere_server::db::Database::open(&target), repere_server::db::Database::open(&target));
         let (a, b) = (a.unwrap_or_else(|e| panic!("{e}")), b.unwrap_or_else(|e| panic!("{e}")));
-        let seed = Snapshot::from_checked_json(SEED).unwrap().version;
+        let seed = checked(SEED).unwrap().version;
         assert_eq!((a.registry_version().await.unwrap(), b.registry_version().await.unwrap()), (seed, seed), "{target}");
     }
 }
@@ -113,7 +119,7 @@ fn with_hours(s: &Snapshot) -> Vec<(String, Window)> {
 /// checked again, nothing more is published.
 #[tokio::test]
 async fn hours_roll_forward_when_a_new_year_begins() {
-    let seed = Snapshot::from_checked_json(SEED).unwrap();
+    let seed = checked(SEED).unwrap();
     let years = seed_years(&seed);
     let dist = tempfile::tempdir().unwrap();
     std::fs::write(dist.path().join("index.html"), "<!doctype html>").unwrap();
@@ -138,9 +144,9 @@ async fn hours_roll_forward_when_a_new_year_begins() {
         assert_eq!((moved.first(), moved.last()), (years.first() + 2, years.last() + 2));
         assert!(with_hours(&pulled).iter().all(|(_, y)| *y == moved));
         let (_, full) = pull(&app, "?since=0").await;
-        assert_eq!(pulled, Snapshot::from_checked_json(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
+        assert_eq!(pulled, checked(full.to_string().as_bytes()).unwrap(), "delta and full registry agree");
         // The same rules, compiled anew for those years, are what the phone now holds.
-        let fresh = Snapshot::from_json(SEED, moved).unwrap();
+        let fresh = RegistryDto::from_json(SEED).unwrap().snapshot(moved).unwrap();
         assert_eq!(pulled.places, sorted(fresh.places.clone()));
 
         for later in [next, in_year(years.first() + 3, 12)] {
@@ -159,7 +165,7 @@ async fn hours_roll_forward_when_a_new_year_begins() {
 /// the first check brings every place to the current form; opened again, nothing is published.
 #[tokio::test]
 async fn places_stored_by_older_releases_are_recompiled_once() {
-    let seed = Snapshot::from_checked_json(SEED).unwrap();
+    let seed = checked(SEED).unwrap();
     let years = seed_years(&seed);
     let today = NaiveDate::from_ymd_opt(years.first(), 6, 1).unwrap();
     let dir = tempfile::tempdir().unwrap();
@@ -203,7 +209,7 @@ async fn places_stored_by_older_releases_are_recompiled_once() {
             };
             assert_eq!(db.refresh_hours(today).await.unwrap(), expected, "{target}, {old_form}");
             let answer = db.registry_update(0).await.unwrap();
-            let read = Snapshot::from_checked_json(answer.to_string().as_bytes()).unwrap_or_else(|e| panic!("{target}: {e:?}"));
+            let read = answer.checked_snapshot().unwrap_or_else(|e| panic!("{target}: {e:?}"));
             assert_eq!(read.places, sorted(seed.places.clone()), "{target}, {old_form}: the same hours as the seed builder compiled");
             db.close().await;
             let again = Database::open(&target).await.unwrap();

@@ -29,7 +29,7 @@ use serde_json::{Map, Value, json};
 
 use super::window::Window;
 use super::{french_public_holidays, is_french_public_holiday};
-use crate::registry::io::iso_date;
+use crate::date::iso_date;
 
 /// Minutes in a day: the end of a period open until midnight.
 pub(super) const DAY: u16 = 24 * 60;

@@ -6,12 +6,12 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use chrono::NaiveDate;
 use serde_json::{Map, Value};
 
-use super::labels::{Label, LabelSet};
 use super::place::{Place, Position};
+use crate::date::iso_date;
 use crate::hours::{Schedule, Timetable, Window};
+use crate::label::{Label, LabelSet};
 
 /// The 32 fields of the standard v1.0.2, in its order (the CSV header export writes).
 pub const FIELDS: [&str; 32] = [
@@ -91,6 +91,14 @@ pub struct Import {
     pub errors: Vec<ImportError>,
 }
 
+impl Import {
+    /// All or nothing: the places if every row was good, else every problem. A registry that is
+    /// published, bundled or held by a phone is whole; only a keeper's review reads a partial one.
+    pub fn whole(self) -> Result<Vec<Place>, Vec<ImportError>> {
+        if self.errors.is_empty() { Ok(self.places) } else { Err(self.errors) }
+    }
+}
+
 /// Reads the standard's CSV (UTF-8, comma-separated, header first), compiling opening hours for
 /// `years`. Unknown columns are ignored.
 pub fn import_csv(bytes: &[u8], years: Window) -> Import {
@@ -151,15 +159,26 @@ pub fn import_csv(bytes: &[u8], years: Window) -> Import {
 /// compiled timetable in the row, as the device format has, is ignored).
 pub fn import_json(bytes: &[u8], years: Window) -> Import {
     match serde_json::from_slice::<Value>(bytes) {
-        Ok(rows) => import_json_rows(&rows, &|raw, _| parse_hours(raw, years)),
+        Ok(Value::Array(rows)) => import_json_rows(&rows, years),
+        Ok(_) => import_file_error("le JSON doit être une liste d'objets"),
         Err(e) => import_file_error(&format!("JSON illisible : {e}")),
     }
 }
 
-/// [`import_json`] on an already parsed document (a snapshot's `places`), reading opening hours
-/// with `hours`.
-pub(super) fn import_json_rows(rows: &Value, hours: HoursReader) -> Import {
-    let Value::Array(rows) = rows else { return import_file_error("le JSON doit être une liste d'objets") };
+/// [`import_json`] on rows already parsed (a registry document's `places`): opening hours are
+/// parsed from their OSM text and compiled for `years`.
+pub fn import_json_rows(rows: &[Value], years: Window) -> Import {
+    read_rows(rows, &|raw, _| parse_hours(raw, years))
+}
+
+/// Rows in the device format (written by [`device_places`](super::device_places)): every field
+/// is checked, opening hours are taken as compiled then. This is how a phone reads a registry,
+/// with no OSM parser.
+pub fn read_device_rows(rows: &[Value]) -> Import {
+    read_rows(rows, &compiled_hours)
+}
+
+fn read_rows(rows: &[Value], hours: HoursReader) -> Import {
     let mut import = Import::default();
     let mut ids = HashMap::new();
     for (i, value) in rows.iter().enumerate() {
@@ -235,13 +254,13 @@ fn accept(
 /// (an import, [`parse_hours`]), or read compiled from the device format, where an earlier import
 /// wrote them ([`compiled_hours`]). Two functions rather than a flag, so that a phone's build,
 /// which only ever reads the device format, links no OSM parser.
-pub(super) type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
+type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
 
-pub(super) fn parse_hours(raw: &str, years: Window) -> Result<Schedule, (&'static str, String)> {
+fn parse_hours(raw: &str, years: Window) -> Result<Schedule, (&'static str, String)> {
     Schedule::parse(raw, years).map_err(|e| ("horaires", format!("horaires illisibles « {raw} » : {e}")))
 }
 
-pub(super) fn compiled_hours(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
+fn compiled_hours(raw: &str, compiled: Option<&Value>) -> Result<Schedule, (&'static str, String)> {
     let value = compiled.ok_or((X_TIMETABLE, "horaires calculés absents (registre d'une version antérieure)".to_owned()))?;
     Timetable::from_json(value).map(|table| Schedule::compiled(raw, table)).map_err(|e| (X_TIMETABLE, e))
 }
@@ -398,17 +417,6 @@ fn coordinate(problems: &mut Vec<(&'static str, String)>, field: &'static str, r
     }
 }
 
-/// `AAAA-MM-JJ`, strictly. Read by hand: chrono's `parse_from_str` links its whole format
-/// engine into the app (about 14 KiB of wasm) for this one field. Also reads a timetable's dates.
-pub(crate) fn iso_date(raw: &str) -> Option<NaiveDate> {
-    let (y, rest) = raw.split_once('-')?;
-    let (m, d) = rest.split_once('-')?;
-    if !(is_digits(y, 4) && is_digits(m, 2) && is_digits(d, 2)) {
-        return None;
-    }
-    NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-}
-
 fn is_digits(s: &str, n: usize) -> bool {
     s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
 }
@@ -520,17 +528,4 @@ pub fn export_json(places: &[Place]) -> Vec<u8> {
         })
         .collect();
     serde_json::to_vec(&rows).expect("JSON of strings and numbers")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_strict_iso() {
-        assert_eq!(iso_date("2024-02-29"), NaiveDate::from_ymd_opt(2024, 2, 29));
-        for bad in ["2023-02-29", "2024-2-01", "24-02-01", "2024-02-01 ", "2024/02/01", "2024-02-01-", "", "+024-02-01"] {
-            assert_eq!(iso_date(bad), None, "{bad:?}");
-        }
-    }
 }

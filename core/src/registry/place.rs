@@ -4,6 +4,7 @@ use chrono::NaiveDate;
 
 use super::labels::*;
 use crate::hours::Schedule;
+use crate::label::LabelSet;
 
 /// A point in WGS84 degrees.
 #[derive(Clone, Copy, Debug, PartialEq)]

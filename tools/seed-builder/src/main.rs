@@ -23,6 +23,7 @@ use std::process::ExitCode;
 use repere_core::hours::Window;
 use repere_core::registry::{Place, Position, Snapshot, import_csv};
 use repere_core::territory::Territory;
+use repere_protocol::registry::RegistryDto;
 
 struct Args {
     data: PathBuf,
@@ -74,13 +75,11 @@ fn main() -> ExitCode {
 fn build(args: &Args) -> Result<(), String> {
     let territory_dir = args.data.join("territoire");
     let communes_csv = read(&territory_dir.join("communes-86.csv"))?;
-    let territory = Territory::from_csv(&communes_csv).map_err(|errors| list("communes-86.csv", &errors))?;
+    let territory = Territory::from_csv(&communes_csv, repere_core::text::UNICODE).map_err(|errors| list("communes-86.csv", &errors))?;
 
-    let import = import_csv(&read(&args.data.join("lieux/lieux-inclusion-numerique-86.csv"))?, args.hours);
-    if !import.errors.is_empty() {
-        return Err(list("lieux-inclusion-numerique-86.csv", &import.errors));
-    }
-    let mut places = import.places;
+    let mut places = import_csv(&read(&args.data.join("lieux/lieux-inclusion-numerique-86.csv"))?, args.hours)
+        .whole()
+        .map_err(|errors| list("lieux-inclusion-numerique-86.csv", &errors))?;
     println!("lu {} lieux, horaires calculés pour {}", places.len(), args.hours);
     place_at_commune_centre(&mut places, &territory)?;
     privacy::drop_personal_contacts(&mut places);
@@ -90,7 +89,7 @@ fn build(args: &Args) -> Result<(), String> {
     }
 
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
-    write(&args.out.join("registry.json"), &Snapshot { version: args.version, places }.to_json())?;
+    write(&args.out.join("registry.json"), &RegistryDto::from(&Snapshot { version: args.version, places }).to_json())?;
     write(&args.out.join("communes-86.csv"), &communes_seed(&communes_csv)?)?;
     write(&args.out.join("territoire-86.json"), &outlines::build(&territory_dir)?)?;
     Ok(())

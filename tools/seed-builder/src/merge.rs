@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use repere_core::proximity::{LatLon, haversine_km};
 use repere_core::registry::{Place, Position};
 use repere_core::territory::Territory;
-use repere_core::text::fold;
+use repere_core::text::UNICODE;
 
 const SMALL_WORDS: [&str; 14] = ["de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "a", "au", "aux", "s"];
 /// Words too common in names to say two records are the same place.
@@ -48,8 +48,8 @@ fn rank(source: Option<&str>) -> u8 {
 
 fn name_words(place: &Place, territory: &Territory) -> BTreeSet<String> {
     let commune = place.code_insee.as_deref().and_then(|c| territory.by_code(c)).map_or(place.commune.as_str(), |c| &c.nom);
-    let commune_words: BTreeSet<String> = fold(commune).split(' ').map(str::to_owned).collect();
-    fold(&place.nom).split(' ').filter(|w| !SMALL_WORDS.contains(w) && !commune_words.contains(*w)).map(str::to_owned).collect()
+    let commune_words: BTreeSet<String> = UNICODE.fold(commune).split(' ').map(str::to_owned).collect();
+    UNICODE.fold(&place.nom).split(' ').filter(|w| !SMALL_WORDS.contains(w) && !commune_words.contains(*w)).map(str::to_owned).collect()
 }
 
 /// Alike: same words, or the smaller set inside the larger one when it says enough (two words
@@ -80,7 +80,7 @@ pub fn merge_duplicates(places: Vec<Place>, territory: &Territory) -> Vec<Place>
         .iter()
         .map(|p| {
             let set = name_words(p, territory);
-            let ordered = fold(&p.nom).split(' ').filter(|w| set.contains(*w)).map(str::to_owned).collect();
+            let ordered = UNICODE.fold(&p.nom).split(' ').filter(|w| set.contains(*w)).map(str::to_owned).collect();
             (ordered, set)
         })
         .collect();
@@ -173,7 +173,7 @@ mod tests {
 
     fn territory() -> Territory {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/territoire/communes-86.csv");
-        Territory::from_csv(&std::fs::read(path).unwrap()).unwrap()
+        Territory::from_csv(&std::fs::read(path).unwrap(), UNICODE).unwrap()
     }
 
     /// Places from rows of `id,source,nom,code_insee,latitude,longitude,dispositif`.

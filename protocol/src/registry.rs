@@ -1,0 +1,109 @@
+//! The registry as one JSON document: what `GET /api/v1/registry?since=N` answers, what the app
+//! bundles (`seeds/registry.json`) and what a phone stores. A whole registry is
+//! `{"places": [...], "version": N}`; a delta adds where it starts and what went:
+//! `{"from": N, "places": [changed or new], "removed": [ids], "version": M}`. Places are in the
+//! core's device format (`repere_core::registry::device_places`), read back by the core.
+//!
+//! ```
+//! use repere_core::registry::Snapshot;
+//! use repere_protocol::registry::RegistryDto;
+//!
+//! let empty = Snapshot { version: 3, places: vec![] };
+//! let json = RegistryDto::from(&empty).to_json();
+//! assert_eq!(json, br#"{"places":[],"version":3}"#);
+//! assert_eq!(RegistryDto::from_json(&json).and_then(|doc| doc.checked_snapshot()), Ok(empty));
+//! ```
+
+use repere_core::hours::Window;
+use repere_core::registry::{Delta, Import, ImportError, Snapshot, Update, device_places, import_json_rows, read_device_rows};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// The registry document. Unlike the sync's records, unknown fields are ignored: the server
+/// writes it and phones read it, so a field a newer server adds must not make older phones
+/// refuse every update. Fields are declared in the order they are written (by name), the order
+/// the committed seeds have.
+#[derive(Debug, Serialize, Deserialize, PartialEq)]
+pub struct RegistryDto {
+    /// The version a delta starts from; absent for a whole registry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<u64>,
+    pub places: Vec<Value>,
+    /// Ids removed since `from` (a delta's only, and required there).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub removed: Option<Vec<String>>,
+    pub version: u64,
+}
+
+impl From<&Snapshot> for RegistryDto {
+    fn from(snapshot: &Snapshot) -> Self {
+        RegistryDto { from: None, places: device_places(&snapshot.places), removed: None, version: snapshot.version }
+    }
+}
+
+impl From<&Delta> for RegistryDto {
+    fn from(delta: &Delta) -> Self {
+        RegistryDto {
+            from: Some(delta.from),
+            places: device_places(&delta.places),
+            removed: Some(delta.removed.clone()),
+            version: delta.version,
+        }
+    }
+}
+
+impl RegistryDto {
+    pub fn to_json(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("JSON values serialise")
+    }
+
+    /// The document, its places not read yet (a phone reads them in a later turn of its event
+    /// loop, so that neither step freezes the screen). Errors say line and column, not the
+    /// field's path as the sync's do: the path reader (`serde_path_to_error`) would add 3 KiB
+    /// (brotli) to the residents' bundle, for a message only a console or an operator reads.
+    pub fn from_json(bytes: &[u8]) -> Result<Self, Vec<ImportError>> {
+        serde_json::from_slice(bytes).map_err(|e| file_error(&format!("JSON illisible : {e}")))
+    }
+
+    /// The update, opening hours parsed from their OSM text and compiled for `years` (an import:
+    /// the server's `publish-registry`). All or nothing: any bad place refuses the whole.
+    pub fn update(&self, years: Window) -> Result<Update, Vec<ImportError>> {
+        self.read(import_json_rows(&self.places, years))
+    }
+
+    /// The update, opening hours as the server compiled them: how a phone reads it, with no OSM
+    /// parser. Every other field is checked. All or nothing.
+    pub fn checked_update(&self) -> Result<Update, Vec<ImportError>> {
+        self.read(read_device_rows(&self.places))
+    }
+
+    /// [`RegistryDto::update`] where a whole registry is expected.
+    pub fn snapshot(&self, years: Window) -> Result<Snapshot, Vec<ImportError>> {
+        self.refuse_delta()?;
+        Ok(Snapshot { version: self.version, places: import_json_rows(&self.places, years).whole()? })
+    }
+
+    /// [`RegistryDto::checked_update`] where a whole registry is expected.
+    pub fn checked_snapshot(&self) -> Result<Snapshot, Vec<ImportError>> {
+        self.refuse_delta()?;
+        Ok(Snapshot { version: self.version, places: read_device_rows(&self.places).whole()? })
+    }
+
+    fn refuse_delta(&self) -> Result<(), Vec<ImportError>> {
+        match self.from {
+            None => Ok(()),
+            Some(_) => Err(file_error("un instantané complet est attendu, pas une mise à jour (« from »)")),
+        }
+    }
+
+    fn read(&self, import: Import) -> Result<Update, Vec<ImportError>> {
+        let places = import.whole()?;
+        let Some(from) = self.from else { return Ok(Update::Full(Snapshot { version: self.version, places })) };
+        let removed = self.removed.clone().ok_or_else(|| file_error("« removed » : liste d'identifiants attendue"))?;
+        Ok(Update::Delta(Delta { from, version: self.version, places, removed }))
+    }
+}
+
+fn file_error(reason: &str) -> Vec<ImportError> {
+    vec![ImportError { row: 0, field: "", reason: reason.to_owned() }]
+}
