@@ -9,7 +9,7 @@
 
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
-use repere_core::registry::{ImportError, Snapshot, Update};
+use repere_core::registry::{ImportError, Snapshot};
 use repere_core::search::Finder;
 use repere_protocol::registry::RegistryDto;
 use wasm_bindgen::JsCast;
@@ -20,19 +20,38 @@ use crate::store;
 /// Where the build puts the bundled registry (Trunk copies `seeds/`).
 pub const SEED_URL: &str = "/seeds/registry.json";
 
-/// What the device holds, once loaded.
+/// What the device holds, once loaded: a summary for the screens, derived from [`Held`].
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Loaded {
     pub version: u64,
     pub places: usize,
 }
 
-/// The places the app searches, shared through context. The index is built once per start and
-/// lives as long as the app (so screens can borrow places for good); `status` says how loading went.
+/// The registry the device holds: its version and the search index, which owns its places
+/// (the one copy of them in memory). A pull applies the server's update to these places.
+pub struct Held {
+    pub version: u64,
+    pub finder: Finder,
+}
+
+impl Held {
+    fn new(snapshot: Snapshot) -> Self {
+        Held { version: snapshot.version, finder: Finder::new(snapshot.places, crate::text::FOLDER) }
+    }
+
+    /// Leaked once per registry version: screens borrow its places for as long as they show
+    /// them (`&'static Place` in their views), and a new version comes a few times a year, so
+    /// leaving an older one in memory costs less than counting who still borrows it.
+    fn keep(self) -> &'static Held {
+        Box::leak(Box::new(self))
+    }
+}
+
+/// The places the app searches, shared through context; `state` is `None` while loading, then
+/// the registry held, or why there is none.
 #[derive(Clone, Copy)]
 pub struct Registry {
-    status: RwSignal<Option<Result<Loaded, String>>>,
-    finder: StoredValue<Option<&'static Finder>, LocalStorage>,
+    state: RwSignal<Option<Result<&'static Held, String>>>,
     db: StoredValue<Option<Database>, LocalStorage>,
     pulling: StoredValue<bool>,
 }
@@ -41,12 +60,7 @@ impl Registry {
     /// Starts loading in the background; `then` receives the opened database, for the other
     /// rooms that keep data on the device (one opening per app start).
     pub fn load(then: impl FnOnce(Database) + 'static) -> Self {
-        let registry = Registry {
-            status: RwSignal::new(None),
-            finder: StoredValue::new_local(None),
-            db: StoredValue::new_local(None),
-            pulling: StoredValue::new(false),
-        };
+        let registry = Registry { state: RwSignal::new(None), db: StoredValue::new_local(None), pulling: StoredValue::new(false) };
         leptos::task::spawn_local(async move {
             crate::clock::next_task().await;
             let result = match store::open(store::DB_NAME).await {
@@ -59,40 +73,29 @@ impl Registry {
                 }
                 Err(e) => Err(e),
             };
-            match result {
-                Ok((version, finder)) => registry.show(version, finder),
-                Err(e) => {
-                    web_sys::console::error_1(&format!("registre : {e}").into());
-                    registry.status.set(Some(Err(e)));
-                }
+            if let Err(e) = &result {
+                web_sys::console::error_1(&format!("registre : {e}").into());
             }
+            registry.state.set(Some(result.map(Held::keep)));
             registry.pull().await;
         });
         let _ = window_event_listener(leptos::ev::online, move |_| leptos::task::spawn_local(registry.pull()));
         registry
     }
 
-    /// Searches `finder` from now on. The index lives as long as the app, since screens borrow
-    /// its places; a registry update (rare: a few a year) leaves the older one in memory.
-    fn show(&self, version: u64, finder: Finder) {
-        let places = finder.places().len();
-        self.finder.set_value(Some(Box::leak(Box::new(finder))));
-        self.status.set(Some(Ok(Loaded { version, places })));
-    }
-
     /// Brings the registry up to the server's version, if online and anything changed. On any
     /// failure the device keeps the registry it holds, and tries again at the next occasion.
     pub async fn pull(self) {
         let online = web_sys::window().is_some_and(|w| w.navigator().on_line());
-        let (Some(db), Some(Ok(loaded)), Some(finder)) = (self.db.get_value(), self.status.get_untracked(), self.finder.get_value()) else {
+        let (Some(db), Some(Ok(held))) = (self.db.get_value(), self.state.get_untracked()) else {
             return;
         };
         if !online || self.pulling.get_value() {
             return;
         }
         self.pulling.set_value(true);
-        match pull_since(&db, loaded.version, finder).await {
-            Ok(Some(newer)) => self.show(newer.version, Finder::new(newer.places, crate::text::FOLDER)),
+        match pull_since(&db, held).await {
+            Ok(Some(newer)) => self.state.set(Some(Ok(newer.keep()))),
             Ok(None) => {}
             Err(e) => web_sys::console::warn_1(&format!("registre : mise à jour impossible : {e}").into()),
         }
@@ -101,38 +104,40 @@ impl Registry {
 
     /// `None` while loading.
     pub fn status(&self) -> Option<Result<Loaded, String>> {
-        self.status.get()
+        self.state.get().map(|held| held.map(|h| Loaded { version: h.version, places: h.finder.places().len() }))
     }
 
-    /// The search index, once loaded (tracks loading).
+    /// The search index, once loaded (tracks loading and updates).
     pub fn finder(&self) -> Option<&'static Finder> {
-        self.status.track();
-        self.finder.get_value()
+        self.state.with(|state| match state {
+            Some(Ok(held)) => Some(&held.finder),
+            _ => None,
+        })
     }
 }
 
-/// The server's changes applied to the registry held (`version`, searched by `finder`), stored;
-/// None when nothing changed (the usual answer: the places are copied only when needed).
-async fn pull_since(db: &Database, version: u64, finder: &Finder) -> Result<Option<Snapshot>, String> {
-    let text = fetch_text(&format!("/api/v1/registry?since={version}")).await?;
+/// The server's changes applied to the registry held, stored (the new places and their version
+/// in one transaction, once the core applied the whole update); None when nothing changed (the
+/// usual answer). A version names one registry, so an update to the version held changes nothing.
+async fn pull_since(db: &Database, held: &Held) -> Result<Option<Held>, String> {
+    let text = fetch_text(&format!("/api/v1/registry?since={}", held.version)).await?;
     let update = RegistryDto::from_json(text.as_bytes()).and_then(|doc| doc.checked_update()).map_err(|errors| words(&errors))?;
-    if matches!(&update, Update::Delta(d) if d.is_empty()) {
+    let newer = update.applied_to(held.version, held.finder.places()).map_err(|e| e.to_string())?;
+    if newer.version == held.version {
         return Ok(None);
     }
-    let held = Snapshot { version, places: finder.places().to_vec() };
-    let newer = held.apply(update).map_err(|e| e.to_string())?;
     let json = String::from_utf8(RegistryDto::from(&newer).to_json()).map_err(|e| e.to_string())?;
     store::put_registry(db, newer.version, &json).await?;
-    Ok(Some(newer))
+    Ok(Some(Held::new(newer)))
 }
 
 /// The registry this device holds, or on first run the one bundled with the app, stored. Each
 /// step runs in its own turn of the event loop (JSON, places, storing, index), so that none
 /// freezes the first screen for long on a slow phone.
-async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
+async fn read_or_install(db: &Database) -> Result<Held, String> {
     if let Some(text) = store::get_registry(db).await? {
         match read(&text).await {
-            Ok(snapshot) => return Ok((snapshot.version, index(snapshot.places).await)),
+            Ok(snapshot) => return Ok(index(snapshot).await),
             // Stored by an older release in a form this one no longer reads (or damaged): start
             // again from the bundled registry; the pull that follows brings the server's.
             Err(e) => web_sys::console::warn_1(&format!("registre : stocké illisible, réinstallé : {e}").into()),
@@ -143,7 +148,7 @@ async fn read_or_install(db: &Database) -> Result<(u64, Finder), String> {
     let snapshot = read(&text).await?;
     crate::clock::next_task().await;
     store::put_registry(db, snapshot.version, &text).await?;
-    Ok((snapshot.version, index(snapshot.places).await))
+    Ok(index(snapshot).await)
 }
 
 /// A registry in the device format, read by the core: the JSON, then (next turn) the places.
@@ -153,9 +158,9 @@ async fn read(text: &str) -> Result<Snapshot, String> {
     doc.checked_snapshot().map_err(|errors| words(&errors))
 }
 
-async fn index(places: Vec<repere_core::registry::Place>) -> Finder {
+async fn index(snapshot: Snapshot) -> Held {
     crate::clock::next_task().await;
-    Finder::new(places, crate::text::FOLDER)
+    Held::new(snapshot)
 }
 
 /// Import problems on one line, for the console.

@@ -36,25 +36,7 @@ impl Snapshot {
     /// This registry brought to the update's version. A delta applies only to the version it
     /// starts from; anything else is refused and the registry is left as it was.
     pub fn apply(&self, update: Update) -> Result<Snapshot, UpdateError> {
-        let mut snapshot = match update {
-            Update::Full(snapshot) if snapshot.version >= self.version => snapshot,
-            Update::Full(snapshot) => return Err(UpdateError::Older { held: self.version, got: snapshot.version }),
-            Update::Delta(delta) if delta.from != self.version => {
-                return Err(UpdateError::WrongBase { held: self.version, from: delta.from });
-            }
-            Update::Delta(delta) if delta.version < delta.from => {
-                return Err(UpdateError::Older { held: self.version, got: delta.version });
-            }
-            Update::Delta(delta) => {
-                let removed: BTreeSet<&str> = delta.removed.iter().map(String::as_str).collect();
-                let mut places: BTreeMap<String, Place> =
-                    self.places.iter().filter(|p| !removed.contains(p.id.as_str())).map(|p| (p.id.clone(), p.clone())).collect();
-                places.extend(delta.places.into_iter().map(|p| (p.id.clone(), p)));
-                Snapshot { version: delta.version, places: places.into_values().collect() }
-            }
-        };
-        snapshot.places.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(snapshot)
+        update.applied_to(self.version, &self.places)
     }
 }
 
@@ -80,6 +62,29 @@ impl Delta {
 pub enum Update {
     Delta(Delta),
     Full(Snapshot),
+}
+
+impl Update {
+    /// The registry at `version` with `places` brought to this update's version, as
+    /// [`Snapshot::apply`]: for a holder that keeps its places elsewhere than in a [`Snapshot`]
+    /// (the app's search index owns them), so they are not copied into one first.
+    pub fn applied_to(self, version: u64, places: &[Place]) -> Result<Snapshot, UpdateError> {
+        let mut snapshot = match self {
+            Update::Full(snapshot) if snapshot.version >= version => snapshot,
+            Update::Full(snapshot) => return Err(UpdateError::Older { held: version, got: snapshot.version }),
+            Update::Delta(delta) if delta.from != version => return Err(UpdateError::WrongBase { held: version, from: delta.from }),
+            Update::Delta(delta) if delta.version < delta.from => return Err(UpdateError::Older { held: version, got: delta.version }),
+            Update::Delta(delta) => {
+                let removed: BTreeSet<&str> = delta.removed.iter().map(String::as_str).collect();
+                let mut kept: BTreeMap<String, Place> =
+                    places.iter().filter(|p| !removed.contains(p.id.as_str())).map(|p| (p.id.clone(), p.clone())).collect();
+                kept.extend(delta.places.into_iter().map(|p| (p.id.clone(), p)));
+                Snapshot { version: delta.version, places: kept.into_values().collect() }
+            }
+        };
+        snapshot.places.sort_by(|a, b| a.id.cmp(&b.id));
+        Ok(snapshot)
+    }
 }
 
 /// Why an update was not applied.
