@@ -8,6 +8,7 @@
 //! again soon after it returns); from the shortest wait again on the browser's `online` event, at
 //! app start and on the "Synchroniser" button. Never while the browser says it is offline.
 
+use gloo_net::http::Request;
 use gloo_timers::callback::{Interval, Timeout};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
@@ -17,8 +18,6 @@ use repere_core::sync::{self, Answer, Refused, State};
 use repere_protocol::{ContactDto, Enrolled, Enrolment, Ingested, MAX_BATCH, Push};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::registry::Registry;
 use crate::store::{self, OutboxChange};
@@ -393,22 +392,16 @@ fn error_message(text: &str) -> Option<String> {
 /// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
 /// could not be made.
 async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
-    let window = web_sys::window().ok_or("pas de fenêtre")?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("POST");
-    init.set_body(&body.into());
-    let headers = web_sys::Headers::new().map_err(|e| format!("{e:?}"))?;
-    headers.set("Content-Type", "application/json").map_err(|e| format!("{e:?}"))?;
+    let mut request = Request::post(url).header("Content-Type", "application/json");
     if let Some(t) = token {
-        headers.set("Authorization", &format!("Bearer {t}")).map_err(|e| format!("{e:?}"))?;
+        request = request.header("Authorization", &format!("Bearer {t}"));
     }
-    init.set_headers(&headers);
+    let request = request.body(body).map_err(|e| e.to_string())?;
     // The phone may have network while the server does not answer: say which.
     let unreachable = || if online() { "serveur injoignable" } else { "pas de réseau" }.to_owned();
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str_and_init(url, &init)).await.map_err(|_| unreachable())?.unchecked_into();
-    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|_| "réponse interrompue".to_owned())?;
-    Ok((response.status(), text.as_string().unwrap_or_default()))
+    let response = request.send().await.map_err(|_| unreachable())?;
+    let text = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
+    Ok((response.status(), text))
 }
 
 /// What the browser believes; false means a request cannot leave.

@@ -7,13 +7,12 @@
 //! what changed since its version (`/api/v1/registry?since=N`); the core applies it, and the new
 //! registry and its version are stored in one IndexedDB transaction before the app searches it.
 
+use gloo_net::http::Request;
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use repere_core::registry::{ImportError, Snapshot};
 use repere_core::search::Finder;
 use repere_protocol::registry::RegistryDto;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::JsFuture;
 
 use crate::store;
 
@@ -170,12 +169,9 @@ pub(crate) fn words(errors: &[ImportError]) -> String {
 
 /// The text at `url` (from the service worker's cache when offline).
 pub(crate) async fn fetch_text(url: &str) -> Result<String, String> {
-    let window = web_sys::window().ok_or("pas de fenêtre")?;
-    let response: web_sys::Response =
-        JsFuture::from(window.fetch_with_str(url)).await.map_err(|e| format!("{url} : {e:?}"))?.unchecked_into();
+    let response = Request::get(url).send().await.map_err(|e| format!("{url} : {e}"))?;
     if !response.ok() {
         return Err(format!("{url} : HTTP {}", response.status()));
     }
-    let text = JsFuture::from(response.text().map_err(|e| format!("{e:?}"))?).await.map_err(|e| format!("{e:?}"))?;
-    text.as_string().ok_or_else(|| format!("{url} : pas du texte"))
+    response.text().await.map_err(|e| format!("{url} : {e}"))
 }
