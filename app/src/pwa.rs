@@ -4,10 +4,10 @@
 //! ready" and only when the person taps "Mettre à jour" does the waiting worker take over, after
 //! which the page reloads once. So a page never runs with half old, half new assets.
 
+use gloo_events::EventListener;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use wasm_bindgen::JsCast;
-use wasm_bindgen::closure::Closure;
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState};
 
@@ -50,23 +50,22 @@ impl Updater {
             if registration.waiting().is_some() && container.controller().is_some() {
                 self.ready.set(true);
             }
+            // Listeners live as long as the page: the registration and its workers do.
             let watched = registration.clone();
-            let on_update_found = Closure::<dyn FnMut()>::new(move || {
+            EventListener::new(&registration, "updatefound", move |_| {
                 let Some(installing) = watched.installing() else { return };
                 let worker = installing.clone();
                 let container = container.clone();
                 let ready = self.ready;
-                let on_state = Closure::<dyn FnMut()>::new(move || {
+                EventListener::new(&installing, "statechange", move |_| {
                     // With no controller this is the first install, not an update: nothing to say.
                     if worker.state() == ServiceWorkerState::Installed && container.controller().is_some() {
                         ready.set(true);
                     }
-                });
-                installing.set_onstatechange(Some(on_state.as_ref().unchecked_ref()));
-                on_state.forget();
-            });
-            registration.set_onupdatefound(Some(on_update_found.as_ref().unchecked_ref()));
-            on_update_found.forget();
+                })
+                .forget();
+            })
+            .forget();
         });
     }
 
@@ -75,13 +74,12 @@ impl Updater {
         let (Some(container), Some(waiting)) = (container(), self.registration.get_value().and_then(|r| r.waiting())) else {
             return;
         };
-        let reload = Closure::<dyn FnMut()>::new(|| {
+        EventListener::once(&container, "controllerchange", |_| {
             if let Some(window) = web_sys::window() {
                 let _ = window.location().reload();
             }
-        });
-        container.set_oncontrollerchange(Some(reload.as_ref().unchecked_ref()));
-        reload.forget();
+        })
+        .forget();
         let _ = waiting.post_message(&SKIP_WAITING.into());
     }
 }
