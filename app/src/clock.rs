@@ -14,10 +14,5 @@ pub fn now() -> NaiveDateTime {
 /// Resolves in a later task of the event loop, so that work started at app start (reading the
 /// registry, the communes) runs after the first screen is drawn, not in the same long task.
 pub async fn next_task() {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(w) = web_sys::window() {
-            let _ = w.set_timeout_with_callback(&resolve);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    gloo_timers::future::TimeoutFuture::new(0).await;
 }
