@@ -184,6 +184,8 @@ try {
     await pending(phone.page, 0, 60_000);
   } catch {
     stuck = (await outboxIds(phone.page)).length;
+    // What the mediator would read: the reason the outbox does not empty.
+    figures['the page says, when stuck'] = (await phone.page.locator('section').filter({ hasText: 'Envoi' }).first().innerText()).replace(/\s+/g, ' ');
   }
   const bearer = JSON.parse(await storedMeta(phone.page, 'device')).token;
   const answered = await fetch(`${server.url}/api/v1/contacts/count`, { headers: { Authorization: `Bearer ${bearer}` } });
