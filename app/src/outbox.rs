@@ -389,10 +389,19 @@ fn error_message(text: &str) -> Option<String> {
     v["error"]["message"].as_str().map(str::to_owned)
 }
 
+/// Longest wait for a request's answer. A stalled connection (common on rural mobile networks)
+/// would otherwise hold the try under way for good, and no other try would start until the app
+/// reopened. Long enough for a batch of 500 contacts over 2G.
+const REQUEST_TIMEOUT_MS: u32 = 120_000;
+
 /// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
-/// could not be made.
+/// could not be made or got no answer in time.
 async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
-    let mut request = Request::post(url).header("Content-Type", "application/json");
+    // An AbortController and a timer rather than `AbortSignal.timeout`, which older phones lack.
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(web_sys::AbortController::signal);
+    let _deadline = controller.map(|c| Timeout::new(REQUEST_TIMEOUT_MS, move || c.abort()));
+    let mut request = Request::post(url).header("Content-Type", "application/json").abort_signal(signal.as_ref());
     if let Some(t) = token {
         request = request.header("Authorization", &format!("Bearer {t}"));
     }
