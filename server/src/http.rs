@@ -91,10 +91,18 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .layer(DefaultBodyLimit::disable())
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, limits.request_timeout))
         .layer(middleware::from_fn(json_errors_for_api));
-    for (name, value) in security::headers(dist) {
+    for (name, value) in security::headers() {
         app = app.layer(SetResponseHeaderLayer::if_not_present(name, value));
     }
-    app.layer(TraceLayer::new_for_http())
+    let policy = security::Policy::new(dist);
+    app.layer(middleware::map_response(move |mut response: Response| {
+        let value = policy.current();
+        async move {
+            response.headers_mut().entry(header::CONTENT_SECURITY_POLICY).or_insert(value);
+            response
+        }
+    }))
+    .layer(TraceLayer::new_for_http())
 }
 
 async fn api_not_found(req: Request<Body>) -> Response {

@@ -3,26 +3,83 @@
 //! The policy allows only this origin's files, plus the pages' own inline script and style by
 //! their SHA-256 hashes (Trunk inlines the style and writes a small module script that starts
 //! the wasm), and `'wasm-unsafe-eval'`, which compiling WebAssembly needs — no
-//! `'unsafe-inline'`, no `eval`. The hashes are read from the built pages when the server
-//! starts, so a new build needs no change here. The service worker keeps these headers with
-//! the pages it caches, so the app runs under the same policy offline.
+//! `'unsafe-inline'`, no `eval`. The hashes are read from the built pages ([`Policy`]), and
+//! read again when a page changes, so a new build needs no change here and no restart. The
+//! service worker keeps these headers with the pages it caches, so the app runs under the same
+//! policy offline.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::http::{HeaderName, HeaderValue, header};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-/// The headers set on every response (the policy's value depends on the built pages).
-pub fn headers(dist: &Path) -> Vec<(HeaderName, HeaderValue)> {
-    let policy = content_security_policy(&inline_blocks(dist));
+/// The headers set on every response besides the policy ([`Policy`]).
+pub fn headers() -> Vec<(HeaderName, HeaderValue)> {
     vec![
-        (header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("hashes and keywords are ASCII")),
         (header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
         (header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
         (header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
         (HeaderName::from_static("cross-origin-opener-policy"), HeaderValue::from_static("same-origin")),
     ]
+}
+
+/// The Content-Security-Policy of the pages in `dist`. A release copied into `dist` while the
+/// server runs brings new inline script (it names the new wasm's hashed file): a policy kept
+/// from the start would then stop the app from starting. So the pages' modification times and
+/// sizes are looked at again at most once a second, and the policy recomputed when they changed.
+#[derive(Clone)]
+pub struct Policy {
+    dist: PathBuf,
+    cached: Arc<Mutex<Cached>>,
+}
+
+struct Cached {
+    checked: Instant,
+    stamps: Vec<(PathBuf, Option<SystemTime>, u64)>,
+    value: HeaderValue,
+}
+
+/// How often the pages are looked at again.
+const RECHECK: Duration = Duration::from_secs(1);
+
+impl Policy {
+    pub fn new(dist: &Path) -> Self {
+        let cached = Cached { checked: Instant::now(), stamps: stamps(dist), value: policy_value(dist) };
+        Policy { dist: dist.to_path_buf(), cached: Arc::new(Mutex::new(cached)) }
+    }
+
+    /// The policy for the pages as they are now.
+    pub fn current(&self) -> HeaderValue {
+        let mut cached = self.cached.lock().expect("policy lock");
+        if cached.checked.elapsed() >= RECHECK {
+            cached.checked = Instant::now();
+            let now = stamps(&self.dist);
+            if now != cached.stamps {
+                cached.value = policy_value(&self.dist);
+                cached.stamps = now;
+            }
+        }
+        cached.value.clone()
+    }
+}
+
+fn policy_value(dist: &Path) -> HeaderValue {
+    HeaderValue::from_str(&content_security_policy(&inline_blocks(dist))).expect("hashes and keywords are ASCII")
+}
+
+/// Each page's path, modification time and size.
+fn stamps(dist: &Path) -> Vec<(PathBuf, Option<SystemTime>, u64)> {
+    pages(dist)
+        .into_iter()
+        .map(|page| {
+            let meta = std::fs::metadata(&page).ok();
+            let modified = meta.as_ref().and_then(|m| m.modified().ok());
+            (page, modified, meta.map_or(0, |m| m.len()))
+        })
+        .collect()
 }
 
 /// Inline `<script>` and `<style>` blocks of the built pages, as (tag, content).
@@ -32,9 +89,8 @@ pub struct InlineBlocks {
     pub styles: Vec<String>,
 }
 
-/// The inline blocks of every `*.html` in `dist` and its direct subfolders (`mediation/`).
-pub fn inline_blocks(dist: &Path) -> InlineBlocks {
-    let mut blocks = InlineBlocks::default();
+/// Every `*.html` in `dist` and its direct subfolders (`mediation/`), in order.
+fn pages(dist: &Path) -> Vec<PathBuf> {
     let folders = std::iter::once(dist.to_path_buf())
         .chain(std::fs::read_dir(dist).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()));
     let mut pages: Vec<_> = folders
@@ -42,7 +98,13 @@ pub fn inline_blocks(dist: &Path) -> InlineBlocks {
         .filter(|p| p.extension().is_some_and(|e| e == "html"))
         .collect();
     pages.sort();
-    for page in pages {
+    pages
+}
+
+/// The inline blocks of every page in `dist`.
+pub fn inline_blocks(dist: &Path) -> InlineBlocks {
+    let mut blocks = InlineBlocks::default();
+    for page in pages(dist) {
         let Ok(html) = std::fs::read_to_string(&page) else { continue };
         blocks.scripts.extend(inline(&html, "script"));
         blocks.styles.extend(inline(&html, "style"));
@@ -107,5 +169,22 @@ mod tests {
         // `echo -n 'body{margin:0}' | openssl dgst -sha256 -binary | base64`
         assert!(policy.contains("style-src 'self' 'sha256-IAdwN3biDCQ3brrgp1m8kBEsPQYyqfREKOEfeoREopc='"), "{policy}");
         assert!(policy.contains("frame-ancestors 'none'") && !policy.contains("unsafe-inline"), "{policy}");
+    }
+
+    /// Regression: the policy was computed once at start, so a release copied into `dist` while
+    /// serving (new inline script naming the new wasm) would have been refused by browsers.
+    #[test]
+    fn a_new_release_copied_in_while_serving_gets_its_own_policy() {
+        let dist = tempfile::tempdir().unwrap();
+        let page = |script: &str| format!("<html><script type=module>{script}</script></html>");
+        std::fs::write(dist.path().join("index.html"), page("import '/app-1.js';")).unwrap();
+        let policy = Policy::new(dist.path());
+        let first = policy.current();
+        std::fs::write(dist.path().join("index.html"), page("import '/app-22.js';")).unwrap();
+        assert_eq!(policy.current(), first, "looked at again at most once a second");
+        std::thread::sleep(RECHECK);
+        let second = policy.current();
+        assert_ne!(second, first);
+        assert!(second.to_str().unwrap().contains(&hash("import '/app-22.js';")));
     }
 }
