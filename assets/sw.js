@@ -1,8 +1,9 @@
 // Repère's service worker: the app opens and works with no network after the first visit.
 //
 // scripts/sw-precache.mjs fills in VERSION (a hash of every file of the release), PRECACHE (the
-// residents' app, cached at install) and MEDIATION (the mediators' space under /mediation/,
-// cached only on a device that opens it: a resident's phone never downloads it) at build time.
+// residents' app, cached at install), MEDIATION (the mediators' space under /mediation/) and
+// COORDINATION (the coordinators' space under /coordination/) at build time. Each of the two
+// spaces is cached only on a device that opens it: a resident's phone never downloads either.
 // A new release therefore has a new sw.js, which the browser installs in the background into a
 // new cache; it waits until the page asks it to take over (message "skip-waiting", see
 // app/src/pwa.rs), then deletes the older caches. Old and new files are never mixed because
@@ -10,43 +11,58 @@
 const VERSION = '__REPERE_VERSION__';
 const PRECACHE = __REPERE_PRECACHE__;
 const MEDIATION = __REPERE_MEDIATION__;
+const COORDINATION = __REPERE_COORDINATION__;
 const CACHE = `repere-${VERSION}`;
-const MEDIATION_PAGE = '/mediation/index.html';
+/** The spaces cached on demand: where they live, their page, their files. */
+const SPACES = [
+  { path: '/mediation', page: '/mediation/index.html', files: MEDIATION },
+  { path: '/coordination', page: '/coordination/index.html', files: COORDINATION },
+];
 
 self.addEventListener('install', (event) => {
   // `cache: 'reload'` skips the HTTP cache, so the cache holds exactly this release's files.
   event.waitUntil(
     (async () => {
       const cache = await caches.open(CACHE);
-      const files = (await usesMediation()) ? PRECACHE.concat(MEDIATION) : PRECACHE;
+      const files = PRECACHE.concat(...(await spacesInUse()).map((space) => space.files));
       await cache.addAll(files.map((url) => new Request(url, { cache: 'reload' })));
     })(),
   );
 });
 
-/** A mediator's device: an earlier release cached the mediators' space, or it is open now. */
-async function usesMediation() {
-  for (const key of await caches.keys()) {
-    if (key.startsWith('repere-') && key !== CACHE && (await (await caches.open(key)).match(MEDIATION_PAGE))) return true;
-  }
+/** The spaces this device uses: an earlier release cached them, or one is open now. */
+async function spacesInUse() {
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
-  return windows.some((client) => isMediation(new URL(client.url).pathname));
+  const open = windows.map((client) => spaceOf(new URL(client.url).pathname));
+  const used = [];
+  for (const space of SPACES) {
+    if (open.includes(space) || (await cachedBefore(space.page))) used.push(space);
+  }
+  return used;
 }
 
-function isMediation(pathname) {
-  return pathname === '/mediation' || pathname.startsWith('/mediation/');
+async function cachedBefore(page) {
+  for (const key of await caches.keys()) {
+    if (key.startsWith('repere-') && key !== CACHE && (await (await caches.open(key)).match(page))) return true;
+  }
+  return false;
+}
+
+/** The space a path belongs to, if any. */
+function spaceOf(pathname) {
+  return SPACES.find((space) => pathname === space.path || pathname.startsWith(`${space.path}/`));
 }
 
 self.addEventListener('activate', (event) => {
   event.waitUntil(
     (async () => {
-      // A page may have moved to the mediators' space while this worker installed, uncontrolled
-      // so far: its files were not kept as they came. Fetch them now, before old caches go.
-      const mediator = await usesMediation();
+      // A page may have moved to a space while this worker installed, uncontrolled so far: its
+      // files were not kept as they came. Fetch them now, before old caches go.
+      const used = await spacesInUse();
       const keys = await caches.keys();
       await Promise.all(keys.filter((k) => k.startsWith('repere-') && k !== CACHE).map((k) => caches.delete(k)));
       await self.clients.claim();
-      if (mediator) await keepMissing(MEDIATION);
+      for (const space of used) await keepMissing(space.files);
     })(),
   );
 });
@@ -61,8 +77,8 @@ self.addEventListener('fetch', (event) => {
   // The API always goes to the network: sync has its own retries and must see real failures.
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
-    // Every route of an app renders the same page: the residents' shell, or the mediators'.
-    const page = isMediation(url.pathname) ? MEDIATION_PAGE : '/index.html';
+    // Every route of an app renders the same page: the residents' shell, or a space's.
+    const page = spaceOf(url.pathname)?.page ?? '/index.html';
     event.respondWith(fromCache(page).then((hit) => hit || fetchAndKeep(event, request, page)));
     return;
   }
@@ -81,10 +97,10 @@ function fromCache(request) {
   return caches.open(CACHE).then((cache) => cache.match(request, { ignoreSearch: true }));
 }
 
-/** Fetches; a file of the mediators' space is kept, so that it opens offline from then on. */
+/** Fetches; a file of a space is kept, so that the space opens offline from then on. */
 function fetchAndKeep(event, request, path) {
   return fetch(request).then((response) => {
-    if (response.ok && MEDIATION.includes(path)) {
+    if (response.ok && SPACES.some((space) => space.files.includes(path))) {
       const copy = response.clone();
       event.waitUntil(caches.open(CACHE).then((cache) => cache.put(path, copy)));
     }

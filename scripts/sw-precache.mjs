@@ -1,8 +1,8 @@
 // Writes the precache lists and a content hash (of the worker and every file) into dist/sw.js (scripts/build-pwa runs it after
-// both Trunk builds): PRECACHE holds every file of the built folder except sw.js and the
-// mediators' space; MEDIATION holds the files under mediation/ (cached only on a device that
-// opens that space). VERSION changes whenever any byte of either does, so browsers install the
-// new release and drop the old cache.
+// the Trunk builds): PRECACHE holds every file of the built folder except sw.js and the two
+// spaces; MEDIATION holds the files under mediation/, COORDINATION those under coordination/
+// (each cached only on a device that opens that space). VERSION changes whenever any byte of
+// any of them does, so browsers install the new release and drop the old cache.
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
@@ -30,14 +30,18 @@ const urls = walk(root).filter((p) => p !== swPath).map((path) => {
   return url;
 });
 const version = hash.digest('hex').slice(0, 16);
-const mediation = urls.filter((url) => url.startsWith('/mediation/'));
-const precache = urls.filter((url) => !url.startsWith('/mediation/'));
-if (!mediation.includes('/mediation/index.html')) {
-  console.error(`sw-precache: ${root}/mediation/index.html is missing (build the mediators' space first)`);
-  process.exit(2);
+const spaces = { mediation: "the mediators' space", coordination: "the coordinators' space" };
+const files = {};
+for (const [space, name] of Object.entries(spaces)) {
+  files[space] = urls.filter((url) => url.startsWith(`/${space}/`));
+  if (!files[space].includes(`/${space}/index.html`)) {
+    console.error(`sw-precache: ${root}/${space}/index.html is missing (build ${name} first)`);
+    process.exit(2);
+  }
 }
+const precache = urls.filter((url) => !Object.keys(spaces).some((space) => url.startsWith(`/${space}/`)));
 
-const placeholders = ['__REPERE_VERSION__', '__REPERE_PRECACHE__', '__REPERE_MEDIATION__'];
+const placeholders = ['__REPERE_VERSION__', '__REPERE_PRECACHE__', '__REPERE_MEDIATION__', '__REPERE_COORDINATION__'];
 if (!placeholders.every((p) => template.includes(p))) {
   console.error(`sw-precache: ${swPath} lacks a placeholder (already processed?)`);
   process.exit(2);
@@ -45,6 +49,10 @@ if (!placeholders.every((p) => template.includes(p))) {
 const worker = template
   .replace('__REPERE_VERSION__', version)
   .replace('__REPERE_PRECACHE__', JSON.stringify(precache, null, 2))
-  .replace('__REPERE_MEDIATION__', JSON.stringify(mediation, null, 2));
+  .replace('__REPERE_MEDIATION__', JSON.stringify(files.mediation, null, 2))
+  .replace('__REPERE_COORDINATION__', JSON.stringify(files.coordination, null, 2));
 writeFileSync(swPath, worker);
-console.log(`sw-precache: ${precache.length} files precached, ${mediation.length} for the mediators' space, version ${version}`);
+console.log(
+  `sw-precache: ${precache.length} files precached, ${files.mediation.length} for the mediators' space, ` +
+    `${files.coordination.length} for the coordinators' space, version ${version}`,
+);

@@ -5,16 +5,19 @@
 //! shell, "a new version is ready"), [`route`] maps the address to a page, [`i18n`] holds the
 //! chosen language, [`choices`] what the resident chose, [`geo`] and [`clock`] the device's
 //! position and time, [`outbox`] the mediators' enrolment, outbox and sync, [`session`] their
-//! outreach sessions, [`text`] the browser's accent stripping for the core's search. [`pages`]
+//! outreach sessions, [`coordination`] the coordinators' enrolment, figures and downloads,
+//! [`net`] the API's HTTP for both spaces, [`text`] the browser's accent stripping for the core's search. [`pages`]
 //! and [`components`] draw the screens and hold no business logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
 
 pub mod choices;
 pub mod clock;
 pub mod components;
+pub mod coordination;
 pub mod gazetteer;
 pub mod geo;
 pub mod i18n;
+pub mod net;
 pub mod outbox;
 pub mod pages;
 pub mod pwa;
@@ -24,7 +27,7 @@ pub mod session;
 pub mod store;
 pub mod text;
 
-/// Mounts `app` (the root of one of the two bundles, see [`pages`]) in place of the static shell
+/// Mounts `app` (the root of one of the three bundles, see [`pages`]) in place of the static shell
 /// of its HTML page once that shell is on screen (two animation frames: the first frame's paint
 /// is then done), so a slow phone shows the title and the orientation line as early as possible.
 /// The app loads the registry in the background.

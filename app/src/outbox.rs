@@ -8,7 +8,6 @@
 //! again soon after it returns); from the shortest wait again on the browser's `online` event, at
 //! app start and on the "Synchroniser" button. Never while the browser says it is offline.
 
-use gloo_net::http::Request;
 use gloo_timers::callback::{Interval, Timeout};
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
@@ -19,6 +18,7 @@ use repere_protocol::{ContactDto, Enrolled, Enrolment, Ingested, MAX_BATCH, Push
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::net::{error_message, online, post};
 use crate::registry::Registry;
 use crate::store::{self, OutboxChange};
 
@@ -381,41 +381,6 @@ impl Mediation {
             self.version.update(|v| *v += 1);
         }
     }
-}
-
-/// The message of an API error body.
-fn error_message(text: &str) -> Option<String> {
-    let v: serde_json::Value = serde_json::from_str(text).ok()?;
-    v["error"]["message"].as_str().map(str::to_owned)
-}
-
-/// Longest wait for a request's answer. A stalled connection (common on rural mobile networks)
-/// would otherwise hold the try under way for good, and no other try would start until the app
-/// reopened. Long enough for a batch of 500 contacts over 2G.
-const REQUEST_TIMEOUT_MS: u32 = 120_000;
-
-/// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
-/// could not be made or got no answer in time.
-async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
-    // An AbortController and a timer rather than `AbortSignal.timeout`, which older phones lack.
-    let controller = web_sys::AbortController::new().ok();
-    let signal = controller.as_ref().map(web_sys::AbortController::signal);
-    let _deadline = controller.map(|c| Timeout::new(REQUEST_TIMEOUT_MS, move || c.abort()));
-    let mut request = Request::post(url).header("Content-Type", "application/json").abort_signal(signal.as_ref());
-    if let Some(t) = token {
-        request = request.header("Authorization", &format!("Bearer {t}"));
-    }
-    let request = request.body(body).map_err(|e| e.to_string())?;
-    // The phone may have network while the server does not answer: say which.
-    let unreachable = || if online() { "serveur injoignable" } else { "pas de réseau" }.to_owned();
-    let response = request.send().await.map_err(|_| unreachable())?;
-    let text = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
-    Ok((response.status(), text))
-}
-
-/// What the browser believes; false means a request cannot leave.
-fn online() -> bool {
-    web_sys::window().is_none_or(|w| w.navigator().on_line())
 }
 
 fn now_ms() -> u64 {

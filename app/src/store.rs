@@ -149,3 +149,13 @@ pub async fn forget_device(db: &Database, meta_keys: &[&str]) -> StoreResult<()>
     }
     tx.commit().await.map_err(|e| e.to_string())
 }
+
+/// Removes `keys` from `meta`, in one transaction.
+pub async fn forget_meta(db: &Database, keys: &[&str]) -> StoreResult<()> {
+    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build().map_err(|e| e.to_string())?;
+    let meta = tx.object_store(META).map_err(|e| e.to_string())?;
+    for key in keys {
+        meta.delete((*key).to_owned()).primitive().map_err(|e| e.to_string())?;
+    }
+    tx.commit().await.map_err(|e| e.to_string())
+}

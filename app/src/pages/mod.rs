@@ -1,9 +1,11 @@
 //! Screens: the frame every page shares (header with the orientation line, menu, languages),
-//! then the page. Residents' pages ([`App`]) and the mediators' space ([`mediation::MediatorApp`])
-//! are two bundles, two entry points (`src/main.rs`, `src/bin/repere-mediation.rs`): a resident's
-//! phone never downloads the mediators' screens. Changing language redraws everything in the new
+//! then the page. Residents' pages ([`App`]), the mediators' space ([`mediation::MediatorApp`])
+//! and the coordinators' space ([`coordination::CoordinatorApp`]) are three bundles, three entry
+//! points (`src/main.rs`, `src/bin/repere-mediation.rs`, `src/bin/repere-coordination.rs`): a
+//! resident's phone never downloads the other screens. Changing language redraws everything in the new
 //! words.
 
+pub mod coordination;
 mod home;
 mod map;
 pub mod mediation;
@@ -69,6 +71,8 @@ pub(crate) enum Section {
     Find,
     Map,
     Mediation,
+    /// The coordinators' space: no entry of the menu (residents and mediators need none).
+    Coordination,
 }
 
 /// The frame around `page` (a view that follows its own signals), redrawn whole when the

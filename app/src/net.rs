@@ -1,0 +1,52 @@
+//! HTTP to Repère's API, for both spaces: every request gives up after [`REQUEST_TIMEOUT_MS`],
+//! says whether the phone or the server is missing, and reads the API's JSON error message.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use gloo_timers::callback::Timeout;
+
+/// Longest wait for a request's answer. A stalled connection (common on rural mobile networks)
+/// would otherwise hold the try under way for good, and no other try would start until the app
+/// reopened. Long enough for a batch of 500 contacts over 2G.
+const REQUEST_TIMEOUT_MS: u32 = 120_000;
+
+/// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
+/// could not be made or got no answer in time.
+pub async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
+    let response = send(Request::post(url).header("Content-Type", "application/json"), token, Some(body)).await?;
+    let text = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
+    Ok((response.status(), text))
+}
+
+/// GETs `url` with the device's token; the response whatever its status (the caller reads it).
+pub async fn get(url: &str, token: &str) -> Result<Response, String> {
+    send(Request::get(url), Some(token), None).await
+}
+
+async fn send(request: RequestBuilder, token: Option<&str>, body: Option<&str>) -> Result<Response, String> {
+    // An AbortController and a timer rather than `AbortSignal.timeout`, which older phones lack.
+    let controller = web_sys::AbortController::new().ok();
+    let signal = controller.as_ref().map(web_sys::AbortController::signal);
+    let _deadline = controller.map(|c| Timeout::new(REQUEST_TIMEOUT_MS, move || c.abort()));
+    let mut request = request.abort_signal(signal.as_ref());
+    if let Some(t) = token {
+        request = request.header("Authorization", &format!("Bearer {t}"));
+    }
+    let request = match body {
+        Some(body) => request.body(body),
+        None => request.build(),
+    }
+    .map_err(|e| e.to_string())?;
+    // The phone may have network while the server does not answer: say which.
+    request.send().await.map_err(|_| if online() { "serveur injoignable" } else { "pas de réseau" }.to_owned())
+}
+
+/// The message of an API error body (`{"error": {"code", "message"}}`).
+pub fn error_message(text: &str) -> Option<String> {
+    let v: serde_json::Value = serde_json::from_str(text).ok()?;
+    v["error"]["message"].as_str().map(str::to_owned)
+}
+
+/// What the browser believes; false means a request cannot leave.
+pub fn online() -> bool {
+    web_sys::window().is_none_or(|w| w.navigator().on_line())
+}

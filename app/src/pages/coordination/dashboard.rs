@@ -1,0 +1,153 @@
+//! The figures of the period and territory asked: La Coop's five totals, the month series, the
+//! themes as bars, the Vienne coloured by EPCI and by commune, then every breakdown as a table,
+//! and the downloads. Whatever was last received is shown — offline too — with its date when it
+//! is not fresh (« Données du 30/11/2026 à 14:05 »).
+
+use std::collections::BTreeMap;
+
+use leptos::prelude::*;
+use repere_core::stats::{Breakdown, Count, Figures, Section};
+use repere_protocol::stats::FiguresDto;
+
+use super::charts::{DataTable, Picture, Row, bars, columns};
+use super::choropleth::{Choropleth, Level};
+use super::exports::Exports;
+use super::filter::{Asked, FilterForm};
+use crate::coordination::{Coordination, Received};
+
+/// Breakdowns drawn as pictures above; the others are tables below.
+const PICTURED: [Breakdown; 4] = [Breakdown::Mois, Breakdown::Thematiques, Breakdown::Epci, Breakdown::Communes];
+
+/// What a body from the server says, read for the screen.
+#[derive(Clone)]
+struct Shown {
+    figures: Figures,
+    names: BTreeMap<String, String>,
+    scope: String,
+}
+
+fn read(received: &Received) -> Result<Shown, String> {
+    let dto: FiguresDto = serde_json::from_str(&received.body).map_err(|e| format!("réponse illisible : {e}"))?;
+    let figures = dto.to_figures().map_err(|e| format!("réponse illisible : {e}"))?;
+    Ok(Shown { figures, names: dto.names, scope: dto.scope })
+}
+
+/// A section's rows as the charts and tables show them.
+fn rows(section: &Section, names: &BTreeMap<String, String>) -> Vec<Row> {
+    section
+        .rows
+        .iter()
+        .map(|r| Row {
+            key: r.code.clone(),
+            label: section.label(&r.code, names).into_owned(),
+            count: r.count.to_string(),
+            share: r.percent.map(|p| format!("{p} %")).unwrap_or_default(),
+            value: match r.count {
+                Count::Exact(n) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
+                Count::FewerThan5 => None,
+            },
+        })
+        .collect()
+}
+
+#[component]
+pub fn Dashboard() -> impl IntoView {
+    let c = expect_context::<Coordination>();
+    let kept = c.figures.get_untracked();
+    let asked = RwSignal::new(kept.as_ref().map_or_else(|| Asked::this_year(crate::clock::now().date()), |r| Asked::from_query(&r.query)));
+    // Fresh figures at each opening when there is network; what is kept meanwhile.
+    let query = asked.get_untracked().query();
+    leptos::task::spawn_local(async move { c.refresh(query).await });
+    let shown = Memo::new(move |_| c.figures.with(|f| f.as_ref().map(read)));
+    let choices = move |b: Breakdown| {
+        Signal::derive(move || match shown.get() {
+            Some(Ok(s)) => rows(s.figures.section(b), &s.names).into_iter().map(|r| (r.key, r.label)).collect(),
+            _ => Vec::new(),
+        })
+    };
+    let received_query = Signal::derive(move || c.figures.with(|f| f.as_ref().map(|r| r.query.clone()).unwrap_or_default()));
+    let account = move || c.account.with(|a| a.as_ref().map(|a| a.structure.clone()).unwrap_or_default());
+    let sign_out = move |_| leptos::task::spawn_local(async move { let _ = c.sign_out().await; });
+    view! {
+        <p>{move || format!("Compte : {}", account())}</p>
+        <FilterForm asked structures=choices(Breakdown::Structures) lieux=choices(Breakdown::Lieux) />
+        <Freshness />
+        {move || match shown.get() {
+            None => (!c.loading.get()).then(|| view! { <p class="hint">"Aucun chiffre sur cet appareil pour l’instant : il faut du réseau la première fois."</p> }).into_any(),
+            Some(Err(e)) => view! { <p class="notice">{e}</p> }.into_any(),
+            Some(Ok(s)) => view! { <FiguresView shown=s /> }.into_any(),
+        }}
+        <Exports query=received_query />
+        <p><button type="button" class="link" on:click=sign_out>"Désinscrire cet appareil"</button></p>
+    }
+}
+
+/// When the figures on screen were received, and why they are not newer, once something failed.
+#[component]
+fn Freshness() -> impl IntoView {
+    let c = expect_context::<Coordination>();
+    view! {
+        <p class="notice" role="status">
+            {move || c.problem.get().map(|p| format!("Chiffres non mis à jour ({p})."))}
+        </p>
+        <p class="hint dated">{move || c.figures.with(|f| f.as_ref().map(Received::dated))}</p>
+    }
+}
+
+#[component]
+fn FiguresView(shown: Shown) -> impl IntoView {
+    let Shown { figures, names, scope } = shown;
+    let section = |b: Breakdown| rows(figures.section(b), &names);
+    let t = figures.totals;
+    let totals = [
+        ("Accompagnements au total", t.accompagnements),
+        ("Accompagnements individuels", t.individuels),
+        ("Ateliers collectifs", t.ateliers),
+        ("Participants aux ateliers", t.participants),
+        ("Demandes ponctuelles", t.ponctuels),
+    ];
+    let months = section(Breakdown::Mois);
+    // Under the columns, "03/26": the table below says "mars 2026".
+    let short: Vec<Row> = months.iter().map(|r| Row { label: month_short(&r.key), ..r.clone() }).collect();
+    let themes = section(Breakdown::Thematiques);
+    let tables = Breakdown::ALL
+        .into_iter()
+        .filter(|b| !PICTURED.contains(b))
+        .map(|b| {
+            let rows = section(b);
+            let empty = rows.is_empty();
+            view! {
+                <section class="breakdown">
+                    <h3>{b.title()}</h3>
+                    {if empty {
+                        view! { <p class="hint">"Aucun pour cette période."</p> }.into_any()
+                    } else {
+                        view! { <DataTable rows first=b.unit().label() caption=format!("{} ({})", b.title(), b.unit().label()) /> }.into_any()
+                    }}
+                </section>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="chiffres-titre">
+            <h2 id="chiffres-titre">"Chiffres"</h2>
+            <p class="hint">{format!("Territoire : {scope}")}</p>
+            <dl class="totals">
+                {totals.into_iter().map(|(label, n)| view! { <div><dt>{label}</dt><dd>{n}</dd></div> }).collect_view()}
+            </dl>
+            <Picture title=Breakdown::Mois.title().to_owned() id="graphique-mois" svg=columns(&short) rows=months first="Mois" />
+            <Picture title=Breakdown::Thematiques.title().to_owned() id="graphique-thematiques" svg=bars(&themes) rows=themes first="Thématique" />
+            <Choropleth title=Breakdown::Epci.title().to_owned() id="carte-epci" level=Level::Epci rows=section(Breakdown::Epci) />
+            <Choropleth title=Breakdown::Communes.title().to_owned() id="carte-communes" level=Level::Commune rows=section(Breakdown::Communes) />
+            {tables}
+        </section>
+    }
+}
+
+/// "2026-03" → "03/26".
+fn month_short(code: &str) -> String {
+    match (code.get(2..4), code.get(5..7)) {
+        (Some(year), Some(month)) => format!("{month}/{year}"),
+        _ => code.to_owned(),
+    }
+}

@@ -1,0 +1,79 @@
+//! The coordinators' space, its own page and bundle (`/coordination/`): the département's
+//! inclusion team and the EPCI coordinators enrol a device once, then read what is done on their
+//! territory — totals, month series, themes, the Vienne coloured by EPCI and commune — and
+//! download the exports. The last figures received stay readable offline. Professional staff use
+//! it; its words are French, as the mediators' space's. One file per part: `filter` (the period
+//! and territory asked), `dashboard` (the figures), `charts` (columns and bars with their
+//! tables), `choropleth` (the coloured map), `exports` (the downloads).
+
+pub mod charts;
+pub mod choropleth;
+mod dashboard;
+mod exports;
+mod filter;
+
+use leptos::prelude::*;
+
+use super::{Section, frame, provide_shared, scroll_to_top};
+use crate::coordination::Coordination;
+
+/// The coordinators' app.
+#[component]
+pub fn CoordinatorApp() -> impl IntoView {
+    provide_shared();
+    provide_context(Coordination::start());
+    // Folded tables are unfolded to print: the printed page carries every figure.
+    let _ = window_event_listener(leptos::ev::beforeprint, |_| unfold_all());
+    scroll_to_top();
+    frame(Signal::stored(Section::Coordination), || view! { <CoordinationPage /> }.into_any())
+}
+
+#[component]
+fn CoordinationPage() -> impl IntoView {
+    let c = expect_context::<Coordination>();
+    view! {
+        <h1 tabindex="-1">"Espace coordination"</h1>
+        {move || match (c.ready.get(), c.account.with(Option::is_some)) {
+            (false, _) => view! { <p class="registry">"Chargement…"</p> }.into_any(),
+            (true, true) => view! { <dashboard::Dashboard /> }.into_any(),
+            (true, false) => view! { <Enrol /> }.into_any(),
+        }}
+    }
+}
+
+#[component]
+fn Enrol() -> impl IntoView {
+    let c = expect_context::<Coordination>();
+    let code = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            message.set(Some("Vérification…".into()));
+            match c.enrol(code.get_untracked().trim()).await {
+                Ok(()) => message.set(None),
+                Err(e) => message.set(Some(format!("Code refusé : {e}"))),
+            }
+        });
+    };
+    view! {
+        <p>"Pour lire les chiffres de votre territoire, cet appareil doit être inscrit une fois, avec le code de coordination donné par le Département."</p>
+        <form class="commune" on:submit=submit>
+            <label for="code">"Code de coordination"</label>
+            <input id="code" type="text" autocomplete="off" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+            <p class="notice" role="status">{move || message.get()}</p>
+            <button type="submit" class="big">"Inscrire cet appareil"</button>
+        </form>
+    }
+}
+
+fn unfold_all() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    if let Ok(list) = document.query_selector_all("main details") {
+        for i in 0..list.length() {
+            if let Some(node) = list.item(i) {
+                let _ = js_sys::Reflect::set(&node, &"open".into(), &true.into());
+            }
+        }
+    }
+}
