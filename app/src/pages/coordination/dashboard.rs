@@ -19,7 +19,7 @@ use crate::coordination::{Coordination, Received};
 const PICTURED: [Breakdown; 4] = [Breakdown::Mois, Breakdown::Thematiques, Breakdown::Epci, Breakdown::Communes];
 
 /// What a body from the server says, read for the screen.
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 struct Shown {
     figures: Figures,
     names: BTreeMap<String, String>,
@@ -28,7 +28,7 @@ struct Shown {
 
 fn read(received: &Received) -> Result<Shown, String> {
     let dto: FiguresDto = serde_json::from_str(&received.body).map_err(|e| format!("réponse illisible : {e}"))?;
-    let figures = dto.to_figures().map_err(|e| format!("réponse illisible : {e}"))?;
+    let figures = dto.figures().map_err(|e| format!("réponse illisible : {e}"))?;
     Ok(Shown { figures, names: dto.names, scope: dto.scope })
 }
 

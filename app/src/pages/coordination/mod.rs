@@ -10,7 +10,7 @@ pub mod charts;
 pub mod choropleth;
 mod dashboard;
 mod exports;
-mod filter;
+pub mod filter;
 
 use leptos::prelude::*;
 
