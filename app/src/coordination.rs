@@ -147,18 +147,10 @@ impl Coordination {
             return;
         }
         self.loading.set(true);
-        let result = async {
-            let response = net::get(&format!("/api/v1/stats?{query}"), &account.token).await?;
-            let status = response.status();
-            let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
-            if status != 200 {
-                return Err(error_message(&body).unwrap_or_else(|| format!("refusé ({status})")));
-            }
-            let received = Received { query, at: repere_protocol::write_local_time(crate::clock::now()), body };
-            store::put_meta(&self.db()?, FIGURES_KEY, &received).await?;
-            Ok(received)
-        }
-        .await;
+        let result = match self.db() {
+            Ok(db) => fetch_figures(&db, FIGURES_KEY, &account.token, query).await,
+            Err(e) => Err(e),
+        };
         self.loading.set(false);
         match result {
             Ok(received) => {
@@ -178,7 +170,8 @@ impl Coordination {
             let body = response.text().await.unwrap_or_default();
             return Err(error_message(&body).unwrap_or_else(|| format!("refusé ({status})")));
         }
-        let name = response.headers().get("content-disposition").and_then(|d| attachment_name(&d)).unwrap_or_else(|| fallback_name.to_owned());
+        let name =
+            response.headers().get("content-disposition").and_then(|d| attachment_name(&d)).unwrap_or_else(|| fallback_name.to_owned());
         let bytes = response.binary().await.map_err(|_| "téléchargement interrompu".to_owned())?;
         save_file(&bytes, &name, response.headers().get("content-type").as_deref().unwrap_or("application/octet-stream"))
     }
@@ -192,6 +185,20 @@ impl Coordination {
         self.problem.set(None);
         Ok(())
     }
+}
+
+/// Asks `GET /api/v1/stats?{query}` with `token`; once received, the figures are kept in `meta`
+/// under `key` (with the time) before they are returned. Both spaces keep theirs this way.
+pub async fn fetch_figures(db: &Database, key: &str, token: &str, query: String) -> Result<Received, String> {
+    let response = net::get(&format!("/api/v1/stats?{query}"), token).await?;
+    let status = response.status();
+    let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
+    if status != 200 {
+        return Err(error_message(&body).unwrap_or_else(|| format!("refusé ({status})")));
+    }
+    let received = Received { query, at: repere_protocol::write_local_time(crate::clock::now()), body };
+    store::put_meta(db, key, &received).await?;
+    Ok(received)
 }
 
 /// The file name of `attachment; filename="repere_activites_2026-11-30.xlsx"`.

@@ -153,6 +153,11 @@ impl Mediation {
         Ok(())
     }
 
+    /// The app's database, once opened (other parts of the space keep their data beside the outbox).
+    pub fn database(&self) -> Option<Database> {
+        self.db.get_value()
+    }
+
     fn db(&self) -> Result<Database, String> {
         self.db.get_value().ok_or_else(|| "la base n’est pas encore ouverte".to_owned())
     }

@@ -63,7 +63,10 @@ fn shades_split_the_largest_count_in_fifths() {
     assert_eq!(shade(None, 100), 1, "« < 5 » is the lightest shade");
     assert_eq!([1, 20, 21, 40, 41, 99, 100].map(|v| shade(Some(v), 100)), [1, 1, 2, 2, 3, 5, 5]);
     assert_eq!(shade(Some(7), 7), 5);
-    assert_eq!(legend(100), [(1, "1 à 20".into()), (2, "21 à 40".into()), (3, "41 à 60".into()), (4, "61 à 80".into()), (5, "81 à 100".into())]);
+    assert_eq!(
+        legend(100),
+        [(1, "1 à 20".into()), (2, "21 à 40".into()), (3, "41 à 60".into()), (4, "61 à 80".into()), (5, "81 à 100".into())]
+    );
     // Shades no whole count falls in are not in the legend; each count's shade is.
     let small = legend(3);
     assert_eq!(small, [(2, "1".into()), (4, "2".into()), (5, "3".into())]);
@@ -89,7 +92,13 @@ fn the_map_shades_each_area_by_its_code() {
 
 #[wasm_bindgen_test]
 fn the_filter_reads_back_from_its_query() {
-    let asked = Asked { du: "2026-01-01".into(), au: "2026-06-30".into(), commune: "86194".into(), lieu: "commune-86194 &x".into(), ..Asked::default() };
+    let asked = Asked {
+        du: "2026-01-01".into(),
+        au: "2026-06-30".into(),
+        commune: "86194".into(),
+        lieu: "commune-86194 &x".into(),
+        ..Asked::default()
+    };
     let query = asked.query();
     assert_eq!(query, "du=2026-01-01&au=2026-06-30&commune=86194&lieu=commune-86194%20%26x");
     assert_eq!(Asked::from_query(&query), asked);
@@ -100,7 +109,10 @@ fn the_filter_reads_back_from_its_query() {
 
 #[wasm_bindgen_test]
 fn a_download_keeps_the_servers_file_name_but_never_a_path() {
-    assert_eq!(attachment_name(r#"attachment; filename="repere_activites_2026-11-30.xlsx""#).as_deref(), Some("repere_activites_2026-11-30.xlsx"));
+    assert_eq!(
+        attachment_name(r#"attachment; filename="repere_activites_2026-11-30.xlsx""#).as_deref(),
+        Some("repere_activites_2026-11-30.xlsx")
+    );
     assert_eq!(attachment_name(r#"attachment; filename="../../etc/x""#), None);
     assert_eq!(attachment_name("attachment"), None);
     assert_eq!(attachment_name(r#"attachment; filename="""#), None);

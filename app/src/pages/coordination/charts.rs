@@ -82,7 +82,12 @@ pub fn columns(rows: &[Row]) -> (String, String) {
         );
         // Counts above the columns only while they fit side by side; the table has them all.
         if rows.len() <= 12 {
-            let _ = write!(markup, r#"<text class="count" x="{middle:.1}" y="{:.1}" text-anchor="middle">{}</text>"#, top + PLOT - height - 3.0, escape(&row.count));
+            let _ = write!(
+                markup,
+                r#"<text class="count" x="{middle:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                top + PLOT - height - 3.0,
+                escape(&row.count)
+            );
         }
     }
     (format!("0 0 {WIDTH} {:.0}", top + PLOT + 20.0), markup)
@@ -120,7 +125,14 @@ pub fn Picture(
 
 /// Label / count / % for each row; "< 5" shown as written.
 #[component]
-pub fn DataTable(rows: Vec<Row>, first: &'static str, #[prop(optional)] caption: Option<String>) -> impl IntoView {
+pub fn DataTable(
+    rows: Vec<Row>,
+    first: &'static str,
+    #[prop(optional)] caption: Option<String>,
+    /// The count column's heading ("Nombre d’activités"); "Nombre" by default.
+    #[prop(optional)]
+    counted: Option<String>,
+) -> impl IntoView {
     let shares = rows.iter().any(|r| !r.share.is_empty());
     view! {
         <table class="figures">
@@ -128,7 +140,7 @@ pub fn DataTable(rows: Vec<Row>, first: &'static str, #[prop(optional)] caption:
             <thead>
                 <tr>
                     <th scope="col">{first}</th>
-                    <th scope="col" class="n">"Nombre"</th>
+                    <th scope="col" class="n">{counted.unwrap_or_else(|| "Nombre".to_owned())}</th>
                     {shares.then(|| view! { <th scope="col" class="n">"%"</th> })}
                 </tr>
             </thead>

@@ -65,7 +65,13 @@ pub fn markup(areas: &[Outline], projection: &Projection, rows: &[Row], name: im
             Some(r) => (shade(r.value, max), r.count.as_str()),
             None => (0, "0"),
         };
-        let _ = write!(out, r#"<path class="s{class}" d="{}"><title>{} : {}</title></path>"#, area.path(projection), escape(&name(area)), escape(count));
+        let _ = write!(
+            out,
+            r#"<path class="s{class}" d="{}"><title>{} : {}</title></path>"#,
+            area.path(projection),
+            escape(&name(area)),
+            escape(count)
+        );
     }
     out
 }

@@ -24,12 +24,14 @@ struct Shown {
     figures: Figures,
     names: BTreeMap<String, String>,
     scope: String,
+    /// The filter the server answered, as a query string.
+    filter: String,
 }
 
 fn read(received: &Received) -> Result<Shown, String> {
     let dto: FiguresDto = serde_json::from_str(&received.body).map_err(|e| format!("réponse illisible : {e}"))?;
     let figures = dto.figures().map_err(|e| format!("réponse illisible : {e}"))?;
-    Ok(Shown { figures, names: dto.names, scope: dto.scope })
+    Ok(Shown { figures, names: dto.names, scope: dto.scope, filter: dto.filter })
 }
 
 /// A section's rows as the charts and tables show them.
@@ -67,7 +69,11 @@ pub fn Dashboard() -> impl IntoView {
     };
     let received_query = Signal::derive(move || c.figures.with(|f| f.as_ref().map(|r| r.query.clone()).unwrap_or_default()));
     let account = move || c.account.with(|a| a.as_ref().map(|a| a.structure.clone()).unwrap_or_default());
-    let sign_out = move |_| leptos::task::spawn_local(async move { let _ = c.sign_out().await; });
+    let sign_out = move |_| {
+        leptos::task::spawn_local(async move {
+            let _ = c.sign_out().await;
+        })
+    };
     view! {
         <p>{move || format!("Compte : {}", account())}</p>
         <FilterForm asked structures=choices(Breakdown::Structures) lieux=choices(Breakdown::Lieux) />
@@ -96,7 +102,7 @@ fn Freshness() -> impl IntoView {
 
 #[component]
 fn FiguresView(shown: Shown) -> impl IntoView {
-    let Shown { figures, names, scope } = shown;
+    let Shown { figures, names, scope, filter } = shown;
     let section = |b: Breakdown| rows(figures.section(b), &names);
     let t = figures.totals;
     let totals = [
@@ -122,7 +128,9 @@ fn FiguresView(shown: Shown) -> impl IntoView {
                     {if empty {
                         view! { <p class="hint">"Aucun pour cette période."</p> }.into_any()
                     } else {
-                        view! { <DataTable rows first=b.unit().label() caption=format!("{} ({})", b.title(), b.unit().label()) /> }.into_any()
+                        let unit = b.unit().label();
+                        let counted = format!("Nombre {}{unit}", if unit.starts_with(['a', 'e', 'i', 'o', 'u']) { "d’" } else { "de " });
+                        view! { <DataTable rows first=b.title() caption=b.title().to_owned() counted /> }.into_any()
                     }}
                 </section>
             }
@@ -131,7 +139,7 @@ fn FiguresView(shown: Shown) -> impl IntoView {
     view! {
         <section aria-labelledby="chiffres-titre">
             <h2 id="chiffres-titre">"Chiffres"</h2>
-            <p class="hint">{format!("Territoire : {scope}")}</p>
+            <p class="hint">{format!("Territoire : {scope}. {}", period(&Asked::from_query(&filter)))}</p>
             <dl class="totals">
                 {totals.into_iter().map(|(label, n)| view! { <div><dt>{label}</dt><dd>{n}</dd></div> }).collect_view()}
             </dl>
@@ -141,6 +149,20 @@ fn FiguresView(shown: Shown) -> impl IntoView {
             <Choropleth title=Breakdown::Communes.title().to_owned() id="carte-communes" level=Level::Commune rows=section(Breakdown::Communes) />
             {tables}
         </section>
+    }
+}
+
+/// « Période : du 01/01/2026 au 30/11/2026. » (said on screen and on paper, where the form is not).
+fn period(asked: &Asked) -> String {
+    let day = |iso: &str| match (iso.get(0..4), iso.get(5..7), iso.get(8..10)) {
+        (Some(y), Some(m), Some(d)) => format!("{d}/{m}/{y}"),
+        _ => iso.to_owned(),
+    };
+    match (asked.du.as_str(), asked.au.as_str()) {
+        ("", "") => "Toute la période.".to_owned(),
+        (du, "") => format!("Période : depuis le {}.", day(du)),
+        ("", au) => format!("Période : jusqu’au {}.", day(au)),
+        (du, au) => format!("Période : du {} au {}.", day(du), day(au)),
     }
 }
 

@@ -22,11 +22,22 @@ pub struct Asked {
 impl Asked {
     /// From the 1st of January to today: what a coordinator opens first.
     pub fn this_year(today: chrono::NaiveDate) -> Asked {
-        Asked { du: format!("{:04}-01-01", today.year()), au: format!("{:04}-{:02}-{:02}", today.year(), today.month(), today.day()), ..Asked::default() }
+        Asked {
+            du: format!("{:04}-01-01", today.year()),
+            au: format!("{:04}-{:02}-{:02}", today.year(), today.month(), today.day()),
+            ..Asked::default()
+        }
     }
 
     fn fields(&self) -> [(&'static str, &String); 6] {
-        [("du", &self.du), ("au", &self.au), ("epci", &self.epci), ("commune", &self.commune), ("structure", &self.structure), ("lieu", &self.lieu)]
+        [
+            ("du", &self.du),
+            ("au", &self.au),
+            ("epci", &self.epci),
+            ("commune", &self.commune),
+            ("structure", &self.structure),
+            ("lieu", &self.lieu),
+        ]
     }
 
     /// `du=2026-01-01&au=2026-06-30&epci=…`, empty fields left out.
@@ -63,7 +74,11 @@ impl Asked {
 /// The form; `choices` are the structures and lieux (code, name) the last figures name, since
 /// the server knows them and the device does not.
 #[component]
-pub fn FilterForm(asked: RwSignal<Asked>, structures: Signal<Vec<(String, String)>>, lieux: Signal<Vec<(String, String)>>) -> impl IntoView {
+pub fn FilterForm(
+    asked: RwSignal<Asked>,
+    structures: Signal<Vec<(String, String)>>,
+    lieux: Signal<Vec<(String, String)>>,
+) -> impl IntoView {
     let c = expect_context::<Coordination>();
     let gazetteer = expect_context::<Gazetteer>();
     let scope = move || c.account.with(|a| a.as_ref().map(|a| a.epci.clone()).unwrap_or_default());
@@ -72,7 +87,13 @@ pub fn FilterForm(asked: RwSignal<Asked>, structures: Signal<Vec<(String, String
         gazetteer.ready();
         let scope = scope();
         let mut list: Vec<(String, String)> = gazetteer
-            .with(|t| t.communes().iter().filter(|c| scope.is_empty() || scope.contains(&c.epci_siren)).map(|c| (c.epci_siren.clone(), c.epci_nom.clone())).collect())
+            .with(|t| {
+                t.communes()
+                    .iter()
+                    .filter(|c| scope.is_empty() || scope.contains(&c.epci_siren))
+                    .map(|c| (c.epci_siren.clone(), c.epci_nom.clone()))
+                    .collect()
+            })
             .unwrap_or_default();
         list.sort_by(|a, b| a.1.cmp(&b.1));
         list.dedup();

@@ -2,9 +2,11 @@
 //! log contacts in seconds, offline, and see them leave. Professional staff use it; its words
 //! are French. One file per part of the page: `sync` (Envoi), `outreach` (session sur le
 //! terrain), `contact` (the form, bound to the core's `activity::Draft`), `place` (the place
-//! picker), `pending` (the list on the phone), `inputs` (chips, segmented control, counts).
+//! picker), `pending` (the list on the phone), `inputs` (chips, segmented control, counts), `figures`
+//! (« Mes chiffres »: the server's figures of the structure plus what the phone holds unsent).
 
 mod contact;
+mod figures;
 mod inputs;
 mod outreach;
 mod pending;
@@ -82,5 +84,6 @@ fn Logbook() -> impl IntoView {
         <outreach::OutreachSession />
         <contact::ContactForm />
         <pending::Pending />
+        <figures::MyFigures />
     }
 }
