@@ -134,7 +134,7 @@ impl Coordination {
             }
             .to_owned());
         }
-        store::put_meta(&db, ACCOUNT_KEY, &text).await?;
+        keep_account(&db, &text).await?;
         self.account.set(Some(account));
         Ok(())
     }
@@ -185,6 +185,16 @@ impl Coordination {
         self.problem.set(None);
         Ok(())
     }
+}
+
+/// Whether a server's answer to an enrolment code is a coordinator's.
+pub fn is_coordination(answer: &str) -> bool {
+    serde_json::from_str::<Account>(answer).is_ok_and(|a| a.role == "coordination")
+}
+
+/// Keeps a coordinator's enrolment (the server's answer) for the coordinators' space.
+pub async fn keep_account(db: &Database, answer: &str) -> Result<(), String> {
+    store::put_meta(db, ACCOUNT_KEY, &answer.to_owned()).await
 }
 
 /// Asks `GET /api/v1/stats?{query}` with `token`; once received, the figures are kept in `meta`

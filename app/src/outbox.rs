@@ -245,6 +245,11 @@ impl Mediation {
             return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));
         }
         let enrolled: Enrolled = serde_json::from_str(&text).map_err(|e| e.to_string())?;
+        if crate::coordination::is_coordination(&text) {
+            // The server used the code up: keep it for the coordinators' space of this phone.
+            crate::coordination::keep_account(&self.db()?, &text).await?;
+            return Err("c’est un code de coordination : ouvrez l’espace coordination (/coordination/) sur cet appareil".into());
+        }
         store::put_meta(&self.db()?, DEVICE_KEY, &text).await?;
         self.device.set(Some(enrolled));
         Ok(())

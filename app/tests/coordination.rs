@@ -55,6 +55,12 @@ fn columns_follow_the_series_and_escape_labels() {
     let heights = sizes(&svg, "height");
     assert_eq!(heights, [40.0, 160.0, 0.0]);
     assert!(svg.contains("&lt;b&gt;&amp;") && !svg.contains("<b>"), "{svg}");
+    // Two years of months: every column drawn, every other month named, no count on top.
+    let months: Vec<Row> = (0..24).map(|i| row(&format!("m{i}"), Some(i))).collect();
+    let (_, svg) = columns(&months);
+    assert_eq!(svg.matches("<rect").count(), 24);
+    assert_eq!(svg.matches(r#"class="label""#).count(), 12);
+    assert_eq!(svg.matches(r#"class="count""#).count(), 0);
 }
 
 #[wasm_bindgen_test]

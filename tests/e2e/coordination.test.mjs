@@ -99,6 +99,7 @@ test('a coordinator reads the figures, downloads the statistics, and reads them 
   await page.getByLabel('Code de coordination').fill(server.enrolmentCode('Une autre structure'));
   await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
   await page.getByText(/Code refusé : c’est un code de médiateur/).waitFor();
+  await page.screenshot({ path: join(SHOTS, 'coordination-enrol-refused.png') });
   assert.equal(await storedMeta(page, 'coordinator'), undefined);
 
   await page.getByLabel('Code de coordination').fill(coordinationCode(server).toLowerCase());
@@ -125,8 +126,12 @@ test('a coordinator reads the figures, downloads the statistics, and reads them 
   assert.equal(await residence.getByRole('row', { name: /Adriers/ }).locator('td').first().innerText(), '< 5');
 
   assert.deepEqual(await axeViolations(page), []);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'coordination-dashboard.png') });
-  await page.screenshot({ path: join(SHOTS, 'coordination-dashboard-full.png'), fullPage: true });
+  for (const id of ['graphique-thematiques', 'carte-epci', 'carte-communes']) {
+    await page.locator(`#${id}`).locator('xpath=..').screenshot({ path: join(SHOTS, `coordination-${id}.png`) });
+  }
+  await residence.screenshot({ path: join(SHOTS, 'coordination-residence.png') });
 
   // The statistics file, with the filter of the figures on screen.
   const downloaded = page.waitForEvent('download');

@@ -52,7 +52,7 @@ pub fn bars(rows: &[Row]) -> (String, String) {
             r#"<text class="label" x="{x:.1}" y="{t:.1}" text-anchor="end">{label}</text><rect class="bar" x="{LABEL_WIDTH:.1}" y="{b:.1}" width="{length:.1}" height="{h:.1}"/><text class="count" x="{c:.1}" y="{t:.1}">{count}</text>"#,
             x = LABEL_WIDTH - 6.0,
             t = y + LINE * 0.68,
-            label = escape(&shorten(&row.label, 24)),
+            label = escape(&shorten(&row.label, 21)),
             b = y + 4.0,
             h = LINE - 8.0,
             c = LABEL_WIDTH + length + 4.0,
@@ -68,18 +68,23 @@ pub fn columns(rows: &[Row]) -> (String, String) {
     let step = WIDTH / rows.len().max(1) as f64;
     let width = (step * 0.7).max(1.0);
     let top = 16.0;
+    let every = rows.len().div_ceil(12).max(1);
     let mut markup = String::new();
     for (i, row) in rows.iter().enumerate() {
         let height = row.value.map_or(STUB, |v| v as f64 / max * PLOT);
         let x = i as f64 * step + (step - width) / 2.0;
         let middle = x + width / 2.0;
-        let _ = write!(
-            markup,
-            r#"<rect class="bar" x="{x:.1}" y="{y:.1}" width="{width:.1}" height="{height:.1}"/><text class="label" x="{middle:.1}" y="{below:.1}" text-anchor="middle">{label}</text>"#,
-            y = top + PLOT - height,
-            below = top + PLOT + 14.0,
-            label = escape(&shorten(&row.label, if rows.len() > 6 { 4 } else { 10 })),
-        );
+        let _ =
+            write!(markup, r#"<rect class="bar" x="{x:.1}" y="{y:.1}" width="{width:.1}" height="{height:.1}"/>"#, y = top + PLOT - height);
+        // Up to 12 labels side by side; beyond, every other one (or every third…).
+        if i % every == 0 {
+            let _ = write!(
+                markup,
+                r#"<text class="label" x="{middle:.1}" y="{:.1}" text-anchor="middle">{}</text>"#,
+                top + PLOT + 14.0,
+                escape(&shorten(&row.label, if rows.len() > 6 { 5 } else { 10 })),
+            );
+        }
         // Counts above the columns only while they fit side by side; the table has them all.
         if rows.len() <= 12 {
             let _ = write!(
@@ -108,7 +113,7 @@ pub fn Picture(
     first: &'static str,
 ) -> impl IntoView {
     let (view_box, markup) = svg;
-    let summary = format!("Tableau des données : {}", title.to_lowercase());
+    let summary = format!("Tableau des données — {title}");
     view! {
         <figure class="chart" aria-labelledby=id>
             <h3 id=id>{title}</h3>

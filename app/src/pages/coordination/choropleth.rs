@@ -120,7 +120,7 @@ pub fn Choropleth(title: String, id: &'static str, level: Level, rows: Vec<Row>)
             })
         }
     };
-    let summary = format!("Tableau des données : {}", title.to_lowercase());
+    let summary = format!("Tableau des données — {title}");
     let first = match level {
         Level::Epci => "EPCI",
         Level::Commune => "Commune",

@@ -129,8 +129,8 @@ fn FiguresView(shown: Shown) -> impl IntoView {
                         view! { <p class="hint">"Aucun pour cette période."</p> }.into_any()
                     } else {
                         let unit = b.unit().label();
-                        let counted = format!("Nombre {}{unit}", if unit.starts_with(['a', 'e', 'i', 'o', 'u']) { "d’" } else { "de " });
-                        view! { <DataTable rows first=b.title() caption=b.title().to_owned() counted /> }.into_any()
+                        let counted = format!("{}{}", unit[..1].to_uppercase(), &unit[1..]);
+                        view! { <DataTable rows first="Catégorie" caption=b.title().to_owned() counted /> }.into_any()
                     }}
                 </section>
             }
