@@ -2,7 +2,8 @@
 // coordinator enrols a laptop-sized phone with a coordination code, reads the totals, the month
 // series, the themes and the Vienne coloured by EPCI and commune, downloads the statistics file,
 // then reloads with no network and still reads the figures, dated. A mediator's code is refused
-// in this space.
+// in this space. A mediator reads his structure's figures in his own space, his unsent contacts
+// added.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -10,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  DIST, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker,
+  DIST, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, logContact, phoneContext, startServer, storedMeta, waitForControllingWorker,
 } from './harness.mjs';
 
 let chromium;
@@ -149,6 +150,7 @@ test('a coordinator reads the figures, downloads the statistics, and reads them 
   assert.equal(await total(page, 'Accompagnements au total'), '36');
   await page.getByText(/^Données du \d\d\/\d\d\/2026 à \d\d:\d\d$/).waitFor();
   await page.getByText(/Chiffres non mis à jour \(pas de réseau\)/).waitFor();
+  await page.locator('.dated').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'coordination-offline.png') });
   assert.deepEqual(errors, []);
 });
@@ -169,4 +171,31 @@ test('a coordinator of one EPCI sees only his territory', async (t) => {
   assert.equal(await total(page, 'Accompagnements au total'), '1');
   // The form offers only his EPCI.
   assert.deepEqual(await page.locator('#epci option').allInnerTexts(), ['Tout votre territoire', 'CA Grand Châtellerault']);
+});
+
+test('a mediator reads his structure’s figures, with the contacts still on his phone', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  await pushAs(server, 'La Blaiserie', [contact(1, 2, '86194', '86194'), contact(2, 3, '86194', '86194'), contact(3, 4, '86194', '86001')]);
+  await pushAs(server, 'Centre social de Châtellerault', [contact(1, 2, '86066', '86066')]);
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${server.url}/mediation/`);
+  await waitForControllingWorker(page);
+  await page.getByLabel('Code d’inscription').fill(server.enrolmentCode('La Blaiserie'));
+  await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
+  const mine = page.locator('section.my-figures');
+  const totalRow = () => mine.getByRole('row', { name: /Accompagnements au total/ }).locator('td').first();
+  // His structure only, exact (1 person of Adriers is not "< 5" for his own structure).
+  await mine.getByText(/Données du/).waitFor();
+  assert.equal(await totalRow().innerText(), '3');
+  await context.setOffline(true);
+  await logContact(page);
+  await mine.getByText('Dont 1 contact pas encore envoyé, compté sur ce téléphone.').waitFor();
+  assert.equal(await totalRow().innerText(), '4');
+  await page.reload();
+  await mine.getByText(/Données du/).waitFor();
+  assert.equal(await totalRow().innerText(), '4');
+  await mine.screenshot({ path: join(SHOTS, 'mediation-my-figures.png') });
 });

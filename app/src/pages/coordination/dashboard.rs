@@ -123,17 +123,19 @@ fn FiguresView(shown: Shown) -> impl IntoView {
             let rows = section(b);
             let empty = rows.is_empty();
             view! {
-                <section class="breakdown">
-                    <h3>{b.title()}</h3>
-                    {if empty {
-                        view! { <p class="hint">"Aucun pour cette période."</p> }.into_any()
-                    } else {
-                        let unit = b.unit().label();
-                        let counted = format!("{}{}", unit[..1].to_uppercase(), &unit[1..]);
-                        view! { <DataTable rows first="Catégorie" caption=b.title().to_owned() counted /> }.into_any()
-                    }}
-                </section>
-            }
+                            <section class="breakdown">
+                                <h3>{b.title()}</h3>
+                                {if empty {
+                                    view! { <p class="hint">"Aucun pour cette période."</p> }.into_any()
+                                } else {
+            view! {
+                                        <p class="hint">{format!("En {}.", b.unit().label())}</p>
+                                        <DataTable rows first="Catégorie" caption=b.title().to_owned() />
+                                    }
+                                    .into_any()
+                                }}
+                            </section>
+                        }
         })
         .collect_view();
     view! {
