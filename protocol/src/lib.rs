@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 pub mod bounded;
 pub mod registry;
+pub mod stats;
 
 /// Most records in one push; the app sends 500 at a time.
 pub const MAX_BATCH: usize = 500;
@@ -68,10 +69,17 @@ pub enum LieuDto {
         #[serde(deserialize_with = "bounded::text")]
         code: String,
     },
+    /// A bus stop or a stand, in a commune when the mediator said which (older apps send none).
+    Bus {
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "bounded::optional_text")]
+        commune: Option<String>,
+    },
+    MarcheStand {
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "bounded::optional_text")]
+        commune: Option<String>,
+    },
     // Kinds without fields are written as empty structs: serde ignores any field beside the
-    // tag of a unit variant, so `{"kind": "bus", "nom": …}` was accepted and the name dropped.
-    Bus {},
-    MarcheStand {},
+    // tag of a unit variant, so `{"kind": "domicile", "nom": …}` was accepted and the name dropped.
     Domicile {},
     ADistance {},
 }
@@ -153,8 +161,8 @@ impl ContactDto {
         let lieu = match &self.lieu {
             LieuDto::Registre { id } => Lieu::Registre(id.clone()),
             LieuDto::Commune { code } => Lieu::Commune(code.clone()),
-            LieuDto::Bus {} => Lieu::Bus,
-            LieuDto::MarcheStand {} => Lieu::MarcheStand,
+            LieuDto::Bus { commune } => Lieu::Bus(commune.clone()),
+            LieuDto::MarcheStand { commune } => Lieu::MarcheStand(commune.clone()),
             LieuDto::Domicile {} => Lieu::Domicile,
             LieuDto::ADistance {} => Lieu::ADistance,
         };
@@ -209,8 +217,8 @@ impl ContactDto {
             lieu: match &contact.lieu {
                 Lieu::Registre(id) => LieuDto::Registre { id: id.clone() },
                 Lieu::Commune(code) => LieuDto::Commune { code: code.clone() },
-                Lieu::Bus => LieuDto::Bus {},
-                Lieu::MarcheStand => LieuDto::MarcheStand {},
+                Lieu::Bus(commune) => LieuDto::Bus { commune: commune.clone() },
+                Lieu::MarcheStand(commune) => LieuDto::MarcheStand { commune: commune.clone() },
                 Lieu::Domicile => LieuDto::Domicile {},
                 Lieu::ADistance => LieuDto::ADistance {},
             },
