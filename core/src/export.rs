@@ -205,7 +205,7 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
     row[col::CANAL] = Cell::text(c.lieu.type_lieu().label());
     let place = match &c.lieu {
         Lieu::Registre(id) => context.places.address(id).cloned(),
-        lieu => commune_of(lieu).and_then(|code| context.territory.by_code(code)).map(|commune| PlaceAddress {
+        lieu => lieu.commune().and_then(|code| context.territory.by_code(code)).map(|commune| PlaceAddress {
             commune: commune.nom.clone(),
             code_postal: commune.codes_postaux.first().cloned().unwrap_or_default(),
             code_insee: commune.code_insee.clone(),
@@ -223,8 +223,8 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
     row[col::THEMATIQUES] = joined(c.thematiques.iter().map(|t| t.label()).chain(c.thematiques_administratives.iter().map(|t| t.label())));
     let ponctuel = (c.type_activite == TypeActivite::Ponctuel).then(|| TypeActivite::Ponctuel.label());
     let on_the_move = match c.lieu {
-        Lieu::Bus => Some(LieuChoice::Bus.label()),
-        Lieu::MarcheStand => Some(LieuChoice::MarcheStand.label()),
+        Lieu::Bus(_) => Some(LieuChoice::Bus.label()),
+        Lieu::MarcheStand(_) => Some(LieuChoice::MarcheStand.label()),
         _ => None,
     };
     row[col::TAGS] = joined(ponctuel.into_iter().chain(on_the_move));
@@ -246,14 +246,6 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
     row[col::ID] = Cell::Text(c.id.to_string());
     row[col::STRUCTURE] = Cell::text(stored.structure);
     row
-}
-
-/// The commune (code INSEE) a place that is not the registry's names.
-fn commune_of(lieu: &Lieu) -> Option<&str> {
-    match lieu {
-        Lieu::Commune(code) => Some(code),
-        _ => None,
-    }
 }
 
 fn joined<'s>(labels: impl Iterator<Item = &'s str>) -> Cell {

@@ -190,7 +190,7 @@ fn an_individual_contact_with_everything_fills_every_column_repere_holds() {
 
 #[test]
 fn a_quick_contact_at_a_stand_is_an_individual_accompaniment_tagged_as_such() {
-    let mut c = contact(TypeActivite::Ponctuel, Lieu::MarcheStand);
+    let mut c = contact(TypeActivite::Ponctuel, Lieu::MarcheStand(Some("86066".into())));
     c.duree_min = 5;
     c.session = Some(Uuid::nil());
     assert_eq!(
@@ -201,6 +201,9 @@ fn a_quick_contact_at_a_stand_is_an_individual_accompaniment_tagged_as_such() {
             ("Type", t("Accompagnement individuel")),
             ("Participants", Cell::Number(1)),
             ("Canaux d’accompagnement", t("Autre lieu")),
+            ("Commune", t("Châtellerault")),
+            ("Code postal", t("86100")),
+            ("Code Insee", t("86066")),
             ("Durée (min)", Cell::Number(5)),
             ("Tags", t("Demande ponctuelle\nMarché ou stand")),
             ("Bénéficiaire réorienté", t("Non")),
@@ -211,6 +214,13 @@ fn a_quick_contact_at_a_stand_is_an_individual_accompaniment_tagged_as_such() {
             ("Structure", t("Centre social des Trois Cités")),
         ])]
     );
+}
+
+#[test]
+fn a_bus_stop_without_commune_has_no_address_but_its_tag() {
+    let rows = export(&contact(TypeActivite::Individuel, Lieu::Bus(None)));
+    let at = |name: &str| rows[0][COLUMNS.iter().position(|&n| n == name).unwrap()].clone();
+    assert_eq!((at("Commune"), at("Tags"), at("Canaux d’accompagnement")), (Cell::Empty, t("Bus"), t("Autre lieu")));
 }
 
 #[test]
