@@ -28,6 +28,7 @@ use crate::label::Label;
 use crate::territory::Territory;
 
 mod about;
+pub mod statistics;
 pub use about::{About, Line, Requester, about, period_label};
 
 /// The header row, verbatim (typographic apostrophes as La Coop writes them).
@@ -97,9 +98,11 @@ pub const IN_CELL_SEPARATOR: &str = "\n";
 pub enum Cell {
     Empty,
     Text(String),
-    Number(u32),
+    Number(u64),
     /// A day, shown `JJ/MM/AAAA`.
     Date(NaiveDate),
+    /// A share in whole percent, shown `12 %`.
+    Percent(u32),
 }
 
 impl Cell {
@@ -114,6 +117,7 @@ impl Cell {
             Cell::Text(s) => s.as_str().into(),
             Cell::Number(n) => n.to_string().into(),
             Cell::Date(d) => french_date(*d).into(),
+            Cell::Percent(p) => format!("{p} %").into(),
         }
     }
 }

@@ -68,7 +68,7 @@ pub fn about(a: &About) -> Vec<Line> {
     let mut lines = vec![Line::Title("Informations export"), Line::Pair("Nom", text(name)), Line::Pair("Prénom", text("-"))];
     lines.push(Line::Pair("Rôle", text(role)));
     if let Some(total) = a.total {
-        lines.push(Line::Pair("Total", Cell::Number(total)));
+        lines.push(Line::Pair("Total", Cell::Number(total.into())));
     }
     // La Coop writes these two labels with a straight apostrophe.
     lines.push(Line::Pair("Date d'export", text(&french_date(local.date()))));

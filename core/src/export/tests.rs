@@ -273,3 +273,49 @@ fn the_information_block_names_requester_total_time_filters_and_empty_columns() 
     assert!(!stats.iter().any(|l| matches!(l, Line::Pair("Total" | "Colonnes vides", _))));
     assert!(stats.contains(&Line::Pair("Rôle", t("Administrateur"))));
 }
+
+#[test]
+fn statistics_sheet_names_fit_excel() {
+    use crate::stats::Breakdown;
+    let names: Vec<&str> = Breakdown::ALL.iter().map(|&b| statistics::sheet_name(b)).chain([statistics::SUMMARY_SHEET]).collect();
+    for name in &names {
+        assert!(name.chars().count() <= 31 && !name.contains(['[', ']', ':', '*', '?', '/', '\\']), "{name}");
+    }
+    let mut unique = names.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len());
+}
+
+#[test]
+fn statistics_summary_and_rows_show_la_coops_figures_and_hidden_counts() {
+    use crate::stats::{Breakdown, Figures, Privacy, Tally};
+    use std::collections::BTreeMap;
+    let mut tally = Tally::default();
+    tally.totals.activites = 4;
+    tally.totals.individuels = 3;
+    tally.totals.ateliers = 1;
+    tally.totals.participants = 5;
+    tally.totals.accompagnements = 8;
+    tally.add_cell(Breakdown::CommunesResidence, "86194", 6);
+    tally.add_cell(Breakdown::CommunesResidence, "86066", 2);
+    let figures = Figures::from_tally(&tally, Privacy::Protected);
+    let summary = statistics::summary(&figures);
+    let find = |label: &str| {
+        summary.iter().find_map(|(line, share)| match line {
+            Line::Pair(l, n) if *l == label => Some((n.clone(), share.clone())),
+            _ => None,
+        })
+    };
+    assert_eq!(find("Accompagnements au total"), Some((Cell::Number(8), Cell::Empty)));
+    assert_eq!(find("Accompagnements individuels"), Some((Cell::Number(3), Cell::Percent(75))));
+    assert_eq!(find("Ateliers collectifs"), Some((Cell::Number(1), Cell::Percent(25))));
+    assert_eq!(find("Demandes ponctuelles"), Some((Cell::Number(0), Cell::Percent(0))));
+    assert_eq!(find("Nombre total d’activités"), Some((Cell::Number(4), Cell::Empty)));
+
+    let names = BTreeMap::from([("86194".to_owned(), "Poitiers".to_owned()), ("86066".to_owned(), "Châtellerault".to_owned())]);
+    let rows = statistics::section_rows(figures.section(Breakdown::CommunesResidence), &names);
+    assert_eq!(rows, vec![[t("Poitiers"), Cell::Number(6), Cell::Percent(75)], [t("Châtellerault"), t("< 5"), Cell::Empty]]);
+    assert_eq!(Cell::Percent(75).to_text(), "75 %");
+    assert_eq!(statistics::section_title(Breakdown::Thematiques), "Thématiques Médiation numérique (en activités)");
+}
