@@ -183,3 +183,36 @@ async fn an_export_dropped_midway_removes_its_partial_file() {
     }
     panic!("left behind: {:?}", files(dir.path()));
 }
+
+#[tokio::test]
+async fn the_command_writes_the_file_refuses_bad_flags_with_2_and_an_existing_file_with_1() {
+    use common::process::{run_to_end, server};
+    let dir = tempfile::tempdir().unwrap();
+    let database = dir.path().join("repere.sqlite");
+    let db = Database::open(database.to_str().unwrap()).await.unwrap();
+    store(&db, "La Blaiserie", &[workshop(1), quick(2)]).await;
+    db.close().await;
+    let run = |args: &[&str]| run_to_end(server().current_dir(dir.path()).args(["--database", "repere.sqlite"]).args(args));
+    let printed = |args: &[&str]| {
+        let out = server().current_dir(dir.path()).args(["--database", "repere.sqlite"]).args(args).output().unwrap();
+        (out.status.code(), String::from_utf8(out.stdout).unwrap())
+    };
+
+    let args = ["export", "activites", "--format", "csv", "--out", "a.csv", "--du", "2026-03-01", "--au", "2026-03-02"];
+    assert_eq!(printed(&args), (Some(0), "a.csv written: 3 rows\n".to_owned()));
+    assert_eq!(printed(&["export", "statistiques", "--out", "s.xlsx", "--epci", "248600413"]), (Some(0), "s.xlsx written\n".to_owned()));
+
+    let (code, lines) = run(&["export", "activites", "--format", "xlsx", "--out", "b.xlsx", "--du", "2026-03-32", "--epci", "123"]);
+    assert_eq!(code, 2, "{lines:?}");
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("repere-server: error: --du : date attendue") && lines[0].contains("; --epci : EPCI inconnu"),
+        "{lines:?}"
+    );
+    let (code, lines) = run(&["export", "activites", "--format", "csv", "--out", "a.csv"]);
+    assert_eq!((code, lines.as_slice()), (1, &["repere-server: error: a.csv exists: give --force to replace it".to_owned()][..]));
+    assert_eq!(run(&["export", "activites", "--format", "csv", "--out", "a.csv", "--force"]).0, 0);
+    let mut left = files(dir.path());
+    left.retain(|name| !name.starts_with("repere.sqlite"));
+    assert_eq!(left, ["a.csv", "s.xlsx"]);
+}
