@@ -1,8 +1,8 @@
 //! Dates as the registry and the compiled opening hours write them. A module of its own so that
 //! `registry` (its `date_maj` field) and `hours` (a timetable's exceptions) share it without
-//! importing each other.
+//! importing each other; and the local time of France, which exports write.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 /// `AAAA-MM-JJ`, strictly. Read by hand: chrono's `parse_from_str` links its whole format
 /// engine into the app (about 14 KiB of wasm) for this one form.
@@ -16,9 +16,58 @@ pub fn iso_date(raw: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
 }
 
+/// Local time in metropolitan France of a UTC time: UTC+2 from the last Sunday of March at
+/// 01:00 UTC to the last Sunday of October at 01:00 UTC, UTC+1 otherwise (the EU rule, in force
+/// since 1996). Written out so the core needs no time-zone database for the one zone it serves.
+pub fn paris_time(utc: NaiveDateTime) -> NaiveDateTime {
+    let last_sunday = |month: u32| {
+        let first_of_next = NaiveDate::from_ymd_opt(utc.year(), month + 1, 1).expect("March and October have a next month");
+        let last = first_of_next.pred_opt().expect("not the first day of the calendar");
+        let back = last.weekday().num_days_from_sunday();
+        (last - Duration::days(back.into())).and_hms_opt(1, 0, 0).expect("01:00 exists")
+    };
+    let summer = (last_sunday(3)..last_sunday(10)).contains(&utc);
+    utc + Duration::hours(if summer { 2 } else { 1 })
+}
+
+/// `JJ/MM/AAAA`, as French spreadsheets write a date.
+pub fn french_date(date: NaiveDate) -> String {
+    format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
+}
+
+/// `HH:MM` (by hand, like [`iso_date`]: no format engine in the app).
+pub fn hour_minute(time: NaiveDateTime) -> String {
+    use chrono::Timelike;
+    format!("{:02}:{:02}", time.hour(), time.minute())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()
+    }
+
+    #[test]
+    fn paris_time_changes_on_the_last_sundays_of_march_and_october_at_one_utc() {
+        // 2026: 29 March and 25 October.
+        assert_eq!(paris_time(at(2026, 3, 29, 0, 59)), at(2026, 3, 29, 1, 59));
+        assert_eq!(paris_time(at(2026, 3, 29, 1, 0)), at(2026, 3, 29, 3, 0));
+        assert_eq!(paris_time(at(2026, 10, 25, 0, 59)), at(2026, 10, 25, 2, 59));
+        assert_eq!(paris_time(at(2026, 10, 25, 1, 0)), at(2026, 10, 25, 2, 0));
+        assert_eq!(paris_time(at(2026, 1, 15, 12, 0)), at(2026, 1, 15, 13, 0));
+        assert_eq!(paris_time(at(2026, 7, 14, 22, 30)), at(2026, 7, 15, 0, 30));
+        // 2027: 28 March (a month whose 31st is a Wednesday) and 31 October (a Sunday itself).
+        assert_eq!(paris_time(at(2027, 3, 28, 1, 0)), at(2027, 3, 28, 3, 0));
+        assert_eq!(paris_time(at(2027, 10, 31, 0, 0)), at(2027, 10, 31, 2, 0));
+        assert_eq!(paris_time(at(2027, 10, 31, 1, 0)), at(2027, 10, 31, 2, 0));
+    }
+
+    #[test]
+    fn french_dates_are_day_month_year() {
+        assert_eq!(french_date(NaiveDate::from_ymd_opt(2026, 3, 7).unwrap()), "07/03/2026");
+    }
 
     #[test]
     fn dates_are_strict_iso() {

@@ -15,6 +15,7 @@
 
 pub mod activity;
 pub mod date;
+pub mod export;
 pub mod hours;
 pub mod i18n;
 pub mod label;

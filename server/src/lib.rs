@@ -12,6 +12,7 @@ pub mod backup;
 pub mod config;
 pub mod contacts;
 pub mod db;
+pub mod export;
 pub mod http;
 pub mod listen;
 pub mod registry;

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     };
     let result = match config.command.clone() {
         None => runtime.block_on(serve(config)),
+        Some(Command::Export(export)) => return runtime.block_on(export_command(&config.database, export)),
         Some(command) => runtime.block_on(administer(&config.database, command)),
     };
     match result {
@@ -61,12 +62,36 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
         Command::PublishRegistry { file } => publish_registry(&db, &file).await,
+        Command::Export(_) => unreachable!("export runs on its own (export_command)"),
         Command::Backup { file, force } => {
             db.backup(&file, force).await.map(|copied| println!("{} written, {copied}", file.display())).map_err(|e| e.to_string())
         }
     };
     db.close().await;
     result
+}
+
+/// `export …`: exit 0 written, 1 failed or interrupted (no file left), 2 bad flags. Leaving
+/// `main` drops the runtime, which waits for the writer thread to remove a partial file.
+async fn export_command(database: &str, export: repere_server::config::Export) -> ExitCode {
+    use repere_server::export::command::{Failure, run};
+    let db = match Database::open(database).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e.to_string()),
+    };
+    let result = run(&db, export).await;
+    db.close().await;
+    match result {
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(Failure::Failed(message)) => fail(&message),
+        Err(Failure::Usage(message)) => {
+            eprintln!("repere-server: error: {message}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> Result<(), String> {
