@@ -77,7 +77,7 @@ async function total(page, label) {
   return page.locator('.totals div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd').innerText();
 }
 
-test('a coordinator reads the figures, downloads the statistics, and reads them again offline', async (t) => {
+test('a coordinator reads the figures, and reads them again offline', async (t) => {
   const server = await startServer();
   t.after(() => server.stop());
   // Poitiers (86194, CU Grand Poitiers) 24 people, Châtellerault (86066) 10, and 2 people living
@@ -134,14 +134,6 @@ test('a coordinator reads the figures, downloads the statistics, and reads them 
   }
   await residence.screenshot({ path: join(SHOTS, 'coordination-residence.png') });
 
-  // The statistics file, with the filter of the figures on screen.
-  const downloaded = page.waitForEvent('download');
-  await page.getByRole('button', { name: 'Statistiques (tableur XLSX)' }).click();
-  const download = await downloaded;
-  assert.match(download.suggestedFilename(), /^repere_statistiques.*\.xlsx$/);
-  const bytes = readFileSync(await download.path());
-  assert.equal(bytes.subarray(0, 2).toString(), 'PK', 'an XLSX file (a zip)');
-
   // No network, no server: the figures of the last visit, dated.
   assert.equal(await server.stop({ keepData: true }), 0);
   await context.setOffline(true);
@@ -153,6 +145,33 @@ test('a coordinator reads the figures, downloads the statistics, and reads them 
   await page.locator('.dated').scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'coordination-offline.png') });
   assert.deepEqual(errors, []);
+});
+
+test('a coordinator downloads the activities and the statistics for the filter on screen', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  await pushAs(server, 'Maison France Services de Poitiers', [contact(1, 2, '86194', '86194'), contact(2, 3, '86194', '86194')]);
+  const context = await phoneContext(chromium.browser, { acceptDownloads: true });
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${server.url}/coordination/`);
+  await page.getByLabel('Code de coordination').fill(coordinationCode(server));
+  await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
+  await page.getByRole('heading', { name: 'Chiffres' }).waitFor();
+  for (const [button, name, magic] of [
+    ['Activités (CSV)', /^repere_activites.*\.csv$/, 'Date'],
+    ['Activités (tableur XLSX)', /^repere_activites.*\.xlsx$/, 'PK'],
+    ['Statistiques (tableur XLSX)', /^repere_statistiques.*\.xlsx$/, 'PK'],
+  ]) {
+    const downloaded = page.waitForEvent('download');
+    await page.getByRole('button', { name: button }).click();
+    const download = await downloaded;
+    assert.match(download.suggestedFilename(), name);
+    const text = readFileSync(await download.path(), 'latin1');
+    assert.ok(text.replace(/^\xEF\xBB\xBF/, '').startsWith(magic), `${button}: ${text.slice(0, 20)}`);
+    // The CSV: its header, then one line per contact of the filter.
+    if (magic === 'Date') assert.equal(text.trim().split('\r\n').length, 3, text);
+  }
 });
 
 test('a coordinator of one EPCI sees only his territory', async (t) => {
