@@ -9,11 +9,9 @@
 //! revealed.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use repere_core::activity::{Contact, Lieu, References};
 use repere_core::sync::{Ledger, Outcome, Pushed, decide, ingest};
-use repere_core::territory::Territory;
 use repere_protocol::{ContactDto, Ingested, MAX_BATCH, MAX_REJECTIONS, PushError, Rejection, read_export};
 use uuid::Uuid;
 
@@ -161,13 +159,6 @@ impl Database {
     }
 }
 
-/// The communes of the Vienne, from the gazetteer the app bundles.
-static COMMUNES: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let territory = Territory::from_csv(include_bytes!("../../seeds/communes-86.csv"), repere_core::text::UNICODE)
-        .expect("seeds/communes-86.csv is checked by its own tests");
-    territory.communes().iter().map(|c| c.code_insee.clone()).collect()
-});
-
 /// What a batch's identifiers may name: the registry's places it names that exist, and the communes.
 struct Known {
     places: HashSet<String>,
@@ -178,7 +169,7 @@ impl References for Known {
         self.places.contains(id)
     }
     fn is_commune(&self, code_insee: &str) -> bool {
-        COMMUNES.contains(code_insee)
+        crate::territory::is_commune(code_insee)
     }
 }
 

@@ -11,11 +11,13 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod contacts;
+pub mod coordinators;
 pub mod db;
 pub mod http;
 pub mod listen;
 pub mod registry;
 pub mod security;
+pub mod territory;
 pub mod throttle;
 
 pub use config::Config;
