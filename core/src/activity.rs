@@ -171,20 +171,30 @@ pub enum Lieu {
     Registre(String),
     /// A commune (code INSEE), e.g. a town hall permanence not in the registry.
     Commune(String),
-    /// The connected bus.
-    Bus,
-    /// A market day or a stand.
-    MarcheStand,
+    /// The connected bus, at a stop in a commune (code INSEE) when the mediator said which.
+    Bus(Option<String>),
+    /// A market day or a stand, in a commune (code INSEE) when said: fiche 1-E counts the
+    /// people met on stands per territory.
+    MarcheStand(Option<String>),
     Domicile,
     ADistance,
 }
 
 impl Lieu {
+    /// The commune named by the place itself (not the registry's places: their commune is the
+    /// registry's).
+    pub fn commune(&self) -> Option<&str> {
+        match self {
+            Lieu::Commune(code) | Lieu::Bus(Some(code)) | Lieu::MarcheStand(Some(code)) => Some(code),
+            _ => None,
+        }
+    }
+
     /// The national `type_lieu`.
     pub fn type_lieu(&self) -> TypeLieu {
         match self {
             Lieu::Registre(_) => TypeLieu::LieuActivite,
-            Lieu::Commune(_) | Lieu::Bus | Lieu::MarcheStand => TypeLieu::Autre,
+            Lieu::Commune(_) | Lieu::Bus(_) | Lieu::MarcheStand(_) => TypeLieu::Autre,
             Lieu::Domicile => TypeLieu::Domicile,
             Lieu::ADistance => TypeLieu::ADistance,
         }
@@ -308,8 +318,8 @@ impl Contact {
             problem("debut", "date entre 2020 et 2100 attendue");
         }
         match &self.lieu {
-            Lieu::Commune(code) if !is_insee(code) => problem("lieu", "code INSEE de commune attendu (5 caractères)"),
             Lieu::Registre(id) if !is_place_id(id) => problem("lieu", "identifiant de lieu du registre attendu"),
+            lieu if lieu.commune().is_some_and(|code| !is_insee(code)) => problem("lieu", "code INSEE de commune attendu (5 caractères)"),
             _ => {}
         }
         if let Some(code) = &self.beneficiaire.commune
@@ -354,7 +364,7 @@ impl Contact {
         let mut problem = |field, reason: &str| problems.push(Problem { field, reason: reason.to_owned() });
         match &self.lieu {
             Lieu::Registre(id) if !known.is_place(id) => problem("lieu", "ce lieu n’est pas dans le registre"),
-            Lieu::Commune(code) if !known.is_commune(code) => problem("lieu", "cette commune n’est pas de la Vienne"),
+            lieu if lieu.commune().is_some_and(|code| !known.is_commune(code)) => problem("lieu", "cette commune n’est pas de la Vienne"),
             _ => {}
         }
         if self.orientation.as_ref().and_then(|o| o.lieu.as_deref()).is_some_and(|id| !known.is_place(id)) {

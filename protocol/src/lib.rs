@@ -68,10 +68,17 @@ pub enum LieuDto {
         #[serde(deserialize_with = "bounded::text")]
         code: String,
     },
+    /// A bus stop or a stand, in a commune when the mediator said which (older apps send none).
+    Bus {
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "bounded::optional_text")]
+        commune: Option<String>,
+    },
+    MarcheStand {
+        #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "bounded::optional_text")]
+        commune: Option<String>,
+    },
     // Kinds without fields are written as empty structs: serde ignores any field beside the
-    // tag of a unit variant, so `{"kind": "bus", "nom": …}` was accepted and the name dropped.
-    Bus {},
-    MarcheStand {},
+    // tag of a unit variant, so `{"kind": "domicile", "nom": …}` was accepted and the name dropped.
     Domicile {},
     ADistance {},
 }
@@ -153,8 +160,8 @@ impl ContactDto {
         let lieu = match &self.lieu {
             LieuDto::Registre { id } => Lieu::Registre(id.clone()),
             LieuDto::Commune { code } => Lieu::Commune(code.clone()),
-            LieuDto::Bus {} => Lieu::Bus,
-            LieuDto::MarcheStand {} => Lieu::MarcheStand,
+            LieuDto::Bus { commune } => Lieu::Bus(commune.clone()),
+            LieuDto::MarcheStand { commune } => Lieu::MarcheStand(commune.clone()),
             LieuDto::Domicile {} => Lieu::Domicile,
             LieuDto::ADistance {} => Lieu::ADistance,
         };
@@ -209,8 +216,8 @@ impl ContactDto {
             lieu: match &contact.lieu {
                 Lieu::Registre(id) => LieuDto::Registre { id: id.clone() },
                 Lieu::Commune(code) => LieuDto::Commune { code: code.clone() },
-                Lieu::Bus => LieuDto::Bus {},
-                Lieu::MarcheStand => LieuDto::MarcheStand {},
+                Lieu::Bus(commune) => LieuDto::Bus { commune: commune.clone() },
+                Lieu::MarcheStand(commune) => LieuDto::MarcheStand { commune: commune.clone() },
                 Lieu::Domicile => LieuDto::Domicile {},
                 Lieu::ADistance => LieuDto::ADistance {},
             },

@@ -139,8 +139,8 @@ impl Draft {
         let (lieu, lieu_place, lieu_commune) = match &c.lieu {
             Lieu::Registre(id) => (LieuChoice::Registre, Some(id.clone()), String::new()),
             Lieu::Commune(code) => (LieuChoice::Commune, None, name(code)),
-            Lieu::Bus => (LieuChoice::Bus, None, String::new()),
-            Lieu::MarcheStand => (LieuChoice::MarcheStand, None, String::new()),
+            Lieu::Bus(code) => (LieuChoice::Bus, None, code.as_deref().map(name).unwrap_or_default()),
+            Lieu::MarcheStand(code) => (LieuChoice::MarcheStand, None, code.as_deref().map(name).unwrap_or_default()),
             Lieu::Domicile => (LieuChoice::Domicile, None, String::new()),
             Lieu::ADistance => (LieuChoice::ADistance, None, String::new()),
         };
@@ -238,8 +238,9 @@ impl Draft {
             (Some(o), _) => Some(o.lieu()),
             (None, LieuChoice::Registre) => self.lieu_place.clone().map(Lieu::Registre),
             (None, LieuChoice::Commune) => commune("lieu", &self.lieu_commune).map(Lieu::Commune),
-            (None, LieuChoice::Bus) => Some(Lieu::Bus),
-            (None, LieuChoice::MarcheStand) => Some(Lieu::MarcheStand),
+            // A bus stop's or a stand's commune is optional.
+            (None, LieuChoice::Bus) => Some(Lieu::Bus(commune("lieu", &self.lieu_commune))),
+            (None, LieuChoice::MarcheStand) => Some(Lieu::MarcheStand(commune("lieu", &self.lieu_commune))),
             (None, LieuChoice::Domicile) => Some(Lieu::Domicile),
             (None, LieuChoice::ADistance) => Some(Lieu::ADistance),
         };
@@ -262,7 +263,7 @@ impl Draft {
             type_activite: self.type_activite,
             debut,
             duree_min: self.duree_min,
-            lieu: lieu.unwrap_or(Lieu::Bus),
+            lieu: lieu.unwrap_or(Lieu::Bus(None)),
             thematiques: self.thematiques,
             thematiques_administratives: if self.asks_domains() { self.thematiques_administratives } else { LabelSet::new() },
             materiel: self.materiel,

@@ -41,7 +41,10 @@ fn fields(result: Result<Contact, Vec<Problem>>) -> Vec<String> {
 #[test]
 fn a_typical_contact_is_made_with_the_remembered_choices() {
     let c = typical().to_contact(v7(1), at(10, 0), None, code).unwrap();
-    assert_eq!((c.id, c.type_activite, c.duree_min, c.lieu.clone(), c.debut), (v7(1), TypeActivite::Individuel, 30, Lieu::Bus, at(10, 0)));
+    assert_eq!(
+        (c.id, c.type_activite, c.duree_min, c.lieu.clone(), c.debut),
+        (v7(1), TypeActivite::Individuel, 30, Lieu::Bus(None), at(10, 0))
+    );
     assert_eq!(c.beneficiaire.tranche_age, Some(TrancheAge::SoixanteDixPlus));
     assert_eq!(c.session, None);
 }
@@ -119,13 +122,28 @@ fn each_problem_says_its_field_in_the_forms_words() {
 }
 
 #[test]
+fn a_bus_stop_or_a_stand_may_name_its_commune() {
+    let mut d = typical();
+    d.lieu = LieuChoice::Bus;
+    assert_eq!(d.to_contact(v7(1), at(10, 0), None, code).unwrap().lieu, Lieu::Bus(None));
+    d.lieu_commune = "Civray".into();
+    assert_eq!(d.to_contact(v7(1), at(10, 0), None, code).unwrap().lieu, Lieu::Bus(Some("86078".into())));
+    d.lieu = LieuChoice::MarcheStand;
+    let c = d.to_contact(v7(1), at(10, 0), None, code).unwrap();
+    assert_eq!(c.lieu, Lieu::MarcheStand(Some("86078".into())));
+    assert_eq!(Draft::from_contact(&c, name).to_contact(v7(2), at(11, 0), None, code), Ok(c));
+    d.lieu_commune = "Niort".into();
+    assert_eq!(fields(d.to_contact(v7(1), at(10, 0), None, code)), ["lieu : commune « Niort » introuvable dans la Vienne"]);
+}
+
+#[test]
 fn a_contact_logged_during_a_session_takes_its_place_and_id() {
     let market = Outing::start(v7(9), OutingKind::MarcheStand, Some(("86078".into(), "Civray".into())), at(9, 0)).unwrap();
     let mut d = typical();
     d.lieu = LieuChoice::Registre; // hidden while the session runs: not asked
     assert!(d.follows(Some(&market)));
     let c = d.to_contact(v7(1), at(10, 0), Some(&market), code).unwrap();
-    assert_eq!((c.lieu.clone(), c.session), (Lieu::MarcheStand, Some(market.id)));
+    assert_eq!((c.lieu.clone(), c.session), (Lieu::MarcheStand(Some("86078".into())), Some(market.id)));
 
     // Corrected later, in another session or none: it keeps its own session and place.
     let bus = Outing::start(v7(8), OutingKind::Bus, None, at(15, 0)).unwrap();

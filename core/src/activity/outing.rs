@@ -44,9 +44,9 @@ impl Outing {
     /// Where contacts of this session took place.
     pub fn lieu(&self) -> Lieu {
         match (self.kind, &self.commune) {
-            (OutingKind::Bus, _) => Lieu::Bus,
+            (OutingKind::Bus, commune) => Lieu::Bus(commune.as_ref().map(|(code, _)| code.clone())),
             (OutingKind::Evenement, Some((code, _))) => Lieu::Commune(code.clone()),
-            _ => Lieu::MarcheStand,
+            (_, commune) => Lieu::MarcheStand(commune.as_ref().map(|(code, _)| code.clone())),
         }
     }
 
@@ -110,11 +110,11 @@ mod tests {
     }
 
     #[test]
-    fn a_market_or_a_bus_stop_is_their_own_kind_of_place_wherever_it_is() {
+    fn a_market_or_a_bus_stop_is_their_own_kind_of_place_in_the_commune_given() {
         let market = Outing::start(v7(), OutingKind::MarcheStand, civray(), at(14, 30)).unwrap();
-        assert_eq!((market.lieu(), market.title().as_str()), (Lieu::MarcheStand, "Marché ou stand, Civray"));
+        assert_eq!((market.lieu(), market.title().as_str()), (Lieu::MarcheStand(Some("86078".into())), "Marché ou stand, Civray"));
         let bus = Outing::start(v7(), OutingKind::Bus, None, at(14, 30)).unwrap();
-        assert_eq!((bus.lieu(), bus.title().as_str()), (Lieu::Bus, "Arrêt du bus"));
+        assert_eq!((bus.lieu(), bus.title().as_str()), (Lieu::Bus(None), "Arrêt du bus"));
     }
 
     #[test]

@@ -47,7 +47,7 @@ pub(crate) fn individual() -> Contact {
         type_activite: TypeActivite::Individuel,
         debut: chrono::NaiveDate::from_ymd_opt(2026, 11, 28).unwrap().and_hms_opt(10, 30, 0).unwrap(),
         duree_min: 30,
-        lieu: Lieu::Bus,
+        lieu: Lieu::Bus(None),
         thematiques: [Thematique::AideAuxDemarchesAdministratives].into_iter().collect(),
         thematiques_administratives: [ThematiqueAdministrative::SocialSante].into_iter().collect(),
         materiel: [Materiel::Telephone].into_iter().collect(),

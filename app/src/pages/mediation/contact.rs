@@ -198,8 +198,10 @@ fn Details(draft: RwSignal<Draft>, follows: impl Fn() -> bool + Copy + Send + Sy
         <Show when=move || lieu_is(LieuChoice::Registre)>
             <PlacePicker label="Lieu de l’annuaire" id="lieu-annuaire" chosen=lieu_place choose=choose_lieu />
         </Show>
-        <Show when=move || lieu_is(LieuChoice::Commune)>
-            <label class="field" for="lieu-commune">"Commune du lieu"</label>
+        <Show when=move || lieu_is(LieuChoice::Commune) || lieu_is(LieuChoice::Bus) || lieu_is(LieuChoice::MarcheStand)>
+            <label class="field" for="lieu-commune">
+                {move || if lieu_is(LieuChoice::Commune) { "Commune du lieu" } else { "Commune (facultatif)" }}
+            </label>
             <input id="lieu-commune" type="text" prop:value=move || draft.with(|d| d.lieu_commune.clone())
                 on:input=move |ev| draft.update(|d| d.lieu_commune = event_target_value(&ev)) />
         </Show>
