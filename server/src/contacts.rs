@@ -11,12 +11,14 @@
 use std::collections::{HashMap, HashSet};
 
 use repere_core::activity::{Contact, Lieu, References};
+use repere_core::stats::Facts;
 use repere_core::sync::{Ledger, Outcome, Pushed, decide, ingest};
 use repere_protocol::{ContactDto, Ingested, MAX_BATCH, MAX_REJECTIONS, PushError, Rejection, read_export};
 use uuid::Uuid;
 
 use crate::auth::Device;
 use crate::db::{Database, now_text};
+use crate::facts;
 
 impl Database {
     /// Inserts-if-absent every contact of the batch, in one transaction of three statements
@@ -53,6 +55,16 @@ impl Database {
                 insert = insert.bind(id.to_string()).bind(seq[id] as i64).bind(body);
             }
             let inserted: HashSet<String> = insert.fetch_all(&mut *tx).await?.into_iter().collect();
+            // The figures' row of each contact stored, in the same transaction: a contact is
+            // counted exactly when it is held.
+            // The first of a batch's records under an id is the one stored (`sync::ingest`).
+            let mut first = HashSet::new();
+            let new: Vec<&Contact> =
+                contacts.iter().map(|(c, _)| c).filter(|c| inserted.contains(&c.id.to_string()) && first.insert(c.id)).collect();
+            let places = facts::places_of(&mut tx, &new).await?;
+            let rows: Vec<(String, Facts)> =
+                new.into_iter().map(|c| (c.id.to_string(), Facts::of(c, device.structure_id, &places))).collect();
+            facts::insert(&mut tx, &rows).await?;
             // Ids not inserted were stored by a concurrent request meanwhile: decide again
             // against what it stored (same content: a duplicate; other content: a conflict).
             let raced: Vec<(Uuid, String)> = ledger.new.into_iter().filter(|(id, _)| !inserted.contains(&id.to_string())).collect();

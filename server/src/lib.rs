@@ -13,10 +13,12 @@ pub mod config;
 pub mod contacts;
 pub mod coordinators;
 pub mod db;
+pub mod facts;
 pub mod http;
 pub mod listen;
 pub mod registry;
 pub mod security;
+pub mod stats;
 pub mod territory;
 pub mod throttle;
 
