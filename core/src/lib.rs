@@ -24,6 +24,7 @@ pub mod phone;
 pub mod proximity;
 pub mod registry;
 pub mod search;
+pub mod stats;
 pub mod sync;
 pub mod territory;
 pub mod text;

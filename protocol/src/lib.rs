@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 pub mod bounded;
 pub mod registry;
+pub mod stats;
 
 /// Most records in one push; the app sends 500 at a time.
 pub const MAX_BATCH: usize = 500;
