@@ -148,7 +148,7 @@ impl Database {
 
     /// Which of `ids` some version of the registry held (removed places included: a contact
     /// logged there before the removal stays valid).
-    async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
+    pub(crate) async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
         let ids: Vec<&str> = ids.iter().copied().collect();
         let mut known = HashSet::new();
         // A push names at most 1,000; an imported outbox file may name more than a statement

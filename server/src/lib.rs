@@ -14,6 +14,7 @@ pub mod contacts;
 pub mod coordinators;
 pub mod db;
 pub mod facts;
+pub mod figures;
 pub mod http;
 pub mod listen;
 pub mod registry;

@@ -222,11 +222,54 @@ impl Database {
         Ok(())
     }
 
+    /// The structures a reader's filter form offers: every one for the département, those with
+    /// contacts in its EPCI for a coordinator of some, his own for a mediator.
+    pub async fn structures_in(&self, scope: &Scope) -> Result<Vec<(i64, String)>, sqlx::Error> {
+        let c = Conditions::of(&Filter::default(), scope);
+        let sql = match scope {
+            Scope::Departement => "SELECT id, name FROM structures ORDER BY name".to_owned(),
+            Scope::Structure(_) => format!("SELECT id, name FROM structures WHERE {} ORDER BY name", c.sql.replace("structure_id", "id")),
+            Scope::Epci(_) => format!(
+                "SELECT id, name FROM structures WHERE id IN (SELECT DISTINCT structure_id FROM contact_facts WHERE {}) ORDER BY name",
+                c.sql
+            ),
+        };
+        bind_as(sqlx::query_as(&sql), c.params).fetch_all(&self.pool).await
+    }
+
+    /// The names of registry places, by id (their latest published version).
+    pub async fn place_names(&self, ids: &[&str]) -> Result<BTreeMap<String, String>, sqlx::Error> {
+        let mut names = BTreeMap::new();
+        for chunk in ids.chunks(1000) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id, body FROM registry_places WHERE body IS NOT NULL AND id IN ({})", placeholders.join(", "));
+            let rows: Vec<(String, String)> =
+                bind_as(sqlx::query_as(&sql), chunk.iter().map(|id| Param::Text((*id).to_owned())).collect()).fetch_all(&self.pool).await?;
+            for (id, body) in rows {
+                let name = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["nom"].as_str().map(str::to_owned));
+                names.extend(name.map(|n| (id, n)));
+            }
+        }
+        Ok(names)
+    }
+
     /// The names the figures' codes need: structures by id (the rest come from the registry and
     /// the gazetteer).
     pub async fn structure_names(&self) -> Result<BTreeMap<i64, String>, sqlx::Error> {
         Ok(sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM structures").fetch_all(&self.pool).await?.into_iter().collect())
     }
+}
+
+type AnyQueryAs<'q, O> = sqlx::query::QueryAs<'q, sqlx::Any, O, sqlx::any::AnyArguments<'q>>;
+
+fn bind_as<O>(mut query: AnyQueryAs<'_, O>, params: Vec<Param>) -> AnyQueryAs<'_, O> {
+    for p in params {
+        query = match p {
+            Param::Int(n) => query.bind(n),
+            Param::Text(t) => query.bind(t),
+        };
+    }
+    query
 }
 
 type AnyQuery<'q> = sqlx::query::Query<'q, sqlx::Any, sqlx::any::AnyArguments<'q>>;

@@ -11,6 +11,8 @@ use repere_core::territory::Territory;
 pub const DEPARTEMENT: &str = "Département de la Vienne";
 
 struct Gazetteer {
+    /// Commune (code INSEE) → its name.
+    names: HashMap<String, String>,
     /// Commune (code INSEE) → its EPCI's SIREN.
     epci_of: HashMap<String, String>,
     /// EPCI SIREN → its name, in SIREN order.
@@ -22,6 +24,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         .expect("seeds/communes-86.csv is checked by its own tests");
     let communes = territory.communes();
     Gazetteer {
+        names: communes.iter().map(|c| (c.code_insee.clone(), c.nom.clone())).collect(),
         epci_of: communes.iter().map(|c| (c.code_insee.clone(), c.epci_siren.clone())).collect(),
         epci_names: communes.iter().map(|c| (c.epci_siren.clone(), c.epci_nom.clone())).collect(),
     }
@@ -29,6 +32,11 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
 
 pub fn is_commune(code_insee: &str) -> bool {
     GAZETTEER.epci_of.contains_key(code_insee)
+}
+
+/// A commune's name.
+pub fn commune_name(code_insee: &str) -> Option<&'static str> {
+    GAZETTEER.names.get(code_insee).map(String::as_str)
 }
 
 /// The EPCI (SIREN) a commune of the Vienne belongs to.
