@@ -61,10 +61,6 @@ impl World {
         World { communes, cumulated, places }
     }
 
-    pub fn communes(&self) -> impl Iterator<Item = &str> {
-        self.communes.iter().map(|(c, _)| c.as_str())
-    }
-
     /// A commune, weighted by population.
     fn commune(&self, rng: &mut Rng) -> &(String, String) {
         let at = rng.next() % self.cumulated.last().unwrap();
