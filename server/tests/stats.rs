@@ -1,6 +1,7 @@
 //! The figures computed by SQL equal the core's, on both databases: thousands of varied contacts
 //! pushed by devices of several structures, then for several filters and scopes the server's
-//! `tally` against `Facts::of` + `Tally::add` over the same contacts.
+//! `tally` against `Facts::of` + `Tally::add` over the same contacts; and the backfill of
+//! contacts stored before their figures' rows.
 
 use std::collections::HashMap;
 
@@ -119,4 +120,32 @@ fn most_common(keys: impl Iterator<Item = String>) -> String {
         *counts.entry(k).or_default() += 1;
     }
     counts.into_iter().max_by_key(|(k, n)| (*n, k.clone())).unwrap().0
+}
+
+#[tokio::test]
+async fn contacts_stored_before_the_facts_table_get_their_rows_at_startup() {
+    let world = World::vienne();
+    let mut rng = Rng::new(7);
+    let structures: Vec<Structure> = (0..2).map(|_| Structure::new(&world, &mut rng)).collect();
+    let mut generated = Vec::new();
+    while generated.len() < 300 {
+        let first = generated.len() as u64 + 1;
+        generated.extend(next_contacts(&world, &structures, &mut rng, first, 365));
+    }
+    for db in common::databases().await {
+        eprintln!("backend: {:?}", db.backend());
+        let code = db.create_enrolment_code("La Blaiserie").await.unwrap();
+        let device = db.enrol(&code).await.unwrap().0;
+        let values: Vec<&serde_json::Value> = generated.iter().map(|(_, c)| c).collect();
+        let contacts = repere_protocol::read_push(json!({ "contacts": values }).to_string().as_bytes()).unwrap();
+        db.ingest(&device, &contacts).await.unwrap();
+        let whole = db.tally(&Filter::default(), &Scope::Departement).await.unwrap();
+        assert_eq!(whole.totals.activites, generated.len() as u64);
+        // As a database migrated from before the table: contacts without their rows.
+        sqlx::query("DELETE FROM contact_facts").execute(db.pool()).await.unwrap();
+        assert_eq!(db.tally(&Filter::default(), &Scope::Departement).await.unwrap().totals.activites, 0);
+        assert_eq!(db.backfill_facts().await.unwrap(), generated.len());
+        assert_eq!(db.tally(&Filter::default(), &Scope::Departement).await.unwrap(), whole);
+        assert_eq!(db.backfill_facts().await.unwrap(), 0, "nothing left to do");
+    }
 }
