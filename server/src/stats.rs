@@ -90,7 +90,9 @@ fn sums<T: Label>(expr: impl Fn(u32) -> String) -> String {
 /// The query answering `breakdown` (`WHERE` left for [`Conditions`]) and whether its rows are
 /// `(key, n)` groups (else one row of counts in the list's order).
 fn query(breakdown: Breakdown) -> (String, bool) {
-    let bits = |column: &'static str| move |i: u32| format!("({column} >> {i}) & 1");
+    // `SUM(column & 2^i)`, divided by 2^i when read ([`Database::tally_breakdown`]): one
+    // operation a row and value instead of a shift and a mask.
+    let bits = |column: &'static str| move |i: u32| format!("{column} & {}", 1u32 << i);
     let counts = |prefix: &'static str| move |i: u32| format!("{prefix}_{i}");
     let grouped = |key: &str, n: &str| format!("SELECT {key}, SUM({n}) FROM contact_facts WHERE {{}} GROUP BY {key}");
     match breakdown {
@@ -213,9 +215,10 @@ impl Database {
                 let n: Option<i64> = row.try_get(1)?;
                 tally.add_cell(breakdown, &key(breakdown, row)?, n.unwrap_or(0).max(0) as u64);
             } else {
+                let bit_sets = matches!(breakdown, Breakdown::Thematiques | Breakdown::Demarches | Breakdown::Materiel);
                 for (i, code) in columns(breakdown).into_iter().enumerate() {
-                    let n: Option<i64> = row.try_get(i)?;
-                    tally.add_cell(breakdown, code, n.unwrap_or(0).max(0) as u64);
+                    let n = row.try_get::<Option<i64>, _>(i)?.unwrap_or(0).max(0) as u64;
+                    tally.add_cell(breakdown, code, if bit_sets { n >> i } else { n });
                 }
             }
         }

@@ -28,9 +28,13 @@ CREATE TABLE contact_facts (
     statut_4 INTEGER NOT NULL,
     genre_0 INTEGER NOT NULL, genre_1 INTEGER NOT NULL, genre_2 INTEGER NOT NULL
 );
--- The filters: a period (alone or within a structure, an EPCI, a commune, a place).
+-- The filters: a period (alone or within a structure, an EPCI, a commune, a place). `people`
+-- makes the indices by structure, EPCI, commune and residence covering for their breakdowns
+-- (people per key): SQLite then groups along the index without reading the table (1 s → 0.1 s
+-- over 1 M contacts, scripts/bench-stats).
 CREATE INDEX contact_facts_by_day ON contact_facts (day);
-CREATE INDEX contact_facts_by_structure ON contact_facts (structure_id, day);
-CREATE INDEX contact_facts_by_epci ON contact_facts (epci, day);
-CREATE INDEX contact_facts_by_commune ON contact_facts (commune, day);
+CREATE INDEX contact_facts_by_structure ON contact_facts (structure_id, day, people);
+CREATE INDEX contact_facts_by_epci ON contact_facts (epci, day, people);
+CREATE INDEX contact_facts_by_commune ON contact_facts (commune, day, people);
+CREATE INDEX contact_facts_by_residence ON contact_facts (residence, day, people);
 CREATE INDEX contact_facts_by_lieu ON contact_facts (lieu, day);
