@@ -343,11 +343,29 @@ pub struct Enrolment {
 }
 
 /// The answer to an enrolment: the token is shown this once.
+///
+/// `role` and `epci` came with coordination accounts; their defaults (a mediator, no EPCI) are
+/// what an answer or a stored enrolment from before them means, so both still read.
 #[derive(Debug, Serialize, Deserialize, Clone, PartialEq, Eq)]
 pub struct Enrolled {
     pub device_id: String,
+    /// A mediator's structure, or a coordinator's label ("Département de la Vienne").
     pub structure: String,
     pub token: String,
+    #[serde(default)]
+    pub role: Role,
+    /// A coordinator's EPCI (SIRENs); empty for a mediator, or a coordinator of the whole département.
+    #[serde(default)]
+    pub epci: Vec<String>,
+}
+
+/// What an enrolled device may do: push contacts (`mediation`) or read figures (`coordination`).
+#[derive(Debug, Default, Serialize, Deserialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    #[default]
+    Mediation,
+    Coordination,
 }
 
 /// What the server did with a batch: ids it holds with this content, and conflicting ids.

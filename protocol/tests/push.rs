@@ -1,7 +1,8 @@
 //! What a push may carry, checked while it is read: regressions from the outside probe of the
 //! server (commit 78f82a2), at the protocol's level (the server's own tests replay them over HTTP).
+//! Also: the enrolment answer an older app reads.
 
-use repere_protocol::{MAX_REJECTIONS, MAX_SEQ, PushError, read_push};
+use repere_protocol::{Enrolled, MAX_REJECTIONS, MAX_SEQ, PushError, Role, read_push};
 
 fn contact() -> serde_json::Value {
     serde_json::json!({
@@ -78,4 +79,14 @@ fn seq_stays_a_javascript_safe_integer_and_dates_plausible() {
     c["debut"] = serde_json::json!("0000-01-01T10:00:00");
     let PushError::Invalid { rejections, .. } = refusal(&push(vec![c])) else { panic!("invalid expected") };
     assert_eq!(rejections[0].field, "debut");
+}
+
+#[test]
+fn an_enrolment_answer_from_before_roles_reads_as_a_mediators() {
+    let old: Enrolled = serde_json::from_str(r#"{"device_id": "d", "structure": "La Blaiserie", "token": "t"}"#).unwrap();
+    assert_eq!((old.role, old.epci.as_slice()), (Role::Mediation, &[][..]));
+    let new = Enrolled { role: Role::Coordination, epci: vec!["200069854".into()], ..old };
+    let json = serde_json::to_value(&new).unwrap();
+    assert_eq!((&json["role"], &json["epci"]), (&serde_json::json!("coordination"), &serde_json::json!(["200069854"])));
+    assert_eq!(serde_json::from_value::<Enrolled>(json).unwrap(), new);
 }

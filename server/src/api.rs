@@ -2,7 +2,7 @@
 //!
 //! Who may call what: `health` and `registry` are public; `devices` (enrolment) is public but
 //! rate-limited per address and overall; `contacts` and `contacts/count` need an enrolled
-//! device's token, and are rate-limited per device. A request's body is read only after its
+//! mediator's token (a coordinator's is 403), and are rate-limited per device. A request's body is read only after its
 //! token is accepted, so an unauthenticated upload costs the server nothing but the refusal.
 
 use axum::Json;
@@ -13,10 +13,11 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 use crate::auth::{AuthError, Device};
+use crate::coordinators::Account;
 use crate::http::error_response;
 use crate::listen::client_ip;
 use crate::{State, VERSION};
-use repere_protocol::{Enrolled, Enrolment, MAX_BATCH, PushError, Rejection, from_json, read_push};
+use repere_protocol::{Enrolled, Enrolment, MAX_BATCH, PushError, Rejection, Role, from_json, read_push};
 
 pub async fn health(AxumState(state): AxumState<State>) -> Response {
     let db = state.db.health().await;
@@ -42,27 +43,34 @@ pub async fn enrol(AxumState(state): AxumState<State>, request: Request) -> Resp
         Ok(e) => e,
         Err(e) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &format!("expected {{\"code\": \"…\"}}: {e}")),
     };
-    match state.db.enrol(&enrolment.code).await {
-        Ok((device, token)) => {
+    match state.db.enrol_account(&enrolment.code).await {
+        Ok((Account::Mediator(device), token)) => {
             tracing::info!(device = %device.id, structure = %device.structure, "device enrolled");
-            (StatusCode::CREATED, Json(Enrolled { device_id: device.id, structure: device.structure, token })).into_response()
+            let answer = Enrolled { device_id: device.id, structure: device.structure, token, role: Role::Mediation, epci: Vec::new() };
+            (StatusCode::CREATED, Json(answer)).into_response()
+        }
+        Ok((Account::Coordinator(c), token)) => {
+            tracing::info!(device = %c.id, label = %c.label, epci = ?c.epci, "coordination device enrolled");
+            (StatusCode::CREATED, Json(Enrolled { device_id: c.id, structure: c.label, token, role: Role::Coordination, epci: c.epci }))
+                .into_response()
         }
         Err(AuthError::CodeInvalid) => error_response(StatusCode::FORBIDDEN, "enrolment_code_invalid", &AuthError::CodeInvalid.to_string()),
         Err(e) => internal(&e.to_string()),
     }
 }
 
-/// The enrolled device making this request, or the response refusing it.
+/// The account making this request (a mediator's or a coordinator's device), or the response
+/// refusing it: 401 without a valid token, 429 past the rate limits.
 /// (Takes the headers, not the request: a borrowed body, which is not `Sync`, cannot be held
 /// across an await.)
-async fn device(state: &State, headers: &HeaderMap, ip: std::net::IpAddr) -> Result<Device, Response> {
+pub async fn account(state: &State, headers: &HeaderMap, ip: std::net::IpAddr) -> Result<Account, Response> {
     let token =
         headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()).and_then(|v| v.strip_prefix("Bearer ")).ok_or_else(|| {
             error_response(StatusCode::UNAUTHORIZED, "unauthorized", "send the device token as `Authorization: Bearer …`")
         })?;
-    match state.db.device_for_token(token).await {
-        Ok(device) => match state.throttle.device(&device.id) {
-            Ok(()) => Ok(device),
+    match state.db.account_for_token(token).await {
+        Ok(account) => match state.throttle.device(account.id()) {
+            Ok(()) => Ok(account),
             Err(wait) => Err(too_many(wait, "too many requests from this device; wait a minute")),
         },
         Err(AuthError::TokenInvalid) => Err(match state.throttle.refusal(ip) {
@@ -71,6 +79,19 @@ async fn device(state: &State, headers: &HeaderMap, ip: std::net::IpAddr) -> Res
         }),
         Err(e) => Err(internal(&e.to_string())),
     }
+}
+
+/// The mediator's device making this request; a coordinator's token is 403 (it reads figures,
+/// it never pushes nor counts a structure's contacts).
+async fn device(state: &State, headers: &HeaderMap, ip: std::net::IpAddr) -> Result<Device, Response> {
+    match account(state, headers, ip).await? {
+        Account::Mediator(device) => Ok(device),
+        Account::Coordinator(_) => Err(forbidden("a coordination account reads figures; only a mediator's device sends contacts")),
+    }
+}
+
+pub fn forbidden(message: &str) -> Response {
+    error_response(StatusCode::FORBIDDEN, "forbidden", message)
 }
 
 /// `POST /api/v1/contacts {"contacts": [...]}`: idempotent batch push (see `contacts`).

@@ -1,4 +1,4 @@
-//! Mediator devices: one-time enrolment codes made by an administrator for a structure, device
+//! Mediator devices (coordinators' are in `coordinators`): one-time enrolment codes made by an administrator for a structure, device
 //! tokens (≥128 random bits) given in exchange, and revocation. Only SHA-256 hashes of codes and
 //! tokens are stored: a copy of the database does not let anyone push as a device.
 
@@ -24,7 +24,7 @@ pub fn hash(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
 }
 
-fn random_bytes<const N: usize>() -> [u8; N] {
+pub(crate) fn random_bytes<const N: usize>() -> [u8; N] {
     let mut bytes = [0; N];
     getrandom::getrandom(&mut bytes).expect("the operating system's random source");
     bytes
@@ -32,7 +32,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A code to type: 13 characters from 31 (64 bits), grouped for reading: `ABCDE-FGHJ-KMNP`.
 /// Random bytes of 248 or more are skipped, so each character is exactly uniform.
-fn new_code() -> String {
+pub(crate) fn new_code() -> String {
     let usable = 256 - 256 % CODE_ALPHABET.len();
     let mut picks = Vec::with_capacity(CODE_LEN);
     while picks.len() < CODE_LEN {
@@ -45,7 +45,7 @@ fn new_code() -> String {
 }
 
 /// Codes are typed by people: case, spaces and dashes do not matter.
-fn normalise_code(code: &str) -> String {
+pub(crate) fn normalise_code(code: &str) -> String {
     code.chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_uppercase()).collect()
 }
 
@@ -53,6 +53,7 @@ fn normalise_code(code: &str) -> String {
 #[derive(Debug, PartialEq, Eq)]
 pub enum AuthError {
     UnknownStructure(String),
+    UnknownEpci(String),
     CodeInvalid,
     TokenInvalid,
     Database(String),
@@ -62,6 +63,7 @@ impl std::fmt::Display for AuthError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             AuthError::UnknownStructure(s) => write!(f, "no structure named {s:?}"),
+            AuthError::UnknownEpci(s) => write!(f, "{s:?} is not the SIREN of an EPCI of the Vienne"),
             AuthError::CodeInvalid => write!(f, "this enrolment code is unknown, already used or expired"),
             AuthError::TokenInvalid => write!(f, "this device is not enrolled, or was revoked"),
             AuthError::Database(e) => write!(f, "database: {e}"),
@@ -69,7 +71,7 @@ impl std::fmt::Display for AuthError {
     }
 }
 
-fn db_error(e: sqlx::Error) -> AuthError {
+pub(crate) fn db_error(e: sqlx::Error) -> AuthError {
     AuthError::Database(e.to_string())
 }
 
@@ -169,7 +171,8 @@ impl Database {
         row.map(|(id, structure_id, structure)| Device { id, structure_id, structure }).ok_or(AuthError::TokenInvalid)
     }
 
-    /// Revokes a device: its token stops working at once. Its contacts stay.
+    /// Revokes a device, a mediator's or a coordinator's: its token stops working at once.
+    /// A mediator's contacts stay.
     pub async fn revoke(&self, device_id: &str) -> Result<(), AuthError> {
         let done = sqlx::query("UPDATE devices SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_text())
@@ -177,7 +180,7 @@ impl Database {
             .execute(&self.pool)
             .await
             .map_err(db_error)?;
-        if done.rows_affected() == 1 { Ok(()) } else { Err(AuthError::TokenInvalid) }
+        if done.rows_affected() == 1 || self.revoke_coordinator(device_id).await? { Ok(()) } else { Err(AuthError::TokenInvalid) }
     }
 }
 

@@ -64,12 +64,25 @@ pub struct Config {
 /// Administration, on the database given by `--database`.
 #[derive(Subcommand, Debug, Clone)]
 pub enum Command {
-    /// Print a one-time enrolment code for a structure (created if new), valid 7 days.
-    #[command(after_help = "Example: repere-server --database data/repere.sqlite enrol --structure \"La Blaiserie\"")]
+    /// Print a one-time enrolment code, valid 7 days: for a mediator's device of a structure
+    /// (created if new), or with `--role coordination` for a coordinator's, who reads the figures
+    /// of the whole département or of the EPCI given.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite enrol --structure \"La Blaiserie\"\n         \
+                            repere-server --database data/repere.sqlite enrol --role coordination --epci 200069854 --label \"Grand Poitiers\"")]
     Enrol {
-        /// The structure's name, e.g. "La Blaiserie".
-        #[arg(long)]
-        structure: String,
+        /// Who the device is for: a mediator (pushes contacts) or a coordinator (reads figures).
+        #[arg(long, value_enum, default_value_t = Role::Mediation)]
+        role: Role,
+        /// The structure's name, e.g. "La Blaiserie" (mediators).
+        #[arg(long, required_unless_present = "role", required_if_eq("role", "mediation"), conflicts_with_all = ["epci", "label"])]
+        structure: Option<String>,
+        /// An EPCI of the Vienne the coordinator sees (its SIREN, as in seeds/communes-86.csv);
+        /// repeat for several; none = the whole département.
+        #[arg(long, value_name = "SIREN", value_parser = epci_siren)]
+        epci: Vec<String>,
+        /// The coordinator's name as the app shows it (default: the département, or the EPCI's names).
+        #[arg(long, value_name = "TEXT")]
+        label: Option<String>,
     },
     /// Revoke an enrolled device: its token stops working at once; its contacts stay.
     #[command(after_help = "Example: repere-server --database data/repere.sqlite revoke --device 5f0c3a52-9d1e-4c7b-8a61-2f4e9b7d0c13")]
@@ -202,7 +215,39 @@ impl FilterArgs {
     }
 }
 
+/// Who an enrolment code is for.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    Mediation,
+    Coordination,
+}
+
+/// An EPCI of the Vienne, by SIREN: any other is a usage error naming it.
+fn epci_siren(value: &str) -> Result<String, String> {
+    let siren = value.trim();
+    if crate::territory::epcis().contains_key(siren) {
+        Ok(siren.to_owned())
+    } else {
+        let known: Vec<String> = crate::territory::epcis().iter().map(|(siren, name)| format!("{siren} ({name})")).collect();
+        Err(format!("{siren:?} is not the SIREN of an EPCI of the Vienne; they are: {}", known.join(", ")))
+    }
+}
+
 impl Config {
+    /// The rules clap's attributes cannot say: a coordinator's code names no structure.
+    pub fn check(&self) -> Result<(), clap::Error> {
+        use clap::CommandFactory;
+        if let Some(Command::Enrol { role: Role::Coordination, structure: Some(_), .. }) = &self.command {
+            let mut command = Config::command();
+            let enrol = command.find_subcommand_mut("enrol").expect("declared above").clone();
+            return Err(enrol.bin_name("repere-server enrol").error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--structure is for mediators; a coordinator sees the département or the EPCI given with --epci",
+            ));
+        }
+        Ok(())
+    }
+
     pub fn request_timeout(&self) -> Duration {
         Duration::from_secs(self.request_timeout_secs)
     }

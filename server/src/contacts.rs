@@ -9,16 +9,16 @@
 //! revealed.
 
 use std::collections::{HashMap, HashSet};
-use std::sync::LazyLock;
 
 use repere_core::activity::{Contact, Lieu, References};
+use repere_core::stats::Facts;
 use repere_core::sync::{Ledger, Outcome, Pushed, decide, ingest};
-use repere_core::territory::Territory;
 use repere_protocol::{ContactDto, Ingested, MAX_BATCH, MAX_REJECTIONS, PushError, Rejection, read_export};
 use uuid::Uuid;
 
 use crate::auth::Device;
 use crate::db::{Database, now_text};
+use crate::facts;
 
 impl Database {
     /// Inserts-if-absent every contact of the batch, in one transaction of three statements
@@ -55,6 +55,16 @@ impl Database {
                 insert = insert.bind(id.to_string()).bind(seq[id] as i64).bind(body);
             }
             let inserted: HashSet<String> = insert.fetch_all(&mut *tx).await?.into_iter().collect();
+            // The figures' row of each contact stored, in the same transaction: a contact is
+            // counted exactly when it is held.
+            // The first of a batch's records under an id is the one stored (`sync::ingest`).
+            let mut first = HashSet::new();
+            let new: Vec<&Contact> =
+                contacts.iter().map(|(c, _)| c).filter(|c| inserted.contains(&c.id.to_string()) && first.insert(c.id)).collect();
+            let places = facts::places_of(&mut tx, &new).await?;
+            let rows: Vec<(String, Facts)> =
+                new.into_iter().map(|c| (c.id.to_string(), Facts::of(c, device.structure_id, &places))).collect();
+            facts::insert(&mut tx, &rows).await?;
             // Ids not inserted were stored by a concurrent request meanwhile: decide again
             // against what it stored (same content: a duplicate; other content: a conflict).
             let raced: Vec<(Uuid, String)> = ledger.new.into_iter().filter(|(id, _)| !inserted.contains(&id.to_string())).collect();
@@ -138,7 +148,7 @@ impl Database {
 
     /// Which of `ids` some version of the registry held (removed places included: a contact
     /// logged there before the removal stays valid).
-    async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
+    pub(crate) async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
         let ids: Vec<&str> = ids.iter().copied().collect();
         let mut known = HashSet::new();
         // A push names at most 1,000; an imported outbox file may name more than a statement
@@ -161,13 +171,6 @@ impl Database {
     }
 }
 
-/// The communes of the Vienne, from the gazetteer the app bundles.
-static COMMUNES: LazyLock<HashSet<String>> = LazyLock::new(|| {
-    let territory = Territory::from_csv(include_bytes!("../../seeds/communes-86.csv"), repere_core::text::UNICODE)
-        .expect("seeds/communes-86.csv is checked by its own tests");
-    territory.communes().iter().map(|c| c.code_insee.clone()).collect()
-});
-
 /// What a batch's identifiers may name: the registry's places it names that exist, and the communes.
 struct Known {
     places: HashSet<String>,
@@ -178,7 +181,7 @@ impl References for Known {
         self.places.contains(id)
     }
     fn is_commune(&self, code_insee: &str) -> bool {
-        COMMUNES.contains(code_insee)
+        crate::territory::is_commune(code_insee)
     }
 }
 

@@ -180,6 +180,10 @@ impl Database {
         }
         let db = Database { pool, backend };
         db.publish_bundled_registry().await.map_err(open_error)?;
+        let filled = db.backfill_facts().await.map_err(open_error)?;
+        if filled > 0 {
+            tracing::info!(contacts = filled, "figures' rows written for contacts stored before them");
+        }
         Ok(db)
     }
 

@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, security};
+use crate::{State, api, figures, security};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +55,8 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/health", get(api::health))
         .route("/contacts/count", get(api::contact_count))
         .route("/registry", get(api::registry_update))
+        .route("/stats", get(figures::stats))
+        .route("/coordination/choices", get(figures::choices))
         .merge(with_bodies)
         .fallback(api_not_found)
         .layer(middleware::map_response(no_store));

@@ -11,12 +11,17 @@ pub mod auth;
 pub mod backup;
 pub mod config;
 pub mod contacts;
+pub mod coordinators;
 pub mod db;
 pub mod export;
+pub mod facts;
+pub mod figures;
 pub mod http;
 pub mod listen;
 pub mod registry;
 pub mod security;
+pub mod stats;
+pub mod territory;
 pub mod throttle;
 
 pub use config::Config;

@@ -13,6 +13,9 @@ use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
     let config = Config::parse();
+    if let Err(usage) = config.check() {
+        usage.exit();
+    }
     init_logs(&config.log_format);
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
@@ -51,12 +54,21 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
     }
     let db = Database::open(database).await.map_err(|e| e.to_string())?;
     let result = match command {
-        Command::Enrol { structure } => db
+        Command::Enrol { structure: Some(structure), .. } => db
             .create_enrolment_code(&structure)
             .await
             .map(|code| {
                 println!("{code}");
                 eprintln!("enrolment code for {:?}, valid {} days, usable once", structure.trim(), repere_server::auth::CODE_VALIDITY_DAYS);
+            })
+            .map_err(|e| e.to_string()),
+        Command::Enrol { structure: None, epci, label, .. } => db
+            .create_coordination_code(&epci, label.as_deref())
+            .await
+            .map(|code| {
+                println!("{code}");
+                let scope = if epci.is_empty() { String::from("the whole département") } else { format!("EPCI {}", epci.join(", ")) };
+                eprintln!("coordination code for {scope}, valid {} days, usable once", repere_server::auth::CODE_VALIDITY_DAYS);
             })
             .map_err(|e| e.to_string()),
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),

@@ -79,3 +79,30 @@ fn every_command_help_shows_an_example() {
         }
     }
 }
+
+#[test]
+fn coordination_codes_name_epci_of_the_vienne_and_no_structure() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in
+        [&["enrol", "--role", "coordination"][..], &["enrol", "--role", "coordination", "--epci", "200069854", "--label", "Grand Poitiers"]]
+    {
+        let out = server().current_dir(dir.path()).args(args).arg("--database=x.sqlite").output().unwrap();
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        assert_eq!(String::from_utf8(out.stdout).unwrap().trim().len(), 15, "{args:?}: one code");
+    }
+    for (args, says) in [
+        (
+            &["enrol", "--role", "coordination", "--epci", "200069854", "--epci", "123456789"][..],
+            "\"123456789\" is not the SIREN of an EPCI",
+        ),
+        (&["enrol", "--role", "coordination", "--structure", "X"], "--structure is for mediators"),
+        (&["enrol", "--structure", "X", "--epci", "200069854"], "cannot be used with '--epci <SIREN>'"),
+        (&["enrol", "--role", "mediation"], "--structure <STRUCTURE>"),
+    ] {
+        let out = server().current_dir(dir.path()).args(args).arg("--database=y.sqlite").output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.starts_with("error: ") && stderr.contains(says), "{args:?}: {stderr}");
+    }
+    assert!(!dir.path().join("y.sqlite").exists(), "a usage error touches nothing");
+}

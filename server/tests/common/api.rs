@@ -56,6 +56,16 @@ impl Server {
         (token, body["device_id"].as_str().unwrap().to_owned())
     }
 
+    /// A new coordination device for `epci` (none: the département): its token and id.
+    pub async fn coordinator(&self, epci: &[&str]) -> (String, String) {
+        let epci: Vec<String> = epci.iter().map(|&e| e.to_owned()).collect();
+        let code = self.db.create_coordination_code(&epci, None).await.unwrap();
+        let (status, body) = self.call("POST", "/api/v1/devices", None, json!({ "code": code }).to_string()).await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        assert_eq!((&body["role"], &body["epci"]), (&json!("coordination"), &json!(epci)));
+        (body["token"].as_str().unwrap().to_owned(), body["device_id"].as_str().unwrap().to_owned())
+    }
+
     pub async fn push(&self, token: &str, contacts: Vec<Value>) -> (StatusCode, Value) {
         self.call("POST", "/api/v1/contacts", Some(token), json!({ "contacts": contacts }).to_string()).await
     }

@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod api;
+pub mod generate;
 pub mod process;
 
 use std::sync::atomic::{AtomicU32, Ordering};

@@ -1,0 +1,173 @@
+//! Who may call what, on both databases: every endpoint with no token, a revoked one, a
+//! mediator of structure A, a mediator of B, a coordinator of the département and one limited
+//! to one EPCI; then what each reads in the figures (scope, "< 5", refused filters).
+
+use axum::body::Body;
+use axum::http::StatusCode;
+use common::api::{Server, servers};
+use common::contact;
+use serde_json::{Value, json};
+
+mod common;
+
+/// Grand Poitiers (Poitiers 86194, Buxerolles 86041) and Vienne et Gartempe (Adriers 86001).
+const POITIERS: &str = "200069854";
+const GARTEMPE: &str = "200070043";
+
+/// A contact given at a commune by someone living in `residence`.
+fn at(n: u64, commune: &str, residence: &str) -> Value {
+    let mut c = contact(n);
+    c["lieu"] = json!({ "kind": "commune", "code": commune });
+    c["beneficiaire"]["commune"] = json!(residence);
+    c
+}
+
+struct Tokens {
+    revoked: String,
+    a: String,
+    b: String,
+    departement: String,
+    poitiers: String,
+    revoked_coordinator: String,
+}
+
+async fn setup(s: &Server) -> Tokens {
+    let a = s.device("Structure A").await;
+    let b = s.device("Structure B").await;
+    // A: 6 people of Poitiers and 2 of Buxerolles helped in Poitiers; B: 3 in Adriers.
+    let mut pushed = (1..=6).map(|n| at(n, "86194", "86194")).collect::<Vec<_>>();
+    pushed.extend([at(7, "86194", "86041"), at(8, "86194", "86041")]);
+    assert_eq!(s.push(&a, pushed).await.0, StatusCode::OK);
+    assert_eq!(s.push(&b, (11..=13).map(|n| at(n, "86001", "86001")).collect()).await.0, StatusCode::OK);
+    let (revoked, id) = s.enrolled("Structure A").await;
+    s.db.revoke(&id).await.unwrap();
+    let (revoked_coordinator, id) = s.coordinator(&[]).await;
+    s.db.revoke(&id).await.unwrap();
+    Tokens { revoked, a, b, departement: s.coordinator(&[]).await.0, poitiers: s.coordinator(&[POITIERS]).await.0, revoked_coordinator }
+}
+
+#[tokio::test]
+async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
+    for s in servers().await {
+        eprintln!("backend: {:?}", s.db.backend());
+        let t = setup(&s).await;
+        let push = json!({ "contacts": [contact(99)] }).to_string();
+        let roles: [(&str, Option<&str>); 7] = [
+            ("none", None),
+            ("revoked", Some(&t.revoked)),
+            ("revoked coordinator", Some(&t.revoked_coordinator)),
+            ("mediator A", Some(&t.a)),
+            ("mediator B", Some(&t.b)),
+            ("département", Some(&t.departement)),
+            ("EPCI", Some(&t.poitiers)),
+        ];
+        // (method, path, body, expected status per role in the order above)
+        let u = StatusCode::UNAUTHORIZED;
+        let (ok, forbidden) = (StatusCode::OK, StatusCode::FORBIDDEN);
+        // Enrolment is public (a token is not looked at) and rate-limited per address: tried once.
+        let (status, answer) = s.call("POST", "/api/v1/devices", Some(&t.departement), r#"{"code": "AAAAA-AAAA-AAAA"}"#).await;
+        assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("enrolment_code_invalid")));
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 7] = [
+            ("GET", "/api/v1/health", "", [ok; 7]),
+            ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
+            ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
+            ("GET", "/api/v1/contacts/count", "", [u, u, u, ok, ok, forbidden, forbidden]),
+            ("GET", "/api/v1/stats", "", [u, u, u, ok, ok, ok, ok]),
+            ("GET", "/api/v1/stats?du=2026-01-01&au=2026-12-31", "", [u, u, u, ok, ok, ok, ok]),
+            ("GET", "/api/v1/coordination/choices", "", [u, u, u, ok, ok, ok, ok]),
+        ];
+        for (method, path, body, expected) in matrix {
+            for ((role, token), want) in roles.iter().zip(expected) {
+                let (status, answer) = s.call(method, path, *token, Body::from(body.to_owned())).await;
+                assert_eq!(status, want, "{:?} {role}: {method} {path}: {answer}", s.db.backend());
+                if !status.is_success() {
+                    assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
+                }
+                if want == forbidden && path.starts_with("/api/v1/contacts") {
+                    assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
+                }
+            }
+        }
+    }
+}
+
+async fn stats(s: &Server, token: &str, query: &str) -> (StatusCode, Value) {
+    s.call("GET", &format!("/api/v1/stats{query}"), Some(token), Body::empty()).await
+}
+
+/// A row's count in a section of a FiguresDto.
+fn count(figures: &Value, breakdown: &str, code: &str) -> Value {
+    let section = figures["sections"].as_array().unwrap().iter().find(|s| s["breakdown"] == breakdown).unwrap();
+    section["rows"].as_array().unwrap().iter().find(|r| r["code"] == code).map_or(Value::Null, |r| r["count"].clone())
+}
+
+#[tokio::test]
+async fn each_reader_sees_its_scope_and_small_counts_are_hidden_from_coordinators_only() {
+    for s in servers().await {
+        eprintln!("backend: {:?}", s.db.backend());
+        let t = setup(&s).await;
+        let (_, a) = stats(&s, &t.a, "").await;
+        assert_eq!(
+            (a["totals"]["accompagnements"].as_u64(), a["scope"].as_str(), &a["protected"]),
+            (Some(8), Some("Structure A"), &json!(false))
+        );
+        assert_eq!(count(&a, "communes_residence", "86041"), json!(2), "his own structure's counts are exact");
+        assert_eq!(a["names"]["86041"], "Buxerolles");
+        let (_, b) = stats(&s, &t.b, "").await;
+        assert_eq!(b["totals"]["accompagnements"].as_u64(), Some(3));
+
+        let (_, all) = stats(&s, &t.departement, "").await;
+        assert_eq!((all["totals"]["accompagnements"].as_u64(), all["scope"].as_str()), (Some(11), Some("Département de la Vienne")));
+        assert_eq!((count(&all, "communes_residence", "86041"), count(&all, "communes_residence", "86194")), (json!("< 5"), json!(6)));
+        assert_eq!((count(&all, "epci", POITIERS), count(&all, "epci", GARTEMPE)), (json!(8), json!(3)));
+        let (_, poitiers) = stats(&s, &t.poitiers, "").await;
+        assert_eq!((poitiers["totals"]["accompagnements"].as_u64(), poitiers["scope"].as_str()), (Some(8), Some("CU du Grand Poitiers")));
+        assert_eq!(count(&poitiers, "epci", GARTEMPE), Value::Null, "another EPCI's contacts are not counted");
+        let (_, within) = stats(&s, &t.poitiers, "?commune=86194&epci=200069854").await;
+        assert_eq!(within["totals"]["accompagnements"].as_u64(), Some(8));
+
+        let structure_b = s.db.structure_names().await.unwrap().into_iter().find(|(_, n)| n == "Structure B").unwrap().0;
+        for (token, query, field) in [
+            (&t.a, format!("?structure={structure_b}"), "structure"),
+            (&t.a, format!("?epci={POITIERS}"), "epci"),
+            (&t.poitiers, format!("?epci={GARTEMPE}"), "epci"),
+            (&t.poitiers, "?commune=86001".to_owned(), "commune"),
+            (&t.poitiers, "?lieu=commune-86001".to_owned(), "lieu"),
+        ] {
+            let (status, answer) = stats(&s, token, &query).await;
+            assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{query}: {answer}");
+            assert!(answer["error"]["message"].as_str().unwrap().starts_with(field), "{query}: {answer}");
+        }
+        let (_, whole) = stats(&s, &t.departement, &format!("?structure={structure_b}")).await;
+        assert_eq!(whole["totals"]["accompagnements"].as_u64(), Some(3), "the département filters by any structure");
+
+        for (query, field) in [
+            ("?du=2026-05-01&au=2026-04-01", "au"),
+            ("?du=2026-13-01", "du"),
+            ("?epci=123", "epci"),
+            ("?commune=75056", "commune"),
+            ("?structure=99999", "structure"),
+            ("?lieu=nulle-part", "lieu"),
+            ("?nom=Dupont", "filtre"),
+        ] {
+            let (status, answer) = stats(&s, &t.departement, query).await;
+            assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_filter")), "{query}: {answer}");
+            assert!(answer["error"]["message"].as_str().unwrap().starts_with(field), "{query}: {answer}");
+        }
+
+        let choices = |token: String| {
+            let s = &s;
+            async move { s.call("GET", "/api/v1/coordination/choices", Some(&token), Body::empty()).await.1 }
+        };
+        let names = |v: &Value, list: &str, field: &str| v[list].as_array().unwrap().iter().map(|x| x[field].clone()).collect::<Vec<_>>();
+        let mine = choices(t.a.clone()).await;
+        assert_eq!((names(&mine, "structures", "name"), names(&mine, "epci", "siren")), (vec![json!("Structure A")], vec![]));
+        let poitiers = choices(t.poitiers.clone()).await;
+        assert_eq!(
+            (names(&poitiers, "structures", "name"), names(&poitiers, "epci", "siren")),
+            (vec![json!("Structure A")], vec![json!(POITIERS)])
+        );
+        let all = choices(t.departement.clone()).await;
+        assert_eq!((names(&all, "structures", "name").len(), names(&all, "epci", "siren").len()), (2, 7));
+    }
+}
