@@ -12,18 +12,19 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, LazyLock};
 
 use chrono::NaiveDateTime;
 use repere_core::activity::Contact;
 use repere_core::export::{About, Cell, PlaceAddress, Requester};
-use repere_core::stats::{Facts, Figures, Filter, Privacy, Tally};
+use repere_core::stats::{Figures, Filter, Privacy};
 use repere_core::territory::Territory;
 use repere_protocol::ContactDto;
 use tokio::sync::mpsc;
 
 use crate::db::Database;
+use crate::stats::Scope;
 
 pub mod command;
 mod sheets;
@@ -100,12 +101,6 @@ impl From<rust_xlsxwriter::XlsxError> for ExportError {
     }
 }
 
-/// The communes and EPCI of the Vienne, from the gazetteer the app bundles.
-static TERRITORY: LazyLock<Territory> = LazyLock::new(|| {
-    Territory::from_csv(include_bytes!("../../seeds/communes-86.csv"), repere_core::text::UNICODE)
-        .expect("seeds/communes-86.csv is checked by its own tests")
-});
-
 /// What an export reads besides contacts, once per export: the registry's places and the
 /// structures (as many as the registry and the structures hold, whatever the contacts).
 pub struct Lookup {
@@ -139,13 +134,13 @@ impl Lookup {
     }
 
     pub fn territory(&self) -> &'static Territory {
-        &TERRITORY
+        crate::territory::territory()
     }
 
     /// The names the statistics show for places, communes, EPCI and structures.
     pub fn names(&self) -> BTreeMap<String, String> {
         let mut names: BTreeMap<String, String> = self.places.iter().map(|(id, p)| (id.clone(), p.nom.clone())).collect();
-        for c in TERRITORY.communes() {
+        for c in crate::territory::territory().communes() {
             names.insert(c.code_insee.clone(), c.nom.clone());
             names.insert(format!("commune-{}", c.code_insee), c.nom.clone());
             names.insert(c.epci_siren.clone(), c.epci_nom.clone());
@@ -161,21 +156,12 @@ impl repere_core::export::Places for Lookup {
     }
 }
 
-impl repere_core::stats::Places for Lookup {
-    fn commune_of_place(&self, id: &str) -> Option<String> {
-        self.places.get(id).map(|p| p.code_insee.clone()).filter(|c| !c.is_empty())
-    }
-    fn epci_of(&self, commune: &str) -> Option<String> {
-        TERRITORY.by_code(commune).map(|c| c.epci_siren.clone())
-    }
-}
-
 impl repere_core::stats::Known for Lookup {
     fn is_epci(&self, siren: &str) -> bool {
-        TERRITORY.communes().iter().any(|c| c.epci_siren == siren)
+        crate::territory::epcis().contains_key(siren)
     }
     fn is_commune(&self, code: &str) -> bool {
-        TERRITORY.by_code(code).is_some()
+        crate::territory::is_commune(code)
     }
     fn is_structure(&self, id: i64) -> bool {
         self.structures.contains_key(&id)
@@ -193,27 +179,26 @@ pub struct Held {
     pub received_at: NaiveDateTime,
 }
 
-/// Reads every contact the filter accepts, a page at a time in id order (UUIDv7: the order
-/// they were logged in), giving each page to `page`; stops early if `page` says so.
-async fn each_page(
-    db: &Database,
-    lookup: &Lookup,
-    filter: &Filter,
-    mut page: impl AsyncFnMut(Vec<(Held, Facts)>) -> bool,
-) -> Result<(), ExportError> {
-    let sql = format!(
-        "SELECT id, structure_id, body, received_at FROM contacts WHERE id > $1{} ORDER BY id LIMIT {PAGE}",
-        if filter.structure.is_some() { " AND structure_id = $2" } else { "" }
-    );
-    let mut after = String::new();
-    loop {
-        let mut select = sqlx::query_as::<_, (String, i64, String, String)>(&sql).bind(after.clone());
-        if let Some(structure) = filter.structure {
-            select = select.bind(structure);
-        }
-        let rows = select.fetch_all(db.pool()).await?;
-        let Some((last, ..)) = rows.last() else { return Ok(()) };
-        after = last.clone();
+/// The contacts a filter selects, a page of [`PAGE`] at a time in id order (UUIDv7: the order
+/// they were logged in), filtered in SQL by the figures' own conditions
+/// ([`Database::selected_contacts`]), so the export and the figures count the same contacts.
+struct Pages<'a> {
+    db: &'a Database,
+    filter: &'a Filter,
+    /// The last id read; `None` once the selection is exhausted.
+    after: Option<String>,
+}
+
+impl<'a> Pages<'a> {
+    fn new(db: &'a Database, filter: &'a Filter) -> Self {
+        Pages { db, filter, after: Some(String::new()) }
+    }
+
+    async fn next(&mut self) -> Result<Option<Vec<Held>>, ExportError> {
+        let Some(after) = self.after.take() else { return Ok(None) };
+        let rows = self.db.selected_contacts(self.filter, &after, PAGE).await?;
+        let Some((last, ..)) = rows.last() else { return Ok(None) };
+        self.after = Some(last.clone());
         let mut held = Vec::with_capacity(rows.len());
         for (id, structure, body, received_at) in rows {
             let contact = serde_json::from_str::<ContactDto>(&body)
@@ -222,14 +207,9 @@ async fn each_page(
                 .map_err(|why| ExportError::Stored(id.clone(), why))?;
             let received_at = NaiveDateTime::parse_from_str(&received_at, "%Y-%m-%dT%H:%M:%SZ")
                 .map_err(|e| ExportError::Stored(id.clone(), format!("received_at: {e}")))?;
-            let facts = Facts::of(&contact, structure, lookup);
-            if filter.accepts(&facts) {
-                held.push((Held { contact, structure, received_at }, facts));
-            }
+            held.push(Held { contact, structure, received_at });
         }
-        if !held.is_empty() && !page(held).await {
-            return Ok(());
-        }
+        Ok(Some(held))
     }
 }
 
@@ -304,9 +284,15 @@ pub async fn activities(db: &Database, request: &Request, format: Format, target
             finish(path, target, cancelled, written).map(|()| count)
         })
     };
-    let fed = each_page(db, &lookup, &request.filter, async |page| {
-        tx.send(Message::Page(page.into_iter().map(|(held, _)| held).collect())).await.is_ok()
-    })
+    let mut pages = Pages::new(db, &request.filter);
+    let fed = async {
+        while let Some(page) = pages.next().await? {
+            if tx.send(Message::Page(page)).await.is_err() {
+                break;
+            }
+        }
+        Ok::<(), ExportError>(())
+    }
     .await;
     if fed.is_ok() {
         let _ = tx.send(Message::End).await;
@@ -320,12 +306,8 @@ pub async fn activities(db: &Database, request: &Request, format: Format, target
 /// Writes the statistics file of what the request selects to `target`.
 pub async fn statistics(db: &Database, request: &Request, target: &Path) -> Result<(), ExportError> {
     let lookup = Lookup::load(db).await?;
-    let mut tally = Tally::default();
-    each_page(db, &lookup, &request.filter, async |page| {
-        page.iter().for_each(|(_, facts)| tally.add(facts));
-        true
-    })
-    .await?;
+    // The filter is already narrowed to what the requester may read.
+    let tally = db.tally(&request.filter, &Scope::Departement).await?;
     let figures = Figures::from_tally(&tally, request.privacy);
     let about = About {
         requester: request.requester.clone(),

@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, figures, security};
+use crate::{State, api, downloads, figures, security};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -40,6 +40,9 @@ pub struct Limits {
 /// × `max_body_bytes` (64 MiB with the default 2 MiB). Reads (health, registry) do not wait.
 pub const MAX_API_REQUESTS_AT_ONCE: usize = 32;
 
+/// Exports made at once (each reads the whole selection and writes a file).
+pub const MAX_EXPORTS_AT_ONCE: usize = 2;
+
 /// Longest path segment or path served: a file name over 255 bytes cannot exist, and asking
 /// the file system for one was answered 500.
 const MAX_SEGMENT: usize = 255;
@@ -51,12 +54,19 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/devices", post(api::enrol))
         .route("/contacts", post(api::push_contacts))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
+    // Exports read the whole selection: two at a time, the others wait.
+    let exports = Router::new()
+        .route("/export/activites.csv", get(downloads::activities_csv))
+        .route("/export/activites.xlsx", get(downloads::activities_xlsx))
+        .route("/export/statistiques.xlsx", get(downloads::statistics_xlsx))
+        .layer(GlobalConcurrencyLimitLayer::new(MAX_EXPORTS_AT_ONCE));
     let api = Router::new()
         .route("/health", get(api::health))
         .route("/contacts/count", get(api::contact_count))
         .route("/registry", get(api::registry_update))
         .route("/stats", get(figures::stats))
         .route("/coordination/choices", get(figures::choices))
+        .merge(exports)
         .merge(with_bodies)
         .fallback(api_not_found)
         .layer(middleware::map_response(no_store));

@@ -13,6 +13,7 @@ pub mod config;
 pub mod contacts;
 pub mod coordinators;
 pub mod db;
+pub mod downloads;
 pub mod export;
 pub mod facts;
 pub mod figures;

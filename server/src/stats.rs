@@ -225,6 +225,25 @@ impl Database {
         Ok(())
     }
 
+    /// The stored contacts `filter` selects after id `after` (in id order, at most `limit`):
+    /// `(id, structure_id, body, received_at)`. The exports read the selection this way, a page
+    /// at a time, through the same conditions as the figures.
+    pub async fn selected_contacts(
+        &self,
+        filter: &Filter,
+        after: &str,
+        limit: i64,
+    ) -> Result<Vec<(String, i64, String, String)>, sqlx::Error> {
+        let mut c = Conditions::of(filter, &Scope::Departement);
+        c.and("contact_id >", Param::Text(after.to_owned()));
+        let sql = format!(
+            "SELECT id, structure_id, body, received_at FROM contacts WHERE id IN \
+             (SELECT contact_id FROM contact_facts WHERE {} ORDER BY contact_id LIMIT {limit}) ORDER BY id",
+            c.sql
+        );
+        bind_as(sqlx::query_as(&sql), c.params).fetch_all(&self.pool).await
+    }
+
     /// The structures a reader's filter form offers: every one for the département, those with
     /// contacts in its EPCI for a coordinator of some, his own for a mediator.
     pub async fn structures_in(&self, scope: &Scope) -> Result<Vec<(i64, String)>, sqlx::Error> {

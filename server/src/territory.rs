@@ -11,6 +11,7 @@ use repere_core::territory::Territory;
 pub const DEPARTEMENT: &str = "Département de la Vienne";
 
 struct Gazetteer {
+    territory: Territory,
     /// Commune (code INSEE) → its name.
     names: HashMap<String, String>,
     /// Commune (code INSEE) → its EPCI's SIREN.
@@ -27,6 +28,7 @@ static GAZETTEER: LazyLock<Gazetteer> = LazyLock::new(|| {
         names: communes.iter().map(|c| (c.code_insee.clone(), c.nom.clone())).collect(),
         epci_of: communes.iter().map(|c| (c.code_insee.clone(), c.epci_siren.clone())).collect(),
         epci_names: communes.iter().map(|c| (c.epci_siren.clone(), c.epci_nom.clone())).collect(),
+        territory,
     }
 });
 
@@ -42,6 +44,11 @@ pub fn commune_name(code_insee: &str) -> Option<&'static str> {
 /// The EPCI (SIREN) a commune of the Vienne belongs to.
 pub fn epci_of(code_insee: &str) -> Option<&'static str> {
     GAZETTEER.epci_of.get(code_insee).map(String::as_str)
+}
+
+/// The communes themselves (names, postcodes), for the exports' columns.
+pub fn territory() -> &'static Territory {
+    &GAZETTEER.territory
 }
 
 /// The Vienne's EPCI: SIREN → name, in SIREN order.

@@ -67,7 +67,8 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         // Enrolment is public (a token is not looked at) and rate-limited per address: tried once.
         let (status, answer) = s.call("POST", "/api/v1/devices", Some(&t.departement), r#"{"code": "AAAAA-AAAA-AAAA"}"#).await;
         assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("enrolment_code_invalid")));
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 7] = [
+        let gartempe_only = format!("/api/v1/export/activites.csv?epci={GARTEMPE}");
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 11] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -75,10 +76,17 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/stats", "", [u, u, u, ok, ok, ok, ok]),
             ("GET", "/api/v1/stats?du=2026-01-01&au=2026-12-31", "", [u, u, u, ok, ok, ok, ok]),
             ("GET", "/api/v1/coordination/choices", "", [u, u, u, ok, ok, ok, ok]),
+            ("GET", "/api/v1/export/activites.csv", "", [u, u, u, ok, ok, ok, ok]),
+            ("GET", "/api/v1/export/activites.xlsx", "", [u, u, u, ok, ok, ok, ok]),
+            ("GET", "/api/v1/export/statistiques.xlsx?du=2026-01-01", "", [u, u, u, ok, ok, ok, ok]),
+            ("GET", &gartempe_only, "", [u, u, u, forbidden, forbidden, ok, forbidden]),
         ];
         for (method, path, body, expected) in matrix {
             for ((role, token), want) in roles.iter().zip(expected) {
                 let (status, answer) = s.call(method, path, *token, Body::from(body.to_owned())).await;
+                if status.is_success() && path.starts_with("/api/v1/export/") {
+                    continue; // a file, not JSON: what it holds is checked below
+                }
                 assert_eq!(status, want, "{:?} {role}: {method} {path}: {answer}", s.db.backend());
                 if !status.is_success() {
                     assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
@@ -169,5 +177,46 @@ async fn each_reader_sees_its_scope_and_small_counts_are_hidden_from_coordinator
         );
         let all = choices(t.departement.clone()).await;
         assert_eq!((names(&all, "structures", "name").len(), names(&all, "epci", "siren").len()), (2, 7));
+    }
+}
+
+/// An export as a browser downloads it: status, `Content-Disposition`, body.
+async fn download(s: &Server, token: &str, path: &str) -> (StatusCode, String, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let request = axum::http::Request::get(path).header("authorization", format!("Bearer {token}")).body(Body::empty()).unwrap();
+    let response = s.app.clone().oneshot(request).await.unwrap();
+    let disposition = response.headers().get("content-disposition").map(|v| v.to_str().unwrap().to_owned()).unwrap_or_default();
+    (response.status(), disposition, response.into_body().collect().await.unwrap().to_bytes().to_vec())
+}
+
+#[tokio::test]
+async fn each_reader_downloads_only_its_scope() {
+    for s in servers().await {
+        let t = setup(&s).await;
+        // One record per person helped (header first; a cell may hold line breaks); the
+        // structure is the last column.
+        let lines = |csv: &[u8]| {
+            csv::Reader::from_reader(csv).records().map(|r| r.unwrap().iter().collect::<Vec<_>>().join(",")).collect::<Vec<_>>()
+        };
+        let (status, disposition, csv) = download(&s, &t.departement, "/api/v1/export/activites.csv").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(disposition.starts_with("attachment; filename=\"repere_activites_") && disposition.ends_with(".csv\""), "{disposition}");
+        assert!(csv.starts_with(b"Date,"), "La Coop's header first");
+        assert_eq!(lines(&csv).len(), 11);
+        let (_, _, mine) = download(&s, &t.a, "/api/v1/export/activites.csv").await;
+        assert_eq!(lines(&mine).len(), 8);
+        assert!(lines(&mine).iter().all(|l| l.ends_with("Structure A")), "a mediator exports his structure only");
+        let (_, _, poitiers) = download(&s, &t.poitiers, "/api/v1/export/activites.csv").await;
+        assert_eq!(lines(&poitiers).len(), 8, "an EPCI coordinator exports his EPCI only");
+        assert!(lines(&poitiers).iter().all(|l| l.contains("86194")));
+        let (_, _, period) = download(&s, &t.departement, "/api/v1/export/activites.csv?du=2030-01-01").await;
+        assert_eq!(lines(&period).len(), 0, "the filter applies");
+        let (status, disposition, xlsx) = download(&s, &t.poitiers, "/api/v1/export/statistiques.xlsx").await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(disposition.contains("repere_statistiques_") && xlsx.starts_with(b"PK"), "{disposition}");
+        let (status, _, refused) = download(&s, &t.poitiers, "/api/v1/export/activites.xlsx?du=2026-13-01").await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(String::from_utf8_lossy(&refused).contains("du : date attendue"));
     }
 }

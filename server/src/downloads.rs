@@ -1,0 +1,92 @@
+//! The exports as downloads: `GET /api/v1/export/activites.csv`, `activites.xlsx` and
+//! `statistiques.xlsx`, with the figures' query (`du`, `au`, `epci`, …) and the same rules of
+//! who reads what as `GET /api/v1/stats` ([`crate::figures::reader_and_filter`]).
+//!
+//! The file is made whole in a temporary file first ([`export::to_temp_file`]), so an export
+//! that fails is an error answer, never a truncated download; the file is then opened and its
+//! name unlinked, the open handle streaming it. A client that goes away while the file is being
+//! made drops the request's future, which cancels the export and removes its partial file.
+
+use axum::body::Body;
+use axum::extract::{Request, State as AxumState};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use repere_core::export::Requester;
+use tower::ServiceExt;
+use tower_http::services::ServeFile;
+
+use crate::State;
+use crate::api::internal;
+use crate::export::{self, Export, ExportError, Format};
+use crate::figures::reader_and_filter;
+use crate::http::error_response;
+use crate::listen::client_ip;
+use crate::stats::Scope;
+
+pub async fn activities_csv(state: AxumState<State>, request: Request) -> Response {
+    download(state, request, Export::Activities(Format::Csv)).await
+}
+
+pub async fn activities_xlsx(state: AxumState<State>, request: Request) -> Response {
+    download(state, request, Export::Activities(Format::Xlsx)).await
+}
+
+pub async fn statistics_xlsx(state: AxumState<State>, request: Request) -> Response {
+    download(state, request, Export::Statistics).await
+}
+
+/// The file's name as the browser saves it: `repere_activites_2026-11-30.xlsx`.
+fn file_name(what: Export) -> String {
+    let today = chrono::Utc::now().date_naive();
+    match what {
+        Export::Activities(format) => format!("repere_activites_{today}.{}", format.extension()),
+        Export::Statistics => format!("repere_statistiques_{today}.xlsx"),
+    }
+}
+
+async fn download(AxumState(state): AxumState<State>, request: Request, what: Export) -> Response {
+    let query = request.uri().query().unwrap_or("").to_owned();
+    let (reader, mut filter) = match reader_and_filter(&state, request.headers(), client_ip(&request), &query).await {
+        Ok(r) => r,
+        Err(refusal) => return refusal,
+    };
+    // The filter narrowed to what the reader may read (the export reads the filter only).
+    let requester = match &reader.scope {
+        Scope::Departement => Requester::Coordinator(reader.name),
+        Scope::Epci(mine) => {
+            if filter.epci.is_empty() {
+                filter.epci = mine.clone();
+            }
+            Requester::Coordinator(reader.name)
+        }
+        Scope::Structure(own) => {
+            filter.structure = Some(*own);
+            Requester::Mediator(reader.name)
+        }
+    };
+    let order = export::Request { filter, requester, privacy: reader.privacy };
+    let temp = match export::to_temp_file(&state.db, &order, what, &std::env::temp_dir()).await {
+        Ok(temp) => temp,
+        Err(ExportError::TooManyRows) => {
+            return error_response(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "too_many_rows",
+                "plus de lignes qu’une feuille XLSX n’en contient (1 048 575) : choisissez le CSV ou une période plus courte",
+            );
+        }
+        Err(e) => return internal(&e.to_string()),
+    };
+    // ServeFile opens the file before answering; the name can go once it is open.
+    let served = ServeFile::new(&temp).oneshot(axum::http::Request::new(Body::empty())).await;
+    drop(temp);
+    match served {
+        Ok(response) if response.status() == StatusCode::OK => {
+            let mut response = response.into_response();
+            let disposition = format!("attachment; filename=\"{}\"", file_name(what));
+            response.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("an ASCII name"));
+            response
+        }
+        Ok(response) => internal(&format!("the export's file answered {}", response.status())),
+        Err(e) => internal(&e.to_string()),
+    }
+}
