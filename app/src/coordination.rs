@@ -11,7 +11,7 @@ use repere_protocol::Enrolment;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::JsCast;
 
-use crate::net::{self, error_message};
+use crate::net;
 use crate::store;
 
 /// Key in `meta` of the coordinator's enrolment (the mediators' is `device`: one phone may be both).
@@ -117,7 +117,7 @@ impl Coordination {
         let body = serde_json::to_string(&Enrolment { code: code.to_owned() }).expect("serialisable");
         let (status, text) = net::post("/api/v1/devices", None, &body).await?;
         if status != 201 {
-            return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));
+            return Err(net::enrolment_refusal(status, &text));
         }
         let account: Account = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         let db = self.db()?;
@@ -168,7 +168,7 @@ impl Coordination {
         let status = response.status();
         if status != 200 {
             let body = response.text().await.unwrap_or_default();
-            return Err(error_message(&body).unwrap_or_else(|| format!("refusé ({status})")));
+            return Err(net::refusal(status, &body));
         }
         let name =
             response.headers().get("content-disposition").and_then(|d| attachment_name(&d)).unwrap_or_else(|| fallback_name.to_owned());
@@ -204,7 +204,7 @@ pub async fn fetch_figures(db: &Database, key: &str, token: &str, query: String)
     let status = response.status();
     let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
     if status != 200 {
-        return Err(error_message(&body).unwrap_or_else(|| format!("refusé ({status})")));
+        return Err(net::refusal(status, &body));
     }
     let received = Received { query, at: repere_protocol::write_local_time(crate::clock::now()), body };
     store::put_meta(db, key, &received).await?;

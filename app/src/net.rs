@@ -46,6 +46,31 @@ pub fn error_message(text: &str) -> Option<String> {
     v["error"]["message"].as_str().map(str::to_owned)
 }
 
+/// Why an enrolment code was refused, in the person's words (the server's messages are for
+/// operators, in English).
+pub fn enrolment_refusal(status: u16, text: &str) -> String {
+    let code: Option<String> =
+        serde_json::from_str::<serde_json::Value>(text).ok().and_then(|v| v["error"]["code"].as_str().map(str::to_owned));
+    match (status, code.as_deref()) {
+        (429, _) => "trop d’essais depuis ce réseau. Attendez une minute, puis réessayez.".to_owned(),
+        (_, Some("enrolment_code_invalid")) => {
+            "ce code est inconnu, déjà utilisé ou expiré. Vérifiez-le, ou demandez-en un nouveau.".to_owned()
+        }
+        _ => format!("le serveur a refusé ({status}). Réessayez plus tard."),
+    }
+}
+
+/// Why a read (figures, an export) was refused, in the person's words: the server's own
+/// message when it is written for them (a filter's field, a scope), plain words otherwise.
+pub fn refusal(status: u16, text: &str) -> String {
+    match status {
+        401 => "cet appareil n’est plus inscrit, ou son accès a été retiré : demandez un nouveau code.".to_owned(),
+        429 => "trop de demandes : attendez une minute, puis réessayez.".to_owned(),
+        400 | 403 | 422 => error_message(text).unwrap_or_else(|| format!("refusé ({status})")),
+        _ => format!("le serveur n’a pas pu répondre ({status}). Réessayez plus tard."),
+    }
+}
+
 /// What the browser believes; false means a request cannot leave.
 pub fn online() -> bool {
     web_sys::window().is_none_or(|w| w.navigator().on_line())

@@ -18,7 +18,7 @@ use repere_protocol::{ContactDto, Enrolled, Enrolment, Ingested, MAX_BATCH, Push
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::net::{error_message, online, post};
+use crate::net::{self, error_message, online, post};
 use crate::registry::Registry;
 use crate::store::{self, OutboxChange};
 
@@ -242,7 +242,7 @@ impl Mediation {
         let body = serde_json::to_string(&Enrolment { code: code.to_owned() }).expect("serialisable");
         let (status, text) = post("/api/v1/devices", None, &body).await?;
         if status != 201 {
-            return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));
+            return Err(net::enrolment_refusal(status, &text));
         }
         let enrolled: Enrolled = serde_json::from_str(&text).map_err(|e| e.to_string())?;
         if crate::coordination::is_coordination(&text) {

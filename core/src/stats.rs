@@ -17,7 +17,7 @@ mod filter;
 mod tally;
 
 pub use facts::{Duree, Facts, Places, lieu_key};
-pub use figures::{Count, Figures, Privacy, Row, Section, month_label};
+pub use figures::{Count, Figures, Privacy, Row, Section, month_label, thousands};
 pub use filter::{Filter, Known};
 pub use tally::{Tally, Totals};
 

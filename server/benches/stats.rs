@@ -43,9 +43,14 @@ fn main() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
     runtime.block_on(async {
         let dir = tempfile::tempdir().unwrap();
-        let mut backends = vec![("SQLite", Database::open(dir.path().join("bench.sqlite").to_str().unwrap()).await.unwrap())];
+        // REPERE_BENCH_SQLITE=FILE keeps the SQLite database (and PostgreSQL's is then not
+        // made): a second run on the same FILE measures again without loading (to try a query).
+        let kept = std::env::var("REPERE_BENCH_SQLITE").ok();
+        let path = kept.clone().unwrap_or_else(|| dir.path().join("bench.sqlite").to_str().unwrap().to_owned());
+        let loaded = kept.is_some() && std::path::Path::new(&path).exists();
+        let mut backends = vec![("SQLite", Database::open(&path).await.unwrap())];
         let mut admin = None;
-        if let Ok(server) = std::env::var("REPERE_BENCH_POSTGRES") {
+        if let Some(server) = std::env::var("REPERE_BENCH_POSTGRES").ok().filter(|_| kept.is_none()) {
             let server = server.trim_end_matches('/').to_owned();
             let name = format!("repere_bench_stats_{}", std::process::id());
             let mut conn = sqlx::PgConnection::connect(&format!("{server}/postgres")).await.unwrap();
@@ -60,10 +65,13 @@ fn main() {
         let mut spent = vec![Duration::ZERO; backends.len()];
         for (i, (_, db)) in backends.iter().enumerate() {
             let started = Instant::now();
+            if loaded {
+                continue;
+            }
             structures(db).await;
             spent[i] += started.elapsed();
         }
-        let mut made = 0;
+        let mut made = if loaded { count } else { 0 };
         while made < count {
             let rows = source.next(ROWS_PER_TRANSACTION.min(count - made));
             made += rows.len();

@@ -197,6 +197,20 @@ impl Database {
         }
     }
 
+    /// Keeps SQLite's query-planner statistics current, so that the figures' queries choose
+    /// their indices as `scripts/bench-stats` measured them (it analyses its database too).
+    /// `analysis_limit` bounds each index's sample, so this takes milliseconds whatever the
+    /// size (`PRAGMA optimize` was tried: it skips a table never analysed, which is the case
+    /// that matters). PostgreSQL's autovacuum keeps its own statistics.
+    pub async fn optimize(&self) -> Result<(), sqlx::Error> {
+        if self.backend == Backend::Sqlite {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA analysis_limit = 1000").execute(&mut *conn).await?;
+            sqlx::query("ANALYZE").execute(&mut *conn).await?;
+        }
+        Ok(())
+    }
+
     pub fn backend(&self) -> Backend {
         self.backend
     }

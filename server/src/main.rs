@@ -142,6 +142,17 @@ async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), S
     Ok(())
 }
 
+/// The planner's statistics refreshed at start and hourly ([`Database::optimize`]).
+async fn keep_statistics_current(db: Database) {
+    let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+    loop {
+        every.tick().await;
+        if let Err(e) = db.optimize().await {
+            tracing::warn!(error = %e, "refreshing the query planner's statistics failed; next try in an hour");
+        }
+    }
+}
+
 async fn serve(config: Config) -> Result<(), String> {
     // Listen for SIGTERM/SIGINT before saying "serving": a signal that arrived between the two
     // would otherwise kill the process without a clean stop (seen in CI).
@@ -151,6 +162,7 @@ async fn serve(config: Config) -> Result<(), String> {
     }
     let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
     tokio::spawn(repere_server::registry::keep_hours_current(db.clone()));
+    tokio::spawn(keep_statistics_current(db.clone()));
     let listener = repere_server::listen::bind(config.addr)
         .map_err(|e| format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr))?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };

@@ -37,11 +37,13 @@ enum Param {
 struct Conditions {
     sql: String,
     params: Vec<Param>,
+    /// Whether a structure, EPCI, commune or place narrows the selection (not only a period).
+    narrowed: bool,
 }
 
 impl Conditions {
     fn of(filter: &Filter, scope: &Scope) -> Conditions {
-        let mut c = Conditions { sql: String::from("1 = 1"), params: Vec::new() };
+        let mut c = Conditions { sql: String::from("1 = 1"), params: Vec::new(), narrowed: false };
         if let Some(du) = filter.du {
             c.and("day >=", Param::Int(day_number(du)));
         }
@@ -58,6 +60,8 @@ impl Conditions {
         if let Some(lieu) = &filter.lieu {
             c.and("lieu =", Param::Text(lieu.clone()));
         }
+        c.narrowed = !filter.epci.is_empty() || filter.commune.is_some() || filter.structure.is_some() || filter.lieu.is_some();
+        c.narrowed |= *scope != Scope::Departement;
         match scope {
             Scope::Departement => {}
             Scope::Epci(epci) => c.any_epci(epci),
@@ -89,28 +93,32 @@ fn sums<T: Label>(expr: impl Fn(u32) -> String) -> String {
 
 /// The query answering `breakdown` (`WHERE` left for [`Conditions`]) and whether its rows are
 /// `(key, n)` groups (else one row of counts in the list's order).
-fn query(breakdown: Breakdown) -> (String, bool) {
-    // `SUM(column & 2^i)`, divided by 2^i when read ([`Database::tally_breakdown`]): one
-    // operation a row and value instead of a shift and a mask.
-    let bits = |column: &'static str| move |i: u32| format!("{column} & {}", 1u32 << i);
+///
+/// A selection `narrowed` by a structure, EPCI, commune or place groups its text keys by an
+/// expression (`residence || ''`): SQLite would otherwise walk the grouping column's own
+/// index, skipping through it for the narrowing condition (340 ms over 1 M contacts for one
+/// EPCI's year), where searching the narrowing index and grouping in memory takes 90 ms. A
+/// selection by period only keeps walking that index, its fastest way (40 ms).
+fn query(breakdown: Breakdown, narrowed: bool) -> (String, bool) {
+    let text_key = |column: &'static str| if narrowed { format!("{column} || ''") } else { column.to_owned() };
     let counts = |prefix: &'static str| move |i: u32| format!("{prefix}_{i}");
     let grouped = |key: &str, n: &str| format!("SELECT {key}, SUM({n}) FROM contact_facts WHERE {{}} GROUP BY {key}");
     match breakdown {
         Breakdown::Mois => (grouped("CAST(day / 100 AS BIGINT)", "people"), true),
         Breakdown::Types => (grouped("CAST(kind AS BIGINT)", "1"), true),
         Breakdown::Durees => (grouped("CAST(duree AS BIGINT)", "1"), true),
-        Breakdown::Thematiques => (format!("SELECT {} FROM contact_facts WHERE {{}}", sums::<Thematique>(bits("thematiques"))), false),
-        Breakdown::Demarches => {
-            (format!("SELECT {} FROM contact_facts WHERE {{}}", sums::<ThematiqueAdministrative>(bits("demarches"))), false)
-        }
-        Breakdown::Materiel => (format!("SELECT {} FROM contact_facts WHERE {{}}", sums::<Materiel>(bits("materiel"))), false),
+        // Bit sets are counted per set (a few hundred distinct ones), each set's count then
+        // added to each of its values when read: one grouping a row instead of 19 sums.
+        Breakdown::Thematiques => (grouped("CAST(thematiques AS BIGINT)", "1"), true),
+        Breakdown::Demarches => (grouped("CAST(demarches AS BIGINT)", "1"), true),
+        Breakdown::Materiel => (grouped("CAST(materiel AS BIGINT)", "1"), true),
         Breakdown::TranchesAge => (format!("SELECT {} FROM contact_facts WHERE {{}}", sums::<TrancheAge>(counts("age"))), false),
         Breakdown::Statuts => (format!("SELECT {} FROM contact_facts WHERE {{}}", sums::<StatutSocial>(counts("statut"))), false),
         Breakdown::Genres => (format!("SELECT {} FROM contact_facts WHERE {{}}", sums::<Genre>(counts("genre"))), false),
-        Breakdown::CommunesResidence => (grouped("residence", "people"), true),
-        Breakdown::Lieux => (grouped("lieu", "1"), true),
-        Breakdown::Epci => (grouped("epci", "people"), true),
-        Breakdown::Communes => (grouped("commune", "people"), true),
+        Breakdown::CommunesResidence => (grouped(&text_key("residence"), "people"), true),
+        Breakdown::Lieux => (grouped(&text_key("lieu"), "1"), true),
+        Breakdown::Epci => (grouped(&text_key("epci"), "people"), true),
+        Breakdown::Communes => (grouped(&text_key("commune"), "people"), true),
         Breakdown::Structures => (grouped("structure_id", "people"), true),
         Breakdown::Sorties => (
             "SELECT CAST(sortie AS BIGINT), COUNT(DISTINCT session) FROM contact_facts WHERE {} AND sortie IS NOT NULL GROUP BY sortie"
@@ -207,18 +215,24 @@ impl Database {
     ) -> Result<(), sqlx::Error> {
         use sqlx::Row;
         let c = Conditions::of(filter, scope);
-        let (sql, grouped) = query(breakdown);
+        let (sql, grouped) = query(breakdown, c.narrowed);
         let sql = sql.replacen("{}", &c.sql, 1);
         let rows = bind(sqlx::query(&sql), c.params).fetch_all(&self.pool).await?;
         for row in &rows {
-            if grouped {
+            if grouped && matches!(breakdown, Breakdown::Thematiques | Breakdown::Demarches | Breakdown::Materiel) {
+                let (set, n): (i64, Option<i64>) = (row.try_get(0)?, row.try_get(1)?);
+                for (i, code) in columns(breakdown).into_iter().enumerate() {
+                    if set & (1 << i) != 0 {
+                        tally.add_cell(breakdown, code, n.unwrap_or(0).max(0) as u64);
+                    }
+                }
+            } else if grouped {
                 let n: Option<i64> = row.try_get(1)?;
                 tally.add_cell(breakdown, &key(breakdown, row)?, n.unwrap_or(0).max(0) as u64);
             } else {
-                let bit_sets = matches!(breakdown, Breakdown::Thematiques | Breakdown::Demarches | Breakdown::Materiel);
                 for (i, code) in columns(breakdown).into_iter().enumerate() {
                     let n = row.try_get::<Option<i64>, _>(i)?.unwrap_or(0).max(0) as u64;
-                    tally.add_cell(breakdown, code, if bit_sets { n >> i } else { n });
+                    tally.add_cell(breakdown, code, n);
                 }
             }
         }

@@ -149,3 +149,30 @@ async fn contacts_stored_before_the_facts_table_get_their_rows_at_startup() {
         assert_eq!(db.backfill_facts().await.unwrap(), 0, "nothing left to do");
     }
 }
+
+/// The figures' queries choose their indices from the planner's statistics: SQLite has none
+/// until analysed, and `optimize` (at start, then hourly) gives them.
+#[tokio::test]
+async fn sqlite_gets_planner_statistics_for_the_figures() {
+    let world = World::vienne();
+    let mut rng = Rng::new(11);
+    let structures: Vec<Structure> = (0..2).map(|_| Structure::new(&world, &mut rng)).collect();
+    let generated = next_contacts(&world, &structures, &mut rng, 1, 365);
+    let db = common::databases().await.into_iter().next().unwrap();
+    assert_eq!(db.backend(), repere_server::db::Backend::Sqlite);
+    let code = db.create_enrolment_code("La Blaiserie").await.unwrap();
+    let device = db.enrol(&code).await.unwrap().0;
+    let values: Vec<&serde_json::Value> = generated.iter().map(|(_, c)| c).collect();
+    db.ingest(&device, &repere_protocol::read_push(json!({ "contacts": values }).to_string().as_bytes()).unwrap()).await.unwrap();
+    let analysed = async || -> i64 {
+        let has_table: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_master WHERE name = 'sqlite_stat1'").fetch_one(db.pool()).await.unwrap();
+        if has_table == 0 {
+            return 0;
+        }
+        sqlx::query_scalar("SELECT COUNT(*) FROM sqlite_stat1 WHERE tbl = 'contact_facts'").fetch_one(db.pool()).await.unwrap()
+    };
+    assert_eq!(analysed().await, 0);
+    db.optimize().await.unwrap();
+    assert!(analysed().await >= 6, "one row per index of contact_facts");
+}

@@ -23,10 +23,25 @@ pub enum Count {
     FewerThan5,
 }
 
+/// "12 345": digits grouped by three with a narrow no-break space, as French writes numbers
+/// (and so a count never breaks across lines).
+pub fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202F}');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// "12 345" (see [`thousands`]), or "< 5".
 impl std::fmt::Display for Count {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Count::Exact(n) => write!(f, "{n}"),
+            Count::Exact(n) => f.write_str(&thousands(*n)),
             Count::FewerThan5 => f.write_str("< 5"),
         }
     }

@@ -275,6 +275,13 @@ fn closed_lists_show_every_value_and_months_have_no_gap() {
 }
 
 #[test]
+fn counts_are_written_the_french_way() {
+    let shown: Vec<String> = [0, 5, 999, 1000, 2606, 1_234_567].map(|n| Count::Exact(n).to_string()).into();
+    assert_eq!(shown, ["0", "5", "999", "1\u{202F}000", "2\u{202F}606", "1\u{202F}234\u{202F}567"]);
+    assert_eq!(Count::FewerThan5.to_string(), "< 5");
+}
+
+#[test]
 fn places_and_territories_are_labelled_from_the_names_given() {
     let names = BTreeMap::from([("fs-civray".to_owned(), "France Services de Civray".to_owned())]);
     let lieux = Section { breakdown: Breakdown::Lieux, rows: Vec::new() };

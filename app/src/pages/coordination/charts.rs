@@ -137,35 +137,62 @@ pub fn DataTable(
     /// The count column's heading ("Nombre d’activités"); "Nombre" by default.
     #[prop(optional)]
     counted: Option<String>,
+    /// Long lists (communes, places, structures) show their first [`SHOWN`] rows and fold the
+    /// rest under « Voir les N autres », so the page stays readable on a phone.
+    #[prop(optional)]
+    fold: bool,
 ) -> impl IntoView {
     let shares = rows.iter().any(|r| !r.share.is_empty());
+    let counted = counted.unwrap_or_else(|| "Nombre".to_owned());
+    let mut rows = rows;
+    let rest = if fold && rows.len() > SHOWN + 2 { rows.split_off(SHOWN) } else { Vec::new() };
+    let table = move |rows: Vec<Row>, caption: Option<String>| {
+        let counted = counted.clone();
+        view! {
+            <table class="figures">
+                {caption.map(|c| view! { <caption>{c}</caption> })}
+                <thead>
+                    <tr>
+                        <th scope="col">{first}</th>
+                        <th scope="col" class="n">{counted}</th>
+                        {shares.then(|| view! { <th scope="col" class="n">"%"</th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {rows
+                        .into_iter()
+                        .map(|r| {
+                            view! {
+                                <tr>
+                                    <th scope="row">{r.label}</th>
+                                    <td class="n">{r.count}</td>
+                                    {shares.then(|| view! { <td class="n">{r.share}</td> })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        }
+    };
+    let more = (!rest.is_empty()).then(|| {
+        let summary = format!("Voir les {} autres", rest.len());
+        let caption = caption.as_ref().map(|c| format!("{c} (suite)"));
+        view! {
+            <details class="rest">
+                <summary>{summary}</summary>
+                {table.clone()(rest, caption)}
+            </details>
+        }
+    });
     view! {
-        <table class="figures">
-            {caption.map(|c| view! { <caption>{c}</caption> })}
-            <thead>
-                <tr>
-                    <th scope="col">{first}</th>
-                    <th scope="col" class="n">{counted.unwrap_or_else(|| "Nombre".to_owned())}</th>
-                    {shares.then(|| view! { <th scope="col" class="n">"%"</th> })}
-                </tr>
-            </thead>
-            <tbody>
-                {rows
-                    .into_iter()
-                    .map(|r| {
-                        view! {
-                            <tr>
-                                <th scope="row">{r.label}</th>
-                                <td class="n">{r.count}</td>
-                                {shares.then(|| view! { <td class="n">{r.share}</td> })}
-                            </tr>
-                        }
-                    })
-                    .collect_view()}
-            </tbody>
-        </table>
+        {table(rows, caption)}
+        {more}
     }
 }
+
+/// Rows a folded table shows before « Voir les N autres ».
+pub const SHOWN: usize = 10;
 
 /// At most `max` characters, with "…" when cut (the table has the whole label).
 fn shorten(text: &str, max: usize) -> String {

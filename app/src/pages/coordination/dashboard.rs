@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use leptos::prelude::*;
-use repere_core::stats::{Breakdown, Count, Figures, Section};
+use repere_core::stats::{Breakdown, Count, Figures, Section, thousands};
 use repere_protocol::stats::FiguresDto;
 
 use super::charts::{DataTable, Picture, Row, bars, columns};
@@ -130,7 +130,7 @@ fn FiguresView(shown: Shown) -> impl IntoView {
                                 } else {
             view! {
                                         <p class="hint">{format!("En {}.", b.unit().label())}</p>
-                                        <DataTable rows first="Catégorie" caption=b.title().to_owned() />
+                                        <DataTable rows first="Catégorie" caption=b.title().to_owned() fold=true />
                                     }
                                     .into_any()
                                 }}
@@ -143,7 +143,7 @@ fn FiguresView(shown: Shown) -> impl IntoView {
             <h2 id="chiffres-titre">"Chiffres"</h2>
             <p class="hint">{format!("Territoire : {scope}. {}", period(&Asked::from_query(&filter)))}</p>
             <dl class="totals">
-                {totals.into_iter().map(|(label, n)| view! { <div><dt>{label}</dt><dd>{n}</dd></div> }).collect_view()}
+                {totals.into_iter().map(|(label, n)| view! { <div><dt>{label}</dt><dd>{thousands(n)}</dd></div> }).collect_view()}
             </dl>
             <Picture title=Breakdown::Mois.title().to_owned() id="graphique-mois" svg=columns(&short) rows=months first="Mois" />
             <Picture title=Breakdown::Thematiques.title().to_owned() id="graphique-thematiques" svg=bars(&themes) rows=themes first="Thématique" />
