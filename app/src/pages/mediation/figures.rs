@@ -4,7 +4,7 @@
 
 use chrono::Datelike;
 use leptos::prelude::*;
-use repere_core::stats::{Breakdown, Facts, Figures, Places, Privacy, Tally};
+use repere_core::stats::{Breakdown, Facts, Figures, Places, Privacy, Tally, thousands};
 use repere_core::sync::State;
 use repere_protocol::stats::FiguresDto;
 
@@ -95,7 +95,7 @@ pub fn MyFigures() -> impl IntoView {
                     ("Participants aux ateliers", t.participants),
                     ("Demandes ponctuelles", t.ponctuels),
                 ]
-                .map(|(label, n)| Row { key: String::new(), label: label.into(), count: n.to_string(), share: String::new(), value: None })
+                .map(|(label, n)| Row { key: String::new(), label: label.into(), count: thousands(n), share: String::new(), value: None })
                 .to_vec();
                 view! {
                     <DataTable rows first="Indicateur" caption="Mes chiffres de l’année".to_owned() />
