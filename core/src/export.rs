@@ -142,6 +142,9 @@ pub trait Places {
 pub struct Context<'a, P: Places> {
     pub places: &'a P,
     pub territory: &'a Territory,
+    /// Communes of residence left empty, for a reader outside the structures: those with fewer
+    /// than 5 people in the export ([`crate::stats::Figures::hidden`]), as the figures show them "< 5".
+    pub hidden: &'a std::collections::BTreeSet<String>,
 }
 
 /// A contact as the server holds it.
@@ -167,7 +170,10 @@ pub fn rows<'a, P: Places>(stored: &Stored<'a>, context: &Context<'a, P>) -> imp
     let ages = expand(&contact.participants.par_age.map(u32::from), TrancheAge::ALL);
     let statuts = expand(&contact.participants.par_statut.map(u32::from), StatutSocial::ALL);
     let beneficiaire = contact.beneficiaire.clone();
-    let residence = beneficiaire.commune.as_deref().and_then(|code| context.territory.by_code(code)).cloned();
+    let residence = (beneficiaire.commune.as_ref())
+        .filter(|code| !context.hidden.contains(*code))
+        .and_then(|code| context.territory.by_code(code))
+        .cloned();
     (0..n).map(move |i| {
         let mut row = common.clone();
         row[col::PARTICIPANTS] = if n == 1 { Cell::Number(1) } else { Cell::Text(format!("{}/{n}", i + 1)) };

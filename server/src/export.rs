@@ -10,7 +10,7 @@
 //! only when whole: an export that fails, or whose future is dropped (Ctrl-C, a download
 //! abandoned), removes its partial file and leaves nothing.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use chrono::NaiveDateTime;
 use repere_core::activity::Contact;
 use repere_core::export::{About, Cell, PlaceAddress, Requester};
-use repere_core::stats::{Figures, Filter, Privacy};
+use repere_core::stats::{Breakdown, Figures, Filter, Privacy, Tally};
 use repere_core::territory::Territory;
 use repere_protocol::ContactDto;
 use tokio::sync::mpsc;
@@ -108,6 +108,8 @@ pub struct Lookup {
     /// Every id some version of the registry held (removed places too).
     ever: HashSet<String>,
     pub structures: BTreeMap<i64, String>,
+    /// Communes of residence left empty in the rows (see `repere_core::export::Context`).
+    pub hidden: BTreeSet<String>,
 }
 
 impl Lookup {
@@ -130,7 +132,7 @@ impl Lookup {
             ever.insert(id);
         }
         let structures = sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM structures").fetch_all(db.pool()).await?;
-        Ok(Lookup { places, ever, structures: structures.into_iter().collect() })
+        Ok(Lookup { places, ever, structures: structures.into_iter().collect(), hidden: BTreeSet::new() })
     }
 
     pub fn territory(&self) -> &'static Territory {
@@ -262,7 +264,14 @@ enum Message {
 
 /// Writes the activities the request selects to `target`; returns the number of rows.
 pub async fn activities(db: &Database, request: &Request, format: Format, target: &Path) -> Result<u64, ExportError> {
-    let lookup = Arc::new(Lookup::load(db).await?);
+    let mut lookup = Lookup::load(db).await?;
+    // A reader outside the structures sees no commune of residence the figures show "< 5".
+    if request.privacy == Privacy::Protected {
+        let mut tally = Tally::default();
+        db.tally_breakdown(Breakdown::CommunesResidence, &request.filter, &Scope::Departement, &mut tally).await?;
+        lookup.hidden = Figures::from_tally(&tally, request.privacy).hidden(Breakdown::CommunesResidence);
+    }
+    let lookup = Arc::new(lookup);
     let mut partial = Partial::beside(target);
     let (tx, mut rx) = mpsc::channel::<Message>(2);
     let about = About {
@@ -270,6 +279,7 @@ pub async fn activities(db: &Database, request: &Request, format: Format, target
         total: None,
         at: chrono::Utc::now().naive_utc(),
         filters: filters(&request.filter, &lookup),
+        protected: request.privacy == Privacy::Protected,
     };
     let writer = {
         let (lookup, path, target, cancelled) = (lookup.clone(), partial.path.clone(), target.to_owned(), partial.cancelled.clone());
@@ -314,6 +324,7 @@ pub async fn statistics(db: &Database, request: &Request, target: &Path) -> Resu
         total: None,
         at: chrono::Utc::now().naive_utc(),
         filters: filters(&request.filter, &lookup),
+        protected: request.privacy == Privacy::Protected,
     };
     let mut partial = Partial::beside(target);
     let (path, target, cancelled, names) = (partial.path.clone(), target.to_owned(), partial.cancelled.clone(), lookup.names());

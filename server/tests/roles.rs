@@ -210,6 +210,9 @@ async fn each_reader_downloads_only_its_scope() {
         let (_, _, poitiers) = download(&s, &t.poitiers, "/api/v1/export/activites.csv").await;
         assert_eq!(lines(&poitiers).len(), 8, "an EPCI coordinator exports his EPCI only");
         assert!(lines(&poitiers).iter().all(|l| l.contains("86194")));
+        // Buxerolles (2 people) is "< 5" in the figures: its rows keep everything but the commune.
+        let buxerolles = |csv: &[u8]| lines(csv).iter().filter(|l| l.contains("86041")).count();
+        assert_eq!((buxerolles(&mine), buxerolles(&poitiers)), (2, 0), "exact for its structure, hidden from coordinators");
         let (_, _, period) = download(&s, &t.departement, "/api/v1/export/activites.csv?du=2030-01-01").await;
         assert_eq!(lines(&period).len(), 0, "the filter applies");
         let (status, disposition, xlsx) = download(&s, &t.poitiers, "/api/v1/export/statistiques.xlsx").await;

@@ -29,6 +29,8 @@ pub struct About {
     /// The filters as (La Coop's label or Repère's, value), in the order to show; a filter not
     /// set is shown "-".
     pub filters: Vec<(&'static str, String)>,
+    /// Whether small counts are hidden (a reader outside the structures): said in the block.
+    pub protected: bool,
 }
 
 /// A line of the block.
@@ -53,6 +55,7 @@ const TAGS: &str = "« Demande ponctuelle » : une question rapide, comptée com
                     stand » : le lieu de la rencontre.";
 const PARTICIPANTS: &str = "Un atelier donne une ligne par participant (1/N … N/N) ; tranche d’âge et statut suivent les nombres \
                             saisis pour l’atelier, dans l’ordre.";
+const SMALL_COMMUNES: &str = "Laissée vide quand moins de 5 personnes de la commune sont dans l’export (les chiffres l’écrivent « < 5 »), pour que personne ne soit reconnu.";
 const STRUCTURE: &str = "Colonne ajoutée par Repère : la structure qui a enregistré l’activité.";
 
 /// The block's lines: "Informations export", "Filtres", then Repère's notes on the columns
@@ -85,6 +88,9 @@ pub fn about(a: &About) -> Vec<Line> {
         lines.push(Line::Pair("Tags", text(TAGS)));
         lines.push(Line::Pair("Participants", text(PARTICIPANTS)));
         lines.push(Line::Pair("Structure", text(STRUCTURE)));
+        if a.protected {
+            lines.push(Line::Pair("Commune du bénéficiaire", text(SMALL_COMMUNES)));
+        }
     }
     lines
 }

@@ -58,8 +58,13 @@ fn contact(type_activite: TypeActivite, lieu: Lieu) -> Contact {
 }
 
 fn export(c: &Contact) -> Vec<Vec<Cell>> {
+    export_hiding(c, &[])
+}
+
+fn export_hiding(c: &Contact, hidden: &[&str]) -> Vec<Vec<Cell>> {
     let (places, territory) = (registry(), territory());
-    let context = Context { places: &places, territory: &territory };
+    let hidden = hidden.iter().map(|c| c.to_string()).collect();
+    let context = Context { places: &places, territory: &territory, hidden: &hidden };
     // 08:15 UTC on 2 March is 09:15 in Poitiers (winter time).
     rows(&Stored { contact: c, received_at: at(2026, 3, 2, 8, 15), structure: "Centre social des Trois Cités" }, &context).collect()
 }
@@ -249,6 +254,7 @@ fn the_information_block_names_requester_total_time_filters_and_empty_columns() 
             ("Période", period_label(NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(), at(2026, 6, 30, 0, 0).date())),
             ("Communes", "".into()),
         ],
+        protected: true,
     };
     let lines = about(&a);
     let pair = |label: &str| {
@@ -267,6 +273,11 @@ fn the_information_block_names_requester_total_time_filters_and_empty_columns() 
     assert_eq!(pair("Période").as_deref(), Some("01.01.2026 - 30.06.2026"));
     assert_eq!(pair("Communes").as_deref(), Some("-"));
     assert!(pair("Colonnes vides").unwrap().contains("Nom du médiateur"));
+    assert!(pair("Commune du bénéficiaire").unwrap().contains("moins de 5 personnes"), "a coordinator is told why some are empty");
+    assert_eq!(
+        about(&About { protected: false, ..a.clone() }).iter().filter(|l| matches!(l, Line::Pair("Commune du bénéficiaire", _))).count(),
+        0
+    );
 
     // The statistics file: no total, no notes on columns.
     let stats = about(&About { total: None, requester: Requester::Administrator, ..a });
@@ -318,4 +329,19 @@ fn statistics_summary_and_rows_show_la_coops_figures_and_hidden_counts() {
     assert_eq!(rows, vec![[t("Poitiers"), Cell::Number(6), Cell::Percent(75)], [t("Châtellerault"), t("< 5"), Cell::Empty]]);
     assert_eq!(Cell::Percent(75).to_text(), "75 %");
     assert_eq!(statistics::section_title(Breakdown::Thematiques), "Thématiques Médiation numérique (en activités)");
+}
+
+#[test]
+fn a_commune_of_residence_hidden_from_the_figures_is_left_empty_in_the_rows() {
+    let mut c = contact(TypeActivite::Individuel, Lieu::Commune("86066".into()));
+    c.beneficiaire.commune = Some("86214".into());
+    c.beneficiaire.tranche_age = Some(TrancheAge::SoixanteDixPlus);
+    let shown = export(&c);
+    let commune = shown[0][col::COMMUNE_BENEFICIAIRE + 2].to_text().into_owned();
+    assert!(!commune.is_empty(), "the contact has a commune of residence");
+    let hidden = export_hiding(&c, &[&commune]);
+    for i in 0..3 {
+        assert_eq!(hidden[0][col::COMMUNE_BENEFICIAIRE + i], Cell::Empty);
+    }
+    assert_eq!(hidden[0][col::TRANCHE], shown[0][col::TRANCHE], "the rest of the row stays");
 }

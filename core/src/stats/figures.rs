@@ -185,6 +185,11 @@ impl Figures {
         Some(tally)
     }
 
+    /// The codes a breakdown shows as "< 5" (what a row-by-row export must not reveal either).
+    pub fn hidden(&self, breakdown: Breakdown) -> std::collections::BTreeSet<String> {
+        self.section(breakdown).rows.iter().filter(|r| r.count == Count::FewerThan5).map(|r| r.code.clone()).collect()
+    }
+
     pub fn section(&self, breakdown: Breakdown) -> &Section {
         &self.sections[Breakdown::ALL.iter().position(|&b| b == breakdown).expect("every breakdown has its section")]
     }

@@ -44,7 +44,8 @@ pub(super) fn rows_of<'a>(messages: impl Iterator<Item = Message> + 'a, lookup: 
                     .flat_map(|held| {
                         let structure = lookup.structures.get(&held.structure).map_or("", String::as_str);
                         let stored = Stored { contact: &held.contact, received_at: held.received_at, structure };
-                        rows(&stored, &Context { places: lookup, territory: lookup.territory() }).collect::<Vec<_>>()
+                        rows(&stored, &Context { places: lookup, territory: lookup.territory(), hidden: &lookup.hidden })
+                            .collect::<Vec<_>>()
                     })
                     .map(Ok),
             ),
