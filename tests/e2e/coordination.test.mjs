@@ -188,7 +188,8 @@ test('a coordinator of one EPCI sees only his territory', async (t) => {
   await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
   await page.getByRole('heading', { name: 'Chiffres' }).waitFor();
   assert.equal(await total(page, 'Accompagnements au total'), '1');
-  // The form offers only his EPCI.
+  // The form, folded once figures are shown, offers only his EPCI.
+  await page.getByText('Changer la période ou le territoire').click();
   assert.deepEqual(await page.locator('#epci option').allInnerTexts(), ['Tout votre territoire', 'CA Grand Châtellerault']);
 });
 

@@ -76,8 +76,13 @@ pub fn Dashboard() -> impl IntoView {
     };
     view! {
         <p>{move || format!("Compte : {}", account())}</p>
-        <FilterForm asked structures=choices(Breakdown::Structures) lieux=choices(Breakdown::Lieux) />
         <Freshness />
+        // Folded once figures are on the phone, so that they (and their date, offline) come
+        // first on a small screen; open when there is nothing to read yet.
+        <details class="filter-fold" prop:open=move || c.figures.with(Option::is_none)>
+            <summary>"Changer la période ou le territoire"</summary>
+            <FilterForm asked structures=choices(Breakdown::Structures) lieux=choices(Breakdown::Lieux) />
+        </details>
         {move || match shown.get() {
             None => (!c.loading.get()).then(|| view! { <p class="hint">"Aucun chiffre sur cet appareil pour l’instant : il faut du réseau la première fois."</p> }).into_any(),
             Some(Err(e)) => view! { <p class="notice">{e}</p> }.into_any(),
