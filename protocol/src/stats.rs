@@ -42,6 +42,32 @@ pub struct TotalsDto {
     pub ponctuels: u64,
 }
 
+impl From<Totals> for TotalsDto {
+    fn from(t: Totals) -> Self {
+        TotalsDto {
+            activites: t.activites,
+            accompagnements: t.accompagnements,
+            individuels: t.individuels,
+            ateliers: t.ateliers,
+            participants: t.participants,
+            ponctuels: t.ponctuels,
+        }
+    }
+}
+
+impl From<&TotalsDto> for Totals {
+    fn from(t: &TotalsDto) -> Self {
+        Totals {
+            activites: t.activites,
+            accompagnements: t.accompagnements,
+            individuels: t.individuels,
+            ateliers: t.ateliers,
+            participants: t.participants,
+            ponctuels: t.ponctuels,
+        }
+    }
+}
+
 /// The answer to `GET /api/v1/stats`. Unknown fields are ignored (the server writes it; an
 /// older app must still read a newer server's).
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
@@ -62,20 +88,12 @@ pub struct FiguresDto {
 
 impl FiguresDto {
     pub fn new(figures: &Figures, as_of: String, scope: String, filter: String, protected: bool, names: BTreeMap<String, String>) -> Self {
-        let t = figures.totals;
         FiguresDto {
             as_of,
             scope,
             filter,
             protected,
-            totals: TotalsDto {
-                activites: t.activites,
-                accompagnements: t.accompagnements,
-                individuels: t.individuels,
-                ateliers: t.ateliers,
-                participants: t.participants,
-                ponctuels: t.ponctuels,
-            },
+            totals: figures.totals.into(),
             sections: figures
                 .sections
                 .iter()
@@ -102,15 +120,7 @@ impl FiguresDto {
     /// The core's figures back; a section of a breakdown this release does not know (a newer
     /// server's) is left out, a count that is neither a number nor `"< 5"` is refused.
     pub fn figures(&self) -> Result<Figures, String> {
-        let t = &self.totals;
-        let totals = Totals {
-            activites: t.activites,
-            accompagnements: t.accompagnements,
-            individuels: t.individuels,
-            ateliers: t.ateliers,
-            participants: t.participants,
-            ponctuels: t.ponctuels,
-        };
+        let totals = Totals::from(&self.totals);
         let mut sections = Vec::new();
         for breakdown in Breakdown::ALL {
             let rows = match self.sections.iter().find(|s| s.breakdown == breakdown.code()) {

@@ -57,6 +57,19 @@ pub struct Request {
     pub privacy: Privacy,
 }
 
+impl Request {
+    /// The information block's content, now (its total is filled in as the rows are written).
+    fn about(&self, lookup: &Lookup) -> About {
+        About {
+            requester: self.requester.clone(),
+            total: None,
+            at: chrono::Utc::now().naive_utc(),
+            filters: filters(&self.filter, lookup),
+            protected: self.privacy == Privacy::Protected,
+        }
+    }
+}
+
 /// Why an export did not complete (its partial file is gone).
 #[derive(Debug)]
 pub enum ExportError {
@@ -274,13 +287,7 @@ pub async fn activities(db: &Database, request: &Request, format: Format, target
     let lookup = Arc::new(lookup);
     let mut partial = Partial::beside(target);
     let (tx, mut rx) = mpsc::channel::<Message>(2);
-    let about = About {
-        requester: request.requester.clone(),
-        total: None,
-        at: chrono::Utc::now().naive_utc(),
-        filters: filters(&request.filter, &lookup),
-        protected: request.privacy == Privacy::Protected,
-    };
+    let about = request.about(&lookup);
     let writer = {
         let (lookup, path, target, cancelled) = (lookup.clone(), partial.path.clone(), target.to_owned(), partial.cancelled.clone());
         tokio::task::spawn_blocking(move || {
@@ -319,13 +326,7 @@ pub async fn statistics(db: &Database, request: &Request, target: &Path) -> Resu
     // The filter is already narrowed to what the requester may read.
     let tally = db.tally(&request.filter, &Scope::Departement).await?;
     let figures = Figures::from_tally(&tally, request.privacy);
-    let about = About {
-        requester: request.requester.clone(),
-        total: None,
-        at: chrono::Utc::now().naive_utc(),
-        filters: filters(&request.filter, &lookup),
-        protected: request.privacy == Privacy::Protected,
-    };
+    let about = request.about(&lookup);
     let mut partial = Partial::beside(target);
     let (path, target, cancelled, names) = (partial.path.clone(), target.to_owned(), partial.cancelled.clone(), lookup.names());
     let written = tokio::task::spawn_blocking(move || {

@@ -126,3 +126,34 @@ pub fn focus_heading() {
         let _ = h.focus();
     }
 }
+
+/// A device's enrolment with a one-time code, as both spaces ask it: `enrol` exchanges the code
+/// (the space's context holds what follows); a refusal is said in the status line.
+#[component]
+pub fn EnrolForm<F, Fut>(intro: &'static str, label: &'static str, button: &'static str, enrol: F) -> impl IntoView
+where
+    F: Fn(String) -> Fut + Copy + 'static,
+    Fut: std::future::Future<Output = Result<(), String>> + 'static,
+{
+    let code = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<String>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        leptos::task::spawn_local(async move {
+            message.set(Some("Vérification…".into()));
+            match enrol(code.get_untracked().trim().to_owned()).await {
+                Ok(()) => message.set(None),
+                Err(e) => message.set(Some(format!("Code refusé : {e}"))),
+            }
+        });
+    };
+    view! {
+        <p>{intro}</p>
+        <form class="commune" on:submit=submit>
+            <label for="code">{label}</label>
+            <input id="code" type="text" autocomplete="off" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
+            <p class="notice" role="status">{move || message.get()}</p>
+            <button type="submit" class="big">{button}</button>
+        </form>
+    }
+}

@@ -27,6 +27,17 @@ pub struct Totals {
 }
 
 impl Totals {
+    /// The five headline figures as La Coop names them, in the order every screen shows them.
+    pub fn headline(&self) -> [(&'static str, u64); 5] {
+        [
+            ("Accompagnements au total", self.accompagnements),
+            ("Accompagnements individuels", self.individuels),
+            ("Ateliers collectifs", self.ateliers),
+            ("Participants aux ateliers", self.participants),
+            ("Demandes ponctuelles", self.ponctuels),
+        ]
+    }
+
     fn merge(&mut self, other: &Totals) {
         self.activites += other.activites;
         self.accompagnements += other.accompagnements;

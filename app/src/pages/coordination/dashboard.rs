@@ -110,13 +110,7 @@ fn FiguresView(shown: Shown) -> impl IntoView {
     let Shown { figures, names, scope, filter } = shown;
     let section = |b: Breakdown| rows(figures.section(b), &names);
     let t = figures.totals;
-    let totals = [
-        ("Accompagnements au total", t.accompagnements),
-        ("Accompagnements individuels", t.individuels),
-        ("Ateliers collectifs", t.ateliers),
-        ("Participants aux ateliers", t.participants),
-        ("Demandes ponctuelles", t.ponctuels),
-    ];
+    let totals = t.headline();
     let months = section(Breakdown::Mois);
     // Under the columns, "03/26": the table below says "mars 2026".
     let short: Vec<Row> = months.iter().map(|r| Row { label: month_short(&r.key), ..r.clone() }).collect();

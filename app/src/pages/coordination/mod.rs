@@ -14,7 +14,7 @@ pub mod filter;
 
 use leptos::prelude::*;
 
-use super::{Section, frame, provide_shared, scroll_to_top};
+use super::{EnrolForm, Section, frame, provide_shared, scroll_to_top};
 use crate::coordination::Coordination;
 
 /// The coordinators' app.
@@ -44,26 +44,13 @@ fn CoordinationPage() -> impl IntoView {
 #[component]
 fn Enrol() -> impl IntoView {
     let c = expect_context::<Coordination>();
-    let code = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        leptos::task::spawn_local(async move {
-            message.set(Some("Vérification…".into()));
-            match c.enrol(code.get_untracked().trim()).await {
-                Ok(()) => message.set(None),
-                Err(e) => message.set(Some(format!("Code refusé : {e}"))),
-            }
-        });
-    };
     view! {
-        <p>"Pour lire les chiffres de votre territoire, cet appareil doit être inscrit une fois, avec le code de coordination donné par le Département."</p>
-        <form class="commune" on:submit=submit>
-            <label for="code">"Code de coordination"</label>
-            <input id="code" type="text" autocomplete="off" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
-            <p class="notice" role="status">{move || message.get()}</p>
-            <button type="submit" class="big">"Inscrire cet appareil"</button>
-        </form>
+        <EnrolForm
+            intro="Pour lire les chiffres de votre territoire, cet appareil doit être inscrit une fois, avec le code de coordination donné par le Département."
+            label="Code de coordination"
+            button="Inscrire cet appareil"
+            enrol=move |code: String| async move { c.enrol(&code).await }
+        />
     }
 }
 

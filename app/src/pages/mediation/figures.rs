@@ -88,13 +88,7 @@ pub fn MyFigures() -> impl IntoView {
             {move || {
                 let (figures, unsent) = shown();
                 let t = figures.totals;
-                let rows = [
-                    ("Accompagnements au total", t.accompagnements),
-                    ("Accompagnements individuels", t.individuels),
-                    ("Ateliers collectifs", t.ateliers),
-                    ("Participants aux ateliers", t.participants),
-                    ("Demandes ponctuelles", t.ponctuels),
-                ]
+                let rows = t.headline()
                 .map(|(label, n)| Row { key: String::new(), label: label.into(), count: thousands(n), share: String::new(), value: None })
                 .to_vec();
                 view! {

@@ -15,7 +15,7 @@ mod sync;
 
 use leptos::prelude::*;
 
-use super::{Section, frame, provide_shared, scroll_to_top};
+use super::{EnrolForm, Section, frame, provide_shared, scroll_to_top};
 use crate::outbox::Mediation;
 use crate::registry::Registry;
 use crate::session::Outreach;
@@ -51,26 +51,13 @@ fn MediationPage() -> impl IntoView {
 #[component]
 fn Enrol() -> impl IntoView {
     let m = expect_context::<Mediation>();
-    let code = RwSignal::new(String::new());
-    let message = RwSignal::new(None::<String>);
-    let submit = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        leptos::task::spawn_local(async move {
-            message.set(Some("Vérification…".into()));
-            match m.enrol(code.get_untracked().trim()).await {
-                Ok(()) => message.set(None),
-                Err(e) => message.set(Some(format!("Code refusé : {e}"))),
-            }
-        });
-    };
     view! {
-        <p>"Pour noter vos accompagnements, ce téléphone doit être inscrit une fois, avec le code donné par le Département."</p>
-        <form class="commune" on:submit=submit>
-            <label for="code">"Code d’inscription"</label>
-            <input id="code" type="text" autocomplete="off" prop:value=move || code.get() on:input=move |ev| code.set(event_target_value(&ev)) />
-            <p class="notice" role="status">{move || message.get()}</p>
-            <button type="submit" class="big">"Inscrire ce téléphone"</button>
-        </form>
+        <EnrolForm
+            intro="Pour noter vos accompagnements, ce téléphone doit être inscrit une fois, avec le code donné par le Département."
+            label="Code d’inscription"
+            button="Inscrire ce téléphone"
+            enrol=move |code: String| async move { m.enrol(&code).await }
+        />
     }
 }
 
