@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use repere_core::stats::{Breakdown, Count, Figures, Row, Section, Totals};
 use serde::{Deserialize, Serialize};
 
-/// A count: a number, or `"< 5"` where the privacy rule hides it.
+/// A count: a number, or `"< 5"` where the privacy rule hides it, or `"masqué"` where it hides
+/// a count so that a lone `"< 5"` cannot be worked out from the total.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(untagged)]
 pub enum CountDto {
@@ -16,6 +17,8 @@ pub enum CountDto {
 
 /// What `"< 5"` is written as.
 pub const HIDDEN: &str = "< 5";
+/// What a count masked so that a lone "< 5" cannot be worked out is written as.
+pub const MASKED: &str = "masqué";
 
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct RowDto {
@@ -107,6 +110,7 @@ impl FiguresDto {
                             count: match r.count {
                                 Count::Exact(n) => CountDto::Exact(n),
                                 Count::FewerThan5 => CountDto::Hidden(HIDDEN.to_owned()),
+                                Count::Masked => CountDto::Hidden(MASKED.to_owned()),
                             },
                             percent: r.percent,
                         })
@@ -131,6 +135,7 @@ impl FiguresDto {
                         let count = match &r.count {
                             CountDto::Exact(n) => Count::Exact(*n),
                             CountDto::Hidden(h) if h == HIDDEN => Count::FewerThan5,
+                            CountDto::Hidden(h) if h == MASKED => Count::Masked,
                             CountDto::Hidden(other) => {
                                 return Err(format!("{}.{} : compte illisible « {other} »", breakdown.code(), r.code));
                             }

@@ -131,6 +131,11 @@ async fn each_reader_sees_its_scope_and_small_counts_are_hidden_from_coordinator
         let (_, poitiers) = stats(&s, &t.poitiers, "").await;
         assert_eq!((poitiers["totals"]["accompagnements"].as_u64(), poitiers["scope"].as_str()), (Some(8), Some("CU du Grand Poitiers")));
         assert_eq!(count(&poitiers, "epci", GARTEMPE), Value::Null, "another EPCI's contacts are not counted");
+        assert_eq!(
+            (count(&poitiers, "communes_residence", "86041"), count(&poitiers, "communes_residence", "86194")),
+            (json!("< 5"), json!("masqué")),
+            "a lone '< 5' is not left to subtraction from the total"
+        );
         let (_, within) = stats(&s, &t.poitiers, "?commune=86194&epci=200069854").await;
         assert_eq!(within["totals"]["accompagnements"].as_u64(), Some(8));
 

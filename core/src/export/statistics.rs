@@ -68,7 +68,7 @@ pub fn section_rows(section: &Section, names: &BTreeMap<String, String>) -> Vec<
         .map(|row| {
             let count = match row.count {
                 Count::Exact(n) => Cell::Number(n),
-                Count::FewerThan5 => Cell::Text("< 5".to_owned()),
+                hidden => Cell::Text(hidden.to_string()),
             };
             [Cell::Text(section.label(&row.code, names).into_owned()), count, row.percent.map_or(Cell::Empty, Cell::Percent)]
         })

@@ -21,6 +21,9 @@ pub enum Privacy {
 pub enum Count {
     Exact(u64),
     FewerThan5,
+    /// Hidden although 5 or more, so that a lone "< 5" cannot be found by subtracting the
+    /// others from the total (complementary suppression).
+    Masked,
 }
 
 /// "12 345": digits grouped by three with a narrow no-break space, as French writes numbers
@@ -43,6 +46,7 @@ impl std::fmt::Display for Count {
         match self {
             Count::Exact(n) => f.write_str(&thousands(*n)),
             Count::FewerThan5 => f.write_str("< 5"),
+            Count::Masked => f.write_str("masqué"),
         }
     }
 }
@@ -125,6 +129,28 @@ fn month_codes(tally: &Tally) -> Vec<String> {
     codes
 }
 
+/// A single "< 5" in a section would be the total minus the rest: the smallest other count is
+/// masked too (a commune's before "not told"), so that no hidden count can be worked out.
+fn mask_a_complement(rows: &mut [Row]) {
+    if rows.iter().filter(|r| r.count == Count::FewerThan5).count() != 1 {
+        return;
+    }
+    let smallest = |unknown: bool| {
+        rows.iter()
+            .enumerate()
+            .filter(|(_, r)| (r.code == UNKNOWN) == unknown && matches!(r.count, Count::Exact(n) if n > 0))
+            .min_by_key(|(_, r)| match r.count {
+                Count::Exact(n) => n,
+                _ => u64::MAX,
+            })
+            .map(|(i, _)| i)
+    };
+    if let Some(i) = smallest(false).or_else(|| smallest(true)) {
+        rows[i].count = Count::Masked;
+        rows[i].percent = None;
+    }
+}
+
 impl Figures {
     pub fn from_tally(tally: &Tally, privacy: Privacy) -> Figures {
         let sections = Breakdown::ALL
@@ -153,7 +179,7 @@ impl Figures {
                     cells.sort_by(|a, b| (a.0 == UNKNOWN).cmp(&(b.0 == UNKNOWN)).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
                 }
                 let hide = |n: u64| privacy == Privacy::Protected && breakdown == Breakdown::CommunesResidence && (1..5).contains(&n);
-                let rows = cells
+                let mut rows: Vec<Row> = cells
                     .into_iter()
                     .map(|(code, n)| {
                         if hide(n) && code != UNKNOWN {
@@ -163,6 +189,7 @@ impl Figures {
                         }
                     })
                     .collect();
+                mask_a_complement(&mut rows);
                 Section { breakdown, rows }
             })
             .collect();
@@ -178,16 +205,16 @@ impl Figures {
             for row in &section.rows {
                 match row.count {
                     Count::Exact(n) => tally.add_cell(section.breakdown, &row.code, n),
-                    Count::FewerThan5 => return None,
+                    Count::FewerThan5 | Count::Masked => return None,
                 }
             }
         }
         Some(tally)
     }
 
-    /// The codes a breakdown shows as "< 5" (what a row-by-row export must not reveal either).
+    /// The codes a breakdown hides ("< 5", masked): what a row-by-row export must not reveal either.
     pub fn hidden(&self, breakdown: Breakdown) -> std::collections::BTreeSet<String> {
-        self.section(breakdown).rows.iter().filter(|r| r.count == Count::FewerThan5).map(|r| r.code.clone()).collect()
+        self.section(breakdown).rows.iter().filter(|r| !matches!(r.count, Count::Exact(_))).map(|r| r.code.clone()).collect()
     }
 
     pub fn section(&self, breakdown: Breakdown) -> &Section {

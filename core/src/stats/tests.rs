@@ -256,6 +256,31 @@ fn small_counts_of_a_commune_of_residence_are_hidden_from_others_only() {
     assert_eq!(Figures::from_tally(&one, Privacy::Protected).section(Breakdown::Structures).rows[0].count, Count::Exact(1));
 }
 
+/// Regression (found in review): with one "< 5" alone, total minus the other rows gave it back.
+#[test]
+fn a_lone_small_count_is_not_left_to_subtraction() {
+    let shown = |cells: &[(&str, u64)]| {
+        let mut t = Tally::default();
+        t.totals.accompagnements = cells.iter().map(|c| c.1).sum();
+        for (code, n) in cells {
+            t.add_cell(Breakdown::CommunesResidence, code, *n);
+        }
+        let f = Figures::from_tally(&t, Privacy::Protected);
+        (
+            f.section(Breakdown::CommunesResidence).rows.iter().map(|r| format!("{} {}", r.code, r.count)).collect::<Vec<_>>(),
+            f.hidden(Breakdown::CommunesResidence),
+        )
+    };
+    let (rows, hidden) = shown(&[("86194", 6), ("86078", 9), ("86041", 2), (UNKNOWN, 1)]);
+    assert_eq!(rows, ["86078 9", "86194 masqué", "86041 < 5", "non_renseigne 1"]);
+    assert_eq!(hidden.into_iter().collect::<Vec<_>>(), ["86041", "86194"], "the rows of an export leave both empty");
+    // No other commune: "not told" is masked instead.
+    assert_eq!(shown(&[("86041", 2), (UNKNOWN, 7)]).0, ["86041 < 5", "non_renseigne masqué"]);
+    // Two small ones already hide each other; nothing hidden, nothing masked.
+    assert_eq!(shown(&[("86194", 6), ("86041", 2), ("86001", 3)]).0, ["86194 6", "86001 < 5", "86041 < 5"]);
+    assert_eq!(shown(&[("86194", 6), ("86078", 5)]).0, ["86194 6", "86078 5"]);
+}
+
 #[test]
 fn closed_lists_show_every_value_and_months_have_no_gap() {
     let mut t = Tally::default();

@@ -46,7 +46,7 @@ fn rows(section: &Section, names: &BTreeMap<String, String>) -> Vec<Row> {
             share: r.percent.map(|p| format!("{p} %")).unwrap_or_default(),
             value: match r.count {
                 Count::Exact(n) => Some(u32::try_from(n).unwrap_or(u32::MAX)),
-                Count::FewerThan5 => None,
+                Count::FewerThan5 | Count::Masked => None,
             },
         })
         .collect()
