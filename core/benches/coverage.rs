@@ -25,7 +25,7 @@ fn columns<const N: usize>(reader: &mut csv::Reader<std::fs::File>, names: [&str
     names.map(|name| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}")))
 }
 
-/// The communes of France; grouped by département (there is no EPCI column).
+/// The communes of France; `epci` holds the département, to group by (there is no EPCI column).
 fn france() -> Vec<Commune> {
     let mut reader = shared("territoire/communes-france.csv");
     let [code, dep, population, lat, lon] = columns(&mut reader, ["code_insee", "departement", "population", "latitude", "longitude"]);
@@ -68,6 +68,21 @@ fn vienne() -> (Vec<repere_core::territory::Commune>, Vec<Help>) {
     (territory.communes().to_vec(), Help::from_places(&places))
 }
 
+/// splitmix64: a tiny seeded generator, so every run draws the same places.
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> f64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
+    }
+    fn gaussian(&mut self) -> f64 {
+        (-2.0 * (1.0 - self.next()).ln()).sqrt() * (std::f64::consts::TAU * self.next()).cos()
+    }
+}
+
 /// The fastest of `runs` timings of `f`, in milliseconds, and its result.
 fn best_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::INFINITY;
@@ -100,6 +115,27 @@ fn main() {
             100.0 * gap.population as f64 / people as f64
         );
     }
+
+    let far = coverage.beyond_by(&access, 30.0, |c| c.epci.clone());
+    let far: Vec<String> =
+        far.iter().filter(|(_, g)| g.communes > 0).map(|(dep, g)| format!("{dep}: {} ({} people)", g.communes, g.population)).collect();
+    println!("France: beyond 30 minutes, by département: {}", far.join(", "));
+
+    // 18,000 places: the France Services and others drawn around them (a few km away), as dense
+    // as the country's places offering help.
+    let mut rng = Rng(86);
+    let mut more = places.clone();
+    while more.len() < 18_000 {
+        let near = places[(rng.next() * places.len() as f64) as usize].at;
+        let at = LatLon { lat: near.lat + 0.05 * rng.gaussian(), lon: near.lon + 0.07 * rng.gaussian() };
+        more.push(Help { id: format!("generated-{}", more.len()), at });
+    }
+    let (ms, access) = best_ms(5, || Coverage::new(&communes, &more, TravelTable::default()).access());
+    let gap = Coverage::new(&communes, &more, TravelTable::default()).beyond(&access, 10.0);
+    println!(
+        "France: index + nearest of 18,000 places for every commune: {ms:.1} ms (best of 5, native); beyond 10 minutes: {} people",
+        gap.population
+    );
 
     let (named, places) = vienne();
     let names: BTreeMap<&str, &str> = named.iter().map(|c| (c.epci_siren.as_str(), c.epci_nom.as_str())).collect();

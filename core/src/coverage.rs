@@ -37,9 +37,10 @@ pub use table::TravelTable;
 use crate::proximity::{Index, LatLon, haversine_km};
 
 /// How much longer the road is than the straight line (circuity). A stated assumption, not a
-/// measurement of the Vienne: studies of road circuity give about 1.2 to 1.4 for rural France
-/// (Ballou et al. 2002 measured 1.2 to 1.4 across countries; short rural trips sit at the high
-/// end), so 1.3 is the middle. Import a travel-time table to replace it with routed times.
+/// measurement of the Vienne: circuity factors commonly used for road networks lie around 1.2
+/// to 1.4 (e.g. Ballou, Rahardja & Sakai 2002, across countries), short trips on a rural
+/// network towards the high end; 1.3 is the middle. Import a travel-time table to replace it
+/// with routed times.
 pub const DETOUR: f64 = 1.3;
 
 /// Average driving speed, in km/h. A stated assumption: 80 km/h is the limit on departmental
