@@ -14,6 +14,7 @@
 //! ```
 
 pub mod activity;
+pub mod coverage;
 pub mod date;
 pub mod export;
 pub mod hours;
