@@ -261,7 +261,14 @@ fn finish(partial: PathBuf, target: PathBuf, cancelled: Arc<AtomicBool>, written
         if cancelled.load(Ordering::SeqCst) {
             return Err(ExportError::Cancelled);
         }
-        Ok(std::fs::rename(&partial, &target)?)
+        std::fs::rename(&partial, &target)?;
+        // Cancelled between the check and the rename (found in review): the caller has already
+        // let go of the target, so the whole file would be left behind.
+        if cancelled.load(Ordering::SeqCst) {
+            let _ = std::fs::remove_file(&target);
+            return Err(ExportError::Cancelled);
+        }
+        Ok(())
     });
     if done.is_err() {
         let _ = std::fs::remove_file(&partial);

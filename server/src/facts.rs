@@ -101,7 +101,7 @@ pub async fn insert(conn: &mut AnyConnection, rows: &[(String, Facts)]) -> Resul
 }
 
 /// Contacts read per backfill transaction.
-const BACKFILL_BATCH: i64 = 2000;
+pub const BACKFILL_BATCH: i64 = 2000;
 
 impl Database {
     /// Writes the facts of every contact that has none (stored before `contact_facts` existed),
@@ -112,13 +112,15 @@ impl Database {
         let mut unreadable: HashSet<String> = HashSet::new();
         loop {
             let mut tx = self.begin_write().await?;
+            let limit = BACKFILL_BATCH + unreadable.len() as i64;
             let rows: Vec<(String, i64, String)> = sqlx::query_as(
                 "SELECT c.id, c.structure_id, c.body FROM contacts c LEFT JOIN contact_facts f ON f.contact_id = c.id \
                  WHERE f.contact_id IS NULL ORDER BY c.id LIMIT $1",
             )
-            .bind(BACKFILL_BATCH + unreadable.len() as i64)
+            .bind(limit)
             .fetch_all(&mut *tx)
             .await?;
+            let more = rows.len() as i64 == limit;
             let mut contacts = Vec::new();
             for (id, structure, body) in rows {
                 if unreadable.contains(&id) {
@@ -136,6 +138,11 @@ impl Database {
                 }
             }
             if contacts.is_empty() {
+                // Regression (found in review): a batch made only of unreadable contacts ended
+                // the backfill with readable ones after it still missing their rows.
+                if more {
+                    continue;
+                }
                 return Ok(filled);
             }
             let places = places_of(&mut tx, &contacts.iter().map(|(_, _, c)| c).collect::<Vec<_>>()).await?;

@@ -126,7 +126,10 @@ async fn each_reader_sees_its_scope_and_small_counts_are_hidden_from_coordinator
 
         let (_, all) = stats(&s, &t.departement, "").await;
         assert_eq!((all["totals"]["accompagnements"].as_u64(), all["scope"].as_str()), (Some(11), Some("Département de la Vienne")));
-        assert_eq!((count(&all, "communes_residence", "86041"), count(&all, "communes_residence", "86194")), (json!("< 5"), json!(6)));
+        assert_eq!(
+            (count(&all, "communes_residence", "86041"), count(&all, "communes_residence", "86194")),
+            (json!("< 5"), json!("masqué"))
+        );
         assert_eq!((count(&all, "epci", POITIERS), count(&all, "epci", GARTEMPE)), (json!(8), json!(3)));
         let (_, poitiers) = stats(&s, &t.poitiers, "").await;
         assert_eq!((poitiers["totals"]["accompagnements"].as_u64(), poitiers["scope"].as_str()), (Some(8), Some("CU du Grand Poitiers")));

@@ -147,6 +147,24 @@ async fn contacts_stored_before_the_facts_table_get_their_rows_at_startup() {
         assert_eq!(db.backfill_facts().await.unwrap(), generated.len());
         assert_eq!(db.tally(&Filter::default(), &Scope::Departement).await.unwrap(), whole);
         assert_eq!(db.backfill_facts().await.unwrap(), 0, "nothing left to do");
+
+        // Regression (found in review): a whole batch of contacts that no longer read (sorted
+        // first) ended the backfill, leaving the readable ones after them without rows.
+        let mut tx = db.pool().begin().await.unwrap();
+        for i in 0..repere_server::facts::BACKFILL_BATCH {
+            sqlx::query("INSERT INTO contacts (id, structure_id, device_id, device_seq, body, received_at) VALUES ($1, $2, $3, $4, '{}', '2026-01-01T00:00:00Z')")
+                .bind(format!("00000000-unreadable-{i:05}"))
+                .bind(device.structure_id)
+                .bind(&device.id)
+                .bind(100_000 + i)
+                .execute(&mut *tx)
+                .await
+                .unwrap();
+        }
+        tx.commit().await.unwrap();
+        sqlx::query("DELETE FROM contact_facts").execute(db.pool()).await.unwrap();
+        assert_eq!(db.backfill_facts().await.unwrap(), generated.len(), "the readable ones after a batch of unreadable ones");
+        assert_eq!(db.tally(&Filter::default(), &Scope::Departement).await.unwrap(), whole);
     }
 }
 

@@ -326,8 +326,8 @@ fn statistics_summary_and_rows_show_la_coops_figures_and_hidden_counts() {
 
     let names = BTreeMap::from([("86194".to_owned(), "Poitiers".to_owned()), ("86066".to_owned(), "Châtellerault".to_owned())]);
     let rows = statistics::section_rows(figures.section(Breakdown::CommunesResidence), &names);
-    // A lone "< 5" would be 8 − 6: Poitiers is masked with it.
-    assert_eq!(rows, vec![[t("Poitiers"), t("masqué"), Cell::Empty], [t("Châtellerault"), t("< 5"), Cell::Empty]]);
+    // A lone "< 5" would be 8 − 6: Poitiers is masked with it (hidden rows in code order).
+    assert_eq!(rows, vec![[t("Châtellerault"), t("< 5"), Cell::Empty], [t("Poitiers"), t("masqué"), Cell::Empty]]);
     assert_eq!(Cell::Percent(75).to_text(), "75 %");
     assert_eq!(statistics::section_title(Breakdown::Thematiques), "Thématiques Médiation numérique (en activités)");
 }

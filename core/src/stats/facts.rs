@@ -91,10 +91,13 @@ pub struct Facts {
     /// See [`lieu_key`].
     pub lieu: String,
     /// The commune where help happened: the registry place's, the commune named as the place,
-    /// a bus stop's or a stand's; else (at home, remote, a stop with no commune) where the
-    /// person lives. `None` when nothing says.
+    /// a bus stop's or a stand's. `None` at home, remote, or a stop with no commune: never the
+    /// person's commune of residence, which the figures protect ("< 5") and an exact commune
+    /// breakdown or filter would give away (found in review).
     pub commune: Option<String>,
-    /// The EPCI of [`Facts::commune`].
+    /// The EPCI of [`Facts::commune`], else of the commune of residence (an EPCI is large
+    /// enough not to point at anyone): help at home counts in its EPCI, and EPCI coordinators
+    /// see it.
     pub epci: Option<String>,
     /// Commune of residence (individual contacts only).
     pub residence: Option<String>,
@@ -143,8 +146,7 @@ impl Facts {
         let commune = match &contact.lieu {
             Lieu::Registre(id) => places.commune_of_place(id),
             lieu => lieu.commune().map(str::to_owned),
-        }
-        .or_else(|| residence.clone());
+        };
         let sortie = contact.session.and(match contact.lieu {
             Lieu::Bus(_) => Some(OutingKind::Bus),
             Lieu::MarcheStand(_) => Some(OutingKind::MarcheStand),
@@ -158,7 +160,7 @@ impl Facts {
             people,
             duree: Duree::of(contact.duree_min),
             lieu: lieu_key(&contact.lieu),
-            epci: commune.as_deref().and_then(|c| places.epci_of(c)),
+            epci: commune.as_deref().or(residence.as_deref()).and_then(|c| places.epci_of(c)),
             commune,
             residence,
             session: contact.session,

@@ -129,26 +129,35 @@ fn month_codes(tally: &Tally) -> Vec<String> {
     codes
 }
 
-/// A single "< 5" in a section would be the total minus the rest: the smallest other count is
-/// masked too (a commune's before "not told"), so that no hidden count can be worked out.
-fn mask_a_complement(rows: &mut [Row]) {
-    if rows.iter().filter(|r| r.count == Count::FewerThan5).count() != 1 {
+/// Hidden counts could be worked out from the total and the counts shown (8 − 6 = 2, or two
+/// "< 5" summing to 2): when any count is "< 5", one more is masked — the smallest commune of
+/// 6 or more (so the hidden and masked counts split in several ways), else "not told", else the
+/// largest commune — and the hidden rows go after the others in code order, since a place in
+/// a list sorted by size would tell a masked count's size (found in review).
+fn mask_a_complement(rows: &mut Vec<Row>) {
+    if !rows.iter().any(|r| r.count == Count::FewerThan5) {
         return;
     }
-    let smallest = |unknown: bool| {
-        rows.iter()
-            .enumerate()
-            .filter(|(_, r)| (r.code == UNKNOWN) == unknown && matches!(r.count, Count::Exact(n) if n > 0))
-            .min_by_key(|(_, r)| match r.count {
-                Count::Exact(n) => n,
-                _ => u64::MAX,
-            })
-            .map(|(i, _)| i)
+    let exact = |r: &Row| match r.count {
+        Count::Exact(n) => Some(n),
+        _ => None,
     };
-    if let Some(i) = smallest(false).or_else(|| smallest(true)) {
+    let communes = || rows.iter().enumerate().filter(|(_, r)| r.code != UNKNOWN).filter_map(|(i, r)| Some((i, exact(r)?)));
+    let chosen = communes()
+        .filter(|&(_, n)| n >= 6)
+        .min_by_key(|&(_, n)| n)
+        .or_else(|| rows.iter().position(|r| r.code == UNKNOWN && exact(r).is_some_and(|n| n > 0)).map(|i| (i, 0)))
+        .or_else(|| communes().max_by_key(|&(_, n)| n));
+    if let Some((i, _)) = chosen {
         rows[i].count = Count::Masked;
         rows[i].percent = None;
     }
+    let (mut shown, mut hidden): (Vec<Row>, Vec<Row>) = rows.drain(..).partition(|r| r.code == UNKNOWN || exact(r).is_some());
+    hidden.sort_by(|a, b| a.code.cmp(&b.code));
+    let unknown = shown.iter().position(|r| r.code == UNKNOWN).map(|i| shown.remove(i));
+    rows.extend(shown);
+    rows.extend(hidden);
+    rows.extend(unknown);
 }
 
 impl Figures {

@@ -70,7 +70,12 @@ impl Filter {
                     Some(day) => filter.au = Some(day),
                     None => problem(field, format!("date attendue au format AAAA-MM-JJ, par exemple 2026-01-31 (reçu {})", shown(value))),
                 },
-                "epci" if known.is_epci(value) => filter.epci.push(value.to_owned()),
+                // Each EPCI once: a repeated one would be bound again in every query.
+                "epci" if known.is_epci(value) => {
+                    if !filter.epci.iter().any(|e| e == value) {
+                        filter.epci.push(value.to_owned());
+                    }
+                }
                 "epci" => problem(field, format!("EPCI inconnu dans la Vienne (SIREN à 9 chiffres attendu, reçu {})", shown(value))),
                 "commune" if known.is_commune(value) => filter.commune = Some(value.to_owned()),
                 "commune" => problem(field, format!("commune inconnue dans la Vienne (code INSEE attendu, reçu {})", shown(value))),

@@ -165,24 +165,29 @@ fn a_workshop_counts_one_activity_and_each_participant() {
     assert_eq!((t.get(Breakdown::Lieux, "fs-civray"), t.get(Breakdown::Durees, "60_120"), t.get(Breakdown::Structures, "2")), (1, 1, 8));
 }
 
+/// Regression (found in review): help at home took the person's commune as the commune of
+/// help, so the exact commune breakdown gave away what the residence breakdown shows "< 5".
 #[test]
-fn help_happens_where_the_place_is_else_where_the_person_lives() {
+fn help_happens_where_the_place_is_and_never_names_where_the_person_lives() {
     let mut rng = ChaCha8Rng::seed_from_u64(2);
     let mut c = contact(&mut rng);
     c.type_activite = TypeActivite::Individuel;
     c.participants = Participants::default();
     c.beneficiaire.commune = Some("86194".into());
-    let commune = |c: &Contact| Facts::of(c, 1, &Vienne).commune;
+    let facts = |c: &Contact| {
+        let f = Facts::of(c, 1, &Vienne);
+        (f.commune, f.epci)
+    };
     c.lieu = Lieu::Registre("fs-civray".into());
-    assert_eq!(commune(&c).as_deref(), Some("86078"));
+    assert_eq!(facts(&c), (Some("86078".into()), Some("200069755".into())));
     c.lieu = Lieu::MarcheStand(Some("86001".into()));
-    assert_eq!(commune(&c).as_deref(), Some("86001"));
+    assert_eq!(facts(&c), (Some("86001".into()), Some("200069755".into())));
     for lieu in [Lieu::Domicile, Lieu::ADistance, Lieu::Bus(None), Lieu::Registre("unknown-place".into())] {
         c.lieu = lieu;
-        assert_eq!(commune(&c).as_deref(), Some("86194"));
+        assert_eq!(facts(&c), (None, Some("248600413".into())), "no commune; the EPCI of where the person lives");
     }
     c.beneficiaire.commune = None;
-    assert_eq!(Facts::of(&c, 1, &Vienne).epci, None);
+    assert_eq!(facts(&c), (None, None));
 }
 
 #[test]
@@ -247,7 +252,8 @@ fn small_counts_of_a_commune_of_residence_are_hidden_from_others_only() {
             .map(|r| format!("{} {} {:?}", r.code, r.count, r.percent))
             .collect::<Vec<_>>()
     };
-    assert_eq!(rows(Privacy::Protected), ["86194 5 Some(25)", "86078 < 5 None", "86001 < 5 None", "non_renseigne 10 Some(50)"]);
+    // No commune of 6 or more: "not told" is masked; the hidden rows come last, in code order.
+    assert_eq!(rows(Privacy::Protected), ["86194 5 Some(25)", "86001 < 5 None", "86078 < 5 None", "non_renseigne masqué None"]);
     assert_eq!(rows(Privacy::Exact), ["86194 5 Some(25)", "86078 4 Some(20)", "86001 1 Some(5)", "non_renseigne 10 Some(50)"]);
     assert_eq!(Figures::from_tally(&t, Privacy::Protected).to_tally(), None);
     // Only that breakdown: a structure of one person is still counted.
@@ -256,7 +262,8 @@ fn small_counts_of_a_commune_of_residence_are_hidden_from_others_only() {
     assert_eq!(Figures::from_tally(&one, Privacy::Protected).section(Breakdown::Structures).rows[0].count, Count::Exact(1));
 }
 
-/// Regression (found in review): with one "< 5" alone, total minus the other rows gave it back.
+/// Regression (found in review): with one "< 5" alone, total minus the other rows gave it back;
+/// two summing to 2 were each 1; a masked count's place in the list told its size.
 #[test]
 fn a_lone_small_count_is_not_left_to_subtraction() {
     let shown = |cells: &[(&str, u64)]| {
@@ -272,12 +279,14 @@ fn a_lone_small_count_is_not_left_to_subtraction() {
         )
     };
     let (rows, hidden) = shown(&[("86194", 6), ("86078", 9), ("86041", 2), (UNKNOWN, 1)]);
-    assert_eq!(rows, ["86078 9", "86194 masqué", "86041 < 5", "non_renseigne 1"]);
+    assert_eq!(rows, ["86078 9", "86041 < 5", "86194 masqué", "non_renseigne 1"], "the hidden rows' order tells nothing");
     assert_eq!(hidden.into_iter().collect::<Vec<_>>(), ["86041", "86194"], "the rows of an export leave both empty");
     // No other commune: "not told" is masked instead.
     assert_eq!(shown(&[("86041", 2), (UNKNOWN, 7)]).0, ["86041 < 5", "non_renseigne masqué"]);
-    // Two small ones already hide each other; nothing hidden, nothing masked.
-    assert_eq!(shown(&[("86194", 6), ("86041", 2), ("86001", 3)]).0, ["86194 6", "86001 < 5", "86041 < 5"]);
+    // Two small ones summing to 2 would each be 1: one more is masked whenever any is hidden.
+    assert_eq!(shown(&[("86194", 6), ("86041", 1), ("86001", 1)]).0, ["86001 < 5", "86041 < 5", "86194 masqué"]);
+    // The masked one is of 6 or more, so hidden and masked split in several ways.
+    assert_eq!(shown(&[("86194", 10), ("86001", 6), ("86002", 5), ("86078", 3)]).0, ["86194 10", "86002 5", "86001 masqué", "86078 < 5"]);
     assert_eq!(shown(&[("86194", 6), ("86078", 5)]).0, ["86194 6", "86078 5"]);
 }
 
@@ -325,6 +334,7 @@ fn a_filter_names_every_bad_field() {
     let ok = parse(&[("du", "2026-01-01"), ("au", "2026-06-30"), ("epci", "200069755"), ("epci", "248600413"), ("lieu", "commune-86078")])
         .unwrap();
     assert_eq!(ok.epci.len(), 2);
+    assert_eq!(parse(&[("epci", "200069755"), ("epci", "200069755")]).unwrap().epci, ["200069755"], "each EPCI once");
     assert_eq!(parse(&ok.pairs().iter().map(|(k, v)| (*k, v.as_str())).collect::<Vec<_>>()), Ok(ok));
     assert_eq!(
         parse(&[
