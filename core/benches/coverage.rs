@@ -15,15 +15,8 @@ use repere_core::registry::read_device_rows;
 use repere_core::territory::Territory;
 use repere_core::text::UNICODE;
 
-fn shared(path: &str) -> csv::Reader<std::fs::File> {
-    let full = format!("{}/../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"));
-    csv::Reader::from_path(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
-
-fn columns<const N: usize>(reader: &mut csv::Reader<std::fs::File>, names: [&str; N]) -> [usize; N] {
-    let headers = reader.headers().unwrap().clone();
-    names.map(|name| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}")))
-}
+mod common;
+use common::{columns, shared};
 
 /// The communes of France; `epci` holds the département, to group by (there is no EPCI column).
 fn france() -> Vec<Commune> {

@@ -43,15 +43,8 @@ impl Rng {
     }
 }
 
-fn shared(path: &str) -> csv::Reader<std::fs::File> {
-    let full = format!("{}/../../shared/data/{path}", env!("CARGO_MANIFEST_DIR"));
-    csv::Reader::from_path(&full).unwrap_or_else(|e| panic!("{full}: {e}"))
-}
-
-fn columns<const N: usize>(reader: &mut csv::Reader<std::fs::File>, names: [&str; N]) -> [usize; N] {
-    let headers = reader.headers().unwrap().clone();
-    names.map(|name| headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("no column {name}")))
-}
+mod common;
+use common::{columns, shared};
 
 /// The Vienne's 157 places; those without coordinates stand at their commune's centre.
 fn vienne() -> Vec<LatLon> {

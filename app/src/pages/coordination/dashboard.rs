@@ -1,6 +1,6 @@
-//! The figures of the period and territory asked: La Coop's five totals, the month series, the
-//! themes as bars, the Vienne coloured by EPCI and by commune, then every breakdown as a table,
-//! and the downloads. Whatever was last received is shown — offline too — with its date when it
+//! The figures of the period and territory asked: La Coop's five totals and the downloads, the
+//! month series, the themes as bars, the Vienne coloured by EPCI and by commune, then every
+//! breakdown as a table. Whatever was last received is shown — offline too — with its date when it
 //! is not fresh (« Données du 30/11/2026 à 14:05 »).
 
 use std::collections::BTreeMap;
@@ -86,9 +86,8 @@ pub fn Dashboard() -> impl IntoView {
         {move || match shown.get() {
             None => (!c.loading.get()).then(|| view! { <p class="hint">"Aucun chiffre sur cet appareil pour l’instant : il faut du réseau la première fois."</p> }).into_any(),
             Some(Err(e)) => view! { <p class="notice">{e}</p> }.into_any(),
-            Some(Ok(s)) => view! { <FiguresView shown=s /> }.into_any(),
+            Some(Ok(s)) => view! { <FiguresView shown=s query=received_query /> }.into_any(),
         }}
-        <Exports query=received_query />
         <p><button type="button" class="link" on:click=sign_out>"Désinscrire cet appareil"</button></p>
     }
 }
@@ -106,7 +105,9 @@ fn Freshness() -> impl IntoView {
 }
 
 #[component]
-fn FiguresView(shown: Shown) -> impl IntoView {
+/// The downloads follow the totals, within the first two screens of a phone, not after the
+/// ten tables.
+fn FiguresView(shown: Shown, query: Signal<String>) -> impl IntoView {
     let Shown { figures, names, scope, filter } = shown;
     let section = |b: Breakdown| rows(figures.section(b), &names);
     let t = figures.totals;
@@ -144,6 +145,7 @@ fn FiguresView(shown: Shown) -> impl IntoView {
             <dl class="totals">
                 {totals.into_iter().map(|(label, n)| view! { <div><dt>{label}</dt><dd>{thousands(n)}</dd></div> }).collect_view()}
             </dl>
+            <Exports query />
             <Picture title=Breakdown::Mois.title().to_owned() id="graphique-mois" svg=columns(&short) rows=months first="Mois" />
             <Picture title=Breakdown::Thematiques.title().to_owned() id="graphique-thematiques" svg=bars(&themes) rows=themes first="Thématique" />
             <Choropleth title=Breakdown::Epci.title().to_owned() id="carte-epci" level=Level::Epci rows=section(Breakdown::Epci) />
