@@ -27,12 +27,16 @@
 //! ```
 
 mod planner;
+mod report;
+mod selection;
 mod table;
 
 use std::collections::BTreeMap;
 
 pub use planner::{Closing, Planner, RUPTURE, RUPTURE_VIENNE, Stop, rupture};
-pub use table::TravelTable;
+pub use report::{COMMUNE_COLUMNS, EPCI_COLUMNS, Names, commune_rows, epci_rows, estimate_method};
+pub use selection::{Selection, weekly_hours};
+pub use table::{Minutes, TravelTable};
 
 use crate::proximity::{Index, LatLon, haversine_km};
 
@@ -87,22 +91,29 @@ pub struct Help {
 impl Help {
     /// The registry's places that have a position (a place without one cannot be measured to).
     pub fn from_places(places: &[crate::registry::Place]) -> Vec<Help> {
-        places.iter().filter_map(|p| p.position.map(|at| Help { id: p.id.clone(), at: LatLon { lat: at.lat, lon: at.lon } })).collect()
+        places.iter().filter_map(Help::of).collect()
+    }
+
+    /// A registry place, if it has a position.
+    pub fn of(place: &crate::registry::Place) -> Option<Help> {
+        place.position.map(|at| Help { id: place.id.clone(), at: LatLon { lat: at.lat, lon: at.lon } })
     }
 }
 
 /// One commune's access to help: the nearest place by travel time (its position in the
 /// places given), the straight-line distance to it, and the minutes (the table's, or the
-/// estimate). `place` is `None` when there is no place at all: then both are infinite.
+/// estimate; `routed` says which). `place` is `None` when there is no place at all: then both
+/// are infinite.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Access {
     pub place: Option<u32>,
     pub km: f64,
     pub minutes: f64,
+    pub routed: bool,
 }
 
 impl Access {
-    const NONE: Access = Access { place: None, km: f64::INFINITY, minutes: f64::INFINITY };
+    const NONE: Access = Access { place: None, km: f64::INFINITY, minutes: f64::INFINITY, routed: false };
 }
 
 /// Communes and people beyond a threshold.
@@ -151,11 +162,16 @@ impl<'a> Coverage<'a> {
         let commune = &self.communes[c];
         let untabled =
             self.index.nearest(commune.centre, 1, None, &[], |slot| Some(slot) != closed && self.table.minutes(c, slot).is_none());
-        let mut best = untabled.first().map_or(Access::NONE, |n| Access { place: Some(n.slot), km: n.km, minutes: estimate_minutes(n.km) });
+        let mut best = untabled.first().map_or(Access::NONE, |n| Access {
+            place: Some(n.slot),
+            km: n.km,
+            minutes: estimate_minutes(n.km),
+            routed: false,
+        });
         for (slot, minutes) in self.table.of_commune(c) {
             if Some(slot) != closed && minutes < best.minutes {
                 let km = haversine_km(commune.centre, self.places[slot as usize].at);
-                best = Access { place: Some(slot), km, minutes };
+                best = Access { place: Some(slot), km, minutes, routed: true };
             }
         }
         best

@@ -103,6 +103,8 @@ pub enum Cell {
     Date(NaiveDate),
     /// A share in whole percent, shown `12 %`.
     Percent(u32),
+    /// A number with one decimal, given in tenths (23 is 2.3): distances and times.
+    Tenths(u64),
 }
 
 impl Cell {
@@ -118,6 +120,8 @@ impl Cell {
             Cell::Number(n) => n.to_string().into(),
             Cell::Date(d) => french_date(*d).into(),
             Cell::Percent(p) => format!("{p} %").into(),
+            // A point, as a CSV for programs writes it (the spreadsheet shows its own format).
+            Cell::Tenths(t) => format!("{}.{}", t / 10, t % 10).into(),
         }
     }
 }

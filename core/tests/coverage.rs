@@ -132,3 +132,69 @@ fn on_the_vienne_greedy_equals_exhaustive_search_up_to_3_stops() {
         assert!(stop.newly.iter().all(|&j| access[j].minutes > THRESHOLD_MINUTES));
     }
 }
+
+fn seed_places() -> Vec<repere_core::registry::Place> {
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json")).unwrap()).unwrap();
+    read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap()
+}
+
+#[test]
+fn a_selection_keeps_the_places_of_its_programme_need_and_weekly_hours() {
+    use chrono::NaiveDate;
+    use repere_core::hours::{Schedule, Window};
+    use repere_core::registry::Dispositif;
+    let places = seed_places();
+    let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+    let fs = Selection { dispositif: Some(Dispositif::FranceServices), ..Selection::default() };
+    let kept = fs.places(&places, day);
+    let expected = places.iter().filter(|p| p.dispositif_programmes_nationaux.contains(Dispositif::FranceServices) && p.position.is_some());
+    assert_eq!(kept.len(), expected.count());
+    assert!(!kept.is_empty() && kept.len() < places.len());
+    // Hours: 30 h a week Monday to Friday; a place open to midnight counts its last hour.
+    let mut place = places[0].clone();
+    let years = Window::for_date(day);
+    place.horaires = Some(Schedule::parse("Mo-Fr 09:00-12:00,14:00-17:00", years).unwrap());
+    assert_eq!(weekly_hours(&place, day), Some(30.0));
+    let at_least = |h| Selection { min_hours: Some(h), ..Selection::default() };
+    assert!(at_least(30).retains(&place, day) && !at_least(31).retains(&place, day));
+    place.horaires = Some(Schedule::parse("Sa 20:00-24:00", years).unwrap());
+    assert_eq!(weekly_hours(&place, day), Some(4.0));
+    place.horaires = None;
+    assert!(!at_least(1).retains(&place, day), "unknown hours are not known to be open");
+    assert!(Selection::default().retains(&place, day));
+}
+
+struct Codes;
+
+impl Names for Codes {
+    fn commune(&self, code: &str) -> String {
+        format!("commune {code}")
+    }
+    fn epci(&self, siren: &str) -> String {
+        format!("EPCI {siren}")
+    }
+    fn place(&self, id: &str) -> String {
+        format!("lieu {id}")
+    }
+}
+
+#[test]
+fn the_files_rows_repeat_the_figures_per_commune_and_per_epci() {
+    use repere_core::export::Cell;
+    let (communes, places) = vienne();
+    let coverage = Coverage::new(&communes, &places, TravelTable::default());
+    let access = coverage.access();
+    let rows = commune_rows(&coverage, &access, 10.0, &Codes);
+    assert_eq!(rows.len(), 265);
+    assert!(rows.iter().all(|r| r.len() == COMMUNE_COLUMNS.len()));
+    let beyond = rows.iter().filter(|r| r[9] == Cell::Text("oui".into())).count();
+    assert_eq!(beyond, coverage.beyond(&access, 10.0).communes);
+    let epcis = epci_rows(&coverage, &access, 10.0, &Codes);
+    let vienne = epcis.last().unwrap();
+    assert_eq!(vienne[0], Cell::Text("Vienne".into()));
+    assert_eq!(vienne[3], Cell::Number(265));
+    assert_eq!(vienne[6], Cell::Number(coverage.beyond(&access, 10.0).population));
+    let weighted: u64 = epcis[..epcis.len() - 1].iter().map(|r| if let Cell::Number(n) = r[7] { n } else { 0 }).sum();
+    assert_eq!(vienne[7], Cell::Number(weighted));
+}

@@ -1,27 +1,57 @@
 //! Travel times computed elsewhere (by a routing engine), read from CSV, replacing the estimate
 //! for the pairs they give.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use super::{Commune, Help};
 use crate::registry::ImportError;
 
 /// Minutes from a commune's centre to a place, for the pairs a routing engine gave. Pairs are
-/// positions in the communes and places the table was read against.
+/// positions in the communes and places the table was made for.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct TravelTable {
     minutes: BTreeMap<(usize, u32), f64>,
 }
 
+/// One row of a table as imported: what is stored, then given to each device.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Minutes {
+    pub code_insee: String,
+    pub place_id: String,
+    pub minutes: f64,
+}
+
 const COLUMNS: [&str; 3] = ["code_insee", "place_id", "minutes"];
 
+/// Communes named in the error for communes without a row, at most.
+const MISSING_SHOWN: usize = 10;
+
 impl TravelTable {
-    /// Reads `code_insee,place_id,minutes` (other columns ignored). Whole or not at all: a
-    /// table half read would mix routed and estimated times without saying which, so any
-    /// problem refuses the file, and every problem is reported with its line and field.
+    /// [`TravelTable::read_csv`], then the table for these communes and places.
     pub fn from_csv(bytes: &[u8], communes: &[Commune], places: &[Help]) -> Result<Self, Vec<ImportError>> {
+        Ok(TravelTable::new(&TravelTable::read_csv(bytes, communes, places)?, communes, places))
+    }
+
+    /// The table's pairs whose commune and place are among those given (a coordinator who keeps
+    /// only France Services keeps their routed times, not the others'), by position.
+    pub fn new(rows: &[Minutes], communes: &[Commune], places: &[Help]) -> Self {
         let commune_at: HashMap<&str, usize> = communes.iter().enumerate().map(|(i, c)| (c.code_insee.as_str(), i)).collect();
         let place_at: HashMap<&str, u32> = places.iter().enumerate().map(|(i, p)| (p.id.as_str(), i as u32)).collect();
+        let minutes = rows
+            .iter()
+            .filter_map(|r| Some(((*commune_at.get(r.code_insee.as_str())?, *place_at.get(r.place_id.as_str())?), r.minutes)))
+            .collect();
+        TravelTable { minutes }
+    }
+
+    /// Reads `code_insee,place_id,minutes` (other columns ignored), checked against the
+    /// territory's communes and the registry's places: each pair once, minutes a finite number
+    /// of 0 or more, every commune with at least one row. Whole or not at all: a table half
+    /// read would mix routed and estimated times without saying which, so any problem refuses
+    /// the file, and every problem is reported with its line and field.
+    pub fn read_csv(bytes: &[u8], communes: &[Commune], places: &[Help]) -> Result<Vec<Minutes>, Vec<ImportError>> {
+        let known_commune: HashMap<&str, usize> = communes.iter().enumerate().map(|(i, c)| (c.code_insee.as_str(), i)).collect();
+        let known_place: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
         let header = reader.headers().map_err(|e| vec![ImportError { row: 0, field: "", reason: e.to_string() }])?.clone();
         let column: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
@@ -33,8 +63,11 @@ impl TravelTable {
         if !missing.is_empty() {
             return Err(missing);
         }
-        let (mut table, mut errors) = (TravelTable::default(), vec![]);
-        let mut first_seen: HashMap<(usize, u32), usize> = HashMap::new();
+        let (mut rows, mut errors) = (Vec::new(), vec![]);
+        let mut first_seen: HashMap<(String, String), usize> = HashMap::new();
+        let mut has_row = vec![false; communes.len()];
+        // Reading stops at an unreadable line: communes after it are not missing, just unread.
+        let mut broken = false;
         for record in reader.records() {
             let record = match record {
                 Ok(r) => r,
@@ -42,50 +75,61 @@ impl TravelTable {
                     // The reader cannot go on past a malformed row (e.g. a wrong number of fields).
                     let row = e.position().map_or(0, |p| p.line() as usize);
                     errors.push(ImportError { row, field: "", reason: format!("ligne illisible : {e}") });
+                    broken = true;
                     break;
                 }
             };
             let row = record.position().map_or(0, |p| p.line() as usize);
             let get = |field: &str| record.get(column[field]).unwrap_or("").trim();
-            let commune = commune_at.get(get("code_insee")).copied();
-            if commune.is_none() {
-                errors.push(ImportError { row, field: "code_insee", reason: format!("« {} » : commune inconnue", get("code_insee")) });
+            let (code, place) = (get("code_insee"), get("place_id"));
+            let commune = known_commune.get(code).copied();
+            if let Some(c) = commune {
+                has_row[c] = true;
+            } else {
+                errors.push(ImportError { row, field: "code_insee", reason: format!("« {} » : commune inconnue", cut(code)) });
             }
-            let place = place_at.get(get("place_id")).copied();
-            if place.is_none() {
-                errors.push(ImportError { row, field: "place_id", reason: format!("« {} » : lieu inconnu", get("place_id")) });
+            if !known_place.contains(place) {
+                errors.push(ImportError { row, field: "place_id", reason: format!("« {} » : lieu inconnu", cut(place)) });
             }
             let minutes = match get("minutes").parse::<f64>() {
                 Ok(m) if m.is_finite() && m >= 0.0 => Some(m),
                 Ok(_) => {
-                    errors.push(ImportError {
-                        row,
-                        field: "minutes",
-                        reason: format!("« {} » : durée négative ou infinie", get("minutes")),
-                    });
+                    let reason = format!("« {} » : durée négative ou infinie", cut(get("minutes")));
+                    errors.push(ImportError { row, field: "minutes", reason });
                     None
                 }
                 Err(_) => {
-                    errors.push(ImportError {
-                        row,
-                        field: "minutes",
-                        reason: format!("« {} » : nombre de minutes attendu", get("minutes")),
-                    });
+                    let reason = format!("« {} » : nombre de minutes attendu", cut(get("minutes")));
+                    errors.push(ImportError { row, field: "minutes", reason });
                     None
                 }
             };
-            if let (Some(c), Some(p)) = (commune, place) {
-                let first = *first_seen.entry((c, p)).or_insert(row);
+            if commune.is_some() && known_place.contains(place) {
+                let first = *first_seen.entry((code.to_owned(), place.to_owned())).or_insert(row);
                 if first != row {
                     errors.push(ImportError { row, field: "", reason: format!("couple commune–lieu déjà donné ligne {first}") });
                     continue;
                 }
-                if let Some(m) = minutes {
-                    table.minutes.insert((c, p), m);
+                if let Some(minutes) = minutes {
+                    rows.push(Minutes { code_insee: code.to_owned(), place_id: place.to_owned(), minutes });
                 }
             }
         }
-        if errors.is_empty() { Ok(table) } else { Err(errors) }
+        let without: Vec<&str> = communes.iter().zip(&has_row).filter(|(_, has)| !**has).map(|(c, _)| c.code_insee.as_str()).collect();
+        if !without.is_empty() && !broken {
+            let more = without.len().saturating_sub(MISSING_SHOWN);
+            let shown = without[..without.len().min(MISSING_SHOWN)].join(", ");
+            let tail = if more > 0 { format!(" et {more} autres") } else { String::new() };
+            errors.push(ImportError {
+                row: 0,
+                field: "code_insee",
+                reason: format!(
+                    "{} commune(s) sans aucune ligne : {shown}{tail} (chaque commune doit avoir au moins un temps)",
+                    without.len()
+                ),
+            });
+        }
+        if errors.is_empty() { Ok(rows) } else { Err(errors) }
     }
 
     pub fn len(&self) -> usize {
@@ -105,4 +149,10 @@ impl TravelTable {
     pub fn of_commune(&self, c: usize) -> impl Iterator<Item = (u32, f64)> + '_ {
         self.minutes.range((c, 0)..=(c, u32::MAX)).map(|(&(_, slot), &m)| (slot, m))
     }
+}
+
+/// A value as an error shows it: 40 characters at most, never a whole line of the file.
+fn cut(value: &str) -> String {
+    let kept: String = value.chars().take(40).collect();
+    if kept.len() < value.len() { format!("{kept}…") } else { kept }
 }

@@ -50,13 +50,14 @@ fn a_routed_time_replaces_the_estimate_for_its_pair_only() {
     let communes = [commune("A", 1, "e", 0.0), commune("B", 1, "e", 0.5)];
     let places = [help("p", 0.05), help("q", 0.3)];
     // A–p is 5.6 km (7 minutes estimated) but a river makes it 60; q (33 km, 43 minutes) wins.
-    let table = TravelTable::from_csv(b"code_insee,place_id,minutes\nA,p,60\n", &communes, &places).unwrap();
+    let row = |c: &str, p: &str, minutes| Minutes { code_insee: c.into(), place_id: p.into(), minutes };
+    let table = TravelTable::new(&[row("A", "p", 60.0)], &communes, &places);
     let coverage = Coverage::new(&communes, &places, table);
     let access = coverage.access();
     assert_eq!(access[0].place, Some(1));
     assert!((access[0].minutes - estimate_minutes(haversine_km(communes[0].centre, places[1].at))).abs() < 1e-9);
     // A routed time shorter than every estimate wins and keeps its own minutes.
-    let table = TravelTable::from_csv(b"code_insee,place_id,minutes\nB,p,4.5\n", &communes, &places).unwrap();
+    let table = TravelTable::new(&[row("B", "p", 4.5)], &communes, &places);
     let access = Coverage::new(&communes, &places, table).access();
     assert_eq!((access[1].place, access[1].minutes), (Some(0), 4.5));
     assert_eq!(access[1].km, haversine_km(communes[1].centre, places[0].at));
@@ -163,9 +164,14 @@ proptest! {
     }
 
     #[test]
-    fn tables_of_good_rows_are_read_whole(rows in proptest::collection::btree_map((0usize..3, 0usize..2), 0.0..500f64, 0..6)) {
+    fn tables_of_good_rows_are_read_whole(mut rows in proptest::collection::btree_map((0usize..3, 0usize..2), 0.0..500f64, 0..6)) {
         let communes = [commune("a", 1, "e", 0.0), commune("b", 1, "e", 0.1), commune("c", 1, "e", 0.2)];
         let places = [help("p", 0.0), help("q", 0.3)];
+        for c in 0..communes.len() {
+            if !rows.keys().any(|&(rc, _)| rc == c) {
+                rows.insert((c, 1), 1.0);
+            }
+        }
         let mut csv = String::from("code_insee,place_id,minutes\n");
         for (&(c, p), m) in &rows {
             csv += &format!("{},{},{m}\n", communes[c].code_insee, places[p].id);
@@ -176,4 +182,41 @@ proptest! {
             prop_assert_eq!(table.minutes(c, p as u32), Some(m));
         }
     }
+}
+
+#[test]
+fn a_table_must_give_every_commune_a_time_and_is_kept_for_the_places_retained() {
+    let communes = [commune("86001", 1, "e", 0.0), commune("86002", 1, "e", 0.1), commune("86003", 1, "e", 0.2)];
+    let places = [help("p", 0.0), help("q", 0.3)];
+    let errors = TravelTable::read_csv(b"code_insee,place_id,minutes\n86001,p,3\n", &communes, &places).unwrap_err();
+    assert_eq!(
+        errors.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["fichier : 2 commune(s) sans aucune ligne : 86002, 86003 (chaque commune doit avoir au moins un temps)"]
+    );
+    // A commune whose only row is bad is not "missing" on top: the row's own error says it.
+    let errors =
+        TravelTable::read_csv(b"code_insee,place_id,minutes\n86001,p,3\n86002,p,-2\n86003,zz,1\n", &communes, &places).unwrap_err();
+    assert_eq!(errors.iter().map(|e| (e.row, e.field)).collect::<Vec<_>>(), [(3, "minutes"), (4, "place_id")]);
+    let rows =
+        TravelTable::read_csv(b"code_insee,place_id,minutes\n86001,p,3\n86002,q,4\n86003,q,5\n86003,p,9\n", &communes, &places).unwrap();
+    assert_eq!(rows.len(), 4);
+    // Keeping only q: the pairs of p are dropped and q's positions follow the places given.
+    let only_q = [places[1].clone()];
+    let table = TravelTable::new(&rows, &communes, &only_q);
+    assert_eq!((table.len(), table.minutes(1, 0), table.minutes(2, 0)), (2, Some(4.0), Some(5.0)));
+}
+
+#[test]
+fn the_threshold_and_the_places_retained_are_read_with_every_problem_named() {
+    let s = Selection::parse([("seuil", "15"), ("besoin", "demarches"), ("dispositif", "France Services"), ("heures", "20")]).unwrap();
+    assert_eq!((s.threshold, s.need.map(|n| n.code()), s.min_hours), (15, Some("demarches"), Some(20)));
+    assert_eq!(Selection::parse(s.to_pairs().iter().map(|(k, v)| (*k, v.as_str()))).unwrap(), s);
+    assert_eq!(Selection::parse([("seuil", ""), ("heures", " ")]).unwrap(), Selection::default());
+    let problems =
+        Selection::parse([("seuil", "0"), ("besoin", "x"), ("dispositif", "Poste"), ("heures", "200"), ("seuil", "5"), ("zone", "1")])
+            .unwrap_err();
+    let fields: Vec<&str> = problems.iter().map(|p| p.field).collect();
+    assert_eq!(fields, ["seuil", "besoin", "dispositif", "heures", "seuil", "couverture"]);
+    assert_eq!(problems[0].to_string(), "seuil : nombre entier de minutes de 1 à 120 attendu (reçu « 0 »)");
+    assert_eq!(problems[4].reason, "donné deux fois");
 }
