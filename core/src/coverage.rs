@@ -34,7 +34,7 @@ mod table;
 use std::collections::BTreeMap;
 
 pub use planner::{Closing, Planner, RUPTURE, RUPTURE_VIENNE, Stop, rupture};
-pub use report::{COMMUNE_COLUMNS, EPCI_COLUMNS, Names, commune_rows, epci_rows, estimate_method};
+pub use report::{BANDS, COMMUNE_COLUMNS, EPCI_COLUMNS, Names, band, band_label, commune_rows, epci_rows, estimate_method};
 pub use selection::{Selection, weekly_hours};
 pub use table::{Minutes, TravelTable};
 
@@ -92,6 +92,14 @@ impl Help {
     /// The registry's places that have a position (a place without one cannot be measured to).
     pub fn from_places(places: &[crate::registry::Place]) -> Vec<Help> {
         places.iter().filter_map(Help::of).collect()
+    }
+
+    /// The places with new ones at the centres of the `communes` given (positions in
+    /// `all`): the "after" of a plan. The places keep their positions, so a travel table made
+    /// for them still applies; a new stop is measured by the estimate.
+    pub fn with_stops(places: &[Help], all: &[Commune], communes: impl IntoIterator<Item = usize>) -> Vec<Help> {
+        let stops = communes.into_iter().map(|c| Help { id: format!("nouveau-{}", all[c].code_insee), at: all[c].centre });
+        places.iter().cloned().chain(stops).collect()
     }
 
     /// A registry place, if it has a position.

@@ -31,6 +31,26 @@ pub const EPCI_COLUMNS: [&str; 8] = [
     "Population au-delà × indice",
 ];
 
+/// Bands of time the map colours communes by, from the nearest; the second ends at the
+/// threshold, so "beyond" is always the darker three.
+pub const BANDS: u32 = 5;
+
+/// The band of `minutes` (1 to [`BANDS`]): up to half the threshold, up to it, up to one and a
+/// half times it, up to twice it, beyond (or no place at all).
+pub fn band(minutes: f64, threshold: f64) -> u32 {
+    [0.5, 1.0, 1.5, 2.0].iter().position(|&f| minutes <= threshold * f).map_or(BANDS, |i| i as u32 + 1)
+}
+
+/// The words of a band for the legend: « 5 min ou moins », « 5 à 10 min », … « plus de 20 min ».
+pub fn band_label(band: u32, threshold: f64) -> String {
+    let bound = |f: f64| decimal((threshold * f * 10.0).round() / 10.0);
+    match band {
+        1 => format!("{} min ou moins", bound(0.5)),
+        2..=4 => format!("{} à {} min", bound(0.5 * f64::from(band - 1)), bound(0.5 * f64::from(band))),
+        _ => format!("plus de {} min, ou aucun lieu", bound(2.0)),
+    }
+}
+
 /// The names files show for codes (the territory's and the registry's).
 pub trait Names {
     fn commune(&self, code_insee: &str) -> String;

@@ -220,3 +220,21 @@ fn the_threshold_and_the_places_retained_are_read_with_every_problem_named() {
     assert_eq!(problems[0].to_string(), "seuil : nombre entier de minutes de 1 à 120 attendu (reçu « 0 »)");
     assert_eq!(problems[4].reason, "donné deux fois");
 }
+
+#[test]
+fn the_map_bands_split_at_half_the_threshold_the_threshold_and_beyond() {
+    let bands: Vec<u32> = [0.0, 5.0, 5.1, 10.0, 10.1, 15.0, 20.0, 20.1, f64::INFINITY].iter().map(|&m| band(m, 10.0)).collect();
+    assert_eq!(bands, [1, 1, 2, 2, 3, 3, 4, 5, 5]);
+    let words: Vec<String> = (1..=BANDS).map(|b| band_label(b, 15.0)).collect();
+    assert_eq!(words, ["7,5 min ou moins", "7,5 à 15 min", "15 à 22,5 min", "22,5 à 30 min", "plus de 30 min, ou aucun lieu"]);
+}
+
+#[test]
+fn a_plans_after_keeps_the_places_and_adds_its_stops_at_commune_centres() {
+    let communes = [commune("A", 100, "e", 0.0), commune("B", 50, "e", 1.0)];
+    let places = [help("p", 0.0)];
+    let after = Help::with_stops(&places, &communes, [1]);
+    assert_eq!(after.iter().map(|h| h.id.as_str()).collect::<Vec<_>>(), ["p", "nouveau-B"]);
+    let coverage = Coverage::new(&communes, &after, TravelTable::default());
+    assert_eq!(coverage.beyond(&coverage.access(), 10.0), Gap::default());
+}
