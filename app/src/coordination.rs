@@ -18,6 +18,8 @@ use crate::store;
 const ACCOUNT_KEY: &str = "coordinator";
 /// Key in `meta` of the last figures received.
 const FIGURES_KEY: &str = "coordination_figures";
+/// Key in `meta` of the travel-time table last received (see [`Coordination::refresh_times`]).
+const TIMES_KEY: &str = "coordination_times";
 /// Key in `meta` of a mediator's enrolment (see `outbox`).
 const MEDIATOR_KEY: &str = "device";
 
@@ -72,6 +74,9 @@ pub struct Coordination {
     pub loading: RwSignal<bool>,
     /// Why the figures on screen are not those just asked ("pas de réseau", the server's refusal).
     pub problem: RwSignal<Option<String>>,
+    /// The travel-time table the Département imported on the server (`TravelTimesDto` as
+    /// received), kept on the device for the coverage map offline; `None` until one is received.
+    pub times: RwSignal<Option<String>>,
 }
 
 impl Coordination {
@@ -84,6 +89,7 @@ impl Coordination {
             figures: RwSignal::new(None),
             loading: RwSignal::new(false),
             problem: RwSignal::new(None),
+            times: RwSignal::new(None),
         };
         leptos::task::spawn_local(async move {
             if let Err(e) = c.open().await {
@@ -102,6 +108,7 @@ impl Coordination {
         let figures: Option<Received> = store::get_meta(&db, FIGURES_KEY).await?;
         self.account.set(account.and_then(|a| serde_json::from_str(&a).ok()));
         self.figures.set(figures);
+        self.times.set(store::get_meta(&db, TIMES_KEY).await?);
         self.db.set_value(Some(db));
         Ok(())
     }
@@ -161,6 +168,22 @@ impl Coordination {
         }
     }
 
+    /// Asks the travel-time table (`/api/v1/coverage/times`); kept on the device once received.
+    /// Without network the one kept stays (or the estimate, when there is none): coverage is
+    /// still computed.
+    pub async fn refresh_times(&self) -> Result<(), String> {
+        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
+        let response = net::get("/api/v1/coverage/times", &account.token).await?;
+        let status = response.status();
+        let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
+        if status != 200 {
+            return Err(net::refusal(status, &body));
+        }
+        store::put_meta(&self.db()?, TIMES_KEY, &body).await?;
+        self.times.set(Some(body));
+        Ok(())
+    }
+
     /// Downloads an export (`/api/v1/export/…?query`) as a file, under the name the server gives.
     pub async fn download(&self, path: &str, query: &str, fallback_name: &str) -> Result<(), String> {
         let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
@@ -179,9 +202,10 @@ impl Coordination {
     /// Forgets the coordinator's enrolment and the figures kept (the phone changes hands).
     pub async fn sign_out(&self) -> Result<(), String> {
         let db = self.db()?;
-        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY]).await?;
+        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY]).await?;
         self.account.set(None);
         self.figures.set(None);
+        self.times.set(None);
         self.problem.set(None);
         Ok(())
     }

@@ -195,6 +195,8 @@ fn the_files_rows_repeat_the_figures_per_commune_and_per_epci() {
     assert_eq!(vienne[0], Cell::Text("Vienne".into()));
     assert_eq!(vienne[3], Cell::Number(265));
     assert_eq!(vienne[6], Cell::Number(coverage.beyond(&access, 10.0).population));
-    let weighted: u64 = epcis[..epcis.len() - 1].iter().map(|r| if let Cell::Number(n) = r[7] { n } else { 0 }).sum();
-    assert_eq!(vienne[7], Cell::Number(weighted));
+    let weights: Vec<u64> = epcis[..epcis.len() - 1].iter().map(|r| if let Cell::Number(n) = r[7] { n } else { 0 }).collect();
+    assert_eq!(vienne[7], Cell::Number(weights.iter().sum()));
+    assert_eq!(weights.len(), 7);
+    assert!(weights.windows(2).all(|w| w[0] >= w[1]), "where help is missing most first: {weights:?}");
 }

@@ -91,7 +91,8 @@ pub fn commune_rows(coverage: &Coverage, access: &[Access], threshold: f64, name
         .collect()
 }
 
-/// One row per EPCI (in SIREN order), then the Vienne's.
+/// One row per EPCI, the most weighted population beyond first (ties in SIREN order), then
+/// the Vienne's.
 pub fn epci_rows(coverage: &Coverage, access: &[Access], threshold: f64, names: &impl Names) -> Vec<Vec<Cell>> {
     let beyond = coverage.beyond_by(access, threshold, |c| c.epci.clone());
     let all = coverage.beyond_by(access, f64::NEG_INFINITY, |c| c.epci.clone());
@@ -112,6 +113,8 @@ pub fn epci_rows(coverage: &Coverage, access: &[Access], threshold: f64, names: 
         .iter()
         .map(|(siren, gap)| row(names.epci(siren), siren, weight(siren), *gap, all[siren], gap.population * u64::from(weight(siren))))
         .collect();
+    // Where help is missing most first: by weighted population beyond, then by SIREN.
+    rows.sort_by_key(|r| std::cmp::Reverse(if let Cell::Number(n) = r[7] { n } else { 0 }));
     let weighted = beyond.iter().map(|(siren, gap)| gap.population * u64::from(weight(siren))).sum();
     let total = |groups: &std::collections::BTreeMap<String, Gap>| {
         groups.values().fold(Gap::default(), |t, g| Gap { communes: t.communes + g.communes, population: t.population + g.population })

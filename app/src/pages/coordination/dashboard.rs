@@ -11,7 +11,7 @@ use repere_protocol::stats::FiguresDto;
 
 use super::charts::{DataTable, Picture, Row, bars, columns};
 use super::choropleth::{Choropleth, Level};
-use super::exports::Exports;
+use super::exports::{Exports, FIGURES_FILES};
 use super::filter::{Asked, FilterForm};
 use crate::coordination::{Coordination, Received};
 
@@ -145,7 +145,7 @@ fn FiguresView(shown: Shown, query: Signal<String>) -> impl IntoView {
             <dl class="totals">
                 {totals.into_iter().map(|(label, n)| view! { <div><dt>{label}</dt><dd>{thousands(n)}</dd></div> }).collect_view()}
             </dl>
-            <Exports query />
+            <Exports query files=FIGURES_FILES hint="Pour la période et le territoire des chiffres affichés. Il faut du réseau." />
             <Picture title=Breakdown::Mois.title().to_owned() id="graphique-mois" svg=columns(&short) rows=months first="Mois" />
             <Picture title=Breakdown::Thematiques.title().to_owned() id="graphique-thematiques" svg=bars(&themes) rows=themes first="Thématique" />
             <Choropleth title=Breakdown::Epci.title().to_owned() id="carte-epci" level=Level::Epci rows=section(Breakdown::Epci) />

@@ -2,26 +2,34 @@
 //! inclusion team and the EPCI coordinators enrol a device once, then read what is done on their
 //! territory — totals, month series, themes, the Vienne coloured by EPCI and commune — and
 //! download the exports. The last figures received stay readable offline. Professional staff use
-//! it; its words are French, as the mediators' space's. One file per part: `filter` (the period
-//! and territory asked), `dashboard` (the figures), `charts` (columns and bars with their
-//! tables), `choropleth` (the coloured map), `exports` (the downloads).
+//! it; its words are French, as the mediators' space's. Two pages: the figures (`#/`) and
+//! where help is missing (`#/couverture`). One file per part: `filter` (the period and
+//! territory asked), `dashboard` (the figures), `charts` (columns and bars with their tables),
+//! `choropleth` (the coloured map), `exports` (the downloads), `coverage` (communes beyond the
+//! threshold), `gaps` (the map of time to help), `planner` (new stops, closings).
 
 pub mod charts;
 pub mod choropleth;
+mod coverage;
 mod dashboard;
 mod exports;
 pub mod filter;
+mod gaps;
+mod planner;
 
 use leptos::prelude::*;
 
 use super::{EnrolForm, Section, frame, provide_shared, scroll_to_top};
 use crate::coordination::Coordination;
+use crate::registry::Registry;
 
 /// The coordinators' app.
 #[component]
 pub fn CoordinatorApp() -> impl IntoView {
     provide_shared();
     provide_context(Coordination::start());
+    // The registry the device holds: coverage measures time to its places.
+    provide_context(Registry::load(|_| {}));
     // Folded tables are unfolded to print: the printed page carries every figure.
     let _ = window_event_listener(leptos::ev::beforeprint, |_| unfold_all());
     scroll_to_top();
@@ -35,10 +43,29 @@ fn CoordinationPage() -> impl IntoView {
         <h1 tabindex="-1">"Espace coordination"</h1>
         {move || match (c.ready.get(), c.account.with(Option::is_some)) {
             (false, _) => view! { <p class="registry">"Chargement…"</p> }.into_any(),
-            (true, true) => view! { <dashboard::Dashboard /> }.into_any(),
+            (true, true) => view! { <Pages /> }.into_any(),
             (true, false) => view! { <Enrol /> }.into_any(),
         }}
     }
+}
+
+/// The two pages, one link apart; the address's `#` part says which (reload and back work).
+#[component]
+fn Pages() -> impl IntoView {
+    let hash = RwSignal::new(current_hash());
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_hash()));
+    let on_coverage = move || hash.get().starts_with("#/couverture");
+    view! {
+        <nav class="tabs" aria-label="Pages de l’espace coordination">
+            <a href="#/" aria-current=move || (!on_coverage()).then_some("page")>"Chiffres"</a>
+            <a href="#/couverture" aria-current=move || on_coverage().then_some("page")>"Où l’aide manque"</a>
+        </nav>
+        {move || if on_coverage() { view! { <coverage::CoveragePage /> }.into_any() } else { view! { <dashboard::Dashboard /> }.into_any() }}
+    }
+}
+
+fn current_hash() -> String {
+    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 #[component]
