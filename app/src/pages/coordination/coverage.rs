@@ -159,6 +159,11 @@ fn method(routed: usize, problem: Option<String>) -> String {
     }
 }
 
+/// « 1 commune », « 0 habitant », « 21 881 habitants » (French: singular below 2).
+pub fn plural(n: u64, word: &str) -> String {
+    if n > 1 { format!("{} {word}s", thousands(n)) } else { format!("{n} {word}") }
+}
+
 fn query_of(selection: &Selection) -> String {
     selection.to_pairs().iter().map(|(k, v)| format!("{k}={}", String::from(js_sys::encode_uri_component(v)))).collect::<Vec<_>>().join("&")
 }
@@ -173,9 +178,9 @@ fn Figures(computed: Computed, plan: RwSignal<Option<Plan>>, query: Signal<Strin
     drop(coverage);
     let minutes = format!("{threshold} min");
     let headline = format!(
-        "{} communes et {} habitants sont à plus de {minutes} d’un lieu d’aide ({} % des habitants).",
-        gap.communes,
-        thousands(gap.population),
+        "{} et {} sont à plus de {minutes} d’un lieu d’aide ({} % des habitants).",
+        plural(gap.communes as u64, "commune"),
+        plural(gap.population, "habitant"),
         (gap.population * 100).checked_div(total).unwrap_or(0)
     );
     let shown = RwSignal::new(PlanView::Today);
@@ -209,8 +214,7 @@ const FILES: [(&str, &str, &str); 2] = [
 fn EpciTable(rows: Vec<Vec<Cell>>) -> impl IntoView {
     // EPCI, indice, communes au-delà, population au-delà, pondérée: the files' columns, with
     // headings short enough for a phone (the files say them whole).
-    const SHOWN_COLUMNS: [(usize, &str); 5] =
-        [(0, "EPCI"), (2, "Indice"), (5, "Communes"), (6, "Habitants"), (7, "Pondéré")];
+    const SHOWN_COLUMNS: [(usize, &str); 5] = [(0, "EPCI"), (2, "Indice"), (5, "Communes"), (6, "Habitants"), (7, "Pondéré")];
     let text = |cell: &Cell| match cell {
         Cell::Number(n) => thousands(*n),
         other => other.to_text().into_owned(),

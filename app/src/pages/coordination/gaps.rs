@@ -90,7 +90,7 @@ pub fn GapsMap(computed: Computed, plan: RwSignal<Option<Plan>>, shown: RwSignal
                     </label>
                     <label>
                         <input type="radio" name="carte-vue" prop:checked=move || shown.get() == PlanView::After on:change=move |_| shown.set(PlanView::After) />
-                        {format!("Avec les {n} arrêts proposés")}
+                        {if n == 1 { "Avec l’arrêt proposé".to_owned() } else { format!("Avec les {n} arrêts proposés") }}
                     </label>
                 </fieldset>
             }

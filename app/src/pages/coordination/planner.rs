@@ -5,9 +5,8 @@
 
 use leptos::prelude::*;
 use repere_core::coverage::{Access, Coverage, Gap, Help, Planner as Greedy, Stop, TravelTable, rupture};
-use repere_core::stats::thousands;
 
-use super::coverage::Computed;
+use super::coverage::{Computed, plural};
 
 /// The most stops asked at once: a bus's week, or a year's new permanences.
 const MAX_STOPS: usize = 10;
@@ -125,9 +124,9 @@ fn PlanResult(computed: Computed, plan: Plan) -> impl IntoView {
             view! {
                 <li>
                     <strong>{format!("{} ({})", computed.commune_names[s.commune], computed.epci_name(&commune.epci))}</strong>
-                    {format!(" : {} habitants de plus à moins de {t} min.", thousands(s.people))}
+                    {format!(" : {} de plus à moins de {t} min.", plural(s.people, "habitant"))}
                     <br />
-                    <span class="hint">{format!("{} : {}", plural(reached.len(), "commune"), reached.join(", "))}</span>
+                    <span class="hint">{format!("{} : {}", plural(reached.len() as u64, "commune"), reached.join(", "))}</span>
                 </li>
             }
         })
@@ -136,23 +135,19 @@ fn PlanResult(computed: Computed, plan: Plan) -> impl IntoView {
         <div role="status">
             <p class="headline">
                 {format!(
-                    "Avec ces {} arrêts : {} habitants de plus à moins de {t} min. Au-delà : {} habitants ({}) aujourd’hui, {} ({}) après.",
-                    plan.stops.len(),
-                    thousands(gained),
-                    thousands(before.population),
-                    plural(before.communes, "commune"),
-                    thousands(after.population),
-                    plural(after.communes, "commune"),
+                    "{} : {} de plus à moins de {t} min. Au-delà : {} ({}) aujourd’hui, {} ({}) après.",
+                    if plan.stops.len() == 1 { "Avec cet arrêt".to_owned() } else { format!("Avec ces {} arrêts", plan.stops.len()) },
+                    plural(gained, "habitant"),
+                    plural(before.population, "habitant"),
+                    plural(before.communes as u64, "commune"),
+                    plural(after.population, "habitant"),
+                    plural(after.communes as u64, "commune"),
                 )}
             </p>
         </div>
         <ol class="stops">{stops}</ol>
     }
     .into_any()
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n > 1 { format!("{n} {word}s") } else { format!("{n} {word}") }
 }
 
 /// What closing one place would cost: the communes it alone keeps within the threshold.
@@ -181,9 +176,9 @@ pub fn Closing(computed: Computed) -> impl IntoView {
             } else {
                 let names: Vec<&str> = lost.communes.iter().map(|&c| computed.commune_names[c].as_str()).collect();
                 format!(
-                    "Si {name} fermait, {} et {} habitants passeraient au-delà de {t} min : {}.",
-                    plural(lost.communes.len(), "commune"),
-                    thousands(lost.population),
+                    "Si {name} fermait, {} et {} passeraient au-delà de {t} min : {}.",
+                    plural(lost.communes.len() as u64, "commune"),
+                    plural(lost.population, "habitant"),
                     names.join(", ")
                 )
             }
