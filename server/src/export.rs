@@ -365,7 +365,7 @@ pub async fn to_temp_file(db: &Database, request: &Request, what: Export, dir: &
     Ok(temp)
 }
 
-/// A new empty temporary file of `dir` named `repere-export-….EXTENSION`, removed when dropped.
+/// A new empty temporary file of `dir`, `repere-export-….EXTENSION`, removed when dropped.
 pub fn temp_file(dir: &Path, extension: &str) -> Result<tempfile::TempPath, ExportError> {
     Ok(tempfile::Builder::new().prefix("repere-export-").suffix(&format!(".{extension}")).tempfile_in(dir)?.into_temp_path())
 }
