@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 pub mod bounded;
+pub mod coverage;
 pub mod registry;
 pub mod stats;
 

@@ -132,6 +132,28 @@ pub enum Command {
         after_help = "Example: repere-server --database data/repere.sqlite export activites --format xlsx --out activites.xlsx --du 2026-01-01 --au 2026-06-30"
     )]
     Export(Export),
+    /// Coverage's travel-time table: import one computed elsewhere (e.g. by OSRM's table
+    /// service), or clear it to go back to the straight-line estimate.
+    #[command(subcommand, after_help = "Example: repere-server --database data/repere.sqlite coverage import-times temps-osrm.csv")]
+    Coverage(CoverageCommand),
+}
+
+/// What `coverage` does.
+#[derive(Subcommand, Debug, Clone)]
+pub enum CoverageCommand {
+    /// Import a travel-time table: CSV with the columns code_insee,place_id,minutes (minutes from
+    /// the commune's centre to the registry place by road). Checked whole against the 265
+    /// communes and the registry's current places: every commune needs a row, each pair once,
+    /// minutes of 0 or more. One problem and nothing is imported (the previous table stays);
+    /// otherwise the file replaces the previous table at once.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite coverage import-times temps-osrm.csv")]
+    ImportTimes {
+        /// The CSV file.
+        file: PathBuf,
+    },
+    /// Forget the imported table: times are estimated again from the straight line.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite coverage clear-times")]
+    ClearTimes,
 }
 
 /// What `export` writes.
@@ -159,6 +181,48 @@ pub enum Export {
         #[command(flatten)]
         filter: FilterArgs,
     },
+    /// Coverage: each commune's nearest help and travel time, and the gaps per EPCI (CSV: the
+    /// communes; XLSX: communes, EPCI, information). The registry's current places, the imported
+    /// travel-time table if any.
+    #[command(
+        after_help = "Example: repere-server --database data/repere.sqlite export couverture --format xlsx --out couverture.xlsx --seuil 15 --dispositif \"France Services\""
+    )]
+    Couverture {
+        #[arg(long, value_enum)]
+        format: ExportFormat,
+        #[command(flatten)]
+        target: Target,
+        #[command(flatten)]
+        selection: SelectionArgs,
+    },
+}
+
+/// The selection of `GET /api/v1/export/couverture.*`, as flags (read by repere-core's
+/// `coverage::Selection::parse`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct SelectionArgs {
+    /// Minutes beyond which a commune lacks help (1 to 120; default 10).
+    #[arg(long)]
+    pub seuil: Option<String>,
+    /// Only places helping with this need: demarches, apprendre, equipement, emploi, parents, securite.
+    #[arg(long)]
+    pub besoin: Option<String>,
+    /// Only places of this national programme, as the standard writes it (e.g. "France Services").
+    #[arg(long)]
+    pub dispositif: Option<String>,
+    /// Only places open at least this many hours this week (1 to 168).
+    #[arg(long)]
+    pub heures: Option<String>,
+}
+
+impl SelectionArgs {
+    /// The flags as the query parameters they stand for.
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        [("seuil", &self.seuil), ("besoin", &self.besoin), ("dispositif", &self.dispositif), ("heures", &self.heures)]
+            .into_iter()
+            .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
+            .collect()
+    }
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

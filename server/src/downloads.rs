@@ -1,6 +1,8 @@
 //! The exports as downloads: `GET /api/v1/export/activites.csv`, `activites.xlsx` and
 //! `statistiques.xlsx`, with the figures' query (`du`, `au`, `epci`, …) and the same rules of
-//! who reads what as `GET /api/v1/stats` ([`crate::figures::reader_and_filter`]).
+//! who reads what as `GET /api/v1/stats` ([`crate::figures::reader_and_filter`]); and
+//! `couverture.csv`, `couverture.xlsx` for coordinators, with the coverage's selection
+//! (`seuil`, `besoin`, `dispositif`, `heures`: the core's `coverage::Selection`).
 //!
 //! The file is made whole in a temporary file first ([`export::to_temp_file`]), so an export
 //! that fails is an error answer, never a truncated download; the file is then opened and its
@@ -11,6 +13,7 @@ use axum::body::Body;
 use axum::extract::{Request, State as AxumState};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use repere_core::coverage::Selection;
 use repere_core::export::Requester;
 use tower::ServiceExt;
 use tower_http::services::ServeFile;
@@ -33,6 +36,14 @@ pub async fn activities_xlsx(state: AxumState<State>, request: Request) -> Respo
 
 pub async fn statistics_xlsx(state: AxumState<State>, request: Request) -> Response {
     download(state, request, Export::Statistics).await
+}
+
+pub async fn coverage_csv(state: AxumState<State>, request: Request) -> Response {
+    coverage(state, request, Format::Csv).await
+}
+
+pub async fn coverage_xlsx(state: AxumState<State>, request: Request) -> Response {
+    coverage(state, request, Format::Xlsx).await
 }
 
 /// The file's name as the browser saves it: `repere_activites_2026-11-30.xlsx`.
@@ -76,13 +87,42 @@ async fn download(AxumState(state): AxumState<State>, request: Request, what: Ex
         }
         Err(e) => return internal(&e.to_string()),
     };
+    serve(temp, &file_name(what)).await
+}
+
+/// The coverage file of the query's selection, for a coordinator (the same for all: it holds
+/// no contact); a bad parameter is 400 `bad_filter`, the message starting with its name.
+async fn coverage(AxumState(state): AxumState<State>, request: Request, format: Format) -> Response {
+    if let Err(refusal) = crate::coverage::coordinator(&state, request.headers(), client_ip(&request)).await {
+        return refusal;
+    }
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()).into_owned().collect();
+    let selection = match Selection::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str()))) {
+        Ok(s) => s,
+        Err(problems) => {
+            let message: Vec<String> = problems.iter().map(ToString::to_string).collect();
+            return error_response(StatusCode::BAD_REQUEST, "bad_filter", &message.join(" ; "));
+        }
+    };
+    let made = async {
+        let temp = export::temp_file(&std::env::temp_dir(), format.extension())?;
+        export::coverage::coverage(&state.db, &selection, format, &temp).await.map(|()| temp)
+    };
+    match made.await {
+        Ok(temp) => serve(temp, &format!("repere_couverture_{}.{}", chrono::Utc::now().date_naive(), format.extension())).await,
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// Streams a file made whole, under the name the browser saves it as.
+async fn serve(temp: tempfile::TempPath, name: &str) -> Response {
     // ServeFile opens the file before answering; the name can go once it is open.
     let served = ServeFile::new(&temp).oneshot(axum::http::Request::new(Body::empty())).await;
     drop(temp);
     match served {
         Ok(response) if response.status() == StatusCode::OK => {
             let mut response = response.into_response();
-            let disposition = format!("attachment; filename=\"{}\"", file_name(what));
+            let disposition = format!("attachment; filename=\"{name}\"");
             response.headers_mut().insert(header::CONTENT_DISPOSITION, HeaderValue::from_str(&disposition).expect("an ASCII name"));
             response
         }

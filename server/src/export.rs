@@ -27,6 +27,7 @@ use crate::db::Database;
 use crate::stats::Scope;
 
 pub mod command;
+pub mod coverage;
 mod sheets;
 pub use sheets::{activities_csv, activities_xlsx, statistics_xlsx};
 
@@ -78,6 +79,8 @@ pub enum ExportError {
     Xlsx(rust_xlsxwriter::XlsxError),
     /// A stored contact that no longer reads (its id, why).
     Stored(String, String),
+    /// The stored registry does not read (why).
+    Registry(String),
     /// More rows than an XLSX sheet holds.
     TooManyRows,
     Cancelled,
@@ -90,6 +93,7 @@ impl std::fmt::Display for ExportError {
             ExportError::Io(e) => write!(f, "{e}"),
             ExportError::Xlsx(e) => write!(f, "writing the XLSX file: {e}"),
             ExportError::Stored(id, why) => write!(f, "stored contact {id} does not read: {why}"),
+            ExportError::Registry(why) => f.write_str(why),
             ExportError::TooManyRows => f.write_str("more rows than an XLSX sheet holds (1,048,575): export as CSV, or a shorter period"),
             ExportError::Cancelled => f.write_str("cancelled: no file written"),
         }
@@ -353,12 +357,17 @@ pub async fn to_temp_file(db: &Database, request: &Request, what: Export, dir: &
         Export::Activities(format) => format.extension(),
         Export::Statistics => "xlsx",
     };
-    let temp = tempfile::Builder::new().prefix("repere-export-").suffix(&format!(".{extension}")).tempfile_in(dir)?.into_temp_path();
+    let temp = temp_file(dir, extension)?;
     match what {
         Export::Activities(format) => activities(db, request, format, &temp).await.map(drop)?,
         Export::Statistics => statistics(db, request, &temp).await?,
     }
     Ok(temp)
+}
+
+/// A new empty temporary file of `dir`, `repere-export-….EXTENSION`, removed when dropped.
+pub fn temp_file(dir: &Path, extension: &str) -> Result<tempfile::TempPath, ExportError> {
+    Ok(tempfile::Builder::new().prefix("repere-export-").suffix(&format!(".{extension}")).tempfile_in(dir)?.into_temp_path())
 }
 
 /// Which file.

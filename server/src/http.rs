@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, downloads, figures, security};
+use crate::{State, api, coverage, downloads, figures, security};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -59,6 +59,8 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/export/activites.csv", get(downloads::activities_csv))
         .route("/export/activites.xlsx", get(downloads::activities_xlsx))
         .route("/export/statistiques.xlsx", get(downloads::statistics_xlsx))
+        .route("/export/couverture.csv", get(downloads::coverage_csv))
+        .route("/export/couverture.xlsx", get(downloads::coverage_xlsx))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_EXPORTS_AT_ONCE));
     let api = Router::new()
         .route("/health", get(api::health))
@@ -66,6 +68,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/registry", get(api::registry_update))
         .route("/stats", get(figures::stats))
         .route("/coordination/choices", get(figures::choices))
+        .route("/coverage/times", get(coverage::times))
         .merge(exports)
         .merge(with_bodies)
         .fallback(api_not_found)

@@ -12,6 +12,7 @@ pub mod backup;
 pub mod config;
 pub mod contacts;
 pub mod coordinators;
+pub mod coverage;
 pub mod db;
 pub mod downloads;
 pub mod export;

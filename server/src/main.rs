@@ -6,7 +6,7 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use repere_server::config::Command;
+use repere_server::config::{Command, CoverageCommand};
 use repere_server::http::{self, Limits};
 use repere_server::{Config, State, db::Database};
 use tracing_subscriber::EnvFilter;
@@ -24,6 +24,7 @@ fn main() -> ExitCode {
     let result = match config.command.clone() {
         None => runtime.block_on(serve(config)),
         Some(Command::Export(export)) => return runtime.block_on(export_command(&config.database, export)),
+        Some(Command::Coverage(coverage)) => return runtime.block_on(coverage_command(&config.database, coverage)),
         Some(command) => runtime.block_on(administer(&config.database, command)),
     };
     match result {
@@ -74,7 +75,7 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
         Command::PublishRegistry { file } => publish_registry(&db, &file).await,
-        Command::Export(_) => unreachable!("export runs on its own (export_command)"),
+        Command::Export(_) | Command::Coverage(_) => unreachable!("export and coverage run on their own"),
         Command::Backup { file, force } => {
             db.backup(&file, force).await.map(|copied| println!("{} written, {copied}", file.display())).map_err(|e| e.to_string())
         }
@@ -102,6 +103,46 @@ async fn export_command(database: &str, export: repere_server::config::Export) -
         Err(Failure::Usage(message)) => {
             eprintln!("repere-server: error: {message}");
             ExitCode::from(2)
+        }
+    }
+}
+
+/// `coverage …`: exit 0 done, 1 a failure or a refused file (each problem on its own line, at
+/// most [`PROBLEMS_SHOWN`](repere_server::coverage::PROBLEMS_SHOWN) and how many more).
+async fn coverage_command(database: &str, command: CoverageCommand) -> ExitCode {
+    use repere_server::coverage::{ImportFailure, import_file, problem_lines};
+    let db = match Database::open(database).await {
+        Ok(db) => db,
+        Err(e) => return fail(&e.to_string()),
+    };
+    // What went wrong, one line each: "error: …" first.
+    let result: Result<String, Vec<String>> = match &command {
+        CoverageCommand::ImportTimes { file } => match import_file(&db, file).await {
+            Ok(imported) => Ok(format!("{}: {} travel times imported; they replace the previous table", file.display(), imported.rows)),
+            Err(ImportFailure::Failed(message)) => Err(vec![format!("error: {message}")]),
+            Err(ImportFailure::Refused(errors)) => {
+                let file = file.display();
+                let head = format!("error: {file}: nothing imported, the previous table stays; {} problem(s):", errors.len());
+                Err(std::iter::once(head).chain(problem_lines(&errors).into_iter().map(|line| format!("{file}: {line}"))).collect())
+            }
+        },
+        CoverageCommand::ClearTimes => match db.clear_travel_times().await {
+            Ok(true) => Ok("travel-time table cleared: times are estimated again".to_owned()),
+            Ok(false) => Ok("no travel-time table was imported: times are estimated".to_owned()),
+            Err(e) => Err(vec![format!("error: database: {e}")]),
+        },
+    };
+    db.close().await;
+    match result {
+        Ok(done) => {
+            println!("{done}");
+            ExitCode::SUCCESS
+        }
+        Err(lines) => {
+            for line in lines {
+                eprintln!("repere-server: {line}");
+            }
+            ExitCode::FAILURE
         }
     }
 }

@@ -68,7 +68,8 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         let (status, answer) = s.call("POST", "/api/v1/devices", Some(&t.departement), r#"{"code": "AAAAA-AAAA-AAAA"}"#).await;
         assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("enrolment_code_invalid")));
         let gartempe_only = format!("/api/v1/export/activites.csv?epci={GARTEMPE}");
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 11] = [
+        let coordinators = [u, u, u, forbidden, forbidden, ok, ok];
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 14] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -80,6 +81,9 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/export/activites.xlsx", "", [u, u, u, ok, ok, ok, ok]),
             ("GET", "/api/v1/export/statistiques.xlsx?du=2026-01-01", "", [u, u, u, ok, ok, ok, ok]),
             ("GET", &gartempe_only, "", [u, u, u, forbidden, forbidden, ok, forbidden]),
+            ("GET", "/api/v1/coverage/times", "", coordinators),
+            ("GET", "/api/v1/export/couverture.csv?seuil=15", "", coordinators),
+            ("GET", "/api/v1/export/couverture.xlsx", "", coordinators),
         ];
         for (method, path, body, expected) in matrix {
             for ((role, token), want) in roles.iter().zip(expected) {
@@ -91,7 +95,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
                 if !status.is_success() {
                     assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
                 }
-                if want == forbidden && path.starts_with("/api/v1/contacts") {
+                if want == forbidden && (path.starts_with("/api/v1/contacts") || path.contains("couverture") || path.contains("coverage")) {
                     assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
                 }
             }

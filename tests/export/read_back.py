@@ -81,6 +81,64 @@ def export(binary, database, *args):
     return done.stdout.strip()
 
 
+# The coverage table's columns (issue #14: nearest help, distance, time, how obtained, beyond).
+COVERAGE = ["Code INSEE", "Commune", "EPCI", "Population", "Lieu d’aide le plus proche", "Identifiant du lieu",
+            "Distance à vol d’oiseau (km)", "Temps (min)", "Temps obtenu par", "Au-delà du seuil"]
+GAPS = ["EPCI", "SIREN", "Indice de rupture", "Communes", "Population", "Communes au-delà du seuil",
+        "Population au-delà du seuil", "Population au-delà × indice"]
+
+
+def coverage(binary, database, out):
+    """The coverage files: the estimate checked by hand (km × 1.3 at 60 km/h), the sheets' shape,
+    the EPCI's totals against the communes', then an imported table named in « Informations »."""
+    export(binary, database, "couverture", "--format", "csv", "--out", out("c.csv"))
+    export(binary, database, "couverture", "--format", "xlsx", "--out", out("c.xlsx"))
+    with open(out("c.csv"), newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    book = openpyxl.load_workbook(out("c.xlsx"))
+    check("coverage: sheets", book.sheetnames, ["Communes", "EPCI", "Informations"])
+    communes = book["Communes"]
+    cells = [list(r) for r in communes.iter_rows(values_only=True)]
+    check("coverage: CSV and XLSX headers", (rows[0], cells[0]), (COVERAGE, COVERAGE))
+    check("coverage: 265 communes", (len(rows) - 1, len(cells) - 1), (265, 265))
+    check("coverage: header frozen, filters on the table", (communes.freeze_panes, communes.auto_filter.ref), ("A2", "A1:J266"))
+    check("coverage: times are numbers shown with one decimal", (communes["H2"].data_type, communes["H2"].number_format), ("n", "0.0"))
+    col = {name: i for i, name in enumerate(COVERAGE)}
+    # (Both shown to a tenth: 3.35 km is 3.3 and its 4.355 minutes 4.4.)
+    by_hand = [abs(r[col["Temps (min)"]] - r[col["Distance à vol d’oiseau (km)"]] * 1.3) <= 0.12 for r in cells[1:]]
+    check("coverage: every estimate is km × 1.3 at 60 km/h", all(by_hand), True)
+    csv_cells = [[float(c) if i in (6, 7) else int(c) if i == 3 else c for i, c in enumerate(r)] for r in rows[1:]]
+    check("coverage: CSV and XLSX hold the same cells", csv_cells == [["" if c is None else c for c in r] for r in cells[1:]], True)
+    beyond = [r for r in cells[1:] if r[col["Au-delà du seuil"]] == "oui"]
+    check("coverage: beyond 10 minutes means more than 10", all(r[7] > 9.9 for r in beyond), True)
+    adriers = next(r for r in cells[1:] if r[0] == "86001")
+    check("coverage: Adriers has its help in the mairie", (adriers[4], adriers[9]), ("Mairie D'Adriers", "non"))
+    gaps = [list(r) for r in book["EPCI"].iter_rows(values_only=True)]
+    check("coverage: EPCI header and the Vienne last", (gaps[0], gaps[-1][0], len(gaps)), (GAPS, "Vienne", 9))
+    vienne = gaps[-1]
+    check("coverage: the Vienne's totals", vienne[2:7], [12, 265, sum(r[3] for r in cells[1:]), len(beyond), sum(r[3] for r in beyond)])
+    check("coverage: EPCI add up to the Vienne", [sum(r[i] for r in gaps[1:-1]) for i in (3, 5, 6, 7)],
+          [265, vienne[5], vienne[6], vienne[7]])
+    check("coverage: weighted by the EPCI's indice", all(r[7] == r[6] * r[2] for r in gaps[1:-1]), True)
+    info = {r[0]: r[1] for r in book["Informations"].iter_rows(values_only=True) if r and r[0]}
+    check("coverage: threshold and method", (info.get("Seuil"), info.get("Temps obtenus par")),
+          ("10 minutes", "estimation : vol d’oiseau × 1,3 à 60 km/h"))
+
+    with open(out("temps.csv"), "w", encoding="utf-8") as f:
+        f.write("code_insee,place_id,minutes\n" + "".join(f"{r[0]},{r[5]},{float(r[7]) / 2}\n" for r in rows[1:]))
+    done = subprocess.run([binary, "--database", database, "coverage", "import-times", out("temps.csv")],
+                          capture_output=True, text=True, timeout=60)
+    check("coverage: table imported", (done.returncode, done.stdout.endswith("265 travel times imported; they replace the previous table\n")), (0, True))
+    export(binary, database, "couverture", "--format", "xlsx", "--out", out("t.xlsx"), "--seuil", "15")
+    routed = openpyxl.load_workbook(out("t.xlsx"))
+    info = {r[0]: r[1] for r in routed["Informations"].iter_rows(values_only=True) if r and r[0]}
+    check("coverage: the imported table named", (info["Seuil"], info["Temps obtenus par"].startswith("tableau importé le "),
+                                                 "(fichier temps.csv, 265 lignes)" in info["Temps obtenus par"]),
+          ("15 minutes", True, True))
+    times = [r[7] for r in routed["Communes"].iter_rows(min_row=2, values_only=True)]
+    check("coverage: routed times used", sum(times) < sum(r[7] for r in cells[1:]) * 0.6, True)
+
+
 def main():
     binary = sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target/server/repere-server")
     with tempfile.TemporaryDirectory(prefix="repere-export-") as tmp:
@@ -158,6 +216,7 @@ def main():
                                                            ["Atelier collectif", 1, 3], ["Demande ponctuelle", 2, 6]])
         residence = {r[0]: r[1] for r in stats["Communes de résidence"].iter_rows(min_row=3, values_only=True)}
         check("statistics: 30 people of Poitiers shown, others hidden under 5", residence.get("Poitiers"), 30)
+        coverage(binary, database, out)
     if failures:
         print(f"read_back: {len(failures)} check(s) failed: {failures}")
         sys.exit(1)

@@ -1,11 +1,12 @@
 //! `repere-server export …`: the filter read from flags by the core's rules, the file written
 //! whole or not at all, Ctrl-C or SIGTERM cancelling it.
 
+use repere_core::coverage::Selection;
 use repere_core::export::Requester;
 use repere_core::stats::{Filter, Privacy};
 
 use super::{ExportError, Format, Lookup, Request};
-use crate::config::{Export, ExportFormat, FilterArgs, Target};
+use crate::config::{Export, ExportFormat, FilterArgs, SelectionArgs, Target};
 use crate::db::Database;
 
 /// Why the command did not write its file.
@@ -19,25 +20,46 @@ pub enum Failure {
 
 /// Runs the command; returns what to print on success.
 pub async fn run(db: &Database, command: Export) -> Result<String, Failure> {
-    let (target, filter) = match &command {
-        Export::Activites { target, filter, .. } | Export::Statistiques { target, filter } => (target, filter),
-    };
+    match command {
+        Export::Activites { format, target, filter } => contacts(db, Some(format), &target, &filter).await,
+        Export::Statistiques { target, filter } => contacts(db, None, &target, &filter).await,
+        Export::Couverture { format, target, selection } => coverage(db, format, &target, &selection).await,
+    }
+}
+
+/// `export activites` (a format given) or `export statistiques`.
+async fn contacts(db: &Database, activities: Option<ExportFormat>, target: &Target, filter: &FilterArgs) -> Result<String, Failure> {
     let request = Request { filter: filter_of(db, filter).await?, requester: Requester::Administrator, privacy: Privacy::Protected };
     let Target { out, force } = target;
     if out.exists() && !force {
         return Err(Failure::Failed(format!("{} exists: give --force to replace it", out.display())));
     }
     let done = interruptible(async {
-        match command {
-            Export::Activites { format, .. } => {
+        match activities {
+            Some(format) => {
                 let format = if format == ExportFormat::Csv { Format::Csv } else { Format::Xlsx };
                 super::activities(db, &request, format, out).await.map(|rows| format!("{} written: {rows} rows", out.display()))
             }
-            Export::Statistiques { .. } => super::statistics(db, &request, out).await.map(|()| format!("{} written", out.display())),
+            None => super::statistics(db, &request, out).await.map(|()| format!("{} written", out.display())),
         }
     })
     .await;
     done.map_err(|e| Failure::Failed(format!("{}: {e}", out.display())))
+}
+
+/// `export couverture`: the selection read as the download's query is.
+async fn coverage(db: &Database, format: ExportFormat, target: &Target, selection: &SelectionArgs) -> Result<String, Failure> {
+    let selection = Selection::parse(selection.pairs())
+        .map_err(|problems| Failure::Usage(problems.iter().map(|p| format!("--{p}")).collect::<Vec<_>>().join("; ")))?;
+    let Target { out, force } = target;
+    if out.exists() && !force {
+        return Err(Failure::Failed(format!("{} exists: give --force to replace it", out.display())));
+    }
+    let format = if format == ExportFormat::Csv { Format::Csv } else { Format::Xlsx };
+    interruptible(super::coverage::coverage(db, &selection, format, out))
+        .await
+        .map(|()| format!("{} written", out.display()))
+        .map_err(|e| Failure::Failed(format!("{}: {e}", out.display())))
 }
 
 /// The flags read as the API's query parameters are.

@@ -150,7 +150,7 @@ pub fn statistics_xlsx(about: &About, figures: &Figures, names: &BTreeMap<String
 
 /// A workbook whose constant-memory sheets keep their rows in temporary files beside the
 /// target (not in a `/tmp` that may be memory), made by Repère.
-fn workbook(path: &Path) -> Result<Workbook, ExportError> {
+pub(super) fn workbook(path: &Path) -> Result<Workbook, ExportError> {
     let mut workbook = Workbook::new();
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     workbook.set_tempdir(dir)?;
@@ -159,7 +159,7 @@ fn workbook(path: &Path) -> Result<Workbook, ExportError> {
 }
 
 /// Writes an information block from `first`; returns the next free row.
-fn write_lines(sheet: &mut Worksheet, lines: &[Line], first: u32) -> Result<u32, ExportError> {
+pub(super) fn write_lines(sheet: &mut Worksheet, lines: &[Line], first: u32) -> Result<u32, ExportError> {
     let bold = Format::new().set_bold();
     let percent = Format::new().set_num_format("0\" %\"");
     if first == 0 {
@@ -180,11 +180,12 @@ fn write_lines(sheet: &mut Worksheet, lines: &[Line], first: u32) -> Result<u32,
     Ok(first + lines.len() as u32)
 }
 
-fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, percent: &Format) -> Result<(), ExportError> {
+pub(super) fn write_cell(sheet: &mut Worksheet, row: u32, col: u16, cell: &Cell, percent: &Format) -> Result<(), ExportError> {
     match cell {
         Cell::Empty => {}
         Cell::Number(n) => drop(sheet.write_number(row, col, *n as f64)?),
         Cell::Percent(p) => drop(sheet.write_number_with_format(row, col, f64::from(*p), percent)?),
+        Cell::Tenths(t) => drop(sheet.write_number_with_format(row, col, *t as f64 / 10.0, &Format::new().set_num_format("0.0"))?),
         other => drop(sheet.write_string(row, col, other.to_text())?),
     }
     Ok(())
