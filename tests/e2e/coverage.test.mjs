@@ -21,7 +21,7 @@ function server_(server, ...args) {
 
 /** "47 communes et 21 881 habitants sont à plus de 10 min…" → [47, 21881]. */
 function headline(text) {
-  const m = text.replace(/[\u202f\u00a0 ](?=\d)/g, '').match(/^(\d+) communes? et (\d+) habitants? sont à plus de (\d+) min/);
+  const m = text.replace(/(?<=\d)[\u202f\u00a0](?=\d)/g, '').match(/^(\d+) communes? et (\d+) habitants? sont à plus de (\d+) min/);
   assert.ok(m, text);
   return [Number(m[1]), Number(m[2])];
 }
@@ -124,14 +124,14 @@ test('a routed travel-time table replaces the estimate, and coverage reads offli
   t.after(() => context.close());
   const page = await context.newPage();
   await enrol(page, server);
-  await page.getByText(/tableau importé par le Département \(265 temps\)/).waitFor();
+  await page.getByText(/tableau importé par le Département le \d\d\/\d\d\/\d{4} \(265 temps\)/).waitFor();
   await page.waitForFunction(() => /^0 commune/.test(document.querySelector('p.headline')?.textContent ?? ''));
 
   // Offline, reloaded: the same figures, from what the phone holds.
   await context.setOffline(true);
   await page.reload();
   await page.getByRole('heading', { name: 'Où l’aide manque' }).waitFor();
-  await page.getByText(/tableau importé par le Département \(265 temps\)/).waitFor();
+  await page.getByText(/tableau importé par le Département le \d\d\/\d\d\/\d{4} \(265 temps\)/).waitFor();
   assert.match(await page.locator('p.headline').first().innerText(), /^0 commune/);
   await page.screenshot({ path: join(SHOTS, 'coverage-offline.png') });
 });

@@ -18,6 +18,7 @@ use repere_core::needs::Need;
 use repere_core::registry::Dispositif;
 use repere_core::stats::thousands;
 use repere_core::territory::Territory;
+use repere_protocol::coverage::TravelTimesDto;
 
 use super::exports::Exports;
 use super::gaps::GapsMap;
@@ -65,16 +66,10 @@ impl Names for Computed {
     }
 }
 
-/// The rows of the table last received from the server (`TravelTimesDto`: `rows` as
-/// `[code_insee, place_id, minutes]`); none when nothing was imported or the body is unreadable.
-fn table_rows(body: Option<&str>) -> Vec<Minutes> {
-    let Some(value) = body.and_then(|b| serde_json::from_str::<serde_json::Value>(b).ok()) else { return Vec::new() };
-    let rows = value["rows"].as_array().cloned().unwrap_or_default();
-    rows.iter()
-        .filter_map(|r| {
-            Some(Minutes { code_insee: r[0].as_str()?.to_owned(), place_id: r[1].as_str()?.to_owned(), minutes: r[2].as_f64()? })
-        })
-        .collect()
+/// The table last received from the server; none when nothing was imported, or the body kept
+/// cannot be read (then the estimate stands in, and the page says how times are obtained).
+fn received(body: Option<&str>) -> TravelTimesDto {
+    body.and_then(|b| serde_json::from_str(b).ok()).unwrap_or_default()
 }
 
 fn compute(territory: &Territory, registry: &[repere_core::registry::Place], rows: Vec<Minutes>, selection: &Selection) -> Computed {
@@ -118,7 +113,7 @@ pub fn CoveragePage() -> impl IntoView {
         gazetteer.ready()?.ok()?;
         registry.status()?.ok()?;
         let finder = registry.finder()?;
-        let rows = c.times.with(|t| table_rows(t.as_deref()));
+        let rows = c.times.with(|t| received(t.as_deref())).minutes();
         gazetteer.with(|t| selection.with(|s| compute(t, finder.places(), rows, s)))
     });
     let plan = RwSignal::new(None::<Plan>);
@@ -130,7 +125,7 @@ pub fn CoveragePage() -> impl IntoView {
     let query = Signal::derive(move || selection.with(query_of));
     view! {
         <h2 id="couverture-titre">"Où l’aide manque"</h2>
-        <p class="hint">{move || method(c.times.with(|t| table_rows(t.as_deref()).len()), times_problem.get())}</p>
+        <p class="hint">{move || method(&c.times.with(|t| received(t.as_deref())), times_problem.get())}</p>
         <details class="filter-fold">
             <summary>"Changer le seuil ou les lieux comptés"</summary>
             <SelectionForm selection />
@@ -143,12 +138,16 @@ pub fn CoveragePage() -> impl IntoView {
 }
 
 /// How times are obtained, said once at the top.
-fn method(routed: usize, problem: Option<String>) -> String {
+fn method(table: &TravelTimesDto, problem: Option<String>) -> String {
     let estimate = format!("distance à vol d’oiseau × {} à {SPEED_KMH} km/h", DETOUR.to_string().replace('.', ","));
-    let how = if routed > 0 {
+    let how = if !table.rows.is_empty() {
+        // RFC 3339 UTC on the wire; the day as people in the Vienne read it.
+        let utc = table.imported_at.as_deref().and_then(|t| t.get(0..19)).and_then(repere_protocol::local_time);
+        let day = utc.map(|t| format!(" le {}", repere_core::date::french_date(repere_core::date::paris_time(t).date())));
         format!(
-            "Temps en voiture : ceux du tableau importé par le Département ({} temps), sinon estimés ({estimate}).",
-            thousands(routed as u64)
+            "Temps en voiture : ceux du tableau importé par le Département{} ({} temps), sinon estimés ({estimate}).",
+            day.unwrap_or_default(),
+            thousands(table.rows.len() as u64)
         )
     } else {
         format!("Temps en voiture estimés : {estimate}.")
@@ -222,7 +221,7 @@ fn EpciTable(rows: Vec<Vec<Cell>>) -> impl IntoView {
     view! {
         <section class="breakdown">
             <h3 id="epci-couverture">"Au-delà du seuil, par EPCI"</h3>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-labelledby="epci-couverture">
                 <table class="figures" aria-labelledby="epci-couverture">
                     <thead>
                         <tr>
@@ -277,7 +276,7 @@ fn BeyondTable(computed: Computed) -> impl IntoView {
     view! {
         <details class="data">
             <summary>{format!("Les {count} communes au-delà du seuil")}</summary>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label="Communes au-delà du seuil">
                 <table class="figures">
                     <thead>
                         <tr>
