@@ -54,9 +54,12 @@ pub fn Results(origin: Origin) -> impl IntoView {
         let filters = choices.filters(now);
         Some((finder.results(point, shown.get(), &filters), now))
     });
+    let far_minutes = move || found.with(|f| f.as_ref().filter(|(r, _)| r.far()).and_then(|(r, _)| r.whole_minutes()));
     view! {
         <p class="back no-print"><a href="#/">{t.change_search}</a></p>
         <h1 tabindex="-1">{heading}</h1>
+        // First, before needs and filters: on a phone the call button is on the first screen.
+        {move || far_minutes().map(|minutes| view! { <FarNotice minutes /> })}
         <details class="needs-box">
             <summary>{t.need_title}</summary>
             <NeedPicker />
@@ -71,7 +74,6 @@ pub fn Results(origin: Origin) -> impl IntoView {
                 let cards = |places: Vec<Found<'static>>, level: u8| {
                     places.into_iter().map(|Found { place, km }| view! { <ResultCard place km now level /> }).collect_view()
                 };
-                let far = found.far().then(|| view! { <FarNotice minutes=found.whole_minutes().unwrap_or_default() /> });
                 let list = if found.first.is_empty() {
                     view! { <ol class="results" role="list">{cards(found.rest, 2)}</ol> }.into_any()
                 } else {
@@ -84,7 +86,6 @@ pub fn Results(origin: Origin) -> impl IntoView {
                     .into_any()
                 };
                 view! {
-                    {far}
                     <p class="count" role="status">{(t.results_count)(count)}</p>
                     {list}
                     <Show when=move || full>
@@ -111,7 +112,8 @@ fn FarNotice(minutes: u32) -> impl IntoView {
             <h2 id="far-title">{t.far_title}</h2>
             <p>{(t.far_minutes)(minutes)}</p>
             <a class="button call big" href=HELPLINE.tel_uri()>
-                {t.call_departement} " " <span dir="ltr">{HELPLINE.to_string()}</span>
+                <span>{t.call_departement}</span>
+                <span dir="ltr">{HELPLINE.to_string()}</span>
             </a>
         </section>
     }
