@@ -224,7 +224,7 @@ test('offline map: outlines, one marker per place, zoom, a marker opens its shee
 
 test('large touch targets, and usable at 200% zoom (no sideways scrolling)', async (t) => {
   const { page } = await offlineAfterFirstVisit(t);
-  for (const hash of ['#/', '#/resultats?commune=86078', `#/lieu/${PLACES[0].id}`, '#/carte']) {
+  for (const hash of ['#/', '#/resultats?commune=86078', '#/resultats?commune=86063', `#/lieu/${PLACES[0].id}`, '#/carte']) {
     await page.goto(page.url().replace(/#.*$/, '') + hash);
     await page.reload();
     await page.locator('main h1[tabindex]').waitFor();
