@@ -4,8 +4,12 @@
 //!
 //! Figures, not a test: times are of one machine, the estimate's constants are assumptions
 //! (see `coverage::DETOUR` and `coverage::SPEED_KMH`). Run with scripts/bench-coverage.
+//!
+//! It writes its inputs and its times to target/bench/ (`coverage-*.csv`, `coverage-native.txt`),
+//! so that app/benches/coverage.rs times the same work in wasm in Chromium, side by side.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::hint::black_box;
 use std::time::Instant;
 
@@ -76,6 +80,32 @@ impl Rng {
     }
 }
 
+/// target/bench/, where the wasm bench reads what this one writes.
+fn bench_dir() -> String {
+    let dir = format!("{}/../target/bench", env!("CARGO_MANIFEST_DIR"));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// Communes as `code_insee,population,epci,lat,lon` (floats as Rust prints them: they read back
+/// exactly), for the wasm bench.
+fn write_communes(name: &str, communes: &[Commune]) {
+    let mut out = String::from("code_insee,population,epci,lat,lon\n");
+    for c in communes {
+        writeln!(out, "{},{},{},{},{}", c.code_insee, c.population, c.epci, c.centre.lat, c.centre.lon).unwrap();
+    }
+    std::fs::write(format!("{}/coverage-{name}.csv", bench_dir()), out).unwrap();
+}
+
+/// Places as `id,lat,lon`, for the wasm bench.
+fn write_places(name: &str, places: &[Help]) {
+    let mut out = String::from("id,lat,lon\n");
+    for p in places {
+        writeln!(out, "{},{},{}", p.id, p.at.lat, p.at.lon).unwrap();
+    }
+    std::fs::write(format!("{}/coverage-{name}.csv", bench_dir()), out).unwrap();
+}
+
 /// The fastest of `runs` timings of `f`, in milliseconds, and its result.
 fn best_ms<T>(runs: usize, mut f: impl FnMut() -> T) -> (f64, T) {
     let mut best = f64::INFINITY;
@@ -96,9 +126,19 @@ fn main() {
     let (places, without) = france_services();
     let people: u64 = communes.iter().map(|c| u64::from(c.population)).sum();
     println!("France: {} communes, {people} people; {} France Services ({without} without coordinates)", communes.len(), places.len());
-    let (ms, access) = best_ms(5, || Coverage::new(&communes, &places, TravelTable::default()).access());
-    println!("France: index + nearest France Services for every commune: {ms:.1} ms (best of 5, native)");
+    write_communes("france", &communes);
+    write_places("france-services", &places);
+    // Each line: what was timed, its best time in ms, and a figure the wasm side must find too.
+    let mut native = String::new();
+    let (ms, (access, _)) = best_ms(15, || {
+        let coverage = Coverage::new(&communes, &places, TravelTable::default());
+        let access = coverage.access();
+        let gaps = [10.0, 20.0, 30.0].map(|t| coverage.beyond(&access, t));
+        (access, gaps)
+    });
+    println!("France: index + nearest France Services for every commune + beyond 10, 20, 30: {ms:.1} ms (best of 15, native)");
     let coverage = Coverage::new(&communes, &places, TravelTable::default());
+    writeln!(native, "france-services {ms} {}", coverage.beyond(&access, 10.0).population).unwrap();
     for threshold in [10.0, 20.0, 30.0] {
         let gap = coverage.beyond(&access, threshold);
         println!(
@@ -123,17 +163,27 @@ fn main() {
         let at = LatLon { lat: near.lat + 0.05 * rng.gaussian(), lon: near.lon + 0.07 * rng.gaussian() };
         more.push(Help { id: format!("generated-{}", more.len()), at });
     }
-    let (ms, access) = best_ms(5, || Coverage::new(&communes, &more, TravelTable::default()).access());
+    write_places("18000", &more);
+    let (ms, access) = best_ms(15, || Coverage::new(&communes, &more, TravelTable::default()).access());
     let gap = Coverage::new(&communes, &more, TravelTable::default()).beyond(&access, 10.0);
+    writeln!(native, "france-18000 {ms} {}", gap.population).unwrap();
     println!(
-        "France: index + nearest of 18,000 places for every commune: {ms:.1} ms (best of 5, native); beyond 10 minutes: {} people",
+        "France: index + nearest of 18,000 places for every commune: {ms:.1} ms (best of 15, native); beyond 10 minutes: {} people",
         gap.population
     );
 
     let (named, places) = vienne();
     let names: BTreeMap<&str, &str> = named.iter().map(|c| (c.epci_siren.as_str(), c.epci_nom.as_str())).collect();
     let communes: Vec<Commune> = named.iter().map(Commune::from).collect();
+    write_communes("vienne", &communes);
+    write_places("vienne-places", &places);
     let (ms, access) = best_ms(20, || Coverage::new(&communes, &places, TravelTable::default()).access());
+    writeln!(
+        native,
+        "vienne {ms} {}",
+        Coverage::new(&communes, &places, TravelTable::default()).beyond(&access, THRESHOLD_MINUTES).population
+    )
+    .unwrap();
     println!("\nVienne: {} communes, {} places of the seed registry: coverage in {ms:.2} ms (best of 20)", communes.len(), places.len());
     let coverage = Coverage::new(&communes, &places, TravelTable::default());
     let all = communes.iter().fold(BTreeMap::<&str, (usize, u64)>::new(), |mut m, c| {
@@ -165,6 +215,8 @@ fn main() {
 
     let (ms, stops) = best_ms(20, || Planner::new(&coverage, &access, THRESHOLD_MINUTES, rupture).greedy(10));
     println!("\nVienne: planner, 10 stops weighted by the indice de rupture: {ms:.2} ms (best of 20, native)");
+    writeln!(native, "planner {ms} {}", stops.iter().map(|s| s.weighted).sum::<u64>()).unwrap();
+    std::fs::write(format!("{}/coverage-native.txt", bench_dir()), &native).unwrap();
     for (i, stop) in stops.iter().enumerate() {
         println!(
             "  {:>2}. stop at {:<24} +{} communes, +{} people within {THRESHOLD_MINUTES} minutes (weighted {})",

@@ -27,6 +27,10 @@ use crate::proximity::{Index, LatLon};
 use crate::registry::*;
 use crate::text::Folder;
 
+mod far;
+
+pub use far::{NO_TRIP_FIRST, Results, no_trip};
+
 /// When the place must be open.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Opening {
@@ -138,7 +142,7 @@ impl Filters {
 }
 
 /// A place found, with its distance from the point asked about.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Found<'a> {
     pub place: &'a Place,
     pub km: f64,

@@ -224,7 +224,7 @@ test('offline map: outlines, one marker per place, zoom, a marker opens its shee
 
 test('large touch targets, and usable at 200% zoom (no sideways scrolling)', async (t) => {
   const { page } = await offlineAfterFirstVisit(t);
-  for (const hash of ['#/', '#/resultats?commune=86078', `#/lieu/${PLACES[0].id}`, '#/carte']) {
+  for (const hash of ['#/', '#/resultats?commune=86078', '#/resultats?commune=86063', `#/lieu/${PLACES[0].id}`, '#/carte']) {
     await page.goto(page.url().replace(/#.*$/, '') + hash);
     await page.reload();
     await page.locator('main h1[tabindex]').waitFor();
@@ -285,5 +285,97 @@ test('a registry version published on the server reaches the phone online, and s
   await page.screenshot({ path: join(SHOTS, 'results-at-home-filter-offline.png'), fullPage: true });
   await first.getByRole('link').first().click();
   await page.getByText('Vient chez vous').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+/** Issue #14's estimate, computed here apart from the core: straight line × 1.3 at 60 km/h, in whole minutes rounded up. */
+function minutesTo(from) {
+  const nearest = Math.min(...PLACES.map((p) => km(from, { lat: p.latitude, lon: p.longitude })));
+  return { exact: (nearest * 1.3 * 60) / 60, shown: Math.ceil((nearest * 1.3 * 60) / 60) };
+}
+
+test('help far: Chatain is told the travel time, the Département’s number comes first; Poitiers unchanged', async (t) => {
+  const { page, errors } = await offlineAfterFirstVisit(t);
+  const chatain = COMMUNES.Chatain;
+  const { exact, shown } = minutesTo(chatain);
+  assert.ok(exact > 10, `Chatain is beyond 10 minutes (${exact})`);
+  await page.goto(page.url().replace(/#.*$/, '') + `#/resultats?commune=${chatain.code}`);
+  await page.reload();
+  await page.getByRole('heading', { level: 1, name: 'Lieux d’aide près de Chatain' }).waitFor();
+  const notice = page.locator('section.far');
+  await notice.getByRole('heading', { level: 2, name: 'L’aide est loin' }).waitFor();
+  assert.equal(await notice.locator('p').innerText(), `L’aide la plus proche est à environ ${shown} minutes en voiture.`);
+  const call = notice.getByRole('link', { name: 'Appeler le Département 05 67 80 22 22' });
+  assert.equal(await call.getAttribute('href'), 'tel:+33567802222');
+  assert.ok((await call.boundingBox()).height >= 64, 'a large touch target');
+  // Before every place, and reached by keyboard before them.
+  const firstCard = page.locator('.results > li').first();
+  assert.ok(await call.evaluate((a, card) => !!(a.compareDocumentPosition(card) & Node.DOCUMENT_POSITION_FOLLOWING), await firstCard.elementHandle()));
+  // No seed place visits people at home or helps remotely: no such group, the list as usual.
+  assert.equal(await page.getByRole('heading', { name: 'Ils viennent chez vous ou aident à distance' }).count(), 0);
+  const expected = nearestNames(chatain).map((p) => p.nom);
+  assert.ok(expected.includes(await firstCard.getByRole('heading').innerText()));
+  await noViolations(page, 'results far fr');
+  await page.screenshot({ path: join(SHOTS, 'results-far-chatain.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, 'results-far-chatain-screen.png') }); // what a 390×844 phone shows first
+
+  await page.getByRole('button', { name: 'العربية' }).click();
+  await notice.getByRole('heading', { level: 2, name: 'المساعدة بعيدة' }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.dir), 'rtl');
+  assert.match(await notice.innerText(), new RegExp(`${shown} دقيقة`));
+  assert.equal(await notice.locator('a[href="tel:+33567802222"]').count(), 1);
+  await noViolations(page, 'results far ar');
+  await page.screenshot({ path: join(SHOTS, 'results-far-chatain-ar.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, 'results-far-chatain-ar-screen.png') }); // what a 390×844 phone shows first
+  await page.getByRole('button', { name: 'Français' }).click();
+
+  // Poitiers: help is near, nothing changes.
+  assert.ok(minutesTo(COMMUNES.Poitiers).exact <= 10);
+  await page.goto(page.url().replace(/#.*$/, '') + `#/resultats?commune=${COMMUNES.Poitiers.code}`);
+  await page.getByRole('heading', { level: 1, name: 'Lieux d’aide près de Poitiers' }).waitFor();
+  await page.locator('.results > li').first().waitFor();
+  assert.equal(await page.locator('section.far').count(), 0);
+  assert.equal(await page.getByText('L’aide est loin').count(), 0);
+  assert.deepEqual(errors, []);
+});
+
+test('help far: places that visit people at home or help remotely come first, nearest first, then the rest', async (t) => {
+  const { server, page, context, errors } = await firstVisit(t);
+  // Version 2: one structure at Poitiers visits people at home, one at Loudun helps remotely.
+  const at = (name) => PLACES.find((p) => p.commune === name);
+  const home = { ...at('Poitiers'), id: 'repere-e2e-home', nom: 'Visites à domicile', x_se_deplace_a_domicile: true };
+  const remote = { ...at('Loudun'), id: 'repere-e2e-remote', nom: 'Aide à distance', modalites_accompagnement: 'À distance' };
+  const file = join(server.dataDir, 'lieux-v2.json');
+  writeFileSync(file, JSON.stringify([...PLACES, home, remote]));
+  assert.equal(server.publishRegistry(file), 'version 2 published: 2 added, 0 changed, 0 removed\n');
+  await page.reload();
+  await page.getByText(`${PLACES.length + 2} lieux d’aide`).waitFor();
+  assert.equal(await server.stop(), 0);
+  await context.setOffline(true);
+
+  const chatain = COMMUNES.Chatain;
+  await page.goto(`${server.url}/#/resultats?commune=${chatain.code}`);
+  await page.reload();
+  await page.locator('section.far').waitFor();
+  const groups = page.locator('main ol.results');
+  assert.equal(await groups.count(), 2);
+  // The group's heading, then its places by distance (computed here), then the others.
+  const byKm = [home, remote].sort((a, b) => km(chatain, { lat: a.latitude, lon: a.longitude }) - km(chatain, { lat: b.latitude, lon: b.longitude }));
+  const headings = await page.locator('main h2').allInnerTexts();
+  assert.deepEqual(headings, ['L’aide est loin', 'Ils viennent chez vous ou aident à distance', 'Les autres lieux']);
+  assert.deepEqual(await groups.nth(0).locator('h3').allInnerTexts(), byKm.map((p) => p.nom));
+  const rest = await groups.nth(1).locator('h3').allInnerTexts();
+  assert.ok(nearestNames(chatain).some((p) => p.nom === rest[0]), `${rest[0]} is the nearest`);
+  assert.ok(!rest.includes(home.nom) && !rest.includes(remote.nom), 'none twice');
+  await noViolations(page, 'results far with home visits');
+  await page.screenshot({ path: join(SHOTS, 'results-far-home-visits.png'), fullPage: true });
+  await page.screenshot({ path: join(SHOTS, 'results-far-home-visits-screen.png') }); // what a 390×844 phone shows first
+
+  // Poitiers: near, the usual single list (the home-visiting place sits there, nearest).
+  await page.goto(`${server.url}/#/resultats?commune=${COMMUNES.Poitiers.code}`);
+  await page.getByRole('heading', { level: 1, name: 'Lieux d’aide près de Poitiers' }).waitFor();
+  await page.locator('.results > li').first().waitFor();
+  assert.equal(await groups.count(), 1);
+  assert.equal(await page.locator('section.far').count(), 0);
   assert.deepEqual(errors, []);
 });

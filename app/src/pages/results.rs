@@ -1,9 +1,11 @@
 //! Results: the nearest places for the chosen needs, each with its distance, whether it is
-//! open (in words), its programmes, and a call button; filters; a printable list.
+//! open (in words), its programmes, and a call button; filters; a printable list. When the
+//! nearest help is far, the Département's number and the places needing no trip come first.
 
 use leptos::prelude::*;
 use repere_core::hours::Status;
 use repere_core::i18n::Texts;
+use repere_core::phone::HELPLINE;
 use repere_core::proximity::LatLon;
 use repere_core::registry::Place;
 use repere_core::search::Found;
@@ -50,13 +52,14 @@ pub fn Results(origin: Origin) -> impl IntoView {
         };
         let now = clock::now();
         let filters = choices.filters(now);
-        let found: Vec<(&'static Place, f64)> =
-            finder.nearest(point, shown.get(), &filters).into_iter().map(|Found { place, km }| (place, km)).collect();
-        Some((found, now))
+        Some((finder.results(point, shown.get(), &filters), now))
     });
+    let far_minutes = move || found.with(|f| f.as_ref().filter(|(r, _)| r.far()).and_then(|(r, _)| r.whole_minutes()));
     view! {
         <p class="back no-print"><a href="#/">{t.change_search}</a></p>
         <h1 tabindex="-1">{heading}</h1>
+        // First, before needs and filters: on a phone the call button is on the first screen.
+        {move || far_minutes().map(|minutes| view! { <FarNotice minutes /> })}
         <details class="needs-box">
             <summary>{t.need_title}</summary>
             <NeedPicker />
@@ -64,15 +67,27 @@ pub fn Results(origin: Origin) -> impl IntoView {
         <Filters />
         {move || match found.get() {
             None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
-            Some((places, _)) if places.is_empty() => view! { <p class="notice">{t.no_results}</p> }.into_any(),
-            Some((places, now)) => {
-                let count = places.len();
-                let full = count == shown.get_untracked();
+            Some((found, _)) if found.minutes.is_none() => view! { <p class="notice">{t.no_results}</p> }.into_any(),
+            Some((found, now)) => {
+                let count = found.first.len() + found.rest.len();
+                let full = found.more;
+                let cards = |places: Vec<Found<'static>>, level: u8| {
+                    places.into_iter().map(|Found { place, km }| view! { <ResultCard place km now level /> }).collect_view()
+                };
+                let list = if found.first.is_empty() {
+                    view! { <ol class="results" role="list">{cards(found.rest, 2)}</ol> }.into_any()
+                } else {
+                    view! {
+                        <h2>{t.no_trip_title}</h2>
+                        <ol class="results" role="list">{cards(found.first, 3)}</ol>
+                        <h2>{t.other_places}</h2>
+                        <ol class="results" role="list">{cards(found.rest, 3)}</ol>
+                    }
+                    .into_any()
+                };
                 view! {
                     <p class="count" role="status">{(t.results_count)(count)}</p>
-                    <ol class="results" role="list">
-                        {places.into_iter().map(|(place, km)| view! { <ResultCard place km now /> }).collect_view()}
-                    </ol>
+                    {list}
                     <Show when=move || full>
                         <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>{t.show_more}</button>
                     </Show>
@@ -87,15 +102,34 @@ pub fn Results(origin: Origin) -> impl IntoView {
     }
 }
 
-/// One place in the list: enough to decide and to call, and, printed, to go there.
+/// When the nearest help is beyond the threshold: said plainly, with the Département's number
+/// as a large call button before any place (issue #14). Static text, so no live region.
 #[component]
-fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime) -> impl IntoView {
+fn FarNotice(minutes: u32) -> impl IntoView {
+    let t = texts();
+    view! {
+        <section class="far" aria-labelledby="far-title">
+            <h2 id="far-title">{t.far_title}</h2>
+            <p>{(t.far_minutes)(minutes)}</p>
+            <a class="button call big" href=HELPLINE.tel_uri()>
+                <span>{t.call_departement}</span>
+                <span dir="ltr">{HELPLINE.to_string()}</span>
+            </a>
+        </section>
+    }
+}
+
+/// One place in the list: enough to decide and to call, and, printed, to go there. Its name
+/// is a heading of `level` (3 under the far notice's group headings, else 2).
+#[component]
+fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level: u8) -> impl IntoView {
     let t = texts();
     let sheet = Route::Place(place.id.clone()).href();
     let phone = phone_of(place);
+    let name = view! { <a href=sheet.clone()>{place.nom.clone()}</a> };
     view! {
         <li class="card">
-            <h2><a href=sheet.clone()>{place.nom.clone()}</a></h2>
+            {if level == 3 { view! { <h3>{name}</h3> }.into_any() } else { view! { <h2>{name}</h2> }.into_any() }}
             <p class="where">
                 <span class="km">{(t.km)(km)}</span>
                 " · "

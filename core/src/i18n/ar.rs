@@ -72,6 +72,12 @@ pub static AR: Texts = Texts {
     publics: "استقبال ملائم",
     show_more: "عرض أماكن أخرى",
     no_results: "لا يوجد مكان مطابق. أزل عامل تصفية، أو اتصل بمستشار.",
+    // Far is beyond 10 minutes: n ≥ 11, where Arabic counts with the singular « دقيقة ».
+    far_title: "المساعدة بعيدة",
+    far_minutes: |n| format!("أقرب مساعدة على بعد حوالي {n} دقيقة بالسيارة."),
+    call_departement: "اتصل بمجلس المقاطعة",
+    no_trip_title: "يأتون إلى منزلك أو يساعدون عن بُعد",
+    other_places: "أماكن أخرى",
     call: "اتصال",
     see_sheet: "التفاصيل",
     itinerant: "متنقل",

@@ -132,6 +132,14 @@ pub struct Texts {
     pub publics: &'static str,
     pub show_more: &'static str,
     pub no_results: &'static str,
+    /// When the nearest help is beyond the coordinators' threshold (`search::Results::far`):
+    /// a heading, the estimate in whole minutes, the Département's call button, and the
+    /// headings of the places needing no trip and of the others.
+    pub far_title: &'static str,
+    pub far_minutes: fn(u32) -> String,
+    pub call_departement: &'static str,
+    pub no_trip_title: &'static str,
+    pub other_places: &'static str,
     pub call: &'static str,
     pub see_sheet: &'static str,
     pub itinerant: &'static str,
@@ -303,6 +311,16 @@ mod tests {
             assert_ne!((texts.hours_known_years)(years), (FR.hours_known_years)(years));
             assert!((texts.hours_known_years)(years).contains("2026") && (texts.hours_known_years)(years).contains("2028"));
             assert_ne!(texts.home_title, FR.home_title);
+            assert_ne!((texts.far_minutes)(18), (FR.far_minutes)(18));
+            assert!((texts.far_minutes)(18).contains("18"));
+            for (other, french) in [
+                (texts.far_title, FR.far_title),
+                (texts.call_departement, FR.call_departement),
+                (texts.no_trip_title, FR.no_trip_title),
+                (texts.other_places, FR.other_places),
+            ] {
+                assert_ne!(other, french);
+            }
         }
     }
 
