@@ -153,7 +153,7 @@ fn method(table: &TravelTimesDto, problem: Option<String>) -> String {
         format!("Temps en voiture estimés : {estimate}.")
     };
     match problem {
-        Some(p) => format!("{how} Tableau des temps non mis à jour : {}", p.trim_end_matches('.')),
+        Some(p) => format!("{how} Tableau des temps non mis à jour : {}.", p.trim_end_matches('.')),
         None => how,
     }
 }
