@@ -184,6 +184,21 @@ impl Coordination {
         Ok(())
     }
 
+    /// Sends a travel-time table (a CSV's bytes) to the server, which checks it whole against
+    /// the communes and the registry and, if it is right, replaces its table; kept here at once.
+    /// A refusal is the server's answer, read by `pages::coordination::times`.
+    pub async fn upload_times(&self, name: &str, bytes: &[u8]) -> Result<(), (u16, String)> {
+        let account = self.account.get_untracked().ok_or((0, "ce téléphone n’est pas inscrit".to_owned()))?;
+        let url = format!("/api/v1/coverage/times?fichier={}", String::from(js_sys::encode_uri_component(name)));
+        let (status, body) = net::post_file(&url, &account.token, "text/csv", bytes).await.map_err(|e| (0, e))?;
+        if status != 200 {
+            return Err((status, body));
+        }
+        store::put_meta(&self.db().map_err(|e| (0, e))?, TIMES_KEY, &body).await.map_err(|e| (0, e))?;
+        self.times.set(Some(body));
+        Ok(())
+    }
+
     /// Downloads an export (`/api/v1/export/…?query`) as a file, under the name the server gives.
     pub async fn download(&self, path: &str, query: &str, fallback_name: &str) -> Result<(), String> {
         let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;

@@ -12,7 +12,15 @@ const REQUEST_TIMEOUT_MS: u32 = 120_000;
 /// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
 /// could not be made or got no answer in time.
 pub async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
-    let response = send(Request::post(url).header("Content-Type", "application/json"), token, Some(body)).await?;
+    let response = send(Request::post(url).header("Content-Type", "application/json"), token, Some(body.into())).await?;
+    let text = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
+    Ok((response.status(), text))
+}
+
+/// POSTs a file's bytes as `content_type` with the device's token; (status, body text).
+pub async fn post_file(url: &str, token: &str, content_type: &str, bytes: &[u8]) -> Result<(u16, String), String> {
+    let body = js_sys::Uint8Array::from(bytes);
+    let response = send(Request::post(url).header("Content-Type", content_type), Some(token), Some(body.into())).await?;
     let text = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
     Ok((response.status(), text))
 }
@@ -22,7 +30,7 @@ pub async fn get(url: &str, token: &str) -> Result<Response, String> {
     send(Request::get(url), Some(token), None).await
 }
 
-async fn send(request: RequestBuilder, token: Option<&str>, body: Option<&str>) -> Result<Response, String> {
+async fn send(request: RequestBuilder, token: Option<&str>, body: Option<wasm_bindgen::JsValue>) -> Result<Response, String> {
     // An AbortController and a timer rather than `AbortSignal.timeout`, which older phones lack.
     let controller = web_sys::AbortController::new().ok();
     let signal = controller.as_ref().map(web_sys::AbortController::signal);

@@ -130,6 +130,8 @@ pub fn CoveragePage() -> impl IntoView {
             <summary>"Changer le seuil ou les lieux comptés"</summary>
             <SelectionForm selection />
         </details>
+        // The table serves the whole département: only its coordinators send one.
+        {move || c.account.with(|a| a.as_ref().is_some_and(|a| a.epci.is_empty())).then(|| view! { <super::times::TimesUpload /> })}
         {move || match computed.get() {
             None => view! { <p class="registry">"Calcul…"</p> }.into_any(),
             Some(computed) => view! { <Figures computed plan query /> }.into_any(),

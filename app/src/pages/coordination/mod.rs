@@ -6,7 +6,7 @@
 //! where help is missing (`#/couverture`). One file per part: `filter` (the period and
 //! territory asked), `dashboard` (the figures), `charts` (columns and bars with their tables),
 //! `choropleth` (the coloured map), `exports` (the downloads), `coverage` (communes beyond the
-//! threshold), `gaps` (the map of time to help), `planner` (new stops, closings).
+//! threshold), `gaps` (the map of time to help), `planner` (new stops, closings), `times` (a travel-time table sent from the page).
 
 pub mod charts;
 pub mod choropleth;
@@ -16,6 +16,7 @@ mod exports;
 pub mod filter;
 mod gaps;
 mod planner;
+mod times;
 
 use leptos::prelude::*;
 
