@@ -67,7 +67,12 @@ pub fn Results(origin: Origin) -> impl IntoView {
         <Filters />
         {move || match found.get() {
             None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
-            Some((found, _)) if found.minutes.is_none() => view! { <p class="notice">{t.no_results}</p> }.into_any(),
+            // Nothing passes the filters: the message says to call, so the call is one tap away.
+            Some((found, _)) if found.minutes.is_none() => view! {
+                <p class="notice">{t.no_results}</p>
+                <CallDepartement />
+            }
+            .into_any(),
             Some((found, now)) => {
                 let count = found.first.len() + found.rest.len();
                 let full = found.more;
@@ -111,11 +116,20 @@ fn FarNotice(minutes: u32) -> impl IntoView {
         <section class="far" aria-labelledby="far-title">
             <h2 id="far-title">{t.far_title}</h2>
             <p>{(t.far_minutes)(minutes)}</p>
-            <a class="button call big" href=HELPLINE.tel_uri()>
-                <span>{t.call_departement}</span>
-                <span dir="ltr">{HELPLINE.to_string()}</span>
-            </a>
+            <CallDepartement />
         </section>
+    }
+}
+
+/// The Département's number as a large call button.
+#[component]
+fn CallDepartement() -> impl IntoView {
+    let t = texts();
+    view! {
+        <a class="button call big" href=HELPLINE.tel_uri()>
+            <span>{t.call_departement}</span>
+            <span dir="ltr">{HELPLINE.to_string()}</span>
+        </a>
     }
 }
 
