@@ -1,9 +1,13 @@
 //! The travel-time table on the wire: `GET /api/v1/coverage/times` answers a
 //! [`TravelTimesDto`], so the coordinators' page computes coverage with the same table as the
-//! server's files.
+//! server's files; `POST` (a département coordinator sending a CSV file) answers the new table,
+//! or a [`TableRefused`] naming the file's problems.
 
 use repere_core::coverage::Minutes;
+use repere_core::registry::ImportError;
 use serde::{Deserialize, Serialize};
+
+use crate::MAX_REJECTIONS;
 
 /// The imported table, or none (`rows` empty, `imported_at` and `source` null: the estimate).
 /// A row is a three-element array, `["86001", "place-id", 12.5]` (commune code INSEE, registry
@@ -38,9 +42,66 @@ impl TravelTimesDto {
     }
 }
 
+/// One problem of a refused table, as the core's `TravelTable::read_csv` found it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TableProblem {
+    /// The file's line (the header is line 1); 0 for the whole file (empty, or a commune with no row).
+    pub line: usize,
+    /// `code_insee`, `place_id` or `minutes`; "" for the whole line or file.
+    pub field: String,
+    /// In French, with the value refused (« 99999 » : commune inconnue).
+    pub reason: String,
+}
+
+/// The 422 answer to a refused upload: nothing was imported and the previous table stays.
+/// `problems` holds the first [`MAX_REJECTIONS`], `total` counts them all.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TableRefused {
+    /// Always [`TableRefused::ERROR`].
+    pub error: String,
+    /// One French sentence for the page to show above the problems.
+    pub message: String,
+    pub problems: Vec<TableProblem>,
+    pub total: usize,
+}
+
+impl TableRefused {
+    pub const ERROR: &str = "invalid_table";
+
+    pub fn new(errors: &[ImportError]) -> Self {
+        let total = errors.len();
+        let listed = if total > MAX_REJECTIONS { format!(", les {MAX_REJECTIONS} premiers ci-dessous") } else { String::new() };
+        let message = format!("Rien n’a été importé, le tableau précédent reste en place : {total} problème(s){listed}.");
+        let problems = errors
+            .iter()
+            .take(MAX_REJECTIONS)
+            .map(|e| TableProblem { line: e.row, field: e.field.to_owned(), reason: e.reason.clone() })
+            .collect();
+        TableRefused { error: Self::ERROR.to_owned(), message, problems, total }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_refusal_lists_the_first_problems_and_counts_them_all() {
+        let error = |row| ImportError { row, field: "code_insee", reason: "« 99999 » : commune inconnue".into() };
+        let one = serde_json::to_value(TableRefused::new(&[error(3)])).unwrap();
+        assert_eq!(
+            one,
+            serde_json::json!({
+                "error": "invalid_table",
+                "message": "Rien n’a été importé, le tableau précédent reste en place : 1 problème(s).",
+                "problems": [{ "line": 3, "field": "code_insee", "reason": "« 99999 » : commune inconnue" }],
+                "total": 1,
+            })
+        );
+        let many = TableRefused::new(&(2..=80).map(error).collect::<Vec<_>>());
+        assert_eq!((many.problems.len(), many.total, many.problems[49].line), (MAX_REJECTIONS, 79, 51));
+        assert!(many.message.ends_with("79 problème(s), les 50 premiers ci-dessous."), "{}", many.message);
+    }
 
     #[test]
     fn rows_travel_as_arrays_and_come_back_as_the_cores_minutes() {

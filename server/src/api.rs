@@ -174,7 +174,7 @@ pub async fn registry_update(AxumState(state): AxumState<State>, uri: axum::http
 }
 
 /// The whole body, within the router's size limit (413 past it, 400 if the client gave up).
-async fn read_body(body: Body) -> Result<axum::body::Bytes, Response> {
+pub(crate) async fn read_body(body: Body) -> Result<axum::body::Bytes, Response> {
     axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
         // The limit's error arrives wrapped (an axum error around the body's): look down the chain.
         let mut cause = std::error::Error::source(&e);

@@ -2,7 +2,8 @@
 //! (`repere-server coverage import-times FILE`, migration 0006), the table as the coordinators'
 //! page reads it (`GET /api/v1/coverage/times`), and what the coverage files are computed from
 //! ([`Inputs`]: the territory's communes, the registry's current places, the stored table) —
-//! with the core's `coverage`, so the files and the page give the same figures.
+//! with the core's `coverage`, so the files and the page give the same figures. A coordinator
+//! of the whole département may also send or clear the table from the page (`upload`).
 //!
 //! An import is whole or nothing: the file is checked by the core (`TravelTable::read_csv`)
 //! against the 265 communes and the registry's current places, and only a file without any
@@ -25,6 +26,9 @@ use crate::coordinators::{Account, Coordinator};
 use crate::db::{Database, now_text};
 use crate::listen::client_ip;
 use crate::{State, territory};
+
+mod upload;
+pub use upload::{clear, upload};
 
 /// Rows inserted per statement (3 parameters each: far below SQLite's and PostgreSQL's limits).
 const BATCH: usize = 300;
@@ -126,14 +130,20 @@ pub enum ImportFailure {
     Failed(String),
 }
 
-/// `coverage import-times FILE`: the file checked against the communes and the registry's
-/// current places with a position, then stored whole in place of the old table.
+/// `coverage import-times FILE`: [`import_bytes`] of the file, under its name.
 pub async fn import_file(db: &Database, file: &Path) -> Result<Imported, ImportFailure> {
     let bytes = std::fs::read(file).map_err(|e| ImportFailure::Failed(format!("cannot read {}: {e}", file.display())))?;
-    let (places, _) = db.current_places().await.map_err(ImportFailure::Failed)?;
-    let rows = TravelTable::read_csv(&bytes, communes(), &Help::from_places(&places)).map_err(ImportFailure::Refused)?;
     let source = file.file_name().map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
-    db.replace_travel_times(&rows, &source).await.map_err(|e| ImportFailure::Failed(format!("database: {}", crate::db::root_cause(&e))))
+    import_bytes(db, &bytes, &source).await
+}
+
+/// A table's bytes checked against the communes and the registry's current places with a
+/// position, then stored whole in place of the old table: the command line's import and the
+/// coordinators' upload (`upload`) are this one function.
+pub async fn import_bytes(db: &Database, bytes: &[u8], source: &str) -> Result<Imported, ImportFailure> {
+    let (places, _) = db.current_places().await.map_err(ImportFailure::Failed)?;
+    let rows = TravelTable::read_csv(bytes, communes(), &Help::from_places(&places)).map_err(ImportFailure::Refused)?;
+    db.replace_travel_times(&rows, source).await.map_err(|e| ImportFailure::Failed(format!("database: {}", crate::db::root_cause(&e))))
 }
 
 /// A refusal's lines: the first [`PROBLEMS_SHOWN`] problems, then how many more.
@@ -190,7 +200,12 @@ pub async fn times(AxumState(state): AxumState<State>, request: Request) -> Resp
     if let Err(refusal) = coordinator(&state, request.headers(), client_ip(&request)).await {
         return refusal;
     }
-    match state.db.travel_times().await {
+    stored_table(&state.db).await
+}
+
+/// The stored table as `GET` answers it (also the answer to a successful upload).
+async fn stored_table(db: &Database) -> Response {
+    match db.travel_times().await {
         Ok(Times { import, rows }) => {
             let (at, source) = import.map(|i| (i.at, i.source)).unzip();
             Json(TravelTimesDto::new(at, source, &rows)).into_response()

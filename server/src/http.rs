@@ -35,7 +35,7 @@ pub struct Limits {
     pub request_timeout: Duration,
 }
 
-/// Requests with a body (enrolment, pushes) handled at once; more wait their turn (until the
+/// Requests with a body (enrolment, pushes, a travel-time table) handled at once; more wait their turn (until the
 /// request timeout). Bodies are read only inside, so the bodies held in memory stay under this
 /// × `max_body_bytes` (64 MiB with the default 2 MiB). Reads (health, registry) do not wait.
 pub const MAX_API_REQUESTS_AT_ONCE: usize = 32;
@@ -53,6 +53,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
     let with_bodies = Router::new()
         .route("/devices", post(api::enrol))
         .route("/contacts", post(api::push_contacts))
+        .route("/coverage/times", post(coverage::upload).delete(coverage::clear))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     // Exports read the whole selection: two at a time, the others wait.
     let exports = Router::new()

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::StatusCode;
 use common::api::{Server, servers};
 use common::contact;
+use repere_server::coverage::communes;
 use serde_json::{Value, json};
 
 mod common;
@@ -69,7 +70,13 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         assert_eq!((status, answer["error"]["code"].as_str()), (StatusCode::FORBIDDEN, Some("enrolment_code_invalid")));
         let gartempe_only = format!("/api/v1/export/activites.csv?epci={GARTEMPE}");
         let coordinators = [u, u, u, forbidden, forbidden, ok, ok];
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 14] = [
+        // A table the département's coordination may send (every commune to the first place).
+        let (places, _) = s.db.current_places().await.unwrap();
+        let first = &repere_core::coverage::Help::from_places(&places)[0].id;
+        let times =
+            communes().iter().fold("code_insee,place_id,minutes\n".to_owned(), |csv, c| csv + &format!("{},{first},9\n", c.code_insee));
+        let departement_only = [u, u, u, forbidden, forbidden, ok, forbidden];
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 16] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -84,10 +91,16 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/coverage/times", "", coordinators),
             ("GET", "/api/v1/export/couverture.csv?seuil=15", "", coordinators),
             ("GET", "/api/v1/export/couverture.xlsx", "", coordinators),
+            ("POST", "/api/v1/coverage/times?fichier=temps.csv", &times, departement_only),
+            ("DELETE", "/api/v1/coverage/times", "", departement_only),
         ];
         for (method, path, body, expected) in matrix {
             for ((role, token), want) in roles.iter().zip(expected) {
-                let (status, answer) = s.call(method, path, *token, Body::from(body.to_owned())).await;
+                let (status, answer) = if method == "POST" && path.starts_with("/api/v1/coverage/") {
+                    s.call_as("text/csv", method, path, *token, Body::from(body.to_owned())).await
+                } else {
+                    s.call(method, path, *token, Body::from(body.to_owned())).await
+                };
                 if status.is_success() && path.starts_with("/api/v1/export/") {
                     continue; // a file, not JSON: what it holds is checked below
                 }

@@ -52,8 +52,12 @@ impl TravelTable {
     pub fn read_csv(bytes: &[u8], communes: &[Commune], places: &[Help]) -> Result<Vec<Minutes>, Vec<ImportError>> {
         let known_commune: HashMap<&str, usize> = communes.iter().enumerate().map(|(i, c)| (c.code_insee.as_str(), i)).collect();
         let known_place: HashSet<&str> = places.iter().map(|p| p.id.as_str()).collect();
+        if bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes).iter().all(u8::is_ascii_whitespace) {
+            let reason = "fichier vide : la première ligne doit être code_insee,place_id,minutes".to_owned();
+            return Err(vec![ImportError { row: 0, field: "", reason }]);
+        }
         let mut reader = csv::ReaderBuilder::new().from_reader(bytes);
-        let header = reader.headers().map_err(|e| vec![ImportError { row: 0, field: "", reason: e.to_string() }])?.clone();
+        let header = reader.headers().map_err(|e| vec![unreadable(&e, None)])?.clone();
         let column: HashMap<&str, usize> = header.iter().enumerate().map(|(i, h)| (h.trim(), i)).collect();
         let missing: Vec<_> = COLUMNS
             .iter()
@@ -73,8 +77,7 @@ impl TravelTable {
                 Ok(r) => r,
                 Err(e) => {
                     // The reader cannot go on past a malformed row (e.g. a wrong number of fields).
-                    let row = e.position().map_or(0, |p| p.line() as usize);
-                    errors.push(ImportError { row, field: "", reason: format!("ligne illisible : {e}") });
+                    errors.push(unreadable(&e, Some(&header)));
                     broken = true;
                     break;
                 }
@@ -152,6 +155,23 @@ impl TravelTable {
 }
 
 /// A value as an error shows it: 40 characters at most, never a whole line of the file.
+/// A line the CSV reader could not read, with its line and, for text that is not UTF-8 (a file
+/// saved as « CSV » by a spreadsheet in Windows-1252), the column and what to do about it.
+fn unreadable(e: &csv::Error, header: Option<&csv::StringRecord>) -> ImportError {
+    let row = e.position().map_or(1, |p| p.line() as usize);
+    let csv::ErrorKind::Utf8 { err, .. } = e.kind() else {
+        return ImportError { row, field: "", reason: format!("ligne illisible : {e}") };
+    };
+    let name = header.and_then(|h| h.get(err.field())).map(str::trim);
+    let field = COLUMNS.iter().copied().find(|c| Some(*c) == name).unwrap_or("");
+    let column = match name {
+        Some(name) if field.is_empty() => format!(" (colonne « {} »)", cut(name)),
+        _ => String::new(),
+    };
+    let reason = format!("texte qui n’est pas en UTF-8{column} : enregistrer le fichier au format « CSV UTF-8 »");
+    ImportError { row, field, reason }
+}
+
 fn cut(value: &str) -> String {
     let kept: String = value.chars().take(40).collect();
     if kept.len() < value.len() { format!("{kept}…") } else { kept }

@@ -207,6 +207,31 @@ fn a_table_must_give_every_commune_a_time_and_is_kept_for_the_places_retained() 
 }
 
 #[test]
+fn an_empty_file_or_one_not_in_utf8_is_refused_with_its_line_and_what_to_do() {
+    let communes = [commune("86001", 1, "e", 0.0)];
+    let places = [help("p", 0.0)];
+    let said = |bytes: &[u8]| -> Vec<String> {
+        TravelTable::read_csv(bytes, &communes, &places).unwrap_err().iter().map(ToString::to_string).collect()
+    };
+    let empty = ["fichier : fichier vide : la première ligne doit être code_insee,place_id,minutes"];
+    assert_eq!(said(b""), empty);
+    assert_eq!(said(b"\xEF\xBB\xBF \r\n"), empty);
+    // « Châtellerault » in Windows-1252, in a column the import ignores, then in place_id.
+    let latin = b"code_insee,nom,place_id,minutes\n86001,Ch\xE2tellerault,p,3\n";
+    assert_eq!(said(latin), ["ligne 2 : texte qui n’est pas en UTF-8 (colonne « nom ») : enregistrer le fichier au format « CSV UTF-8 »"]);
+    assert_eq!(
+        said(b"code_insee,place_id,minutes\n86001,p,3\n86001,\xE9,3\n"),
+        ["ligne 3, champ place_id : texte qui n’est pas en UTF-8 : enregistrer le fichier au format « CSV UTF-8 »"]
+    );
+    assert_eq!(
+        said(b"code_\xE9insee,place_id,minutes\n")[0],
+        "ligne 1 : texte qui n’est pas en UTF-8 : enregistrer le fichier au format « CSV UTF-8 »"
+    );
+    // A spreadsheet's byte-order mark is not part of the first column's name.
+    assert_eq!(TravelTable::read_csv(b"\xEF\xBB\xBFcode_insee,place_id,minutes\n86001,p,3\n", &communes, &places).unwrap().len(), 1);
+}
+
+#[test]
 fn the_threshold_and_the_places_retained_are_read_with_every_problem_named() {
     let s = Selection::parse([("seuil", "15"), ("besoin", "demarches"), ("dispositif", "France Services"), ("heures", "20")]).unwrap();
     assert_eq!((s.threshold, s.need.map(|n| n.code()), s.min_hours), (15, Some("demarches"), Some(20)));

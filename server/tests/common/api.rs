@@ -30,7 +30,19 @@ pub async fn servers() -> Vec<Server> {
 
 impl Server {
     pub async fn call(&self, method: &str, uri: &str, token: Option<&str>, body: impl Into<Body>) -> (StatusCode, Value) {
-        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, "application/json");
+        self.call_as("application/json", method, uri, token, body).await
+    }
+
+    /// [`Server::call`] with a body of another type (a CSV file).
+    pub async fn call_as(
+        &self,
+        content_type: &str,
+        method: &str,
+        uri: &str,
+        token: Option<&str>,
+        body: impl Into<Body>,
+    ) -> (StatusCode, Value) {
+        let mut request = Request::builder().method(method).uri(uri).header(header::CONTENT_TYPE, content_type);
         if let Some(t) = token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {t}"));
         }
