@@ -50,11 +50,11 @@ def coverage_routes(t):
     for name, body in (("256 KiB of random bytes", garbage), ("an empty body", b""),
                        ("a table with 10,000 unknown rows", good + b"99999,nowhere,-1\n" * 10_000)):
         a = send(departement, body, content_type="application/octet-stream")
-        doc = a.json() or {}
-        listed = len(doc.get("problems") or [])
+        error = (a.json() or {}).get("error") or {}
+        listed = len(error.get("details") or [])
         t.table.check(f"POST times: {name}", "422 invalid_table, ≤ 50 problems listed, < 16 KiB",
-                      f"{a.status} {doc.get('error')} {a.size} B, {listed} listed of {doc.get('total')}",
-                      a.status == 422 and doc.get("error") == "invalid_table" and 0 < listed <= 50 and a.size < 16384)
+                      f"{a.status} {error.get('code')} {a.size} B, {listed} listed of {error.get('total')}",
+                      a.status == 422 and error.get("code") == "invalid_table" and 0 < listed <= 50 and a.size < 16384)
     a = call(t.port, "GET", TIMES, headers=bearer(departement), source=SOURCE)
     kept = len((a.json() or {}).get("rows") or [])
     t.table.check("GET times after the refusals", "the good table, whole", f"{a.short()}, {kept} rows", a.status == 200 and kept == held)

@@ -53,15 +53,21 @@ pub struct TableProblem {
     pub reason: String,
 }
 
-/// The 422 answer to a refused upload: nothing was imported and the previous table stays.
-/// `problems` holds the first [`MAX_REJECTIONS`], `total` counts them all.
+/// The 422 answer to a refused upload: nothing was imported and the previous table stays. In
+/// the API's error shape (`{"error": {"code", "message", "details"}}`, as a refused push of
+/// contacts): `details` holds the first [`MAX_REJECTIONS`] problems, `total` counts them all.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
 pub struct TableRefused {
+    pub error: TableRefusal,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Eq)]
+pub struct TableRefusal {
     /// Always [`TableRefused::ERROR`].
-    pub error: String,
+    pub code: String,
     /// One French sentence for the page to show above the problems.
     pub message: String,
-    pub problems: Vec<TableProblem>,
+    pub details: Vec<TableProblem>,
     pub total: usize,
 }
 
@@ -77,7 +83,7 @@ impl TableRefused {
             .take(MAX_REJECTIONS)
             .map(|e| TableProblem { line: e.row, field: e.field.to_owned(), reason: e.reason.clone() })
             .collect();
-        TableRefused { error: Self::ERROR.to_owned(), message, problems, total }
+        TableRefused { error: TableRefusal { code: Self::ERROR.to_owned(), message, details: problems, total } }
     }
 }
 
@@ -91,15 +97,15 @@ mod tests {
         let one = serde_json::to_value(TableRefused::new(&[error(3)])).unwrap();
         assert_eq!(
             one,
-            serde_json::json!({
-                "error": "invalid_table",
+            serde_json::json!({ "error": {
+                "code": "invalid_table",
                 "message": "Rien n’a été importé, le tableau précédent reste en place : 1 problème(s).",
-                "problems": [{ "line": 3, "field": "code_insee", "reason": "« 99999 » : commune inconnue" }],
+                "details": [{ "line": 3, "field": "code_insee", "reason": "« 99999 » : commune inconnue" }],
                 "total": 1,
-            })
+            } })
         );
-        let many = TableRefused::new(&(2..=80).map(error).collect::<Vec<_>>());
-        assert_eq!((many.problems.len(), many.total, many.problems[49].line), (MAX_REJECTIONS, 79, 51));
+        let many = TableRefused::new(&(2..=80).map(error).collect::<Vec<_>>()).error;
+        assert_eq!((many.details.len(), many.total, many.details[49].line), (MAX_REJECTIONS, 79, 51));
         assert!(many.message.ends_with("79 problème(s), les 50 premiers ci-dessous."), "{}", many.message);
     }
 

@@ -52,11 +52,11 @@ type Problems = Vec<(u64, &'static str)>;
 
 /// A refusal's problems as (line, field), after checking its shape.
 fn problems(answer: &Value) -> Vec<(u64, String)> {
-    assert_eq!(answer["error"], "invalid_table", "{answer}");
-    let message = answer["message"].as_str().unwrap();
+    assert_eq!(answer["error"]["code"], "invalid_table", "{answer}");
+    let message = answer["error"]["message"].as_str().unwrap();
     assert!(message.starts_with("Rien n’a été importé, le tableau précédent reste en place"), "{message}");
-    let listed = answer["problems"].as_array().unwrap();
-    assert_eq!(answer["total"].as_u64(), Some(listed.len() as u64), "all listed below 50");
+    let listed = answer["error"]["details"].as_array().unwrap();
+    assert_eq!(answer["error"]["total"].as_u64(), Some(listed.len() as u64), "all listed below 50");
     listed.iter().map(|p| (p["line"].as_u64().unwrap(), p["field"].as_str().unwrap().to_owned())).collect()
 }
 
@@ -100,16 +100,16 @@ async fn a_good_table_is_stored_and_every_bad_one_refused_by_line_and_field_leav
             assert_eq!(s.db.travel_times().await.unwrap(), held, "{backend:?} {what}: the previous table is intact");
         }
         let (_, answer) = send(&s, "POST", TIMES, &coordinator, "text/csv", "").await;
-        assert_eq!(answer["problems"][0]["reason"], "fichier vide : la première ligne doit être code_insee,place_id,minutes");
+        assert_eq!(answer["error"]["details"][0]["reason"], "fichier vide : la première ligne doit être code_insee,place_id,minutes");
 
         // Past 50 problems, the first 50 are listed and all counted.
         let wrong: Vec<Minutes> = rows.iter().map(|r| Minutes { minutes: -1.0, ..r.clone() }).collect();
         let (status, answer) = send(&s, "POST", TIMES, &coordinator, "application/octet-stream", csv_of(&wrong)).await;
         assert_eq!(
-            (status, answer["total"].as_u64(), answer["problems"].as_array().map(Vec::len)),
+            (status, answer["error"]["total"].as_u64(), answer["error"]["details"].as_array().map(Vec::len)),
             (StatusCode::UNPROCESSABLE_ENTITY, Some(265), Some(50))
         );
-        assert!(answer["message"].as_str().unwrap().ends_with("265 problème(s), les 50 premiers ci-dessous."), "{answer}");
+        assert!(answer["error"]["message"].as_str().unwrap().ends_with("265 problème(s), les 50 premiers ci-dessous."), "{answer}");
 
         // Raw bytes are accepted too, unnamed; clearing answers the empty table.
         let (status, answer) = send(&s, "POST", TIMES, &coordinator, "application/octet-stream", good.clone()).await;

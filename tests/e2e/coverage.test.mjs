@@ -1,7 +1,7 @@
 // Where help is missing, used as a coordinator would: the communes beyond 10 minutes on the map
 // and in the tables, the same figures in the server's file, a threshold changed, the planner's
-// stops with the map after them, a closing, a routed travel-time table that replaces the
-// estimate, and all of it again offline.
+// stops with the map after them, a closing, a routed travel-time table sent from the page that
+// replaces the estimate (a bad one refused whole), and all of it again offline.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -85,6 +85,13 @@ test('a coordinator sees where help is missing, plans the bus, and downloads the
   await page.getByLabel('Seuil, en minutes de trajet').fill('10');
   await page.getByLabel('Seuil, en minutes de trajet').blur();
   await page.waitForFunction(() => /plus de 10 min/.test(document.querySelector('p.headline')?.textContent ?? ''));
+  // Counting only places open 35 hours a week or more leaves more communes beyond; then back.
+  await page.getByLabel('Ouverts au moins (heures par semaine)').fill('35');
+  await page.getByLabel('Ouverts au moins (heures par semaine)').blur();
+  await page.waitForFunction((n) => Number(document.querySelector('p.headline')?.textContent.match(/^\d+/)?.[0]) > n, communes);
+  await page.getByLabel('Ouverts au moins (heures par semaine)').fill('');
+  await page.getByLabel('Ouverts au moins (heures par semaine)').blur();
+  await page.waitForFunction((n) => Number(document.querySelector('p.headline')?.textContent.match(/^\d+/)?.[0]) === n, communes);
 
   // The planner: three stops, each bringing people within 10 minutes, the map after them.
   await page.getByLabel('Nombre d’arrêts').selectOption('3');
@@ -110,20 +117,36 @@ test('a coordinator sees where help is missing, plans the bus, and downloads the
   assert.deepEqual(errors, []);
 });
 
-test('a routed travel-time table replaces the estimate, and coverage reads offline', async (t) => {
+test('a routed travel-time table sent from the page replaces the estimate, and coverage reads offline', async (t) => {
   const server = await startServer();
   t.after(() => server.stop());
-  // Every commune 5 minutes from one place: a table routed elsewhere, whole.
   const codes = readFileSync(join(ROOT, 'seeds/communes-86.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[0]);
   const place = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places.find((p) => p.latitude).id;
-  const file = join(server.dataDir, 'temps.csv');
-  writeFileSync(file, `code_insee,place_id,minutes\n${codes.map((c) => `${c},${place},5`).join('\n')}\n`);
-  server_(server, 'coverage', 'import-times', file);
-
   const context = await phoneContext(chromium.browser);
   t.after(() => context.close());
   const page = await context.newPage();
   await enrol(page, server);
+  const [before] = headline(await page.locator('p.headline').first().innerText());
+  await page.getByText('Importer des temps de trajet calculés ailleurs').click();
+
+  // A bad file: an unknown commune on line 3, negative minutes on line 4. Nothing is imported.
+  const bad = join(server.dataDir, 'temps-faux.csv');
+  writeFileSync(bad, `code_insee,place_id,minutes\n${codes[0]},${place},5\n99999,${place},5\n${codes[1]},${place},-3\n`);
+  await page.getByLabel('Fichier des temps (CSV)').setInputFiles(bad);
+  await page.getByRole('button', { name: 'Importer ce tableau' }).click();
+  await page.getByText(/^Tableau refusé/).waitFor();
+  const problems = await page.locator('ul.problems li').allInnerTexts();
+  assert.ok(problems.some((p) => /^ligne 3, champ code_insee : « 99999 »/.test(p)), problems.join('\n'));
+  assert.ok(problems.some((p) => /^ligne 4, champ minutes/.test(p)), problems.join('\n'));
+  await page.screenshot({ path: join(SHOTS, 'coverage-table-refused.png'), fullPage: true });
+  assert.equal(headline(await page.locator('p.headline').first().innerText())[0], before);
+
+  // Every commune 5 minutes from one place: a table routed elsewhere, whole.
+  const good = join(server.dataDir, 'temps.csv');
+  writeFileSync(good, `code_insee,place_id,minutes\n${codes.map((c) => `${c},${place},5`).join('\n')}\n`);
+  await page.getByLabel('Fichier des temps (CSV)').setInputFiles(good);
+  await page.getByRole('button', { name: 'Importer ce tableau' }).click();
+  await page.getByText(/^Tableau importé/).waitFor();
   await page.getByText(/tableau importé par le Département le \d\d\/\d\d\/\d{4} \(265 temps\)/).waitFor();
   await page.waitForFunction(() => /^0 commune/.test(document.querySelector('p.headline')?.textContent ?? ''));
 

@@ -7,6 +7,8 @@
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
+use repere_protocol::coverage::TableRefused;
+
 use crate::coordination::Coordination;
 use crate::net;
 
@@ -18,28 +20,24 @@ fn refusal(status: u16, body: &str) -> (String, Vec<String>) {
     if status == 0 {
         return (format!("Envoi impossible : {body}."), Vec::new());
     }
-    let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
-    // The problems may sit beside the error or inside it.
-    let problems = value["problems"].as_array().or_else(|| value["error"]["problems"].as_array()).cloned().unwrap_or_default();
-    let total = value["total"].as_u64().or_else(|| value["error"]["total"].as_u64()).unwrap_or(problems.len() as u64);
-    let mut lines: Vec<String> = problems
+    let Ok(TableRefused { error }) = serde_json::from_str::<TableRefused>(body) else {
+        // Not the table's refusal (a 403, a 413…): the server's words or plain ones.
+        return (format!("Tableau refusé : {}", net::refusal(status, body).trim_end_matches('.')) + ".", Vec::new());
+    };
+    let mut lines: Vec<String> = error
+        .details
         .iter()
         .take(SHOWN)
-        .map(|p| {
-            let (line, field, reason) =
-                (p["line"].as_u64().unwrap_or(0), p["field"].as_str().unwrap_or(""), p["reason"].as_str().unwrap_or(""));
-            match (line, field) {
-                (0, _) => format!("fichier : {reason}"),
-                (line, "") => format!("ligne {line} : {reason}"),
-                (line, field) => format!("ligne {line}, champ {field} : {reason}"),
-            }
+        .map(|p| match (p.line, p.field.as_str()) {
+            (0, _) => format!("fichier : {}", p.reason),
+            (line, "") => format!("ligne {line} : {}", p.reason),
+            (line, field) => format!("ligne {line}, champ {field} : {}", p.reason),
         })
         .collect();
-    if total > lines.len() as u64 {
-        lines.push(format!("et {} autres problèmes", total - lines.len() as u64));
+    if error.total > lines.len() {
+        lines.push(format!("et {} autres problèmes", error.total - lines.len()));
     }
-    let message = value["message"].as_str().map(str::to_owned).unwrap_or_else(|| net::refusal(status, body));
-    (format!("Tableau refusé : {}", message.trim_end_matches('.')) + ".", lines)
+    (format!("Tableau refusé : {}", error.message.trim_end_matches('.')) + ".", lines)
 }
 
 async fn file_bytes(file: &web_sys::File) -> Result<Vec<u8>, String> {
