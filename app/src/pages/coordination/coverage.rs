@@ -213,9 +213,10 @@ const FILES: [(&str, &str, &str); 2] = [
 /// Communes and people beyond the threshold per EPCI, with the roadmap's weight.
 #[component]
 fn EpciTable(rows: Vec<Vec<Cell>>) -> impl IntoView {
-    // EPCI, indice, communes au-delà, population au-delà, pondérée: the files' columns, with
-    // headings short enough for a phone (the files say them whole).
-    const SHOWN_COLUMNS: [(usize, &str); 5] = [(0, "EPCI"), (2, "Indice"), (5, "Communes"), (6, "Habitants"), (7, "Pondéré")];
+    // EPCI (with its index), communes and people beyond: the files' columns, with headings
+    // short enough for a phone; the rows come in the order of the weighted people, which the
+    // files give.
+    const SHOWN_COLUMNS: [(usize, &str); 3] = [(0, "EPCI"), (5, "Communes"), (6, "Habitants")];
     let text = |cell: &Cell| match cell {
         Cell::Number(n) => thousands(*n),
         other => other.to_text().into_owned(),
@@ -239,7 +240,7 @@ fn EpciTable(rows: Vec<Vec<Cell>>) -> impl IntoView {
                             .map(|row| {
                                 view! {
                                     <tr>
-                                        <th scope="row">{text(&row[0])}</th>
+                                        <th scope="row">{format!("{} ({})", text(&row[0]), text(&row[2]))}</th>
                                         {SHOWN_COLUMNS[1..].iter().map(|&(i, _)| view! { <td class="n">{text(&row[i])}</td> }).collect_view()}
                                     </tr>
                                 }
@@ -248,7 +249,7 @@ fn EpciTable(rows: Vec<Vec<Cell>>) -> impl IntoView {
                     </tbody>
                 </table>
             </div>
-            <p class="hint">"Communes et habitants au-delà du seuil. Indice : l’indice de rupture face au numérique de l’EPCI (feuille de route départementale). Pondéré : habitants × indice ; les EPCI où l’aide manque le plus viennent en premier."</p>
+            <p class="hint">"Communes et habitants au-delà du seuil. Entre parenthèses : l’indice de rupture face au numérique de l’EPCI (feuille de route départementale). Les EPCI viennent dans l’ordre des habitants au-delà multipliés par l’indice (colonne « Population au-delà × indice » des fichiers)."</p>
         </section>
     }
 }
