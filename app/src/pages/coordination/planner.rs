@@ -146,8 +146,19 @@ fn PlanResult(computed: Computed, plan: Plan) -> impl IntoView {
             </p>
         </div>
         <ol class="stops">{stops}</ol>
+        <p>
+            <button type="button" class="secondary" on:click=|_| show_map()>"Voir la carte avant et après"</button>
+        </p>
     }
     .into_any()
+}
+
+/// Scrolls back to the map (a link to `#carte-temps` would change the page's address).
+fn show_map() {
+    let map = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("carte-temps"));
+    if let Some(map) = map {
+        map.scroll_into_view();
+    }
 }
 
 /// What closing one place would cost: the communes it alone keeps within the threshold.
