@@ -16,6 +16,7 @@
 pub mod activity;
 pub mod coverage;
 pub mod date;
+pub mod duplicates;
 pub mod export;
 pub mod hours;
 pub mod i18n;

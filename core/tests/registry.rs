@@ -373,3 +373,26 @@ fn row() -> impl Strategy<Value = Vec<String>> {
         row
     })
 }
+
+/// Likely duplicates in the bundled registry (issue #15): the Gençay case the issue names — a
+/// France Services and two "Mairie Annexe de Gençay" records, one placed in
+/// Saint-Maurice-la-Clouère — is flagged as likely, pair by pair.
+#[test]
+fn the_seed_registrys_likely_duplicates_include_gencay() {
+    use repere_core::duplicates::{Reason, suspects};
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json")).unwrap()).unwrap();
+    let places = read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap();
+    let found = suspects(&places, &repere_core::text::UNICODE, &Default::default());
+    let likely: Vec<_> = found.iter().filter(|s| s.likely()).collect();
+    println!("seed registry: {} places, {} suspect pairs, {} likely", places.len(), found.len(), likely.len());
+    for s in &likely {
+        println!("  {} | {} : {:?}", places[s.a].nom, places[s.b].nom, s.reasons);
+    }
+    let reasons = |a: &str, b: &str| {
+        let found = likely.iter().find(|s| [&places[s.a].id, &places[s.b].id].iter().all(|id| id.starts_with(a) || id.starts_with(b)));
+        found.map(|s| s.reasons.clone())
+    };
+    assert_eq!(reasons("france-services-2104", "conseiller-numerique-627b56dead"), Some(vec![Reason::SamePhone, Reason::SameAddress]));
+    assert_eq!(reasons("conseiller-numerique-627b56dead", "aidants-connect-db8b4161"), Some(vec![Reason::SameAddress, Reason::AlikeNames]));
+}
