@@ -109,12 +109,17 @@ pub fn CoveragePage() -> impl IntoView {
         }
     });
     let selection = RwSignal::new(Selection::default());
+    // `None` while the communes and places load; why not, if one cannot be read.
     let computed = Memo::new(move |_| {
-        gazetteer.ready()?.ok()?;
-        registry.status()?.ok()?;
+        if let Err(e) = gazetteer.ready()? {
+            return Some(Err(format!("les communes n’ont pas pu être lues ({e})")));
+        }
+        if let Err(e) = registry.status()? {
+            return Some(Err(format!("les lieux n’ont pas pu être lus ({e})")));
+        }
         let finder = registry.finder()?;
         let rows = c.times.with(|t| received(t.as_deref())).minutes();
-        gazetteer.with(|t| selection.with(|s| compute(t, finder.places(), rows, s)))
+        gazetteer.with(|t| selection.with(|s| Ok(compute(t, finder.places(), rows, s))))
     });
     let plan = RwSignal::new(None::<Plan>);
     // A new selection makes the plan on screen stale.
@@ -134,7 +139,8 @@ pub fn CoveragePage() -> impl IntoView {
         {move || c.account.with(|a| a.as_ref().is_some_and(|a| a.epci.is_empty())).then(|| view! { <super::times::TimesUpload /> })}
         {move || match computed.get() {
             None => view! { <p class="registry">"Calcul…"</p> }.into_any(),
-            Some(computed) => view! { <Figures computed plan query /> }.into_any(),
+            Some(Err(e)) => view! { <p class="notice">{format!("Calcul impossible : {e}.")}</p> }.into_any(),
+            Some(Ok(computed)) => view! { <Figures computed plan query /> }.into_any(),
         }}
     }
 }
