@@ -59,7 +59,8 @@ test('a coordinator sees how fresh the registry is and whom to call first', asyn
     trs.map((tr) => [...tr.children].map((c) => c.textContent)));
   assert.deepEqual(rows.map(([label, n]) => [label.split(' (')[0], Number(n)]), GRADES.map((g, i) => [g, counts[i]]));
   // Per EPCI, the places add up to the registry.
-  const epci = await page.locator('table[aria-labelledby="fraicheur-epci"] tbody tr td:nth-child(2)').allInnerTexts();
+  const epci = await page.locator('table', { has: page.locator('caption', { hasText: 'Lieux par EPCI' }) }).locator('tbody tr td:nth-child(2)').allInnerTexts();
+  assert.ok(epci.length >= 5, `${epci.length} EPCI`);
   assert.equal(epci.map(Number).reduce((a, b) => a + b, 0), PLACES.length);
   assert.match(await page.locator('#completude').innerText(), /^Complétude moyenne : \d+ \/ 100/);
 
@@ -79,7 +80,9 @@ test('a coordinator sees how fresh the registry is and whom to call first', asyn
   }
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: join(SHOTS, 'registry-quality-top.png') });
-  await page.locator('#a-mettre-a-jour').scrollIntoViewIfNeeded();
+  await page.evaluate(() => document.getElementById('fraicheur').scrollIntoView());
+  await page.screenshot({ path: join(SHOTS, 'registry-quality-grades.png') });
+  await page.evaluate(() => document.getElementById('a-mettre-a-jour').scrollIntoView());
   await page.screenshot({ path: join(SHOTS, 'registry-quality-due.png') });
   await page.getByText(/^Voir les \d+ autres$/).click();
   assert.deepEqual(await axeViolations(page), []);

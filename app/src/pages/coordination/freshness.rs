@@ -10,7 +10,7 @@ use repere_core::quality::{AUTONOMY_TARGET, Criterion, Freshness, RELIABILITY_TA
 use repere_core::registry::Place;
 use repere_core::territory::Territory;
 
-use super::charts::{DataTable, Row, SHOWN};
+use super::charts::{DataTable, Row, SHOWN, escape};
 use crate::gazetteer::Gazetteer;
 use crate::registry::Registry;
 
@@ -138,6 +138,17 @@ fn Figures(c: Computed) -> impl IntoView {
             value: None,
         })
         .collect();
+    let epci: Vec<Row> = c
+        .by_epci
+        .iter()
+        .map(|(name, total, reliable)| Row {
+            key: name.clone(),
+            label: name.clone(),
+            count: total.to_string(),
+            share: percent(Share { part: *reliable, total: *total }),
+            value: None,
+        })
+        .collect();
     let score = c.mean_percent.map_or_else(|| "—".to_owned(), |m| format!("{m} / 100"));
     view! {
         <p class="headline" id="fiabilite" data-percent=c.reliability.percent().map(|p| p.to_string())>{reliable}</p>
@@ -147,7 +158,11 @@ fn Figures(c: Computed) -> impl IntoView {
             <h3 id="fraicheur">"Lieux par fraîcheur"</h3>
             <DataTable rows=grades first="Fraîcheur" caption="Lieux par fraîcheur".to_owned() counted="Lieux".to_owned() />
         </section>
-        <EpciTable rows=c.by_epci />
+        <section class="breakdown">
+            <h3 id="fraicheur-epci">"Par EPCI"</h3>
+            <DataTable rows=epci first="EPCI" caption="Lieux par EPCI".to_owned() counted="Lieux".to_owned() />
+            <p class="hint">"% : part des lieux « À jour » ou « À surveiller »."</p>
+        </section>
         <section class="breakdown">
             <h3>"Complétude des fiches"</h3>
             <p id="completude">{format!("Complétude moyenne : {score}, selon les critères de data·inclusion.")}</p>
@@ -164,65 +179,18 @@ fn Figures(c: Computed) -> impl IntoView {
     }
 }
 
-/// Places and reliable places per EPCI: three columns, so it fits a phone.
-#[component]
-fn EpciTable(rows: Vec<(String, usize, usize)>) -> impl IntoView {
-    view! {
-        <section class="breakdown">
-            <h3 id="fraicheur-epci">"Par EPCI"</h3>
-            <div class="scroll" tabindex="0" role="region" aria-labelledby="fraicheur-epci">
-                <table class="figures" aria-labelledby="fraicheur-epci">
-                    <thead>
-                        <tr><th scope="col">"EPCI"</th><th scope="col" class="n">"Lieux"</th><th scope="col" class="n">"Fiables"</th></tr>
-                    </thead>
-                    <tbody>
-                        {rows
-                            .into_iter()
-                            .map(|(name, total, reliable)| view! {
-                                <tr><th scope="row">{name}</th><td class="n">{total}</td><td class="n">{percent(Share { part: reliable, total })}</td></tr>
-                            })
-                            .collect_view()}
-                    </tbody>
-                </table>
-            </div>
-            <p class="hint">"Fiables : « À jour » ou « À surveiller »."</p>
-        </section>
-    }
-}
-
-/// « À actualiser » then « À vérifier », oldest first; the first ten shown, the rest folded.
+/// « À actualiser » then « À vérifier », oldest first; the first ten shown, the rest folded. Each
+/// list is one markup string (141 items of a few lines: lighter in the bundle than a view each).
 #[component]
 fn DueList(due: Vec<Due>) -> impl IntoView {
     let count = due.len();
     let mut shown = due;
     let rest = if shown.len() > SHOWN + 2 { shown.split_off(SHOWN) } else { Vec::new() };
-    let list = |items: Vec<Due>, start: usize| {
-        view! {
-            <ol class="due" start=start>
-                {items
-                    .into_iter()
-                    .map(|d| view! {
-                        <li>
-                            <strong>{d.name}</strong>
-                            <br />
-                            {format!("{} : mise à jour du {}", d.freshness.label(), d.checked)}
-                            {(!d.missing.is_empty()).then(|| view! { <br /> <span class="hint">{format!("Manque : {}", d.missing)}</span> })}
-                            <br />
-                            {match d.phone {
-                                Some(n) => view! { <a href=n.tel_uri()>{format!("Appeler le {n}")}</a> }.into_any(),
-                                None => view! { <span class="hint">"Pas de téléphone publié"</span> }.into_any(),
-                            }}
-                        </li>
-                    })
-                    .collect_view()}
-            </ol>
-        }
-    };
     let more = (!rest.is_empty()).then(|| {
         view! {
             <details class="rest">
                 <summary>{format!("Voir les {} autres", rest.len())}</summary>
-                {list(rest, SHOWN + 1)}
+                <ol class="due" start=SHOWN + 1 inner_html=markup(&rest) />
             </details>
         }
     });
@@ -230,8 +198,28 @@ fn DueList(due: Vec<Due>) -> impl IntoView {
         <section class="breakdown">
             <h3 id="a-mettre-a-jour">{format!("À mettre à jour d’abord ({count} {})", if count > 1 { "lieux" } else { "lieu" })}</h3>
             {(count == 0).then(|| view! { <p>"Aucun lieu « À vérifier » ou « À actualiser »."</p> })}
-            {list(shown, 1)}
+            <ol class="due" inner_html=markup(&shown) />
             {more}
         </section>
     }
+}
+
+/// The items of a list of places to update.
+fn markup(due: &[Due]) -> String {
+    due.iter()
+        .map(|d| {
+            let missing =
+                if d.missing.is_empty() { String::new() } else { format!("<br><span class=\"hint\">À compléter : {}</span>", d.missing) };
+            let phone = match &d.phone {
+                Some(n) => format!("<a href=\"{}\">Appeler le {n}</a>", n.tel_uri()),
+                None => "<span class=\"hint\">Pas de téléphone publié</span>".to_owned(),
+            };
+            format!(
+                "<li><strong>{}</strong><br>{} : mise à jour du {}{missing}<br>{phone}</li>",
+                escape(&d.name),
+                d.freshness.label(),
+                d.checked
+            )
+        })
+        .collect()
 }
