@@ -25,6 +25,7 @@ pub mod map;
 pub mod needs;
 pub mod phone;
 pub mod proximity;
+pub mod quality;
 pub mod registry;
 pub mod search;
 pub mod stats;

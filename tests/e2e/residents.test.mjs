@@ -33,6 +33,15 @@ function nearestNames(from) {
   return withKm.filter((x) => x.d - best < 1e-6).map((x) => x.p);
 }
 
+const FR_MONTHS = ['janvier', 'février', 'mars', 'avril', 'mai', 'juin', 'juillet', 'août', 'septembre', 'octobre', 'novembre', 'décembre'];
+
+/** Whole days from a date (YYYY-MM-DD) to the device's today. */
+function ageInDays(date) {
+  const [y, m, d] = date.split('-').map(Number);
+  const now = new Date();
+  return Math.round((Date.UTC(now.getFullYear(), now.getMonth(), now.getDate()) - Date.UTC(y, m - 1, d)) / 86_400_000);
+}
+
 function telOf(place) {
   return place.telephone ? `tel:${place.telephone}` : 'tel:+33567802222';
 }
@@ -118,7 +127,15 @@ test('offline: "civrai" → Civray → nearest place → its sheet calls the rig
   assert.equal(await call.getAttribute('href'), telOf(place));
   const geo = await page.locator('a[href^="geo:"]').getAttribute('href');
   assert.match(geo, new RegExp(`^geo:${place.latitude.toFixed(6)},${place.longitude.toFixed(6)}`));
-  assert.match(await page.locator('.source').innerText(), /^Informations du \d+ \S+ \d{4}, source /);
+  // The month and year of its date, and the warning when Mon Inclusion Numérique would say
+  // « À actualiser » (18 months of 30.44 days or more: 548 days), counted here from the seed.
+  const [y, m] = place.date_maj.split('-').map(Number);
+  assert.match(await page.locator('.source').innerText(), new RegExp(`^Informations vérifiées en ${FR_MONTHS[m - 1]} ${y}, source `));
+  const stale = ageInDays(place.date_maj) >= 548;
+  assert.equal(await page.locator('.notice.stale').count(), stale ? 1 : 0, `${place.date_maj} stale: ${stale}`);
+  if (stale) {
+    assert.equal(await page.locator('.notice.stale').innerText(), 'Ces informations datent de plus d’un an et demi : appelez avant de vous déplacer.');
+  }
   await page.getByRole('table').waitFor();
   await noViolations(page, 'sheet fr');
   await page.screenshot({ path: join(SHOTS, 'sheet-offline.png'), fullPage: true });
@@ -174,7 +191,9 @@ test('Arabic: right to left, translated, remembered; English too', async (t) => 
   await page.screenshot({ path: join(SHOTS, 'results-ar-offline.png'), fullPage: true });
   await page.locator('.results > li h2 a').first().click();
   await page.getByRole('table').waitFor();
+  assert.match(await page.locator('.source').innerText(), /^معلومات تم التحقق منها في \S+ \d{4}، المصدر /);
   await noViolations(page, 'sheet ar');
+  await page.screenshot({ path: join(SHOTS, 'sheet-ar-offline.png'), fullPage: true });
   await page.getByRole('link', { name: 'الخريطة' }).click();
   await page.locator('svg.map .marker').first().waitFor();
   await noViolations(page, 'map ar');

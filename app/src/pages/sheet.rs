@@ -4,6 +4,7 @@
 use chrono::{Datelike, Duration, NaiveTime, Timelike, Weekday};
 use leptos::prelude::*;
 use repere_core::i18n::{Texts, source_name};
+use repere_core::quality::Freshness;
 use repere_core::registry::{Label, Place};
 
 use crate::clock;
@@ -41,6 +42,9 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
             <h1 tabindex="-1">{place.nom.clone()}</h1>
             <Badges place />
             <OpenStatus place now />
+            // Mon Inclusion Numérique's « À actualiser » (18 months or more): a call first.
+            {(Freshness::of_place(place, None, now.date()) == Freshness::Update)
+                .then(|| view! { <p class="notice stale">{t.stale_warning}</p> })}
             <p class="address">
                 {place.adresse.clone()}
                 {place.complement_adresse.clone().map(|c| view! { <br /> {c} })}

@@ -2,7 +2,7 @@
 
 use chrono::Weekday;
 
-use super::{Texts, When, clock, date_in, day_month};
+use super::{Texts, When, clock, day_month, month_year};
 use crate::needs::Need;
 use crate::registry::{Frais, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 
@@ -117,7 +117,8 @@ pub static AR: Texts = Texts {
     contact_title: "الاتصال",
     website: "الموقع الإلكتروني",
     book_online: "حجز موعد عبر الإنترنت",
-    info_from: |d, s| format!("معلومات بتاريخ {}، المصدر {s}.", date_in(&AR_MONTHS, d)),
+    info_from: |d, s| format!("معلومات تم التحقق منها في {}، المصدر {s}.", month_year(&AR_MONTHS, d)),
+    stale_warning: "تعود هذه المعلومات إلى أكثر من عام ونصف: اتصل قبل الذهاب.",
     share: "مشاركة",
     share_sms: "إرسال برسالة نصية",
     print: "طباعة",

@@ -2,7 +2,7 @@
 
 use chrono::Weekday;
 
-use super::{Texts, When, clock, date_in, day_month};
+use super::{Texts, When, clock, day_month, month_year};
 use crate::needs::Need;
 use crate::registry::{Frais, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 
@@ -116,7 +116,8 @@ pub static EN: Texts = Texts {
     contact_title: "Contact",
     website: "Website",
     book_online: "Book an appointment online",
-    info_from: |d, s| format!("Information from {}, source {s}.", date_in(&EN_MONTHS, d)),
+    info_from: |d, s| format!("Information checked in {}, source {s}.", month_year(&EN_MONTHS, d)),
+    stale_warning: "This information is more than a year and a half old: call before you go.",
     share: "Share",
     share_sms: "Send by text message",
     print: "Print",

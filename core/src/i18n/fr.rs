@@ -2,7 +2,7 @@
 
 use chrono::{NaiveTime, Timelike, Weekday};
 
-use super::{Texts, When, date_in, day_month};
+use super::{Texts, When, day_month, month_year};
 use crate::label::Label;
 use crate::needs::Need;
 
@@ -123,7 +123,8 @@ pub static FR: Texts = Texts {
     contact_title: "Contact",
     website: "Site internet",
     book_online: "Prendre rendez-vous en ligne",
-    info_from: |d, s| format!("Informations du {}, source {s}.", date_in(&FR_MONTHS, d)),
+    info_from: |d, s| format!("Informations vérifiées en {}, source {s}.", month_year(&FR_MONTHS, d)),
+    stale_warning: "Ces informations datent de plus d’un an et demi : appelez avant de vous déplacer.",
     share: "Partager",
     share_sms: "Envoyer par SMS",
     print: "Imprimer",

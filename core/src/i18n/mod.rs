@@ -178,7 +178,10 @@ pub struct Texts {
     pub contact_title: &'static str,
     pub website: &'static str,
     pub book_online: &'static str,
+    /// "Informations vérifiées en mars 2026, source …": the month and year of `date_maj`.
     pub info_from: fn(NaiveDate, &str) -> String,
+    /// On a sheet whose information is « À actualiser » (18 months or more, see `quality`).
+    pub stale_warning: &'static str,
     pub share: &'static str,
     pub share_sms: &'static str,
     pub print: &'static str,
@@ -232,8 +235,8 @@ fn clock(t: NaiveTime) -> String {
     format!("{}:{:02}", t.hour(), t.minute())
 }
 
-fn date_in(months: &[&str; 12], d: NaiveDate) -> String {
-    format!("{} {} {}", d.day(), months[d.month0() as usize], d.year())
+fn month_year(months: &[&str; 12], d: NaiveDate) -> String {
+    format!("{} {}", months[d.month0() as usize], d.year())
 }
 
 fn day_month(months: &[&str; 12], d: NaiveDate) -> String {
@@ -307,6 +310,10 @@ mod tests {
             }
             assert_ne!(texts.offline, FR.offline);
             assert_ne!(texts.hours_to_confirm, FR.hours_to_confirm);
+            assert_ne!(texts.stale_warning, FR.stale_warning);
+            let d = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
+            assert_ne!((texts.info_from)(d, "x"), (FR.info_from)(d, "x"));
+            assert!((texts.info_from)(d, "x").contains("2026"));
             let years = Window::new(2026, 2028).unwrap();
             assert_ne!((texts.hours_known_years)(years), (FR.hours_known_years)(years));
             assert!((texts.hours_known_years)(years).contains("2026") && (texts.hours_known_years)(years).contains("2028"));
@@ -327,6 +334,10 @@ mod tests {
     #[test]
     fn information_date_and_source() {
         let d = NaiveDate::from_ymd_opt(2022, 8, 30).unwrap();
-        assert_eq!((FR.info_from)(d, source_name("conseiller-numerique")), "Informations du 30 août 2022, source Conseillers numériques.");
+        assert_eq!(
+            (FR.info_from)(d, source_name("conseiller-numerique")),
+            "Informations vérifiées en août 2022, source Conseillers numériques."
+        );
+        assert_eq!((EN.info_from)(d, "SIAO 86"), "Information checked in August 2022, source SIAO 86.");
     }
 }

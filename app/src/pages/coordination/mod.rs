@@ -2,11 +2,13 @@
 //! inclusion team and the EPCI coordinators enrol a device once, then read what is done on their
 //! territory — totals, month series, themes, the Vienne coloured by EPCI and commune — and
 //! download the exports. The last figures received stay readable offline. Professional staff use
-//! it; its words are French, as the mediators' space's. Two pages: the figures (`#/`) and
-//! where help is missing (`#/couverture`). One file per part: `filter` (the period and
-//! territory asked), `dashboard` (the figures), `charts` (columns and bars with their tables),
-//! `choropleth` (the coloured map), `exports` (the downloads), `coverage` (communes beyond the
-//! threshold), `gaps` (the map of time to help), `planner` (new stops, closings), `times` (a travel-time table sent from the page).
+//! it; its words are French, as the mediators' space's. Three pages: the figures (`#/`), where
+//! help is missing (`#/couverture`) and how fresh the registry is (`#/registre`). One file per
+//! part: `filter` (the period and territory asked), `dashboard` (the figures), `charts` (columns
+//! and bars with their tables), `choropleth` (the coloured map), `exports` (the downloads),
+//! `coverage` (communes beyond the threshold), `gaps` (the map of time to help), `planner` (new
+//! stops, closings), `times` (a travel-time table sent from the page), `freshness` (the
+//! registry's freshness grades, completeness and places to update).
 
 pub mod charts;
 pub mod choropleth;
@@ -14,6 +16,7 @@ mod coverage;
 mod dashboard;
 mod exports;
 pub mod filter;
+mod freshness;
 mod gaps;
 mod planner;
 mod times;
@@ -50,18 +53,39 @@ fn CoordinationPage() -> impl IntoView {
     }
 }
 
-/// The two pages, one link apart; the address's `#` part says which (reload and back work).
+/// The three pages, one link apart; the address's `#` part says which (reload and back work).
+#[derive(Clone, Copy, PartialEq)]
+enum Tab {
+    Figures,
+    Coverage,
+    Registry,
+}
+
+impl Tab {
+    const ALL: [(Tab, &'static str, &'static str); 3] =
+        [(Tab::Figures, "#/", "Chiffres"), (Tab::Coverage, "#/couverture", "Où l’aide manque"), (Tab::Registry, "#/registre", "Registre")];
+
+    fn of(hash: &str) -> Tab {
+        Tab::ALL[1..].iter().find(|(_, href, _)| hash.starts_with(href)).map_or(Tab::Figures, |(tab, _, _)| *tab)
+    }
+}
+
 #[component]
 fn Pages() -> impl IntoView {
     let hash = RwSignal::new(current_hash());
     let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_hash()));
-    let on_coverage = move || hash.get().starts_with("#/couverture");
+    let tab = Memo::new(move |_| Tab::of(&hash.get()));
     view! {
         <nav class="tabs" aria-label="Pages de l’espace coordination">
-            <a href="#/" aria-current=move || (!on_coverage()).then_some("page")>"Chiffres"</a>
-            <a href="#/couverture" aria-current=move || on_coverage().then_some("page")>"Où l’aide manque"</a>
+            {Tab::ALL
+                .map(|(t, href, name)| view! { <a href=href aria-current=move || (tab.get() == t).then_some("page")>{name}</a> })
+                .collect_view()}
         </nav>
-        {move || if on_coverage() { view! { <coverage::CoveragePage /> }.into_any() } else { view! { <dashboard::Dashboard /> }.into_any() }}
+        {move || match tab.get() {
+            Tab::Figures => view! { <dashboard::Dashboard /> }.into_any(),
+            Tab::Coverage => view! { <coverage::CoveragePage /> }.into_any(),
+            Tab::Registry => view! { <freshness::RegistryPage /> }.into_any(),
+        }}
     }
 }
 
