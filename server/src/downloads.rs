@@ -21,9 +21,9 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::State;
+use crate::api::{account, forbidden, internal};
 use crate::config::RegistryFormat;
 use crate::coordinators::Account;
-use crate::api::{account, forbidden, internal};
 use crate::export::{self, Export, ExportError, Format};
 use crate::figures::reader_and_filter;
 use crate::http::error_response;

@@ -166,9 +166,9 @@ async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> R
 /// `publish-registry FILE [--confirm-removals N]`: the file checked whole, then published
 /// unless it removes more places than allowed unconfirmed (`registry::removals_allowed`).
 async fn publish_registry(db: &Database, file: &std::path::Path, confirm_removals: Option<usize>) -> Result<(), String> {
-    use repere_server::registry::Removals;
     use repere_core::registry::{import_csv, import_json};
     use repere_protocol::registry::RegistryDto;
+    use repere_server::registry::Removals;
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     // Opening hours compiled for the years a serving instance keeps them at (see `registry`).

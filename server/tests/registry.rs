@@ -65,7 +65,11 @@ async fn a_device_at_any_version_pulls_exactly_what_changed() {
         places.push(new);
         let published = db.publish_registry(places.clone(), Removals::Unconfirmed).await.unwrap();
         assert_eq!(published, Published { version: seed.version + 1, added: 1, changed: 1, removed: 1 });
-        assert_eq!(db.publish_registry(places.clone(), Removals::Unconfirmed).await.unwrap().version, seed.version + 1, "nothing changed: no new version");
+        assert_eq!(
+            db.publish_registry(places.clone(), Removals::Unconfirmed).await.unwrap().version,
+            seed.version + 1,
+            "nothing changed: no new version"
+        );
 
         let (_, answer) = pull(&app, &format!("?since={}", seed.version)).await;
         let Update::Delta(delta) = update(&answer) else { panic!("a delta: {answer}") };
@@ -156,7 +160,10 @@ async fn hours_roll_forward_when_a_new_year_begins() {
         // A publication that same year compiles for the same years: only real changes count.
         let mut places = fresh.places.clone();
         places[0].nom.push_str(" (nouveau nom)");
-        assert_eq!(db.publish_registry(places, Removals::Unconfirmed).await.unwrap(), Published { version: seed.version + 2, added: 0, changed: 1, removed: 0 });
+        assert_eq!(
+            db.publish_registry(places, Removals::Unconfirmed).await.unwrap(),
+            Published { version: seed.version + 2, added: 0, changed: 1, removed: 0 }
+        );
     }
 }
 

@@ -70,10 +70,15 @@ fn publishing_the_standards_example_is_refused_until_its_141_removals_are_confir
     let (code, out, errors) = run(d, &["publish-registry", "exemple.csv"]);
     assert_eq!((code, out.as_str(), errors.len()), (1, "", 1), "{errors:?}");
     assert!(errors[0].starts_with("repere-server: error: exemple.csv: nothing published: this file removes 141 of the 141 places ("));
-    assert!(errors[0].ends_with(" and 138 more) and more than 10 need confirming; if that is meant, run again with --confirm-removals 141"));
+    assert!(
+        errors[0].ends_with(" and 138 more) and more than 10 need confirming; if that is meant, run again with --confirm-removals 141")
+    );
     let (code, _, errors) = run(d, &["publish-registry", "exemple.csv", "--confirm-removals", "140"]);
     assert_eq!(code, 1);
-    assert!(errors[0].contains("and --confirm-removals 140 was given; if that is meant, run again with --confirm-removals 141"), "{errors:?}");
+    assert!(
+        errors[0].contains("and --confirm-removals 140 was given; if that is meant, run again with --confirm-removals 141"),
+        "{errors:?}"
+    );
     let (code, out, _) = run(d, &["export-registry", "--format", "csv", "--out", "still.csv"]);
     assert_eq!((code, out.as_str()), (0, "still.csv written: 141 places, version 1, with Repère's columns\n"), "nothing published");
 

@@ -106,7 +106,10 @@ async fn coordinators_download_the_registry_in_both_forms() {
         assert_eq!(read(&body, RegistryFormat::Csv, years), places, "an EPCI's coordinator gets the whole registry: it is public");
         let (status, headers, body) = download(&s, "/api/v1/export/registre.json?forme=standard", &coordinator).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(headers[header::CONTENT_DISPOSITION], format!("attachment; filename=\"repere_registre_standard_{today}.json\"").as_str());
+        assert_eq!(
+            headers[header::CONTENT_DISPOSITION],
+            format!("attachment; filename=\"repere_registre_standard_{today}.json\"").as_str()
+        );
         assert_eq!(read(&body, RegistryFormat::Json, years), standard(&places));
         let (_, _, body) = download(&s, "/api/v1/export/registre.csv?forme=complete", &coordinator).await;
         assert_eq!(read(&body, RegistryFormat::Csv, years), places);
@@ -152,7 +155,10 @@ async fn a_file_removing_many_places_is_refused_unless_its_removals_are_confirme
         let refused = db.publish_registry(example.clone(), Removals::Unconfirmed).await.unwrap_err();
         let said = refused.to_string();
         assert!(said.starts_with("nothing published: this file removes 131 of the 131 places ("), "{said}");
-        assert!(said.contains(" and 128 more) and more than 10 need confirming; if that is meant, run again with --confirm-removals 131"), "{said}");
+        assert!(
+            said.contains(" and 128 more) and more than 10 need confirming; if that is meant, run again with --confirm-removals 131"),
+            "{said}"
+        );
         // A number that is not the file's is refused too: a wrong file is not confirmed out of habit.
         for wrong in [130, 132, 141] {
             let refused = db.publish_registry(example.clone(), Removals::Confirmed(wrong)).await.unwrap_err();

@@ -110,7 +110,12 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
                 if !status.is_success() {
                     assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
                 }
-                if want == forbidden && (path.starts_with("/api/v1/contacts") || path.contains("couverture") || path.contains("coverage") || path.contains("registre")) {
+                if want == forbidden
+                    && (path.starts_with("/api/v1/contacts")
+                        || path.contains("couverture")
+                        || path.contains("coverage")
+                        || path.contains("registre"))
+                {
                     assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
                 }
             }
