@@ -62,6 +62,8 @@ fn export_registry_writes_the_file_whole_and_exits_0_1_or_2() {
     assert!(help.contains("Example: repere-server --database data/repere.sqlite export-registry --format csv --standard"), "{help}");
 }
 
+/// Regression: publishing the standard's one-row example file removed all 141 places from every
+/// phone, with one line of output (issue #15, "Bad input").
 #[test]
 fn publishing_the_standards_example_is_refused_until_its_141_removals_are_confirmed() {
     let dir = tempfile::tempdir().unwrap();

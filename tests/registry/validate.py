@@ -4,12 +4,14 @@ Schema, with frictionless (PyPI), a validator Repère shares no code with.
 
 A fresh database holds the bundled registry (seeds/registry.json); `repere-server
 export-registry --format csv --standard` writes it; every row and field must pass the schema
-(../shared/data/schema, the standard v1.0.2 as published by La MedNum). Two controls show the
+(../shared/data/schema, the standard v1.0.2 as published by La MedNum). The JSON form too: no
+key the schema does not name, and its values, as rows, pass the same schema. Two controls show the
 validator is really checking: the standard's own example file passes, and the full form (with
 Repère's `x_…` columns) is refused for exactly those extra columns.
 
 Usage: target/py/bin/python tests/registry/validate.py [path/to/repere-server]
 """
+import csv
 import json
 import os
 import subprocess
@@ -34,21 +36,40 @@ def check(what, got, expected):
         failures.append(what)
 
 
+def schema():
+    with open(SCHEMA, encoding="utf-8") as f:
+        return Schema.from_descriptor(json.load(f))
+
+
 def problems(path):
     """Every error frictionless finds in the CSV at `path`, as (type, row, field, message)."""
-    with open(SCHEMA, encoding="utf-8") as f:
-        schema = Schema.from_descriptor(json.load(f))
-    resource = Resource(path=os.path.basename(path), basepath=os.path.dirname(path), schema=schema)
+    return errors(Resource(path=os.path.basename(path), basepath=os.path.dirname(path), schema=schema()))
+
+
+def json_problems(path):
+    """The keys of the JSON file at `path` the schema does not name, and the errors of its values as rows."""
+    names = [field.name for field in schema().fields]
+    with open(path, encoding="utf-8") as f:
+        places = json.load(f)
+    unknown = sorted({key for place in places for key in place} - set(names))
+    rows = [names] + [[place.get(name) for name in names] for place in places]
+    return unknown, len(places), errors(Resource(data=rows, schema=schema()))
+
+
+def errors(resource):
     report = resource.validate()
     return [(e.type, getattr(e, "row_number", None), getattr(e, "field_name", None) or getattr(e, "label", None), e.message)
             for task in report.tasks for e in task.errors]
 
 
 def export(binary, database, out, *flags):
-    done = subprocess.run([binary, "--database", database, "export-registry", "--format", "csv", "--out", out, *flags],
+    """Runs `export-registry` (CSV unless `flags` say otherwise); returns `out`."""
+    flags = flags if "--format" in flags else (*flags, "--format", "csv")
+    done = subprocess.run([binary, "--database", database, "export-registry", "--out", out, *flags],
                           capture_output=True, text=True, timeout=120)
     check(f"export-registry {' '.join(flags)}: exit", (done.returncode, done.stderr.strip()), (0, ""))
     print(f"     {done.stdout.strip()}")
+    return out
 
 
 def main():
@@ -63,7 +84,11 @@ def main():
             print(f"     {problem}")
         check("the seeds' registry (--standard) against the schema: errors", len(found), 0)
         with open(standard, encoding="utf-8") as f:
-            check("places exported", sum(1 for _ in f) - 1, 141)
+            check("places exported", sum(1 for _ in csv.reader(f)) - 1, 141)
+        unknown, places, found = json_problems(export(binary, database, standard[:-3] + "json", "--standard", "--format", "json"))
+        for problem in found[:20]:
+            print(f"     {problem}")
+        check("the seeds' registry as JSON (--standard): keys outside the schema, places, errors", (unknown, places, len(found)), ([], 141, 0))
         export(binary, database, full)
         check("the full form is refused for its extension columns only",
               sorted((kind, field) for kind, _, field, _ in problems(full)),
