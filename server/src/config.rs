@@ -93,11 +93,35 @@ pub enum Command {
     },
     /// Publish a new version of the registry of places from a file in the national standard
     /// (CSV, or JSON: a list of places or a `{"version", "places"}` snapshot). The whole file is
-    /// checked first: one bad row and nothing is published. Devices pull the changes.
-    #[command(after_help = "Example: repere-server --database data/repere.sqlite publish-registry lieux-86.csv")]
+    /// checked first: one bad row and nothing is published. A file that removes more than 10 %
+    /// of the places (at most 10) is refused unless --confirm-removals gives their exact number.
+    /// Devices pull the changes.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite publish-registry lieux-86.csv\n         \
+                            repere-server --database data/repere.sqlite publish-registry lieux-86.csv --confirm-removals 24")]
     PublishRegistry {
         /// The registry file.
         file: std::path::PathBuf,
+        /// The number of places the file removes, as the refusal said: publishes them (any
+        /// other number refuses the file).
+        #[arg(long, value_name = "N")]
+        confirm_removals: Option<usize>,
+    },
+    /// Write the registry's current version in the national standard (CSV or JSON). Repère's
+    /// extension columns (`x_…`: approximate position, merged ids, home visits) are kept, so
+    /// `publish-registry` takes the file back as it was; `--standard` leaves them out, for
+    /// data.gouv.fr, whose validator refuses columns its Table Schema does not name. The file
+    /// is written under a temporary name and renamed when whole.
+    #[command(
+        after_help = "Example: repere-server --database data/repere.sqlite export-registry --format csv --standard --out lieux-mediation-numerique-86.csv"
+    )]
+    ExportRegistry {
+        #[arg(long, value_enum)]
+        format: RegistryFormat,
+        /// Only the standard's 32 columns (to publish on data.gouv.fr).
+        #[arg(long)]
+        standard: bool,
+        #[command(flatten)]
+        target: Target,
     },
     /// Import a device's exported outbox file (the app's "Enregistrer la boîte d'envoi"), as if
     /// the device had pushed it: contacts already held are counted once.
@@ -223,6 +247,13 @@ impl SelectionArgs {
             .filter_map(|(name, value)| value.as_deref().map(|v| (name, v)))
             .collect()
     }
+}
+
+/// The registry's two forms in the standard.
+#[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistryFormat {
+    Csv,
+    Json,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

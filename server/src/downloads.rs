@@ -2,7 +2,9 @@
 //! `statistiques.xlsx`, with the figures' query (`du`, `au`, `epci`, …) and the same rules of
 //! who reads what as `GET /api/v1/stats` ([`crate::figures::reader_and_filter`]); and
 //! `couverture.csv`, `couverture.xlsx` for coordinators, with the coverage's selection
-//! (`seuil`, `besoin`, `dispositif`, `heures`: the core's `coverage::Selection`).
+//! (`seuil`, `besoin`, `dispositif`, `heures`: the core's `coverage::Selection`); and the
+//! registry's current version, `registre.csv`, `registre.json`, for coordinators (`?forme=standard`:
+//! the standard's columns only, for data.gouv.fr; see [`export::registry`]).
 //!
 //! The file is made whole in a temporary file first ([`export::to_temp_file`]), so an export
 //! that fails is an error answer, never a truncated download; the file is then opened and its
@@ -19,7 +21,9 @@ use tower::ServiceExt;
 use tower_http::services::ServeFile;
 
 use crate::State;
-use crate::api::internal;
+use crate::api::{account, forbidden, internal};
+use crate::config::RegistryFormat;
+use crate::coordinators::Account;
 use crate::export::{self, Export, ExportError, Format};
 use crate::figures::reader_and_filter;
 use crate::http::error_response;
@@ -44,6 +48,14 @@ pub async fn coverage_csv(state: AxumState<State>, request: Request) -> Response
 
 pub async fn coverage_xlsx(state: AxumState<State>, request: Request) -> Response {
     coverage(state, request, Format::Xlsx).await
+}
+
+pub async fn registry_csv(state: AxumState<State>, request: Request) -> Response {
+    registry(state, request, RegistryFormat::Csv).await
+}
+
+pub async fn registry_json(state: AxumState<State>, request: Request) -> Response {
+    registry(state, request, RegistryFormat::Json).await
 }
 
 /// The file's name as the browser saves it: `repere_activites_2026-11-30.xlsx`.
@@ -112,6 +124,40 @@ async fn coverage(AxumState(state): AxumState<State>, request: Request, format: 
         Ok(temp) => serve(temp, &format!("repere_couverture_{}.{}", chrono::Utc::now().date_naive(), format.extension())).await,
         Err(e) => internal(&e.to_string()),
     }
+}
+
+/// The registry's current version for a coordinator (the same for all: it is public data; the
+/// coordination space is where the département's keepers work). `forme` = `complete` (default:
+/// with Repère's columns, what `publish-registry` takes back) or `standard`; anything else is 400
+/// `bad_filter` naming it.
+async fn registry(AxumState(state): AxumState<State>, request: Request, format: RegistryFormat) -> Response {
+    match account(&state, request.headers(), client_ip(&request)).await {
+        Ok(Account::Coordinator(_)) => {}
+        Ok(Account::Mediator(_)) => return forbidden("the registry's files are downloaded in the coordination space"),
+        Err(refusal) => return refusal,
+    }
+    let mut standard = false;
+    for (name, value) in form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()) {
+        match (name.as_ref(), value.as_ref()) {
+            ("forme", "standard") => standard = true,
+            ("forme", "complete") => standard = false,
+            ("forme", other) => return bad_filter(&format!("forme : « {other} » n’est pas une forme ; choisir standard ou complete")),
+            (other, _) => return bad_filter(&format!("{other} : paramètre inconnu ; seul forme (standard ou complete) est lu")),
+        }
+    }
+    let made = async {
+        let temp = export::temp_file(&std::env::temp_dir(), format.extension())?;
+        export::registry::registry(&state.db, format, standard, &temp).await.map(|_| temp)
+    };
+    let form = if standard { "_standard" } else { "" };
+    match made.await {
+        Ok(temp) => serve(temp, &format!("repere_registre{form}_{}.{}", chrono::Utc::now().date_naive(), format.extension())).await,
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+fn bad_filter(message: &str) -> Response {
+    error_response(StatusCode::BAD_REQUEST, "bad_filter", message)
 }
 
 /// Streams a file made whole, under the name the browser saves it as.

@@ -28,6 +28,7 @@ use crate::stats::Scope;
 
 pub mod command;
 pub mod coverage;
+pub mod registry;
 mod sheets;
 pub use sheets::{activities_csv, activities_xlsx, statistics_xlsx};
 

@@ -62,6 +62,8 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/export/statistiques.xlsx", get(downloads::statistics_xlsx))
         .route("/export/couverture.csv", get(downloads::coverage_csv))
         .route("/export/couverture.xlsx", get(downloads::coverage_xlsx))
+        .route("/export/registre.csv", get(downloads::registry_csv))
+        .route("/export/registre.json", get(downloads::registry_json))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_EXPORTS_AT_ONCE));
     let api = Router::new()
         .route("/health", get(api::health))

@@ -23,7 +23,13 @@ fn main() -> ExitCode {
     };
     let result = match config.command.clone() {
         None => runtime.block_on(serve(config)),
-        Some(Command::Export(export)) => return runtime.block_on(export_command(&config.database, export)),
+        Some(Command::Export(export)) => {
+            return runtime.block_on(export_command(&config.database, async |db| repere_server::export::command::run(db, export).await));
+        }
+        Some(Command::ExportRegistry { format, standard, target }) => {
+            use repere_server::export::command::registry;
+            return runtime.block_on(export_command(&config.database, async |db| registry(db, format, standard, &target).await));
+        }
         Some(Command::Coverage(coverage)) => return runtime.block_on(coverage_command(&config.database, coverage)),
         Some(command) => runtime.block_on(administer(&config.database, command)),
     };
@@ -74,8 +80,8 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
-        Command::PublishRegistry { file } => publish_registry(&db, &file).await,
-        Command::Export(_) | Command::Coverage(_) => unreachable!("export and coverage run on their own"),
+        Command::PublishRegistry { file, confirm_removals } => publish_registry(&db, &file, confirm_removals).await,
+        Command::Export(_) | Command::ExportRegistry { .. } | Command::Coverage(_) => unreachable!("exports and coverage run on their own"),
         Command::Backup { file, force } => {
             db.backup(&file, force).await.map(|copied| println!("{} written, {copied}", file.display())).map_err(|e| e.to_string())
         }
@@ -84,15 +90,18 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
     result
 }
 
-/// `export …`: exit 0 written, 1 failed or interrupted (no file left), 2 bad flags. Leaving
-/// `main` drops the runtime, which waits for the writer thread to remove a partial file.
-async fn export_command(database: &str, export: repere_server::config::Export) -> ExitCode {
-    use repere_server::export::command::{Failure, run};
+/// `export …`, `export-registry`: exit 0 written, 1 failed or interrupted (no file left), 2 bad
+/// flags. Leaving `main` drops the runtime, which waits for the writer thread to remove a partial file.
+async fn export_command(
+    database: &str,
+    run: impl AsyncFnOnce(&Database) -> Result<String, repere_server::export::command::Failure>,
+) -> ExitCode {
+    use repere_server::export::command::Failure;
     let db = match Database::open(database).await {
         Ok(db) => db,
         Err(e) => return fail(&e.to_string()),
     };
-    let result = run(&db, export).await;
+    let result = run(&db).await;
     db.close().await;
     match result {
         Ok(done) => {
@@ -154,9 +163,12 @@ async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> R
     Ok(())
 }
 
-async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), String> {
+/// `publish-registry FILE [--confirm-removals N]`: the file checked whole, then published
+/// unless it removes more places than allowed unconfirmed (`registry::removals_allowed`).
+async fn publish_registry(db: &Database, file: &std::path::Path, confirm_removals: Option<usize>) -> Result<(), String> {
     use repere_core::registry::{import_csv, import_json};
     use repere_protocol::registry::RegistryDto;
+    use repere_server::registry::Removals;
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     // Opening hours compiled for the years a serving instance keeps them at (see `registry`).
@@ -173,7 +185,8 @@ async fn publish_registry(db: &Database, file: &std::path::Path) -> Result<(), S
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("{}: nothing published, {} problem(s): {}", file.display(), list.len(), list.join("; "))
     })?;
-    let published = db.publish_registry(places).await.map_err(|e| format!("database: {e}"))?;
+    let removals = confirm_removals.map_or(Removals::Unconfirmed, Removals::Confirmed);
+    let published = db.publish_registry(places, removals).await.map_err(|e| format!("{}: {e}", file.display()))?;
     let repere_server::registry::Published { version, added, changed, removed } = published;
     if added + changed + removed == 0 {
         println!("no change: the registry stays at version {version}");

@@ -13,7 +13,7 @@ use repere_protocol::registry::RegistryDto;
 use repere_server::State;
 use repere_server::db::Database;
 use repere_server::http::{Limits, router};
-use repere_server::registry::Published;
+use repere_server::registry::{Published, Removals};
 use serde_json::Value;
 use sqlx::Connection;
 use tower::ServiceExt;
@@ -63,9 +63,13 @@ async fn a_device_at_any_version_pulls_exactly_what_changed() {
         let mut new = places[1].clone();
         new.id = String::from("repere-test-nouveau-lieu");
         places.push(new);
-        let published = db.publish_registry(places.clone()).await.unwrap();
+        let published = db.publish_registry(places.clone(), Removals::Unconfirmed).await.unwrap();
         assert_eq!(published, Published { version: seed.version + 1, added: 1, changed: 1, removed: 1 });
-        assert_eq!(db.publish_registry(places.clone()).await.unwrap().version, seed.version + 1, "nothing changed: no new version");
+        assert_eq!(
+            db.publish_registry(places.clone(), Removals::Unconfirmed).await.unwrap().version,
+            seed.version + 1,
+            "nothing changed: no new version"
+        );
 
         let (_, answer) = pull(&app, &format!("?since={}", seed.version)).await;
         let Update::Delta(delta) = update(&answer) else { panic!("a delta: {answer}") };
@@ -156,7 +160,10 @@ async fn hours_roll_forward_when_a_new_year_begins() {
         // A publication that same year compiles for the same years: only real changes count.
         let mut places = fresh.places.clone();
         places[0].nom.push_str(" (nouveau nom)");
-        assert_eq!(db.publish_registry(places).await.unwrap(), Published { version: seed.version + 2, added: 0, changed: 1, removed: 0 });
+        assert_eq!(
+            db.publish_registry(places, Removals::Unconfirmed).await.unwrap(),
+            Published { version: seed.version + 2, added: 0, changed: 1, removed: 0 }
+        );
     }
 }
 
@@ -201,7 +208,7 @@ async fn places_stored_by_older_releases_are_recompiled_once() {
             let n = with_hours(&seed).len();
             let expected = if publish_first {
                 // publish-registry run before the server: the old bodies differ, so they go out again.
-                let published = db.publish_registry(seed.places.clone()).await.unwrap();
+                let published = db.publish_registry(seed.places.clone(), Removals::Unconfirmed).await.unwrap();
                 assert_eq!(published, Published { version: version + 1, added: 0, changed: n, removed: 0 }, "{target}, {old_form}");
                 None
             } else {

@@ -76,7 +76,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         let times =
             communes().iter().fold("code_insee,place_id,minutes\n".to_owned(), |csv, c| csv + &format!("{},{first},9\n", c.code_insee));
         let departement_only = [u, u, u, forbidden, forbidden, ok, forbidden];
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 16] = [
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 18] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -91,6 +91,8 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/coverage/times", "", coordinators),
             ("GET", "/api/v1/export/couverture.csv?seuil=15", "", coordinators),
             ("GET", "/api/v1/export/couverture.xlsx", "", coordinators),
+            ("GET", "/api/v1/export/registre.csv", "", coordinators),
+            ("GET", "/api/v1/export/registre.json?forme=standard", "", coordinators),
             ("POST", "/api/v1/coverage/times?fichier=temps.csv", &times, departement_only),
             ("DELETE", "/api/v1/coverage/times", "", departement_only),
         ];
@@ -108,7 +110,12 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
                 if !status.is_success() {
                     assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
                 }
-                if want == forbidden && (path.starts_with("/api/v1/contacts") || path.contains("couverture") || path.contains("coverage")) {
+                if want == forbidden
+                    && (path.starts_with("/api/v1/contacts")
+                        || path.contains("couverture")
+                        || path.contains("coverage")
+                        || path.contains("registre"))
+                {
                     assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
                 }
             }

@@ -1,12 +1,12 @@
-//! `repere-server export …`: the filter read from flags by the core's rules, the file written
-//! whole or not at all, Ctrl-C or SIGTERM cancelling it.
+//! `repere-server export …` and `export-registry`: the filter read from flags by the core's
+//! rules, the file written whole or not at all, Ctrl-C or SIGTERM cancelling it.
 
 use repere_core::coverage::Selection;
 use repere_core::export::Requester;
 use repere_core::stats::{Filter, Privacy};
 
 use super::{ExportError, Format, Lookup, Request};
-use crate::config::{Export, ExportFormat, FilterArgs, SelectionArgs, Target};
+use crate::config::{Export, ExportFormat, FilterArgs, RegistryFormat, SelectionArgs, Target};
 use crate::db::Database;
 
 /// Why the command did not write its file.
@@ -59,6 +59,19 @@ async fn coverage(db: &Database, format: ExportFormat, target: &Target, selectio
     interruptible(super::coverage::coverage(db, &selection, format, out))
         .await
         .map(|()| format!("{} written", out.display()))
+        .map_err(|e| Failure::Failed(format!("{}: {e}", out.display())))
+}
+
+/// `export-registry`: the current version, in the full form or the standard's columns only.
+pub async fn registry(db: &Database, format: RegistryFormat, standard: bool, target: &Target) -> Result<String, Failure> {
+    let Target { out, force } = target;
+    if out.exists() && !force {
+        return Err(Failure::Failed(format!("{} exists: give --force to replace it", out.display())));
+    }
+    let form = if standard { "the standard's columns only" } else { "with Repère's columns" };
+    interruptible(super::registry::registry(db, format, standard, out))
+        .await
+        .map(|w| format!("{} written: {} places, version {}, {form}", out.display(), w.places, w.version))
         .map_err(|e| Failure::Failed(format!("{}: {e}", out.display())))
 }
 

@@ -1,0 +1,74 @@
+//! The registry's current version as a file in the national standard (`export-registry`, and
+//! the coordinators' downloads `registre.csv`, `registre.json`), written by the core's
+//! `export_csv` / `export_json`, whole or not at all.
+//!
+//! Two forms. The *full* one keeps Repère's extension columns (`x_position_approximative`,
+//! `x_ids_fusionnes`, `x_se_deplace_a_domicile`) when a place uses them, so `publish-registry`
+//! takes the file back without losing home visits or merged ids: the form a registry keeper edits.
+//! The *standard* one is exactly the standard's 32 columns, for data.gouv.fr: the official Table
+//! Schema names no other column, and its validators (validata, frictionless) refuse a file with
+//! extra ones. In that form a position that is only the commune's centre (the source gave none)
+//! is left out too: without the column saying so, a reader would take it for the door.
+
+use std::path::Path;
+
+use repere_core::registry::{Place, export_csv, export_json};
+
+use super::{ExportError, Partial, finish};
+use crate::config::RegistryFormat;
+use crate::db::Database;
+
+impl RegistryFormat {
+    pub fn extension(self) -> &'static str {
+        match self {
+            RegistryFormat::Csv => "csv",
+            RegistryFormat::Json => "json",
+        }
+    }
+}
+
+/// What was written.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Written {
+    pub version: u64,
+    pub places: usize,
+}
+
+/// `places` in the standard's fields only (see the module's doc).
+pub fn standard(places: &[Place]) -> Vec<Place> {
+    places
+        .iter()
+        .map(|place| Place { position: place.position.filter(|p| !p.approximate), merged_ids: Vec::new(), at_home: false, ..place.clone() })
+        .collect()
+}
+
+/// The file's bytes: the full form, or with `standard` the standard's columns only.
+pub fn file(places: &[Place], format: RegistryFormat, standard_only: bool) -> Vec<u8> {
+    let standard_places;
+    let places = if standard_only {
+        standard_places = standard(places);
+        &standard_places
+    } else {
+        places
+    };
+    match format {
+        RegistryFormat::Csv => export_csv(places),
+        RegistryFormat::Json => export_json(places),
+    }
+}
+
+/// Writes the current version to `target` (beside it first, renamed when whole).
+pub async fn registry(db: &Database, format: RegistryFormat, standard_only: bool, target: &Path) -> Result<Written, ExportError> {
+    let (places, version) = db.current_places().await.map_err(ExportError::Registry)?;
+    let mut partial = Partial::beside(target);
+    let (path, target, cancelled) = (partial.path.clone(), target.to_owned(), partial.cancelled.clone());
+    let count = places.len();
+    let written = tokio::task::spawn_blocking(move || {
+        let written = std::fs::write(&path, file(&places, format, standard_only)).map_err(ExportError::from);
+        finish(path, target, cancelled, written)
+    })
+    .await
+    .map_err(|e| ExportError::Io(std::io::Error::other(e)))?;
+    partial.armed = false;
+    written.map(|()| Written { version, places: count })
+}
