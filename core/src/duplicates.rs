@@ -44,7 +44,7 @@ impl Reason {
         match self {
             Reason::SamePhone => "même téléphone",
             Reason::SameAddress => "même adresse",
-            Reason::AlikeNames => "noms proches dans des communes voisines",
+            Reason::AlikeNames => "noms proches",
         }
     }
 }
