@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use repere_core::hours::Window;
 use repere_core::phone::PhoneNumber;
-use repere_core::registry::{Frais, Label, ModaliteAcces, Place, export_json, import_json_rows};
+use repere_core::registry::{Frais, Label, ModaliteAcces, Place, REQUIRED, export_json, import_json_rows};
 use serde_json::{Map, Value, json};
 
 /// How a field is entered.
@@ -171,7 +171,8 @@ pub fn apply(current: &Place, values: &HashMap<&'static str, String>, today: Nai
     for field in &FIELDS {
         let typed = values.get(field.name).map_or("", String::as_str);
         match to_standard(field, typed) {
-            Ok(text) if text.is_empty() => {
+            // A required field emptied stays, empty: the import then names it with the others.
+            Ok(text) if text.is_empty() && !REQUIRED.contains(&field.name) => {
                 row.remove(field.name);
             }
             Ok(text) => {
@@ -253,6 +254,7 @@ mod tests {
         let fields: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["telephone", "adresse", "courriels", "horaires"], "{problems:?}");
         assert!(problems[0].1.contains("10 chiffres"), "{problems:?}");
+        assert_eq!(problems[1].1, "champ obligatoire vide");
         assert!(problems[2].1.contains("adresse e-mail attendue"), "{problems:?}");
     }
 }

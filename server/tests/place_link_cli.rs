@@ -24,7 +24,8 @@ fn a_link_is_printed_with_a_code_stored_only_hashed_and_bad_uses_exit_1_or_2() {
     let d = dir.path();
     let (code, out, errors) = run(d, &["place-link", "france-services-2842", "--base-url", "https://repere.example.fr/"]);
     assert_eq!((code, errors), (0, vec![]));
-    let secret = out.trim().strip_prefix("https://repere.example.fr/lieu/france-services-2842/mise-a-jour?code=").unwrap_or_else(|| panic!("{out}"));
+    let secret =
+        out.trim().strip_prefix("https://repere.example.fr/lieu/france-services-2842/mise-a-jour?code=").unwrap_or_else(|| panic!("{out}"));
     assert!(secret.len() == 32 && secret.bytes().all(|b| b.is_ascii_hexdigit()), "{secret}");
     let stored = database_bytes(d);
     let found = |needle: &str| stored.windows(needle.len()).any(|w| w == needle.as_bytes());
@@ -41,7 +42,8 @@ fn a_link_is_printed_with_a_code_stored_only_hashed_and_bad_uses_exit_1_or_2() {
     assert_eq!((code, out.as_str()), (1, ""));
     assert_eq!(errors, ["repere-server: error: no place \"lieu-inconnu\" in the published registry (see its `id` column)"]);
 
-    for args in [&["place-link"][..], &["place-link", "france-services-2842", "--base-url", "repere.example.fr"], &["place-link", "a", "b"]] {
+    for args in [&["place-link"][..], &["place-link", "france-services-2842", "--base-url", "repere.example.fr"], &["place-link", "a", "b"]]
+    {
         let (code, out, errors) = run(d, args);
         assert_eq!((code, out.as_str()), (2, ""), "{args:?}");
         assert!(errors.iter().any(|e| e.starts_with("error:")), "{args:?}: {errors:?}");

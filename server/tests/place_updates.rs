@@ -104,7 +104,11 @@ async fn a_link_opens_the_page_until_it_is_renewed_and_bad_links_get_a_french_pa
         assert!(first.len() == 32 && first.bytes().all(|b| b.is_ascii_hexdigit()), "128 bits in hex: {first}");
         let page = get(&server, &address(PLACE, &first)).await;
         assert_eq!(page.status, StatusCode::OK);
-        assert!(page.html.contains("<h1>France services de Bonneuil-Matours</h1>") && page.html.contains("Rien n’a changé"), "{}", page.html);
+        assert!(
+            page.html.contains("<h1>France services de Bonneuil-Matours</h1>") && page.html.contains("Rien n’a changé"),
+            "{}",
+            page.html
+        );
         assert!(page.html.contains("name=\"telephone\" type=\"tel\" value=\"09 74 36 99 70\""), "the phone as people write it");
         let policy = page.headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
         assert!(policy.starts_with("default-src 'none'; style-src 'sha256-") && !policy.contains("unsafe"), "{policy}");
@@ -119,7 +123,8 @@ async fn a_link_opens_the_page_until_it_is_renewed_and_bad_links_get_a_french_pa
         assert_eq!(get(&server, &address(PLACE, &second)).await.status, StatusCode::OK);
 
         // Only hashes are stored.
-        let stored: Vec<(String, String)> = sqlx::query_as("SELECT place_id, code_hash FROM place_links").fetch_all(server.db.pool()).await.unwrap();
+        let stored: Vec<(String, String)> =
+            sqlx::query_as("SELECT place_id, code_hash FROM place_links").fetch_all(server.db.pool()).await.unwrap();
         assert_eq!(stored, vec![(PLACE.to_owned(), repere_server::auth::hash(&second))]);
 
         // Another place's code, no code, a code of the wrong place, an unknown place.
@@ -178,7 +183,8 @@ async fn bad_values_are_refused_next_to_their_field_and_nothing_is_published() {
         eprintln!("backend: {:?}", server.db.backend());
         let code = server.db.create_place_link(PLACE).await.unwrap();
         let held = server.db.registry_version().await.unwrap();
-        let edits = [("telephone", "05 49"), ("courriels", "accueil.bonneuil.fr"), ("horaires", "lundi matin"), ("site_web", "www.bonneuil.fr")];
+        let edits =
+            [("telephone", "05 49"), ("courriels", "accueil.bonneuil.fr"), ("horaires", "lundi matin"), ("site_web", "www.bonneuil.fr")];
         let (body, _) = form(&server, "enregistrer", &edits).await;
         let page = post(&server, &address(PLACE, &code), body).await;
         assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
