@@ -76,6 +76,8 @@ self.addEventListener('fetch', (event) => {
   const url = new URL(request.url);
   // The API always goes to the network: sync has its own retries and must see real failures.
   if (request.method !== 'GET' || url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
+  // A place's update page is rendered by the server, never by an app: always from the network.
+  if (/^\/lieu\/[^/]+\/mise-a-jour$/.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     // Every route of an app renders the same page: the residents' shell, or a space's.
     const page = spaceOf(url.pathname)?.page ?? '/index.html';

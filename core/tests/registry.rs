@@ -213,6 +213,27 @@ proptest! {
     }
 }
 
+/// Values the standard's own words refuse (issue #15: a place's update goes through this import):
+/// an e-mail address that cannot be written to, a short description over its 280 characters.
+#[test]
+fn an_email_without_at_and_a_summary_over_280_characters_are_refused_by_field() {
+    let row = |courriels: &str, resume: &str| {
+        format!(
+            "id,pivot,nom,commune,code_postal,adresse,date_maj,courriels,presentation_resume\n\
+                 a,00000000000000,Mairie,Civray,86400,1 rue A,2024-01-31,{courriels},{resume}\n"
+        )
+    };
+    let (kept, errors) = errors_of(&row("accueil@civray.fr|mairie@civray.fr", &"é".repeat(280)));
+    assert_eq!((kept, errors), (1, vec![]));
+    for bad in ["mairie.civray.fr", "accueil@civray", "@civray.fr", "accueil @civray.fr", "a@b@civray.fr", "ok@civray.fr|civray.fr"] {
+        let (kept, errors) = errors_of(&row(bad, ""));
+        assert_eq!((kept, errors.len(), errors[0].1), (0, 1, "courriels"), "{bad}");
+        assert!(errors[0].2.contains("adresse e-mail attendue"), "{:?}", errors[0]);
+    }
+    let (kept, errors) = errors_of(&row("", &"é".repeat(281)));
+    assert_eq!((kept, errors), (0, vec![(2, "presentation_resume", "281 caractères : 280 au plus".to_owned())]));
+}
+
 /// Only whole registries are published, bundled or pulled: one bad row refuses the import.
 #[test]
 fn a_whole_import_is_refused_when_one_row_is_bad() {
@@ -341,6 +362,7 @@ fn row() -> impl Strategy<Value = Vec<String>> {
             // Paired below, so that a position is whole or absent.
             "latitude" | "longitude" => Just(String::new()).boxed(),
             "telephone" => cell(&["+33549000000", ""], &["12", "05 49 00 00 00"]),
+            "courriels" => cell(&["contact@mairie.fr", "a@b.fr|c@d.fr", ""], &["mairie.fr", "a@", "a b@c.fr"]),
             "horaires" => cell(
                 &["Mo-Fr 09:00-12:00,14:00-17:00", "Tu 10:00-12:00; PH off", "2027 Dec 25 off; Mo 09:00-12:00", ""],
                 &["Mo 25:00-26:00", "lundi matin", "Mo-Fr 09:00-"],

@@ -123,6 +123,19 @@ pub enum Command {
         #[command(flatten)]
         target: Target,
     },
+    /// Print a place's secret update link (/lieu/ID/mise-a-jour?code=…), to send to the place: it
+    /// opens a short form where the place confirms or corrects its information, published at
+    /// once. A new link replaces the place's previous one, which stops working.
+    #[command(
+        after_help = "Example: repere-server --database data/repere.sqlite place-link lieu-86-0042 --base-url https://repere.lavienne86.fr"
+    )]
+    PlaceLink {
+        /// The place's id in the registry (its `id` column).
+        id: String,
+        /// The server's public address, as places reach it (default: http:// and --addr).
+        #[arg(long, env = "REPERE_BASE_URL", value_name = "URL", value_parser = base_url)]
+        base_url: Option<String>,
+    },
     /// Import a device's exported outbox file (the app's "Enregistrer la boîte d'envoi"), as if
     /// the device had pushed it: contacts already held are counted once.
     #[command(
@@ -315,6 +328,16 @@ impl FilterArgs {
 pub enum Role {
     Mediation,
     Coordination,
+}
+
+/// A public address: http(s), a host, no query or fragment; written without its trailing `/`.
+fn base_url(value: &str) -> Result<String, String> {
+    let url = value.trim().trim_end_matches('/');
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
+    if host.is_empty() || host.starts_with('/') || url.contains(['?', '#', ' ']) {
+        return Err(format!("{value:?} is not a web address like https://repere.example.fr"));
+    }
+    Ok(url.to_owned())
 }
 
 /// An EPCI of the Vienne, by SIREN: any other is a usage error naming it.

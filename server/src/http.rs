@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, coverage, downloads, figures, security};
+use crate::{State, api, coverage, downloads, figures, place_page, security};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -98,6 +98,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/api", any(api_not_found))
         .route("/api/", any(api_not_found))
         .route("/api/{*rest}", any(api_not_found))
+        .merge(place_page::routes())
         .fallback_service(
             ServiceBuilder::new().layer(middleware::from_fn(path_length)).layer(middleware::from_fn(cache_policy)).service(pwa),
         )

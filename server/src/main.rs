@@ -31,6 +31,10 @@ fn main() -> ExitCode {
             return runtime.block_on(export_command(&config.database, async |db| registry(db, format, standard, &target).await));
         }
         Some(Command::Coverage(coverage)) => return runtime.block_on(coverage_command(&config.database, coverage)),
+        Some(Command::PlaceLink { id, base_url }) => {
+            let base = base_url.unwrap_or_else(|| format!("http://{}", config.addr));
+            runtime.block_on(place_link(&config.database, &id, &base))
+        }
         Some(command) => runtime.block_on(administer(&config.database, command)),
     };
     match result {
@@ -81,7 +85,9 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
         Command::PublishRegistry { file, confirm_removals } => publish_registry(&db, &file, confirm_removals).await,
-        Command::Export(_) | Command::ExportRegistry { .. } | Command::Coverage(_) => unreachable!("exports and coverage run on their own"),
+        Command::Export(_) | Command::ExportRegistry { .. } | Command::Coverage(_) | Command::PlaceLink { .. } => {
+            unreachable!("these run on their own")
+        }
         Command::Backup { file, force } => {
             db.backup(&file, force).await.map(|copied| println!("{} written, {copied}", file.display())).map_err(|e| e.to_string())
         }
@@ -154,6 +160,17 @@ async fn coverage_command(database: &str, command: CoverageCommand) -> ExitCode 
             ExitCode::FAILURE
         }
     }
+}
+
+/// `place-link ID`: the link on stdout, what it is for on stderr.
+async fn place_link(database: &str, id: &str, base: &str) -> Result<(), String> {
+    let db = Database::open(database).await.map_err(|e| e.to_string())?;
+    let made = db.create_place_link(id).await;
+    db.close().await;
+    let code = made.map_err(|e| e.to_string())?;
+    println!("{base}{}", repere_server::place_page::address(id, &code));
+    eprintln!("update link for place {id:?}: send it to the place; it replaces any earlier link, which stops working");
+    Ok(())
 }
 
 async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> Result<(), String> {

@@ -28,6 +28,9 @@ pub const ENROLMENTS_PER_ADDRESS_PER_MINUTE: u32 = 10;
 pub const ENROLMENTS_PER_MINUTE: u32 = 120;
 /// Refused tokens per address and minute before answers become 429.
 pub const REFUSALS_PER_ADDRESS_PER_MINUTE: u32 = 60;
+/// Openings and posts of a place's update page per address and minute (a place uses a few; a
+/// guesser of 128-bit codes gets 20 tries a minute, checked before the code is looked at).
+pub const PLACE_LINK_TRIES_PER_ADDRESS_PER_MINUTE: u32 = 20;
 /// Address counters are pruned every this many checks.
 const PRUNE_EVERY: u64 = 1024;
 
@@ -54,6 +57,7 @@ pub struct Throttle {
     enrolments_by_address: DefaultKeyedRateLimiter<Address>,
     enrolments: DefaultDirectRateLimiter,
     refusals_by_address: DefaultKeyedRateLimiter<Address>,
+    place_links_by_address: DefaultKeyedRateLimiter<Address>,
     checks: AtomicU64,
 }
 
@@ -64,6 +68,7 @@ impl Default for Throttle {
             enrolments_by_address: DefaultKeyedRateLimiter::keyed(per_minute(ENROLMENTS_PER_ADDRESS_PER_MINUTE)),
             enrolments: DefaultDirectRateLimiter::direct(per_minute(ENROLMENTS_PER_MINUTE)),
             refusals_by_address: DefaultKeyedRateLimiter::keyed(per_minute(REFUSALS_PER_ADDRESS_PER_MINUTE)),
+            place_links_by_address: DefaultKeyedRateLimiter::keyed(per_minute(PLACE_LINK_TRIES_PER_ADDRESS_PER_MINUTE)),
             checks: AtomicU64::new(0),
         }
     }
@@ -95,9 +100,15 @@ impl Throttle {
         self.refusals_by_address.check_key(&address(ip)).map_err(wait)
     }
 
+    /// A request to a place's update page from `ip`, whatever its code.
+    pub fn place_link(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.tick();
+        self.place_links_by_address.check_key(&address(ip)).map_err(wait)
+    }
+
     /// Keys tracked now, all tables together (for tests and the probe's memory figures).
     pub fn tracked(&self) -> usize {
-        self.devices.len() + self.enrolments_by_address.len() + self.refusals_by_address.len()
+        self.devices.len() + self.enrolments_by_address.len() + self.refusals_by_address.len() + self.place_links_by_address.len()
     }
 
     /// Every [`PRUNE_EVERY`] checks, forgets the keys whose allowance has refilled.
@@ -108,7 +119,7 @@ impl Throttle {
     }
 
     pub fn prune(&self) {
-        for limiter in [&self.enrolments_by_address, &self.refusals_by_address] {
+        for limiter in [&self.enrolments_by_address, &self.refusals_by_address, &self.place_links_by_address] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }

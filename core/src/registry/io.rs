@@ -52,6 +52,9 @@ pub const FIELDS: [&str; 32] = [
 /// The 7 fields the standard requires.
 pub const REQUIRED: [&str; 7] = ["id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj"];
 
+/// The standard's `maxLength` for `presentation_resume`.
+const MAX_SUMMARY: usize = 280;
+
 /// Repère's own columns, written only when used.
 const X_APPROXIMATE: &str = "x_position_approximative";
 const X_MERGED: &str = "x_ids_fusionnes";
@@ -285,6 +288,9 @@ fn read_place(
             String::new()
         })
     };
+    let list = |value: Option<String>| -> Vec<String> {
+        value.map(|v| v.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default()
+    };
     let id = required("id", take("id"), &mut problems);
     let pivot = required("pivot", take("pivot"), &mut problems);
     check(&mut problems, "pivot", &pivot, is_pivot, "9 à 14 lettres ou chiffres (SIRET ou RNA) attendus");
@@ -296,6 +302,17 @@ fn read_place(
     let code_insee = take("code_insee");
     if let Some(code) = &code_insee {
         check(&mut problems, "code_insee", code, is_insee, "code INSEE de 5 caractères attendu (ex. 86194)");
+    }
+    let courriels = list(take("courriels"));
+    for address in &courriels {
+        check(&mut problems, "courriels", address, is_email, "adresse e-mail attendue (ex. contact@mairie.fr)");
+    }
+    let presentation_resume = take("presentation_resume");
+    if let Some(text) = &presentation_resume {
+        let length = text.chars().count();
+        if length > MAX_SUMMARY {
+            problems.push(("presentation_resume", format!("{length} caractères : {MAX_SUMMARY} au plus")));
+        }
     }
     let telephone = take("telephone");
     if let Some(tel) = &telephone {
@@ -347,10 +364,6 @@ fn read_place(
             LabelSet::new()
         })
     }
-    let list = |value: Option<String>| -> Vec<String> {
-        value.map(|v| v.split('|').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()).unwrap_or_default()
-    };
-
     let place = Place {
         itinerance: set(&mut problems, take("itinerance")),
         services: set(&mut problems, take("services")),
@@ -372,10 +385,10 @@ fn read_place(
         position,
         typologie: list(take("typologie")),
         telephone,
-        courriels: list(take("courriels")),
+        courriels,
         site_web: list(take("site_web")),
         horaires,
-        presentation_resume: take("presentation_resume"),
+        presentation_resume,
         presentation_detail: take("presentation_detail"),
         source: take("source"),
         structure_parente: take("structure_parente"),
@@ -431,6 +444,14 @@ fn is_insee(s: &str) -> bool {
     b.len() == 5
         && matches!((b[0], b[1]), (b'2', b'A' | b'B' | b'1'..=b'9') | (b'0' | b'1' | b'3'..=b'9', b'0'..=b'9'))
         && b[2..].iter().all(u8::is_ascii_digit)
+}
+
+/// One address: no space, one `@` with text before it and a domain with a dot after it. The
+/// standard gives no pattern; this refuses what cannot be written to (a name, a site's address).
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    let dot = domain.find('.').is_some_and(|i| i > 0 && i + 1 < domain.len());
+    !local.is_empty() && dot && !domain.contains('@') && !s.contains(char::is_whitespace)
 }
 
 /// `^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$`
