@@ -20,6 +20,8 @@ const ACCOUNT_KEY: &str = "coordinator";
 const FIGURES_KEY: &str = "coordination_figures";
 /// Key in `meta` of the travel-time table last received (see [`Coordination::refresh_times`]).
 const TIMES_KEY: &str = "coordination_times";
+/// Key in `meta` of the registry's updates last received (see [`Coordination::refresh_updates`]).
+const UPDATES_KEY: &str = "coordination_updates";
 /// Key in `meta` of a mediator's enrolment (see `outbox`).
 const MEDIATOR_KEY: &str = "device";
 
@@ -77,6 +79,9 @@ pub struct Coordination {
     /// The travel-time table the Département imported on the server (`TravelTimesDto` as
     /// received), kept on the device for the coverage map offline; `None` until one is received.
     pub times: RwSignal<Option<String>>,
+    /// Who updated the registry in the last 12 months (`UpdatesDto` as received), kept for
+    /// the autonomy indicator offline; `None` until received.
+    pub updates: RwSignal<Option<String>>,
 }
 
 impl Coordination {
@@ -90,6 +95,7 @@ impl Coordination {
             loading: RwSignal::new(false),
             problem: RwSignal::new(None),
             times: RwSignal::new(None),
+            updates: RwSignal::new(None),
         };
         leptos::task::spawn_local(async move {
             if let Err(e) = c.open().await {
@@ -109,6 +115,7 @@ impl Coordination {
         self.account.set(account.and_then(|a| serde_json::from_str(&a).ok()));
         self.figures.set(figures);
         self.times.set(store::get_meta(&db, TIMES_KEY).await?);
+        self.updates.set(store::get_meta(&db, UPDATES_KEY).await?);
         self.db.set_value(Some(db));
         Ok(())
     }
@@ -184,6 +191,21 @@ impl Coordination {
         Ok(())
     }
 
+    /// Asks who updated the registry (`/api/v1/registry/updates`); kept on the device once
+    /// received. Without network the one kept stays.
+    pub async fn refresh_updates(&self) -> Result<(), String> {
+        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
+        let response = net::get("/api/v1/registry/updates", &account.token).await?;
+        let status = response.status();
+        let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
+        if status != 200 {
+            return Err(net::refusal(status, &body));
+        }
+        store::put_meta(&self.db()?, UPDATES_KEY, &body).await?;
+        self.updates.set(Some(body));
+        Ok(())
+    }
+
     /// Sends a travel-time table (a CSV's bytes) to the server, which checks it whole against
     /// the communes and the registry and, if it is right, replaces its table; kept here at once.
     /// A refusal is the server's answer, read by `pages::coordination::times`.
@@ -217,7 +239,7 @@ impl Coordination {
     /// Forgets the coordinator's enrolment and the figures kept (the phone changes hands).
     pub async fn sign_out(&self) -> Result<(), String> {
         let db = self.db()?;
-        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY]).await?;
+        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY, UPDATES_KEY]).await?;
         self.account.set(None);
         self.figures.set(None);
         self.times.set(None);

@@ -107,3 +107,34 @@ impl RegistryDto {
 fn file_error(reason: &str) -> Vec<ImportError> {
     vec![ImportError { row: 0, field: "", reason: reason.to_owned() }]
 }
+
+/// `GET /api/v1/registry/updates`: the registry's updates of the last 12 months, who made each
+/// (`place` through its link, `departement` by a publication), for the autonomy indicator
+/// (fiche 1-C: half of the updates made by the places themselves).
+#[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]
+pub struct UpdatesDto {
+    pub updates: Vec<UpdateDto>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct UpdateDto {
+    pub place_id: String,
+    /// RFC 3339 UTC.
+    pub made_at: String,
+    /// `confirmation`, `change` or `removal`.
+    pub kind: String,
+    pub made_by: String,
+}
+
+impl UpdatesDto {
+    /// The updates as the core's autonomy indicator counts them (a day each, by the place or not).
+    pub fn for_autonomy(&self) -> Vec<repere_core::quality::Update> {
+        self.updates
+            .iter()
+            .filter_map(|u| {
+                let date = repere_core::date::iso_date(u.made_at.get(0..10)?)?;
+                Some(repere_core::quality::Update { date, by_place: u.made_by == "place" })
+            })
+            .collect()
+    }
+}

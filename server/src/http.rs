@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, coverage, downloads, figures, place_page, security};
+use crate::{State, api, coverage, downloads, figures, place_page, security, updates};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -69,6 +69,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/health", get(api::health))
         .route("/contacts/count", get(api::contact_count))
         .route("/registry", get(api::registry_update))
+        .route("/registry/updates", get(updates::recent))
         .route("/stats", get(figures::stats))
         .route("/coordination/choices", get(figures::choices))
         .route("/coverage/times", get(coverage::times))

@@ -28,6 +28,7 @@ pub mod security;
 pub mod stats;
 pub mod territory;
 pub mod throttle;
+pub mod updates;
 
 pub use config::Config;
 

@@ -250,12 +250,34 @@ impl Database {
             .execute(&mut *tx)
             .await?;
         }
-        for id in removed {
+        for id in &removed {
             sqlx::query("UPDATE registry_places SET body = NULL, version = $1 WHERE id = $2")
                 .bind(version)
                 .bind(id)
                 .execute(&mut *tx)
                 .await?;
+        }
+        // The département's own updates, beside the places' (the autonomy indicator compares
+        // them); the first publication, the bundled seed, is no update.
+        if current > 0 {
+            let made = now_text();
+            let updates = changed
+                .iter()
+                .map(|(p, body)| (p.id.as_str(), "change", field_changes(held.get(&p.id).map(String::as_str), Some(body.as_str()))))
+                .chain(removed.iter().map(|id| (id.as_str(), "removal", field_changes(Some(&held[*id]), None))));
+            for (id, kind, changes) in updates {
+                sqlx::query(
+                    "INSERT INTO place_updates (place_id, made_at, kind, made_by, changes, version, reviewed) \
+                     VALUES ($1, $2, $3, 'departement', $4, $5, TRUE)",
+                )
+                .bind(id)
+                .bind(&made)
+                .bind(kind)
+                .bind(changes.to_string())
+                .bind(version)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         tx.commit().await?;
         Ok(published)
@@ -335,4 +357,23 @@ pub async fn keep_hours_current(db: Database) {
             Err(e) => tracing::error!(error = %e, "checking the opening hours failed; next check in an hour"),
         }
     }
+}
+
+/// The fields that differ between two stored bodies (the device's rows: the standard's fields in
+/// its text form, and Repère's), as `{"field": {"old": …, "new": …}}`; the compiled hours are
+/// left out, their text (`horaires`) says the change. `None` stands for no place (new, removed).
+pub(crate) fn field_changes(old: Option<&str>, new: Option<&str>) -> Value {
+    let fields = |body: Option<&str>| -> serde_json::Map<String, Value> {
+        body.and_then(|b| serde_json::from_str::<Value>(b).ok()).and_then(|v| v.as_object().cloned()).unwrap_or_default()
+    };
+    let (old, new) = (fields(old), fields(new));
+    let mut names: Vec<&String> = old.keys().chain(new.keys()).filter(|k| k.as_str() != "x_horaires_calcules").collect();
+    names.sort();
+    names.dedup();
+    let changes: serde_json::Map<String, Value> = names
+        .into_iter()
+        .filter(|k| old.get(*k) != new.get(*k))
+        .map(|k| (k.clone(), serde_json::json!({ "old": old.get(k), "new": new.get(k) })))
+        .collect();
+    Value::Object(changes)
 }

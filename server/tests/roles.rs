@@ -76,7 +76,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         let times =
             communes().iter().fold("code_insee,place_id,minutes\n".to_owned(), |csv, c| csv + &format!("{},{first},9\n", c.code_insee));
         let departement_only = [u, u, u, forbidden, forbidden, ok, forbidden];
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 18] = [
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 19] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -89,6 +89,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/export/statistiques.xlsx?du=2026-01-01", "", [u, u, u, ok, ok, ok, ok]),
             ("GET", &gartempe_only, "", [u, u, u, forbidden, forbidden, ok, forbidden]),
             ("GET", "/api/v1/coverage/times", "", coordinators),
+            ("GET", "/api/v1/registry/updates", "", coordinators),
             ("GET", "/api/v1/export/couverture.csv?seuil=15", "", coordinators),
             ("GET", "/api/v1/export/couverture.xlsx", "", coordinators),
             ("GET", "/api/v1/export/registre.csv", "", coordinators),

@@ -53,7 +53,7 @@ test('a coordinator sees how fresh the registry is and whom to call first', asyn
     await headline.innerText(),
     `Fiabilité : ${reliable} % des ${PLACES.length} lieux sont « À jour » ou « À surveiller » (objectif : 95 % ou plus).`,
   );
-  assert.match(await page.locator('#autonomie').innerText(), /pas encore mesuré \(objectif : 50 %\)/);
+  assert.match(await page.locator('#autonomie').innerText(), /pas encore mesuré, aucune mise à jour depuis 12 mois \(objectif : 50 %\)/);
   // The table per grade, in the national order.
   const rows = await page.locator('table', { has: page.locator('caption', { hasText: 'Lieux par fraîcheur' }) }).locator('tbody tr').evaluateAll((trs) =>
     trs.map((tr) => [...tr.children].map((c) => c.textContent)));

@@ -8,7 +8,8 @@ CREATE TABLE place_links (
 );
 
 -- Every update of a place, whoever made it: when, what (`confirmation`: nothing changed, only
--- its date; `change`: fields changed), who (`place` through its link, later `coordination` …),
+-- its date; `change`: fields changed, or a new place; `removal`), who (`place` through its link,
+-- `departement` by `publish-registry`),
 -- the fields changed as JSON {"field": {"old": "…", "new": "…"}} in the standard's text form
 -- (`{}` for a confirmation), and the registry version it produced. A place's own change is
 -- published at once and reviewed afterwards (`reviewed` false until then). The share of
@@ -17,7 +18,7 @@ CREATE TABLE place_updates (
     id INTEGER PRIMARY KEY,
     place_id TEXT NOT NULL,
     made_at TEXT NOT NULL,
-    kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'change')),
+    kind TEXT NOT NULL CHECK (kind IN ('confirmation', 'change', 'removal')),
     made_by TEXT NOT NULL,
     changes TEXT NOT NULL,
     version INTEGER NOT NULL REFERENCES registry_versions (version),

@@ -8,11 +8,13 @@ use leptos::prelude::*;
 use repere_core::date::french_date;
 use repere_core::duplicates::{Reason, Suspect, suspects};
 use repere_core::phone::PhoneNumber;
-use repere_core::quality::{AUTONOMY_TARGET, Criterion, Freshness, RELIABILITY_TARGET, Review, Reviewed, Share, autonomy};
+use repere_core::quality::{AUTONOMY_TARGET, Criterion, Freshness, RELIABILITY_TARGET, Review, Reviewed, Share, Update, autonomy};
 use repere_core::registry::Place;
 use repere_core::territory::Territory;
+use repere_protocol::registry::UpdatesDto;
 
 use super::charts::{DataTable, Row, SHOWN, escape};
+use crate::coordination::Coordination;
 use crate::gazetteer::Gazetteer;
 use crate::registry::Registry;
 
@@ -45,7 +47,7 @@ struct Due {
     phone: Option<PhoneNumber>,
 }
 
-fn compute(places: &[Place], territory: &Territory) -> Computed {
+fn compute(places: &[Place], territory: &Territory, updates: &[Update]) -> Computed {
     let today = crate::clock::now().date();
     let review = Review::new(places, today, |_| None);
     let epci = |p: &Place| {
@@ -67,8 +69,7 @@ fn compute(places: &[Place], territory: &Territory) -> Computed {
     Computed {
         total: places.len(),
         reliability: review.reliability(),
-        // No provenance is recorded yet: no update to count (see the page's note).
-        autonomy: autonomy(&[], today),
+        autonomy: autonomy(updates, today),
         counts: review.counts(),
         by_epci,
         mean_percent: review.mean_score().map(|m| (m * 100.0).round() as u32),
@@ -105,15 +106,20 @@ fn percent(share: Share) -> String {
 pub fn RegistryPage() -> impl IntoView {
     let gazetteer = expect_context::<Gazetteer>();
     let registry = expect_context::<Registry>();
+    let c = expect_context::<Coordination>();
+    let problem = RwSignal::new(None::<String>);
+    leptos::task::spawn_local(async move { problem.set(c.refresh_updates().await.err()) });
     let computed = Memo::new(move |_| {
         gazetteer.ready()?.ok()?;
         registry.status()?.ok()?;
         let finder = registry.finder()?;
-        gazetteer.with(|t| compute(finder.places(), t))
+        let updates: UpdatesDto = c.updates.with(|u| u.as_deref().and_then(|b| serde_json::from_str(b).ok())).unwrap_or_default();
+        gazetteer.with(|t| compute(finder.places(), t, &updates.for_autonomy()))
     });
     view! {
         <h2>"Fraîcheur du registre"</h2>
         <p class="hint">"Calculé sur cet appareil, avec les lieux qu’il a reçus, à la date du jour."</p>
+        <p class="notice" role="status">{move || problem.get().map(|p| format!("Mises à jour non relues ({}).", p.trim_end_matches('.')))}</p>
         {move || match computed.get() {
             None => view! { <p class="registry">"Calcul…"</p> }.into_any(),
             Some(c) => view! { <Figures c /> }.into_any(),
@@ -131,8 +137,16 @@ fn Figures(c: Computed) -> impl IntoView {
         target(RELIABILITY_TARGET)
     );
     let autonomy = match c.autonomy.percent() {
-        Some(p) => format!("Mises à jour faites par les lieux eux-mêmes : {p} % sur 12 mois (objectif : {}).", target(AUTONOMY_TARGET)),
-        None => format!("Mises à jour faites par les lieux eux-mêmes : pas encore mesuré (objectif : {}).", target(AUTONOMY_TARGET)),
+        Some(p) => format!(
+            "Mises à jour faites par les lieux eux-mêmes : {p} % sur 12 mois, {} sur {} (objectif : {}).",
+            c.autonomy.part,
+            c.autonomy.total,
+            target(AUTONOMY_TARGET)
+        ),
+        None => format!(
+            "Mises à jour faites par les lieux eux-mêmes : pas encore mesuré, aucune mise à jour depuis 12 mois (objectif : {}).",
+            target(AUTONOMY_TARGET)
+        ),
     };
     let grades: Vec<Row> = Freshness::ALL
         .iter()
@@ -171,7 +185,7 @@ fn Figures(c: Computed) -> impl IntoView {
     view! {
         <p class="headline" id="fiabilite" data-percent=c.reliability.percent().map(|p| p.to_string())>{reliable}</p>
         <p id="autonomie">{autonomy}</p>
-        <p class="hint">"Repère n’enregistre pas encore qui fait chaque mise à jour : ce chiffre viendra quand les lieux pourront corriger leur fiche eux-mêmes."</p>
+        <p class="hint">"Un lieu met sa fiche à jour avec son lien personnel (commande place-link) ; le Département, en publiant le registre."</p>
         <section class="breakdown">
             <h3 id="fraicheur">"Lieux par fraîcheur"</h3>
             <DataTable rows=grades first="Fraîcheur" caption="Lieux par fraîcheur".to_owned() counted="Lieux".to_owned() />
