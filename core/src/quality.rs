@@ -22,6 +22,7 @@ use chrono::NaiveDate;
 use crate::registry::Place;
 
 mod indicators;
+pub mod reminders;
 mod score;
 
 pub use indicators::{AUTONOMY_TARGET, RELIABILITY_TARGET, Review, Reviewed, Share, Update, autonomy};
