@@ -57,6 +57,14 @@ pub struct Config {
     #[arg(long, env = "REPERE_LOG_FORMAT", default_value = "text", value_parser = ["text", "json"], global = true)]
     pub log_format: String,
 
+    /// The server's public address, as places reach it, for their update links (default:
+    /// http:// and --addr).
+    #[arg(long, env = "REPERE_BASE_URL", value_name = "URL", value_parser = base_url, global = true)]
+    pub base_url: Option<String>,
+
+    #[command(flatten)]
+    pub mail: crate::mail::MailArgs,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -132,9 +140,17 @@ pub enum Command {
     PlaceLink {
         /// The place's id in the registry (its `id` column).
         id: String,
-        /// The server's public address, as places reach it (default: http:// and --addr).
-        #[arg(long, env = "REPERE_BASE_URL", value_name = "URL", value_parser = base_url)]
-        base_url: Option<String>,
+    },
+    /// E-mail each place due to check its information (« À vérifier », « À actualiser », or 6
+    /// months old, and not reminded in the last 20 days) a new update link, and list the places
+    /// due without an e-mail address, to call. `serve` does the same on --remind-day.
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite remind --smtp-url smtp://127.0.0.1:25 \\\n           \
+                  --mail-from \"Département de la Vienne <repere@lavienne86.fr>\" --base-url https://repere.lavienne86.fr\n         \
+                  repere-server --database data/repere.sqlite remind --dry-run")]
+    Remind {
+        /// Print who would be e-mailed or called; make no link, send nothing, record nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
     /// Import a device's exported outbox file (the app's "Enregistrer la boîte d'envoi"), as if
     /// the device had pushed it: contacts already held are counted once.
@@ -363,7 +379,23 @@ impl Config {
                 "--structure is for mediators; a coordinator sees the département or the EPCI given with --epci",
             ));
         }
+        let sends = match &self.command {
+            Some(Command::Remind { dry_run }) => !dry_run,
+            None => self.mail.smtp_url.is_some(),
+            Some(_) => false,
+        };
+        if sends && (self.mail.smtp_url.is_none() || self.mail.mail_from.is_none()) {
+            return Err(Config::command().error(
+                clap::error::ErrorKind::MissingRequiredArgument,
+                "sending reminders needs --smtp-url smtp://host:port and --mail-from ADDRESS (or remind --dry-run)",
+            ));
+        }
         Ok(())
+    }
+
+    /// The public address update links start with.
+    pub fn base(&self) -> String {
+        self.base_url.clone().unwrap_or_else(|| format!("http://{}", self.addr))
     }
 
     pub fn request_timeout(&self) -> Duration {

@@ -31,10 +31,8 @@ fn main() -> ExitCode {
             return runtime.block_on(export_command(&config.database, async |db| registry(db, format, standard, &target).await));
         }
         Some(Command::Coverage(coverage)) => return runtime.block_on(coverage_command(&config.database, coverage)),
-        Some(Command::PlaceLink { id, base_url }) => {
-            let base = base_url.unwrap_or_else(|| format!("http://{}", config.addr));
-            runtime.block_on(place_link(&config.database, &id, &base))
-        }
+        Some(Command::PlaceLink { id }) => runtime.block_on(place_link(&config.database, &id, &config.base())),
+        Some(Command::Remind { dry_run }) => runtime.block_on(remind(&config, dry_run)),
         Some(command) => runtime.block_on(administer(&config.database, command)),
     };
     match result {
@@ -85,7 +83,7 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
         Command::PublishRegistry { file, confirm_removals } => publish_registry(&db, &file, confirm_removals).await,
-        Command::Export(_) | Command::ExportRegistry { .. } | Command::Coverage(_) | Command::PlaceLink { .. } => {
+        Command::Export(_) | Command::ExportRegistry { .. } | Command::Coverage(_) | Command::PlaceLink { .. } | Command::Remind { .. } => {
             unreachable!("these run on their own")
         }
         Command::Backup { file, force } => {
@@ -173,6 +171,30 @@ async fn place_link(database: &str, id: &str, base: &str) -> Result<(), String> 
     Ok(())
 }
 
+/// `remind [--dry-run]`: who was e-mailed, then who to call (with their phone), on stdout.
+async fn remind(config: &Config, dry_run: bool) -> Result<(), String> {
+    let mailer = match (&config.mail.smtp_url, &config.mail.mail_from) {
+        (Some(url), Some(from)) if !dry_run => Some(repere_server::mail::Mailer::new(url, from.clone())?),
+        _ => None,
+    };
+    let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
+    let today = chrono::Utc::now().date_naive();
+    let run = repere_server::reminders::remind(&db, mailer.as_ref(), &config.base(), today).await;
+    db.close().await;
+    let run = run?;
+    let verb = if dry_run { "would be e-mailed" } else { "e-mailed" };
+    println!("{} place(s) {verb}:", run.mailed.len());
+    for place in &run.mailed {
+        println!("  {}\t{}\t{}\t{}", place.id, place.nom, place.grade.label(), place.courriels.join(", "));
+    }
+    println!("{} place(s) to call (no e-mail address):", run.to_call.len());
+    for place in &run.to_call {
+        let phone = place.telephone.as_deref().unwrap_or("pas de téléphone");
+        println!("  {}\t{}\t{}\t{phone}", place.id, place.nom, place.grade.label());
+    }
+    Ok(())
+}
+
 async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> Result<(), String> {
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
     let (stored, held, conflicts) = db.import_outbox(device, &bytes).await.map_err(|e| format!("{}: {e}", file.display()))?;
@@ -234,6 +256,11 @@ async fn serve(config: Config) -> Result<(), String> {
     let db = Database::open(&config.database).await.map_err(|e| e.to_string())?;
     tokio::spawn(repere_server::registry::keep_hours_current(db.clone()));
     tokio::spawn(keep_statistics_current(db.clone()));
+    if let (Some(url), Some(from)) = (&config.mail.smtp_url, &config.mail.mail_from) {
+        let mailer = repere_server::mail::Mailer::new(url, from.clone())?;
+        let (schedule, hour) = (config.mail.remind_day, config.mail.remind_hour);
+        tokio::spawn(repere_server::reminders::keep_reminding(db.clone(), mailer, config.base(), schedule, hour));
+    }
     let listener = repere_server::listen::bind(config.addr)
         .map_err(|e| format!("cannot listen on {}: {e} (is another server running? choose another with --addr)", config.addr))?;
     let limits = Limits { max_body_bytes: config.max_body_bytes, request_timeout: config.request_timeout() };
