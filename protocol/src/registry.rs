@@ -138,3 +138,16 @@ impl UpdatesDto {
             .collect()
     }
 }
+
+/// `POST /api/v1/places/{id}/link`: a place's new update link (the previous one stops working),
+/// and the reminder e-mail's subject and text with it, for a coordinator's `mailto:`.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+pub struct PlaceLinkDto {
+    /// The full address when the request said its origin, else the path (`/lieu/ID/mise-a-jour?code=…`).
+    pub link: String,
+    /// The place's e-mail addresses (none: call it).
+    pub courriels: Vec<String>,
+    pub telephone: Option<String>,
+    pub subject: String,
+    pub body: String,
+}

@@ -347,7 +347,7 @@ pub enum Role {
 }
 
 /// A public address: http(s), a host, no query or fragment; written without its trailing `/`.
-fn base_url(value: &str) -> Result<String, String> {
+pub(crate) fn base_url(value: &str) -> Result<String, String> {
     let url = value.trim().trim_end_matches('/');
     let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")).unwrap_or("");
     if host.is_empty() || host.starts_with('/') || url.contains(['?', '#', ' ']) {

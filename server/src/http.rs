@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, coverage, downloads, figures, place_page, security, updates};
+use crate::{State, api, coverage, downloads, figures, place_links, place_page, security, updates};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -54,6 +54,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/devices", post(api::enrol))
         .route("/contacts", post(api::push_contacts))
         .route("/coverage/times", post(coverage::upload).delete(coverage::clear))
+        .route("/places/{id}/link", post(place_links::create))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     // Exports read the whole selection: two at a time, the others wait.
     let exports = Router::new()

@@ -22,6 +22,7 @@ pub mod http;
 pub mod listen;
 pub mod mail;
 pub mod place_form;
+pub mod place_links;
 pub mod place_page;
 pub mod places;
 pub mod registry;

@@ -76,7 +76,11 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         let times =
             communes().iter().fold("code_insee,place_id,minutes\n".to_owned(), |csv, c| csv + &format!("{},{first},9\n", c.code_insee));
         let departement_only = [u, u, u, forbidden, forbidden, ok, forbidden];
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 19] = [
+        // A place in Buxerolles (Grand Poitiers) and one in Adriers (Vienne et Gartempe).
+        let (in_poitiers, in_gartempe) =
+            ("/api/v1/places/france-services-2937/link", "/api/v1/places/conseiller-numerique-62d7f4be9c289e06decf00a6/link");
+        let not_found = StatusCode::NOT_FOUND;
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 22] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -96,6 +100,9 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/export/registre.json?forme=standard", "", coordinators),
             ("POST", "/api/v1/coverage/times?fichier=temps.csv", &times, departement_only),
             ("DELETE", "/api/v1/coverage/times", "", departement_only),
+            ("POST", in_poitiers, "", coordinators),
+            ("POST", in_gartempe, "", departement_only),
+            ("POST", "/api/v1/places/lieu-inconnu/link", "", [u, u, u, forbidden, forbidden, not_found, not_found]),
         ];
         for (method, path, body, expected) in matrix {
             for ((role, token), want) in roles.iter().zip(expected) {
@@ -115,7 +122,8 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
                     && (path.starts_with("/api/v1/contacts")
                         || path.contains("couverture")
                         || path.contains("coverage")
-                        || path.contains("registre"))
+                        || path.contains("registre")
+                        || path.starts_with("/api/v1/places/"))
                 {
                     assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
                 }
