@@ -221,6 +221,18 @@ impl Coordination {
         Ok(())
     }
 
+    /// Makes a place's new update link on the server (the previous one stops working), with the
+    /// reminder's words for an e-mail written from this phone.
+    pub async fn place_link(&self, id: &str) -> Result<repere_protocol::registry::PlaceLinkDto, String> {
+        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
+        let url = format!("/api/v1/places/{}/link", String::from(js_sys::encode_uri_component(id)));
+        let (status, body) = net::post(&url, Some(&account.token), "{}").await?;
+        if status != 200 {
+            return Err(net::refusal(status, &body));
+        }
+        serde_json::from_str(&body).map_err(|_| "réponse illisible".to_owned())
+    }
+
     /// Downloads an export (`/api/v1/export/…?query`) as a file, under the name the server gives.
     pub async fn download(&self, path: &str, query: &str, fallback_name: &str) -> Result<(), String> {
         let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;

@@ -40,6 +40,7 @@ struct Computed {
 /// A place to update: its name, commune, grade, date, what is missing, phone.
 #[derive(Clone, PartialEq)]
 struct Due {
+    id: String,
     name: String,
     freshness: Freshness,
     checked: String,
@@ -90,6 +91,7 @@ fn reasons(reasons: &[Reason]) -> String {
 
 fn due(r: &Reviewed) -> Due {
     Due {
+        id: r.place.id.clone(),
         name: format!("{} ({})", r.place.nom, r.place.commune),
         freshness: r.freshness,
         checked: french_date(r.checked),
@@ -228,7 +230,7 @@ fn DueList(due: Vec<Due>) -> impl IntoView {
         }
     });
     view! {
-        <section class="breakdown">
+        <section class="breakdown" on:click=super::place_link::on_click(expect_context::<Coordination>())>
             <h3 id="a-mettre-a-jour">{format!("À mettre à jour d’abord ({count} {})", if count > 1 { "lieux" } else { "lieu" })}</h3>
             {(count == 0).then(|| view! { <p>"Aucun lieu « À vérifier » ou « À actualiser »."</p> })}
             <ol class="due" inner_html=markup(&shown) />
@@ -273,10 +275,12 @@ fn markup(due: &[Due]) -> String {
                 None => "<span class=\"hint\">Pas de téléphone publié</span>".to_owned(),
             };
             format!(
-                "<li><strong>{}</strong><br>{} : mise à jour du {}{missing}<br>{phone}</li>",
+                "<li><strong>{}</strong><br>{} : mise à jour du {}{missing}<br>{phone}<br>\
+                 <button type=\"button\" class=\"secondary\" data-lieu=\"{}\">Créer le lien de mise à jour</button></li>",
                 escape(&d.name),
                 d.freshness.label(),
-                d.checked
+                d.checked,
+                escape(&d.id),
             )
         })
         .collect()

@@ -18,6 +18,7 @@ mod exports;
 pub mod filter;
 mod freshness;
 mod gaps;
+mod place_link;
 mod planner;
 mod times;
 
