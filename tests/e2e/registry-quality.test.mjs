@@ -87,6 +87,41 @@ test('a coordinator sees how fresh the registry is and whom to call first', asyn
   await page.getByText(/^Voir les \d+ autres$/).click();
   assert.deepEqual(await axeViolations(page), []);
 
+  // « Créer le lien de mise à jour » on the first place: its new link, to copy, or to send in an
+  // e-mail written with the reminder's words; the link opens the place's update page.
+  // The first two: one without an e-mail address, one with (a mailto: with the reminder's words).
+  const makeLink = async (n) => {
+    const item = shown.nth(n);
+    await item.getByRole('button', { name: 'Créer le lien de mise à jour' }).click();
+    const made = item.locator('.made');
+    await made.waitFor();
+    assert.match(await made.innerText(), /^Nouveau lien \(l’ancien ne marche plus\)/);
+    const link = await made.getByLabel('Lien de mise à jour').inputValue();
+    assert.match(link, new RegExp(`^${server.url}/lieu/${due[n].id}/mise-a-jour\\?code=[0-9a-f]{32}$`));
+    if (due[n].courriels) {
+      const mailto = await made.getByRole('link', { name: 'Écrire au lieu' }).getAttribute('href');
+      assert.ok(mailto.startsWith(`mailto:${due[n].courriels.split('|').join(',')}?subject=`), mailto);
+      assert.ok(decodeURIComponent(mailto).includes(link), 'the link is in the message');
+    } else {
+      assert.match(await made.innerText(), /Pas d’e-mail publié : donnez le lien au téléphone\./);
+    }
+    return [made, link];
+  };
+  const [made, link] = await makeLink(0);
+  await makeLink(1);
+  assert.ok([due[0], due[1]].some((p) => p.courriels) && [due[0], due[1]].some((p) => !p.courriels), 'both cases seen');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await made.getByRole('button', { name: 'Copier le lien' }).click();
+  await made.getByRole('button', { name: 'Lien copié' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()), link);
+  assert.deepEqual(await axeViolations(page), []);
+  await made.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'registry-quality-link.png') });
+  const form = await context.newPage();
+  await form.goto(link);
+  assert.equal(await form.getByRole('heading', { level: 1 }).innerText(), due[0].nom);
+  await form.close();
+
   // Likely duplicates: the France Services of Gençay and the « Mairie Annexe » sharing its
   // phone (issue #15's example) are listed as one pair, with why.
   const duplicates = page.locator('section', { has: page.locator('#doublons') });
