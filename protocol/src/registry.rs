@@ -127,13 +127,16 @@ pub struct UpdateDto {
 }
 
 impl UpdatesDto {
-    /// The updates as the core's autonomy indicator counts them (a day each, by the place or not).
-    pub fn for_autonomy(&self) -> Vec<repere_core::quality::Update> {
-        self.updates
+    /// The updates as the core's autonomy indicator counts them (a day each, by the place or
+    /// not), read from the answer as JSON values: the coordinators' page does so, keeping a
+    /// typed reader out of its bundle.
+    pub fn for_autonomy(answer: &Value) -> Vec<repere_core::quality::Update> {
+        let updates = answer["updates"].as_array().map(Vec::as_slice).unwrap_or_default();
+        updates
             .iter()
             .filter_map(|u| {
-                let date = repere_core::date::iso_date(u.made_at.get(0..10)?)?;
-                Some(repere_core::quality::Update { date, by_place: u.made_by == "place" })
+                let date = repere_core::date::iso_date(u["made_at"].as_str()?.get(0..10)?)?;
+                Some(repere_core::quality::Update { date, by_place: u["made_by"] == "place" })
             })
             .collect()
     }

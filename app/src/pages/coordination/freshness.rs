@@ -115,8 +115,8 @@ pub fn RegistryPage() -> impl IntoView {
         gazetteer.ready()?.ok()?;
         registry.status()?.ok()?;
         let finder = registry.finder()?;
-        let updates: UpdatesDto = c.updates.with(|u| u.as_deref().and_then(|b| serde_json::from_str(b).ok())).unwrap_or_default();
-        gazetteer.with(|t| compute(finder.places(), t, &updates.for_autonomy()))
+        let answer: serde_json::Value = c.updates.with(|u| u.as_deref().and_then(|b| serde_json::from_str(b).ok())).unwrap_or_default();
+        gazetteer.with(|t| compute(finder.places(), t, &UpdatesDto::for_autonomy(&answer)))
     });
     view! {
         <h2>"Fraîcheur du registre"</h2>

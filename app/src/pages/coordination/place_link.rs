@@ -45,14 +45,16 @@ pub fn on_click(c: Coordination) -> impl Fn(MouseEvent) + 'static {
     }
 }
 
-/// The link made, to copy or send.
-fn made_markup(made: &repere_protocol::registry::PlaceLinkDto) -> String {
-    let link = escape(&made.link);
-    let send = if made.courriels.is_empty() {
+/// The link made (`PlaceLinkDto` as JSON), to copy or send.
+fn made_markup(made: &serde_json::Value) -> String {
+    let text = |key: &str| made[key].as_str().unwrap_or_default();
+    let courriels: Vec<&str> = made["courriels"].as_array().map(|a| a.iter().filter_map(|c| c.as_str()).collect()).unwrap_or_default();
+    let link = escape(text("link"));
+    let send = if courriels.is_empty() {
         "<span class=\"hint\">Pas d’e-mail publié : donnez le lien au téléphone.</span>".to_owned()
     } else {
         let encode = |text: &str| String::from(js_sys::encode_uri_component(text));
-        let href = format!("mailto:{}?subject={}&body={}", made.courriels.join(","), encode(&made.subject), encode(&made.body));
+        let href = format!("mailto:{}?subject={}&body={}", courriels.join(","), encode(text("subject")), encode(text("body")));
         format!("<a class=\"button\" href=\"{}\">Écrire au lieu</a>", escape(&href))
     };
     format!(
