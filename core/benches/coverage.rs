@@ -20,7 +20,7 @@ use repere_core::territory::Territory;
 use repere_core::text::UNICODE;
 
 mod common;
-use common::{columns, shared};
+use common::{Rng, columns, shared};
 
 /// The communes of France; `epci` holds the département, to group by (there is no EPCI column).
 fn france() -> Vec<Commune> {
@@ -63,21 +63,6 @@ fn vienne() -> (Vec<repere_core::territory::Commune>, Vec<Help>) {
         serde_json::from_slice(&std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json")).unwrap()).unwrap();
     let places = read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap();
     (territory.communes().to_vec(), Help::from_places(&places))
-}
-
-/// splitmix64: a tiny seeded generator, so every run draws the same places.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        ((z ^ (z >> 31)) >> 11) as f64 / (1u64 << 53) as f64
-    }
-    fn gaussian(&mut self) -> f64 {
-        (-2.0 * (1.0 - self.next()).ln()).sqrt() * (std::f64::consts::TAU * self.next()).cos()
-    }
 }
 
 /// target/bench/, where the wasm bench reads what this one writes.

@@ -162,20 +162,7 @@ impl Database {
         let version = if stored_body == body {
             stored_version
         } else {
-            let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut *tx).await?;
-            let version = current.unwrap_or(0) + 1;
-            let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_places WHERE body IS NOT NULL").fetch_one(&mut *tx).await?;
-            let inserted = sqlx::query("INSERT INTO registry_versions (version, published_at, places) VALUES ($1, $2, $3)")
-                .bind(version)
-                .bind(now_text())
-                .bind(places)
-                .execute(&mut *tx)
-                .await;
-            match inserted {
-                // PostgreSQL: another publication took this version number meanwhile.
-                Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(Published::Conflict),
-                other => other?,
-            };
+            let Some(version) = crate::registry::take_next_version(&mut tx).await? else { return Ok(Published::Conflict) };
             // Written only if still at the version the form was made from (PostgreSQL takes no
             // lock before writing).
             let updated = sqlx::query("UPDATE registry_places SET body = $1, version = $2 WHERE id = $3 AND version = $4")

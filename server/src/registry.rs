@@ -138,20 +138,8 @@ impl Database {
         if recompiled.is_empty() {
             return Ok(None);
         }
-        let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut *tx).await?;
-        let version = current.unwrap_or(0) + 1;
-        let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_places WHERE body IS NOT NULL").fetch_one(&mut *tx).await?;
-        let inserted = sqlx::query("INSERT INTO registry_versions (version, published_at, places) VALUES ($1, $2, $3)")
-            .bind(version)
-            .bind(now_text())
-            .bind(places)
-            .execute(&mut *tx)
-            .await;
-        match inserted {
-            // Another instance (PostgreSQL: no lock before writing) published this version first.
-            Err(sqlx::Error::Database(e)) if e.is_unique_violation() => return Ok(None),
-            other => other?,
-        };
+        // Another instance (PostgreSQL: no lock before writing) may have published it first.
+        let Some(version) = take_next_version(&mut tx).await? else { return Ok(None) };
         for (id, body) in &recompiled {
             sqlx::query("UPDATE registry_places SET body = $1, version = $2 WHERE id = $3")
                 .bind(body)
@@ -376,4 +364,24 @@ pub(crate) fn field_changes(old: Option<&str>, new: Option<&str>) -> Value {
         .map(|k| (k.clone(), serde_json::json!({ "old": old.get(k), "new": new.get(k) })))
         .collect();
     Value::Object(changes)
+}
+
+/// Records the next registry version in `tx` (counting the places held now) and returns its
+/// number; `None` when another publication took that number meanwhile (PostgreSQL takes no lock
+/// before writing). The one-place publications (a place's own update) and the yearly hours
+/// refresh both take their version so.
+pub(crate) async fn take_next_version(tx: &mut sqlx::Transaction<'static, sqlx::Any>) -> Result<Option<i64>, sqlx::Error> {
+    let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut **tx).await?;
+    let version = current.unwrap_or(0) + 1;
+    let places: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM registry_places WHERE body IS NOT NULL").fetch_one(&mut **tx).await?;
+    let inserted = sqlx::query("INSERT INTO registry_versions (version, published_at, places) VALUES ($1, $2, $3)")
+        .bind(version)
+        .bind(now_text())
+        .bind(places)
+        .execute(&mut **tx)
+        .await;
+    match inserted {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Ok(None),
+        other => other.map(|_| Some(version)),
+    }
 }

@@ -1,4 +1,4 @@
-//! Import and export of the standard's CSV and JSON forms.
+//! Import of the standard's CSV and JSON forms (their export is `write.rs`).
 //!
 //! Both forms go through one reader of a *record* (a field name → text lookup), so CSV and
 //! JSON accept exactly the same values and report the same errors.
@@ -6,8 +6,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
+use super::checks::{check, coordinate, flag, is_digits, is_email, is_insee, is_phone, is_pivot};
 use super::place::{Place, Position};
 use crate::date::iso_date;
 use crate::hours::{Schedule, Timetable, Window};
@@ -56,13 +57,13 @@ pub const REQUIRED: [&str; 7] = ["id", "pivot", "nom", "commune", "code_postal",
 const MAX_SUMMARY: usize = 280;
 
 /// Repère's own columns, written only when used.
-const X_APPROXIMATE: &str = "x_position_approximative";
+pub(super) const X_APPROXIMATE: &str = "x_position_approximative";
 const X_MERGED: &str = "x_ids_fusionnes";
 /// The structure visits people at home: the standard has no field for it, the département
 /// records it (`true`), and residents can filter on it.
-const X_AT_HOME: &str = "x_se_deplace_a_domicile";
+pub(super) const X_AT_HOME: &str = "x_se_deplace_a_domicile";
 /// Repère's columns, in the order exports write them.
-const EXTENSIONS: [&str; 3] = [X_APPROXIMATE, X_MERGED, X_AT_HOME];
+pub(super) const EXTENSIONS: [&str; 3] = [X_APPROXIMATE, X_MERGED, X_AT_HOME];
 /// The compiled opening hours, in the registry's device format only (see [`Timetable`]).
 pub(super) const X_TIMETABLE: &str = "x_horaires_calcules";
 
@@ -400,153 +401,4 @@ fn read_place(
         at_home: flag(&mut problems, X_AT_HOME, take(X_AT_HOME)),
     };
     if problems.is_empty() { Ok(place) } else { Err(problems) }
-}
-
-/// A yes/no column of Repère's: empty or `false` is no.
-fn flag(problems: &mut Vec<(&'static str, String)>, field: &'static str, value: Option<String>) -> bool {
-    match value.as_deref() {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            problems.push((field, format!("« {other} » : true ou false attendu")));
-            false
-        }
-    }
-}
-
-fn check(problems: &mut Vec<(&'static str, String)>, field: &'static str, value: &str, ok: fn(&str) -> bool, want: &str) {
-    if !value.is_empty() && !ok(value) {
-        problems.push((field, format!("« {value} » : {want}")));
-    }
-}
-
-fn coordinate(problems: &mut Vec<(&'static str, String)>, field: &'static str, raw: &str, limit: f64) -> Option<f64> {
-    match raw.parse::<f64>() {
-        Ok(v) if v.is_finite() && v.abs() <= limit => Some(v),
-        _ => {
-            problems.push((field, format!("« {raw} » : nombre entre -{limit} et {limit} attendu")));
-            None
-        }
-    }
-}
-
-fn is_digits(s: &str, n: usize) -> bool {
-    s.len() == n && s.bytes().all(|b| b.is_ascii_digit())
-}
-
-fn is_pivot(s: &str) -> bool {
-    (9..=14).contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
-}
-
-/// `^([013-9]\d|2[AB1-9])\d{3}$`: metropolitan and overseas codes, Corsica as 2A/2B.
-fn is_insee(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() == 5
-        && matches!((b[0], b[1]), (b'2', b'A' | b'B' | b'1'..=b'9') | (b'0' | b'1' | b'3'..=b'9', b'0'..=b'9'))
-        && b[2..].iter().all(u8::is_ascii_digit)
-}
-
-/// One address: no space, one `@` with text before it and a domain with a dot after it. The
-/// standard gives no pattern; this refuses what cannot be written to (a name, a site's address).
-fn is_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else { return false };
-    let dot = domain.find('.').is_some_and(|i| i > 0 && i + 1 < domain.len());
-    !local.is_empty() && dot && !domain.contains('@') && !s.contains(char::is_whitespace)
-}
-
-/// `^(\+33|\+590|\+594|\+262|\+596|\+269|\+687|\+689|\+508|\+681)(\d){6,9}$`
-fn is_phone(s: &str) -> bool {
-    const PREFIXES: [&str; 10] = ["+33", "+590", "+594", "+262", "+596", "+269", "+687", "+689", "+508", "+681"];
-    PREFIXES.iter().any(|p| s.strip_prefix(p).is_some_and(|rest| (6..=9).contains(&rest.len()) && rest.bytes().all(|b| b.is_ascii_digit())))
-}
-
-/// The place's fields as the standard writes them, in [`FIELDS`] order ("" when empty).
-fn field_values(place: &Place) -> [String; 32] {
-    let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (lat, lon) = place.position.map(|p| (p.lat.to_string(), p.lon.to_string())).unwrap_or_default();
-    [
-        place.id.clone(),
-        place.pivot.clone(),
-        place.nom.clone(),
-        place.commune.clone(),
-        place.code_postal.clone(),
-        opt(&place.code_insee),
-        place.adresse.clone(),
-        opt(&place.complement_adresse),
-        lat,
-        lon,
-        place.typologie.join("|"),
-        opt(&place.telephone),
-        place.courriels.join("|"),
-        place.site_web.join("|"),
-        place.horaires.as_ref().map(|h| h.as_str().to_owned()).unwrap_or_default(),
-        opt(&place.presentation_resume),
-        opt(&place.presentation_detail),
-        opt(&place.source),
-        place.itinerance.to_string(),
-        opt(&place.structure_parente),
-        place.date_maj.format("%Y-%m-%d").to_string(),
-        place.services.to_string(),
-        place.publics_specifiquement_adresses.to_string(),
-        place.prise_en_charge_specifique.to_string(),
-        place.frais_a_charge.to_string(),
-        place.dispositif_programmes_nationaux.to_string(),
-        place.formations_labels.to_string(),
-        place.autres_formations_labels.join("|"),
-        place.modalites_acces.to_string(),
-        place.modalites_accompagnement.to_string(),
-        opt(&place.fiche_acces_libre),
-        opt(&place.prise_rdv),
-    ]
-}
-
-fn uses_extensions(places: &[Place]) -> bool {
-    places.iter().any(|p| extension_values(p).iter().any(|v| !v.is_empty()))
-}
-
-fn extension_values(place: &Place) -> [String; 3] {
-    let yes = |flag: bool| if flag { "true".to_owned() } else { String::new() };
-    [yes(place.position.is_some_and(|p| p.approximate)), place.merged_ids.join("|"), yes(place.at_home)]
-}
-
-/// Writes the standard's CSV: the 32 columns in order, then Repère's columns if any place uses them.
-pub fn export_csv(places: &[Place]) -> Vec<u8> {
-    let extensions = uses_extensions(places);
-    let mut writer = csv::Writer::from_writer(vec![]);
-    let write = |writer: &mut csv::Writer<Vec<u8>>, row: &[String]| writer.write_record(row).expect("writing to memory");
-    let mut header: Vec<String> = FIELDS.iter().map(|s| s.to_string()).collect();
-    if extensions {
-        header.extend(EXTENSIONS.map(str::to_owned));
-    }
-    write(&mut writer, &header);
-    for place in places {
-        let mut row = field_values(place).to_vec();
-        if extensions {
-            row.extend(extension_values(place));
-        }
-        write(&mut writer, &row);
-    }
-    writer.into_inner().expect("writing to memory")
-}
-
-/// Writes the standard's JSON: one object per place, empty fields left out, coordinates as numbers.
-pub fn export_json(places: &[Place]) -> Vec<u8> {
-    let rows: Vec<Value> = places
-        .iter()
-        .map(|place| {
-            let mut object = Map::new();
-            let names = FIELDS.iter().copied().chain(EXTENSIONS);
-            let values = field_values(place).into_iter().chain(extension_values(place));
-            for (name, value) in names.zip(values).filter(|(_, v)| !v.is_empty()) {
-                let json = match name {
-                    "latitude" | "longitude" => value.parse::<f64>().map(Value::from).unwrap_or(Value::String(value)),
-                    X_APPROXIMATE | X_AT_HOME => Value::Bool(true),
-                    _ => Value::String(value),
-                };
-                object.insert(name.to_owned(), json);
-            }
-            Value::Object(object)
-        })
-        .collect();
-    serde_json::to_vec(&rows).expect("JSON of strings and numbers")
 }

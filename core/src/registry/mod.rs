@@ -21,15 +21,18 @@
 //! assert_eq!(again.places, import.places);
 //! ```
 
+mod checks;
 mod io;
 mod labels;
 mod place;
 mod snapshot;
+mod write;
 
 /// The enumerations' trait and set, kept under this name too (`crate::label` holds them, so
 /// that `activity` and `needs` need not import the registry for them).
 pub use crate::label::{Label, LabelSet};
-pub use io::{FIELDS, Import, ImportError, REQUIRED, export_csv, export_json, import_csv, import_json, import_json_rows, read_device_rows};
+pub use io::{FIELDS, Import, ImportError, REQUIRED, import_csv, import_json, import_json_rows, read_device_rows};
 pub use labels::{Dispositif, FormationLabel, Frais, Itinerance, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 pub use place::{Place, Position};
 pub use snapshot::{Delta, Snapshot, Update, UpdateError, device_places};
+pub use write::{export_csv, export_json};

@@ -12,8 +12,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
-use super::io::{X_TIMETABLE, export_json};
+use super::io::X_TIMETABLE;
 use super::place::Place;
+use super::write::export_json;
 
 /// The registry as of one version. Versions only grow; a device records the version it holds.
 #[derive(Debug, PartialEq)]
