@@ -273,7 +273,7 @@ impl Mediation {
     /// The whole queue as JSON (the escape hatch: a file the server can import).
     pub fn export(&self) -> String {
         let contacts: Vec<ContactDto> = self.entries(usize::MAX).iter().map(|(_, seq, _, c)| ContactDto::from_contact(c, *seq)).collect();
-        serde_json::to_string_pretty(&Push { contacts }).expect("serialisable")
+        serde_json::to_string_pretty(&Push { contacts, proposals: Vec::new() }).expect("serialisable")
     }
 
     pub async fn mark_exported(&self) {
@@ -366,7 +366,7 @@ impl Mediation {
             let put = batch.iter().map(|(id, seq, c)| Self::row(id, *seq, State::Sent, c)).collect();
             store::change_outbox(&db, OutboxChange { put, ..Default::default() }).await?;
             let contacts = batch.iter().map(|(_, seq, c)| ContactDto::from_contact(c, *seq)).collect();
-            let body = serde_json::to_string(&Push { contacts }).expect("serialisable");
+            let body = serde_json::to_string(&Push { contacts, proposals: Vec::new() }).expect("serialisable");
             let (status, text) = post("/api/v1/contacts", Some(token), &body).await?;
             if status != 200 {
                 return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));

@@ -16,6 +16,7 @@ pub mod bounded;
 pub mod coverage;
 pub mod registry;
 pub mod stats;
+pub mod upkeep;
 
 /// Most records in one push; the app sends 500 at a time.
 pub const MAX_BATCH: usize = 500;
@@ -121,6 +122,10 @@ pub struct ParticipantsDto {
 #[serde(deny_unknown_fields)]
 pub struct Push {
     pub contacts: Vec<ContactDto>,
+    /// Mediators' proposals to change the registry ([`upkeep::ProposalDto`]), through the same
+    /// outbox and acknowledgement as contacts; absent from older apps' pushes.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub proposals: Vec<upkeep::ProposalDto>,
 }
 
 /// One problem of a refused batch.
