@@ -193,3 +193,33 @@ async fn indicators_after_accepting_every_candidate() {
     let rows = registry["places"].as_array().unwrap();
     assert_eq!(repere_core::registry::read_device_rows(rows).errors.len(), 0);
 }
+
+#[tokio::test]
+async fn the_registry_download_with_candidates() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    for s in servers().await {
+        imported(&s).await;
+        let (departement, _) = s.coordinator(&[]).await;
+        let get = |query: &'static str| {
+            let request = axum::http::Request::get(format!("/api/v1/export/registre.csv{query}"))
+                .header(axum::http::header::AUTHORIZATION, format!("Bearer {departement}"))
+                .body(Body::empty())
+                .unwrap();
+            s.app.clone().oneshot(request)
+        };
+        let rows = |bytes: &[u8]| csv::Reader::from_reader(bytes).records().count();
+        let with = get("?candidats=1").await.unwrap();
+        assert_eq!(with.status(), StatusCode::OK);
+        assert!(with.headers()[axum::http::header::CONTENT_DISPOSITION].to_str().unwrap().contains("repere_registre_avec_candidats_"));
+        assert_eq!(
+            rows(&with.into_body().collect().await.unwrap().to_bytes()),
+            141 + 188,
+            "{:?}: without the 25 lacking an address",
+            s.db.backend()
+        );
+        let without = get("").await.unwrap();
+        assert_eq!(rows(&without.into_body().collect().await.unwrap().to_bytes()), 141);
+        assert_eq!(get("?candidats=oui").await.unwrap().status(), StatusCode::BAD_REQUEST);
+    }
+}
