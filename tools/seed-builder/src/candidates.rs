@@ -217,3 +217,41 @@ pub fn build(libraries_csv: &[u8], centres_csv: &[u8], territory: &Territory) ->
     );
     Ok(places)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn territory() -> Territory {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/data/territoire/communes-86.csv");
+        Territory::from_csv(&std::fs::read(path).unwrap(), UNICODE).unwrap()
+    }
+
+    #[test]
+    fn truncated_towns_find_their_commune_and_an_exact_name_wins() {
+        let t = territory();
+        let name = |ville: &str, cp: &str| commune_of(ville, cp, &t).map(|c| c.nom.as_str());
+        assert_eq!(name("Roche", "86270"), Some("La Roche-Posay"));
+        assert_eq!(name("Roches", "86340"), Some("Roches-Prémarie-Andillé"));
+        assert_eq!(name("Isle", "86150"), Some("L'Isle-Jourdain"));
+        assert_eq!(name("Poitiers", "860000"), Some("Poitiers"));
+        assert_eq!(name("USSEAU", "86230"), Some("Usseau"), "not Leigné-sur-Usseau, which shares the postcode");
+        assert_eq!(name("Atlantide", "86000"), None);
+    }
+
+    #[test]
+    fn a_library_keeps_what_its_row_says_and_nothing_more() {
+        let header = "Libelle1,Libelle2,Localisation,voie,CP,CEDEXB,Ville,DEPT,INSEE,coordonnees_ban,coordonnees_insee,coordonnees_finales,code_bib,code_ua,Code region,Statut,surface,type_adresse,amplitude_horaire,pop_com,code_insee_2026,latitude,longitude";
+        let rows = [
+            "Mairie,,,11 RUE DU SALLERON,86310,,Béthines,86,86025,\"46.5, 0.9\",,,3897.0,,75,Bibliothèque municipale,,Bibliothèque ouverte au public,,,86025,46.548301,0.965",
+            "Mediatheque Francois-Mitterrand,,CS 70619,4 RUE DE L'UNIVERSITE,86022,CEDEX,POITIERS,86,86194,,,,3918.0,,75,Bibliothèque municipale classée,,Bibliothèque ouverte au public,,,86194,46.58,0.35",
+        ];
+        let csv = format!("{header}\n{}\n", rows.join("\n"));
+        let places = libraries(csv.as_bytes(), &territory()).unwrap();
+        assert_eq!(places[0].nom, "Bibliothèque – Mairie");
+        assert_eq!((places[0].id.as_str(), places[0].position.unwrap().approximate), ("bibliotheque-3897", false));
+        assert_eq!((places[1].code_postal.as_str(), places[1].complement_adresse.as_deref()), ("86000", None), "CEDEX and CS box dropped");
+        assert!(places[1].position.unwrap().approximate, "no geocoded address: the commune's centroid");
+        assert!(places.iter().all(|p| p.services.is_empty() && p.telephone.is_none() && p.typologie == ["BIB"]));
+    }
+}
