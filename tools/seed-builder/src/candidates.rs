@@ -136,7 +136,7 @@ pub fn libraries(csv_bytes: &[u8], territory: &Territory) -> Result<Vec<Place>, 
         let mut nom = clean(&record[l1]);
         let folded = UNICODE.fold(&nom);
         if !folded.contains("biblio") && !folded.contains("media") {
-            // « Mairie », « Mairie d'Antigny »: the source lists a library housed there.
+            // « Mairie », « Ludotheque », « Espace culturel … »: the source lists a library housed there.
             nom = format!("Bibliothèque – {nom}");
         }
         if !record[l2].trim().is_empty() {
