@@ -26,7 +26,7 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, coverage, downloads, figures, place_links, place_page, security, updates};
+use crate::{State, api, coverage, downloads, figures, moderation_api, place_links, place_page, security, submissions, updates};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +55,9 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/contacts", post(api::push_contacts))
         .route("/coverage/times", post(coverage::upload).delete(coverage::clear))
         .route("/places/{id}/link", post(place_links::create))
+        .route("/reports", post(submissions::post_reports))
+        .route("/moderation", get(moderation_api::queue).post(moderation_api::decide))
+        .route("/moderation/undo", post(moderation_api::undo))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     // Exports read the whole selection: two at a time, the others wait.
     let exports = Router::new()
@@ -71,6 +74,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/contacts/count", get(api::contact_count))
         .route("/registry", get(api::registry_update))
         .route("/registry/updates", get(updates::recent))
+        .route("/moderation/audit", get(moderation_api::audit))
         .route("/stats", get(figures::stats))
         .route("/coordination/choices", get(figures::choices))
         .route("/coverage/times", get(coverage::times))
