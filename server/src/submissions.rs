@@ -2,7 +2,7 @@
 //!
 //! - `POST /api/v1/reports` (public, no account): at most [`MAX_REPORTS`] reports in a body of
 //!   at most [`MAX_REPORTS_BODY`] bytes, counted per address by the throttle; no address is
-//!   stored, the sender is « un habitant ».
+//!   stored, the sender is « Un habitant ».
 //! - Proposals travel in a mediator's push beside its contacts (`POST /api/v1/contacts`) and are
 //!   stored in the contacts' transaction ([`Database::ingest_push`]): one acknowledgement covers
 //!   both, so the phone's outbox treats them alike.
@@ -35,7 +35,7 @@ use crate::listen::client_ip;
 /// Largest body of `POST /api/v1/reports`: 20 reports of 500 characters fit, with room.
 pub const MAX_REPORTS_BODY: usize = 16 * 1024;
 /// Who a report comes from: nobody in particular.
-pub const FROM_RESIDENT: &str = "un habitant";
+pub const FROM_RESIDENT: &str = "Un habitant";
 
 /// A record to store under its phone-made id.
 pub(crate) struct Incoming {
@@ -48,7 +48,7 @@ pub(crate) struct Incoming {
     pub body: String,
 }
 
-/// Who sent a batch: « un habitant », or a mediator's structure and device.
+/// Who sent a batch: « Un habitant », or a mediator's structure and device.
 pub(crate) struct Sender<'a> {
     pub name: &'a str,
     pub structure_id: Option<i64>,

@@ -5,7 +5,7 @@
 -- `kind`: `report` (« Signaler une erreur ») or `proposal` (a change, or a new place when
 -- `place_id` is NULL). `version`: the registry version the phone held, so that a field
 -- changed since is shown stale. `body`: the record as received (the protocol's JSON).
--- `sent_by`: « un habitant », or the mediator's structure (with `structure_id`, `device_id`);
+-- `sent_by`: « Un habitant », or the mediator's structure (with `structure_id`, `device_id`);
 -- no IP address and nothing naming the person is kept.
 -- A decision sets `status`, `decided_by` (the coordinator's label), `decided_at`, `reason`
 -- (required for a rejection) and, when it published something, `published_version`.
