@@ -1,11 +1,11 @@
 //! Rate limits, by `governor`'s GCRA counters: requests per enrolled device, enrolment attempts
-//! per address and overall, refused tokens per address.
+//! per address and overall, refused tokens per address, residents' reports per address.
 //!
 //! Counters are kept only for keys that name something real — an enrolled device (after its
 //! token was checked) or a client address — never for a string a client chose: a flood of random
 //! tokens once filled a table that every request then scanned under a lock. Address counters
-//! are dropped once they have refilled (at most a minute after an address's last request), so
-//! the tables hold the devices and addresses active in the last minute. IPv6 addresses count by
+//! are dropped once they have refilled (at most a minute after an address's last request; ten
+//! for residents' reports), so the tables hold the devices and addresses active lately. IPv6 addresses count by
 //! their /64 network, which one subscriber usually holds whole.
 //!
 //! Counted per server instance, like the rest of the server's memory.
