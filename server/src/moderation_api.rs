@@ -16,7 +16,8 @@ use crate::api::{account, forbidden, internal, read_body};
 use crate::coordinators::{Account, Coordinator};
 use crate::http::error_response;
 use crate::listen::client_ip;
-use crate::moderation::decide::{DecideError, Decisions, Detail, MAX_DECISIONS, UndoError};
+use crate::moderation::decide::{DecideError, Decisions, Detail, MAX_DECISIONS};
+use crate::moderation::undo::UndoError;
 
 /// Audit lines answered when `limit` is not given, and at most.
 const AUDIT_DEFAULT: usize = 100;

@@ -1,19 +1,17 @@
-//! Decisions on the queue and undo: every decision of a request in one transaction, the places
+//! Decisions on the queue: every decision of a request in one transaction, the places
 //! they change published as ONE registry version (phones get it through the usual delta), each
 //! decision logged in `place_updates` with who decided and which submission it came from.
 //! Any problem refuses the whole request with every problem, and nothing is written.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::NaiveDate;
-use repere_core::hours::Window;
 use repere_core::registry::edit::{Problem, create, edit, stale_fields, standard_text};
-use repere_core::registry::{Place, device_places, import_json_rows};
+use repere_core::registry::{Place, device_places};
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 use sqlx::AnyConnection;
 
-use super::{Pending, Stored, code_insee_of, current, in_scope, log, pending, text};
+use super::undo::restore;
+use super::{Pending, Stored, code_insee_of, current, in_scope, log, pending};
 use crate::coordinators::Coordinator;
 use crate::db::{Database, now_text};
 use crate::registry::{field_changes, take_next_version};
@@ -21,7 +19,7 @@ use crate::registry::{field_changes, take_next_version};
 /// Most decisions in one request (a long session's queue).
 pub const MAX_DECISIONS: usize = 200;
 /// `made_by` of a change the coordination made (a report acted on, an undo).
-const BY_COORDINATION: &str = "coordination";
+pub(super) const BY_COORDINATION: &str = "coordination";
 /// `made_by` of a mediator's proposal once accepted.
 const BY_MEDIATION: &str = "mediation";
 
@@ -109,7 +107,7 @@ struct Step {
     after: Option<String>,
 }
 
-fn body(place: &Place) -> String {
+pub(super) fn body(place: &Place) -> String {
     device_places(std::slice::from_ref(place))[0].to_string()
 }
 
@@ -119,38 +117,6 @@ fn detail(id: &str, field: &str, reason: impl Into<String>) -> Detail {
 
 fn problems(id: &str, problems: Vec<Problem>) -> impl Iterator<Item = Detail> + '_ {
     problems.into_iter().map(move |p| detail(id, &p.field, p.reason))
-}
-
-/// The place with a log line's changes taken back: each field's old value, if every field still
-/// holds the value the line wrote (else the fields changed since, with their current value).
-/// `Ok(None)` when the line added the place (taking it back removes it).
-pub(crate) fn restore(current: Option<&Place>, changes: &Value, today: NaiveDate) -> Result<Option<Place>, Vec<Problem>> {
-    let now = current.map(standard_text).unwrap_or_default();
-    let changes = changes.as_object().cloned().unwrap_or_default();
-    let stale: Vec<Problem> = changes
-        .iter()
-        .filter(|(field, c)| now.get(*field) != text(c.get("new")).as_ref())
-        .map(|(field, _)| {
-            let shown = now.get(field).map_or("vide".to_owned(), |v| format!("« {v} »"));
-            Problem { field: field.clone(), reason: format!("modifié depuis (valeur actuelle : {shown})") }
-        })
-        .collect();
-    if !stale.is_empty() {
-        return Err(stale);
-    }
-    if changes.values().all(|c| text(c.get("old")).is_none()) {
-        return Ok(None);
-    }
-    let mut row: Map<String, Value> = now.into_iter().map(|(k, v)| (k, Value::String(v))).collect();
-    for (field, c) in &changes {
-        match text(c.get("old")) {
-            Some(old) => row.insert(field.clone(), Value::String(old)),
-            None => row.remove(field),
-        };
-    }
-    let mut import = import_json_rows(&[Value::Object(row)], Window::for_date(today));
-    let errors = import.errors.into_iter().map(|e| Problem { field: e.field.to_owned(), reason: e.reason }).collect::<Vec<_>>();
-    import.places.pop().map(Some).ok_or(errors)
 }
 
 impl Database {
@@ -339,63 +305,17 @@ impl Database {
         let version: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut *conn).await?;
         Ok(version.unwrap_or(0))
     }
-
-    /// Takes back the changes of the log's line `id` as a new version (see [`restore`]).
-    pub async fn undo_update(&self, coordinator: &Coordinator, id: i64) -> Result<u64, UndoError> {
-        let today = chrono::Utc::now().date_naive();
-        let mut tx = self.begin_write().await?;
-        let line: Option<(String, String, String)> =
-            sqlx::query_as("SELECT place_id, changes, CASE WHEN undone THEN 'yes' ELSE 'no' END FROM place_updates WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let Some((place_id, changes, undone)) = line else { return Err(UndoError::NotFound) };
-        if undone == "yes" {
-            return Err(UndoError::AlreadyUndone);
-        }
-        let changes: Value = serde_json::from_str(&changes).unwrap_or(Value::Null);
-        let read = current(&mut tx, &place_id).await?;
-        let code_insee = read.as_ref().and_then(|(p, _)| p.code_insee.clone()).or_else(|| text(changes.pointer("/code_insee/old")));
-        if !in_scope(coordinator, code_insee.as_deref()) {
-            return Err(UndoError::OutOfScope);
-        }
-        let stored_version: Option<i64> =
-            sqlx::query_scalar("SELECT version FROM registry_places WHERE id = $1").bind(&place_id).fetch_optional(&mut *tx).await?;
-        let before = read.as_ref().map(|(p, _)| body(p));
-        let restored = restore(read.as_ref().map(|(p, _)| p), &changes, today).map_err(UndoError::Stale)?;
-        let after = restored.as_ref().map(body);
-        let version = take_next_version(&mut tx).await?.ok_or(UndoError::Conflict)?;
-        write_place(&mut tx, &place_id, after.as_deref(), stored_version, version).await.map_err(|e| match e {
-            DecideError::Conflict => UndoError::Conflict,
-            DecideError::Database(e) => UndoError::Database(e),
-            DecideError::Invalid(_) => unreachable!("writing a place is never invalid"),
-        })?;
-        sqlx::query(
-            "INSERT INTO place_updates (place_id, made_at, kind, made_by, changes, version, reviewed, decided_by) \
-             VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7)",
-        )
-        .bind(&place_id)
-        .bind(now_text())
-        .bind(if after.is_some() { "change" } else { "removal" })
-        .bind(BY_COORDINATION)
-        .bind(field_changes(before.as_deref(), after.as_deref()).to_string())
-        .bind(version)
-        .bind(&coordinator.label)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("UPDATE place_updates SET undone = TRUE, reviewed = TRUE, decided_by = COALESCE(decided_by, $1) WHERE id = $2")
-            .bind(&coordinator.label)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(version as u64)
-    }
 }
 
 /// Writes a place's new body (`None`: removed) as `version`, only over the version it was read
 /// at (PostgreSQL takes no lock before writing): anything else is a conflict.
-async fn write_place(tx: &mut AnyConnection, id: &str, body: Option<&str>, read: Option<i64>, version: i64) -> Result<(), DecideError> {
+pub(super) async fn write_place(
+    tx: &mut AnyConnection,
+    id: &str,
+    body: Option<&str>,
+    read: Option<i64>,
+    version: i64,
+) -> Result<(), DecideError> {
     let done = match read {
         Some(read) => {
             sqlx::query("UPDATE registry_places SET body = $1, version = $2 WHERE id = $3 AND version = $4")
@@ -416,22 +336,4 @@ async fn write_place(tx: &mut AnyConnection, id: &str, body: Option<&str>, read:
         }
     };
     if done.rows_affected() == 1 { Ok(()) } else { Err(DecideError::Conflict) }
-}
-
-/// Why an undo did nothing.
-#[derive(Debug)]
-pub enum UndoError {
-    NotFound,
-    AlreadyUndone,
-    OutOfScope,
-    /// Fields changed since the line (each with its current value); or the values no longer import.
-    Stale(Vec<Problem>),
-    Conflict,
-    Database(sqlx::Error),
-}
-
-impl From<sqlx::Error> for UndoError {
-    fn from(e: sqlx::Error) -> Self {
-        UndoError::Database(e)
-    }
 }

@@ -14,6 +14,7 @@
 //! the département's).
 
 pub mod decide;
+pub mod undo;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
