@@ -25,6 +25,7 @@ mod checks;
 mod io;
 mod labels;
 mod place;
+pub mod proposal;
 mod snapshot;
 mod write;
 

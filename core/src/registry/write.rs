@@ -7,7 +7,7 @@ use super::io::{EXTENSIONS, FIELDS, X_APPROXIMATE, X_AT_HOME};
 use super::place::Place;
 
 /// The place's fields as the standard writes them, in [`FIELDS`] order ("" when empty).
-fn field_values(place: &Place) -> [String; 32] {
+pub(super) fn field_values(place: &Place) -> [String; 32] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let (lat, lon) = place.position.map(|p| (p.lat.to_string(), p.lon.to_string())).unwrap_or_default();
     [
