@@ -18,7 +18,7 @@ use super::checks::{is_digits, is_email, is_insee, is_phone, is_pivot};
 use super::io::{MAX_SUMMARY, REQUIRED};
 use super::labels::{Dispositif, FormationLabel, Frais, Itinerance, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 use super::place::Place;
-use super::write::field_values;
+use super::write::field_values_with;
 use crate::label::{Label, LabelSet};
 use crate::phone::PhoneNumber;
 
@@ -124,7 +124,16 @@ pub fn required(name: &str) -> bool {
 
 /// The place's values in the standard's text, by field name ("" when empty).
 pub fn standard_values(place: &Place) -> BTreeMap<&'static str, String> {
-    super::io::FIELDS.iter().copied().zip(field_values(place)).filter(|(name, _)| field_named(name).is_some()).collect()
+    super::io::FIELDS.iter().copied().zip(field_values_with(place, degrees)).filter(|(name, _)| field_named(name).is_some()).collect()
+}
+
+/// Degrees to 7 decimals (about a centimetre), trailing zeros dropped: `46.15`, `-0.1234567`.
+/// The form writes and compares coordinates this way, so a place's position shown and sent back
+/// unchanged is no change.
+pub fn degrees(value: f64) -> String {
+    let text = format!("{value:.7}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    if text == "-0" { "0".to_owned() } else { text.to_owned() }
 }
 
 /// A value in the standard's text as the form shows it: a phone as people read it, lists of
@@ -162,7 +171,7 @@ pub fn to_standard(field: &Field, typed: &str) -> Result<String, String> {
             .join("|"),
         Input::List => typed.split(['|', ',', ';']).map(str::trim).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("|"),
         Input::Degrees(limit) => match typed.replace(',', ".").parse::<f64>() {
-            Ok(v) if v.is_finite() && v.abs() <= limit => v.to_string(),
+            Ok(v) if v.is_finite() && v.abs() <= limit => degrees(v),
             _ => return Err(format!("« {typed} » : nombre entre -{limit} et {limit} attendu")),
         },
         Input::Choices(_, check) => check(typed)?,
@@ -273,7 +282,8 @@ mod tests {
     fn place() -> Place {
         let row = json!({"id": "p1", "pivot": "00000000000000", "nom": "Mairie", "commune": "Civray", "code_postal": "86400",
                          "adresse": "1 rue A", "date_maj": "2022-05-01", "telephone": "+33549000000", "frais_a_charge": "Gratuit",
-                         "courriels": "a@civray.fr|b@civray.fr", "horaires": "Mo-Fr 09:00-12:00"});
+                         "courriels": "a@civray.fr|b@civray.fr", "horaires": "Mo-Fr 09:00-12:00",
+                         "latitude": 46.1512345678, "longitude": 0.29});
         import_json_rows(&[row], Window::new(2026, 2028).unwrap()).whole().unwrap().pop().unwrap()
     }
 
@@ -301,7 +311,7 @@ mod tests {
     fn the_form_shows_every_value_so_that_it_comes_back_unchanged() {
         let place = place();
         let values = standard_values(&place);
-        assert_eq!(values["telephone"], "+33549000000");
+        assert_eq!((values["telephone"].as_str(), values["latitude"].as_str()), ("+33549000000", "46.1512346"));
         let shown: BTreeMap<&'static str, String> = FIELDS.iter().map(|f| (f.name, shown(f, &values[f.name]))).collect();
         assert_eq!((shown["telephone"].as_str(), shown["courriels"].as_str()), ("05 49 00 00 00", "a@civray.fr b@civray.fr"));
         for f in &FIELDS {
@@ -367,6 +377,8 @@ mod tests {
         assert!(problems[2].1.contains("10 chiffres"), "{problems:?}");
         assert_eq!(problems[4].1, "281 caractères : 280 au plus");
         assert_eq!(to_standard(field_named("latitude").unwrap(), "46,43"), Ok("46.43".into()), "a French decimal comma");
+        assert_eq!(to_standard(field_named("longitude").unwrap(), "0.123456789"), Ok("0.1234568".into()), "to a centimetre");
+        assert_eq!((degrees(-0.00000001), degrees(46.0), degrees(-1.5)), ("0".into(), "46".into(), "-1.5".into()));
         assert_eq!(to_standard(field_named("telephone").unwrap(), "+590590123456"), Ok("+590590123456".into()), "overseas");
     }
 }
