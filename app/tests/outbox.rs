@@ -49,7 +49,8 @@ async fn contacts_and_proposals_are_stored_side_by_side_and_old_rows_still_read(
         read.push((row.read().unwrap(), reason));
     }
     read.sort_by_key(|((_, seq, _, _), _)| *seq);
-    let [((cid, 1, State::Sent, Record::Contact(c)), None), ((pid, 2, State::Conflict, Record::Proposal(p)), Some(reason))] = &read[..] else {
+    let [((cid, 1, State::Sent, Record::Contact(c)), None), ((pid, 2, State::Conflict, Record::Proposal(p)), Some(reason))] = &read[..]
+    else {
         panic!("read back: {read:?}")
     };
     assert_eq!((cid.to_string(), c.duree_min), (CONTACT_ID.to_owned(), 30));
@@ -83,7 +84,9 @@ fn a_refusal_sets_aside_only_proposals_it_names() {
     let (_, _, _, c) = row.read().unwrap();
     let batch = vec![(contact, 1, c), (proposal().id, 2, Record::Proposal(proposal()))];
     let answer = |id: &str| {
-        format!(r#"{{"error":{{"code":"invalid_contacts","message":"…","details":[{{"index":0,"id":"{id}","field":"horaires","reason":"illisibles"}}]}}}}"#)
+        format!(
+            r#"{{"error":{{"code":"invalid_contacts","message":"…","details":[{{"index":0,"id":"{id}","field":"horaires","reason":"illisibles"}}]}}}}"#
+        )
     };
     assert_eq!(refused_proposals(&answer(PROPOSAL_ID), &batch), Some(vec![(proposal().id, "horaires : illisibles".to_owned())]));
     assert_eq!(refused_proposals(&answer(CONTACT_ID), &batch), None, "a contact's refusal is the whole push's");

@@ -18,8 +18,8 @@ use super::checks::{is_digits, is_email, is_insee, is_phone, is_pivot};
 use super::io::{MAX_SUMMARY, REQUIRED};
 use super::labels::{Dispositif, FormationLabel, Frais, Itinerance, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 use super::place::Place;
-use super::write::field_values_with;
-use crate::label::{Label, LabelSet};
+use super::write::field_values;
+use crate::label::Label;
 use crate::phone::PhoneNumber;
 
 /// Longest note for the moderator, in characters (the wire's `MAX_NOTE`).
@@ -44,9 +44,8 @@ pub enum Input {
     List,
     /// Latitude or longitude, in degrees.
     Degrees(f64),
-    /// Some of a closed list of the standard: the labels, and the check of a `|`-joined choice
-    /// (which also writes it in the standard's order).
-    Choices(fn() -> Vec<&'static str>, fn(&str) -> Result<String, String>),
+    /// Some of a closed list of the standard: its labels, in the standard's order.
+    Choices(fn() -> Vec<&'static str>),
 }
 
 /// A field a proposal can change: the standard's name, its label in plain French, how it is
@@ -63,8 +62,15 @@ fn labels<T: Label>() -> Vec<&'static str> {
     T::ALL.iter().map(|v| v.label()).collect()
 }
 
-fn choice<T: Label>(text: &str) -> Result<String, String> {
-    LabelSet::<T>::parse(text).map(|set| set.to_string())
+/// A `|`-joined choice among `allowed`, written in the list's order (as [`crate::label::LabelSet`] writes it);
+/// an unknown value is named with the values allowed, as `LabelSet::parse` does. One function
+/// for every list, not one per enumeration: 2 KiB less in the mediators' bundle.
+fn choice(allowed: &[&'static str], text: &str) -> Result<String, String> {
+    let chosen: Vec<&str> = text.split('|').map(str::trim).filter(|p| !p.is_empty()).collect();
+    if let Some(unknown) = chosen.iter().find(|c| !allowed.contains(c)) {
+        return Err(format!("valeur inconnue « {unknown} » (valeurs permises : {})", allowed.join(" | ")));
+    }
+    Ok(allowed.iter().filter(|a| chosen.contains(a)).copied().collect::<Vec<_>>().join("|"))
 }
 
 const fn field(name: &'static str, label: &'static str, input: Input, common: bool) -> Field {
@@ -73,7 +79,7 @@ const fn field(name: &'static str, label: &'static str, input: Input, common: bo
 
 macro_rules! choices {
     ($t:ty) => {
-        Input::Choices(labels::<$t>, choice::<$t>)
+        Input::Choices(labels::<$t>)
     };
 }
 
@@ -122,18 +128,12 @@ pub fn required(name: &str) -> bool {
     REQUIRED.contains(&name)
 }
 
-/// The place's values in the standard's text, by field name ("" when empty).
-pub fn standard_values(place: &Place) -> BTreeMap<&'static str, String> {
-    super::io::FIELDS.iter().copied().zip(field_values_with(place, degrees)).filter(|(name, _)| field_named(name).is_some()).collect()
-}
-
-/// Degrees to 7 decimals (about a centimetre), trailing zeros dropped: `46.15`, `-0.1234567`.
-/// The form writes and compares coordinates this way, so a place's position shown and sent back
-/// unchanged is no change.
-pub fn degrees(value: f64) -> String {
-    let text = format!("{value:.7}");
-    let text = text.trim_end_matches('0').trim_end_matches('.');
-    if text == "-0" { "0".to_owned() } else { text.to_owned() }
+/// The place's values in the standard's text, one per field of [`FIELDS`] in its order ("" when
+/// empty). A list, not a map by name: the form holds its values so, and one kind of map less is
+/// 2 KiB less in the mediators' bundle.
+pub fn standard_values(place: &Place) -> Vec<String> {
+    let all: Vec<(&str, String)> = super::io::FIELDS.iter().copied().zip(field_values(place)).collect();
+    FIELDS.iter().map(|f| all.iter().find(|(name, _)| *name == f.name).map(|(_, v)| v.clone()).unwrap_or_default()).collect()
 }
 
 /// A value in the standard's text as the form shows it: a phone as people read it, lists of
@@ -171,10 +171,10 @@ pub fn to_standard(field: &Field, typed: &str) -> Result<String, String> {
             .join("|"),
         Input::List => typed.split(['|', ',', ';']).map(str::trim).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("|"),
         Input::Degrees(limit) => match typed.replace(',', ".").parse::<f64>() {
-            Ok(v) if v.is_finite() && v.abs() <= limit => degrees(v),
+            Ok(v) if v.is_finite() && v.abs() <= limit => v.to_string(),
             _ => return Err(format!("« {typed} » : nombre entre -{limit} et {limit} attendu")),
         },
-        Input::Choices(_, check) => check(typed)?,
+        Input::Choices(all) => choice(&all(), typed)?,
         Input::Text | Input::Area => typed.to_owned(),
     };
     let ok = match field.name {
@@ -215,24 +215,19 @@ pub struct Proposal {
 /// The problems of a refused form, by field (`""` for the whole form), in French.
 pub type Problems = Vec<(&'static str, String)>;
 
-/// The proposal of the form's `typed` values (field name → text as typed; fields left out are
-/// unchanged), for `place` or, without one, a new place; or every problem by field.
+/// The proposal of the form's `typed` values (the text as typed, one per field of [`FIELDS`] in
+/// its order; fields past the end are left as they are), for `place` or, without one, a new
+/// place; or every problem by field.
 ///
 /// A correction sends only the fields whose standard text differs from the place's, and may not
 /// empty a required one. A new place needs every required field (its `pivot`, when not typed,
 /// is [`UNKNOWN_PIVOT`]) and sends the fields that are not empty.
-pub fn propose(
-    id: Uuid,
-    place: Option<&Place>,
-    version: u64,
-    typed: &BTreeMap<&'static str, String>,
-    note: &str,
-) -> Result<Proposal, Problems> {
+pub fn propose(id: Uuid, place: Option<&Place>, version: u64, typed: &[String], note: &str) -> Result<Proposal, Problems> {
     let current = place.map(standard_values).unwrap_or_default();
     let mut problems = Problems::new();
     let mut changes = BTreeMap::new();
-    for field in &FIELDS {
-        let value = match typed.get(field.name) {
+    for (i, field) in FIELDS.iter().enumerate() {
+        let value = match typed.get(i) {
             Some(text) => match to_standard(field, text) {
                 Ok(value) => value,
                 Err(reason) => {
@@ -247,7 +242,7 @@ pub fn propose(
         let value = if place.is_none() && field.name == "pivot" && value.is_empty() { UNKNOWN_PIVOT.to_owned() } else { value };
         if value.is_empty() && required(field.name) {
             problems.push((field.name, "champ obligatoire vide".to_owned()));
-        } else if current.get(field.name).map_or("", String::as_str) != value {
+        } else if current.get(i).map_or("", String::as_str) != value {
             changes.insert(field.name.to_owned(), value);
         }
     }
@@ -287,8 +282,18 @@ mod tests {
         import_json_rows(&[row], Window::new(2026, 2028).unwrap()).whole().unwrap().pop().unwrap()
     }
 
-    fn typed(pairs: &[(&'static str, &str)]) -> BTreeMap<&'static str, String> {
-        pairs.iter().map(|(k, v)| (*k, v.to_string())).collect()
+    /// The form as it opens for `place` (empty for a new one), then `pairs` typed over it.
+    fn typed_over(place: Option<&Place>, pairs: &[(&'static str, &str)]) -> Vec<String> {
+        let current = place.map(standard_values).unwrap_or_else(|| vec![String::new(); FIELDS.len()]);
+        let mut form: Vec<String> = FIELDS.iter().zip(current).map(|(f, v)| shown(f, &v)).collect();
+        for (name, text) in pairs {
+            form[FIELDS.iter().position(|f| f.name == *name).unwrap()] = text.to_string();
+        }
+        form
+    }
+
+    fn value<'a>(values: &'a [String], name: &str) -> &'a str {
+        &values[FIELDS.iter().position(|f| f.name == name).unwrap()]
     }
 
     fn id() -> Uuid {
@@ -311,11 +316,11 @@ mod tests {
     fn the_form_shows_every_value_so_that_it_comes_back_unchanged() {
         let place = place();
         let values = standard_values(&place);
-        assert_eq!((values["telephone"].as_str(), values["latitude"].as_str()), ("+33549000000", "46.1512346"));
-        let shown: BTreeMap<&'static str, String> = FIELDS.iter().map(|f| (f.name, shown(f, &values[f.name]))).collect();
-        assert_eq!((shown["telephone"].as_str(), shown["courriels"].as_str()), ("05 49 00 00 00", "a@civray.fr b@civray.fr"));
-        for f in &FIELDS {
-            assert_eq!(to_standard(f, &shown[f.name]).as_deref(), Ok(values[f.name].as_str()), "{}", f.name);
+        assert_eq!((value(&values, "telephone"), value(&values, "latitude")), ("+33549000000", "46.1512345678"));
+        let shown = typed_over(Some(&place), &[]);
+        assert_eq!((value(&shown, "telephone"), value(&shown, "courriels")), ("05 49 00 00 00", "a@civray.fr b@civray.fr"));
+        for (i, f) in FIELDS.iter().enumerate() {
+            assert_eq!(to_standard(f, &shown[i]).as_deref(), Ok(values[i].as_str()), "{}", f.name);
         }
         let refused = propose(id(), Some(&place), 3, &shown, "").unwrap_err();
         assert_eq!(refused, [("", "aucun changement : modifiez au moins un champ".to_owned())]);
@@ -325,34 +330,36 @@ mod tests {
     fn a_correction_sends_only_what_changed_in_the_standards_text() {
         let place = place();
         let form =
-            typed(&[("telephone", "05.49.11.22.33"), ("nom", "Mairie"), ("site_web", "www.civray.fr"), ("frais_a_charge", "Gratuit")]);
+            typed_over(Some(&place), &[("telephone", "05.49.11.22.33"), ("site_web", "www.civray.fr"), ("frais_a_charge", "Gratuit")]);
         let p = propose(id(), Some(&place), 3, &form, "  vu sur la porte ").unwrap();
         assert_eq!((p.place_id.as_deref(), p.version, p.note.as_str()), (Some("p1"), 3, "vu sur la porte"));
         let expected = [("site_web", "https://www.civray.fr"), ("telephone", "+33549112233")];
         assert_eq!(p.changes, expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>());
         assert_eq!(p.labels(), ["Site internet", "Téléphone"]);
-        let emptied = propose(id(), Some(&place), 3, &typed(&[("telephone", "")]), "").unwrap();
+        let emptied = propose(id(), Some(&place), 3, &typed_over(Some(&place), &[("telephone", "")]), "").unwrap();
         assert_eq!(emptied.changes["telephone"], "", "\"\" empties a field");
     }
 
     #[test]
     fn choices_are_written_in_the_standards_order_and_unknown_ones_named() {
         let services = field_named("services").unwrap();
-        let Input::Choices(all, _) = services.input else { panic!("services is a closed list") };
+        let Input::Choices(all) = services.input else { panic!("services is a closed list") };
         let (a, b) = (all()[0], all()[1]);
         assert_eq!(to_standard(services, &format!("{b}|{a}")), Ok(format!("{a}|{b}")));
+        let every = all().join("|");
+        assert_eq!(to_standard(services, &every), Ok(crate::label::LabelSet::<Service>::parse(&every).unwrap().to_string()));
         let err = to_standard(services, "Réparer des vélos").unwrap_err();
         assert!(err.contains("valeur inconnue « Réparer des vélos »"), "{err}");
     }
 
     #[test]
     fn a_new_place_needs_the_required_fields_and_gets_an_unknown_pivot() {
-        let missing = propose(id(), None, 3, &typed(&[("nom", "Médiathèque"), ("telephone", "05 49 12 34 56")]), "").unwrap_err();
+        let missing =
+            propose(id(), None, 3, &typed_over(None, &[("nom", "Médiathèque"), ("telephone", "05 49 12 34 56")]), "").unwrap_err();
         let fields: Vec<&str> = missing.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["adresse", "commune", "code_postal"]);
         assert!(missing.iter().all(|(_, r)| r == "champ obligatoire vide"));
-        let form =
-            typed(&[("nom", "Médiathèque"), ("adresse", "2 rue B"), ("commune", "Civray"), ("code_postal", "86400"), ("courriels", "")]);
+        let form = typed_over(None, &[("nom", "Médiathèque"), ("adresse", "2 rue B"), ("commune", "Civray"), ("code_postal", "86400")]);
         let p = propose(id(), None, 3, &form, "").unwrap();
         assert_eq!(p.place_id, None);
         let sent: Vec<&str> = p.changes.keys().map(String::as_str).collect();
@@ -362,14 +369,17 @@ mod tests {
 
     #[test]
     fn every_bad_value_is_named_with_its_reason() {
-        let form = typed(&[
-            ("telephone", "05 49"),
-            ("courriels", "accueil.civray.fr"),
-            ("code_postal", "8640"),
-            ("latitude", "91"),
-            ("presentation_resume", &"é".repeat(281)),
-            ("adresse", " "),
-        ]);
+        let form = typed_over(
+            Some(&place()),
+            &[
+                ("telephone", "05 49"),
+                ("courriels", "accueil.civray.fr"),
+                ("code_postal", "8640"),
+                ("latitude", "91"),
+                ("presentation_resume", &"é".repeat(281)),
+                ("adresse", " "),
+            ],
+        );
         let problems = propose(id(), Some(&place()), 3, &form, &"x".repeat(MAX_NOTE + 1)).unwrap_err();
         let fields: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
         assert_eq!(fields, ["adresse", "code_postal", "telephone", "courriels", "presentation_resume", "latitude", "note"], "{problems:?}");
@@ -377,8 +387,6 @@ mod tests {
         assert!(problems[2].1.contains("10 chiffres"), "{problems:?}");
         assert_eq!(problems[4].1, "281 caractères : 280 au plus");
         assert_eq!(to_standard(field_named("latitude").unwrap(), "46,43"), Ok("46.43".into()), "a French decimal comma");
-        assert_eq!(to_standard(field_named("longitude").unwrap(), "0.123456789"), Ok("0.1234568".into()), "to a centimetre");
-        assert_eq!((degrees(-0.00000001), degrees(46.0), degrees(-1.5)), ("0".into(), "46".into(), "-1.5".into()));
         assert_eq!(to_standard(field_named("telephone").unwrap(), "+590590123456"), Ok("+590590123456".into()), "overseas");
     }
 }

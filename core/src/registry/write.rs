@@ -7,15 +7,9 @@ use super::io::{EXTENSIONS, FIELDS, X_APPROXIMATE, X_AT_HOME};
 use super::place::Place;
 
 /// The place's fields as the standard writes them, in [`FIELDS`] order ("" when empty).
-fn field_values(place: &Place) -> [String; 32] {
-    field_values_with(place, |v| v.to_string())
-}
-
-/// [`field_values`] with coordinates written by `degrees`: a phone's form writes them with
-/// [`super::proposal::degrees`], as Rust's shortest float writing would add 3 KiB to its bundle.
-pub(super) fn field_values_with(place: &Place, degrees: fn(f64) -> String) -> [String; 32] {
+pub(super) fn field_values(place: &Place) -> [String; 32] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
-    let (lat, lon) = place.position.map(|p| (degrees(p.lat), degrees(p.lon))).unwrap_or_default();
+    let (lat, lon) = place.position.map(|p| (p.lat.to_string(), p.lon.to_string())).unwrap_or_default();
     [
         place.id.clone(),
         place.pivot.clone(),

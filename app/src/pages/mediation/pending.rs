@@ -17,7 +17,8 @@ const SHOWN: usize = 30;
 pub fn Pending() -> impl IntoView {
     let m = expect_context::<Mediation>();
     let registry = expect_context::<Registry>();
-    let place_name = move |id: &str| registry.finder().and_then(|f| f.place(id)).map_or_else(|| id.to_owned(), |p| format!("{}, {}", p.nom, p.commune));
+    let place_name =
+        move |id: &str| registry.finder().and_then(|f| f.place(id)).map_or_else(|| id.to_owned(), |p| format!("{}, {}", p.nom, p.commune));
     // The file is made when asked (the link's address is set just before the browser follows it).
     let export = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;

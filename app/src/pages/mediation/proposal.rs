@@ -4,8 +4,6 @@
 //! champs ». Saved offline in the outbox, beside contacts, and sent with them; the core keeps only
 //! the fields that changed, in the standard's text.
 
-use std::collections::BTreeMap;
-
 use leptos::prelude::*;
 use repere_core::registry::Place;
 use repere_core::registry::proposal::{FIELDS, Field, Input, propose, required, shown, standard_values};
@@ -29,8 +27,9 @@ pub fn Proposals() -> impl IntoView {
     let registry = expect_context::<Registry>();
     let mode = RwSignal::new(None::<Mode>);
     let place_id = RwSignal::new(None::<String>);
-    // Each field's text as typed (choices `|`-joined); a correction starts from the place's values.
-    let values = RwSignal::new(BTreeMap::<&'static str, String>::new());
+    // Each field's text as typed, in `FIELDS` order (choices `|`-joined); a correction starts from
+    // the place's values.
+    let values = RwSignal::new(vec![String::new(); FIELDS.len()]);
     let note = RwSignal::new(String::new());
     let problems = RwSignal::new(Problems::new());
     let saved = RwSignal::new(None::<&'static str>);
@@ -40,7 +39,7 @@ pub fn Proposals() -> impl IntoView {
     let open = move |to: Mode| {
         mode.set(Some(to));
         place_id.set(None);
-        values.set(BTreeMap::new());
+        values.set(vec![String::new(); FIELDS.len()]);
         note.set(String::new());
         problems.set(Problems::new());
         saved.set(None);
@@ -48,8 +47,8 @@ pub fn Proposals() -> impl IntoView {
     };
     let choose = Callback::new(move |id: Option<String>| {
         place_id.set(id);
-        let current = place().map(standard_values).unwrap_or_default();
-        values.set(FIELDS.iter().map(|f| (f.name, shown(f, current.get(f.name).map_or("", String::as_str)))).collect());
+        let current = place().map(standard_values).unwrap_or_else(|| vec![String::new(); FIELDS.len()]);
+        values.set(FIELDS.iter().zip(current).map(|(f, v)| shown(f, &v)).collect());
         problems.set(Problems::new());
     });
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -85,7 +84,12 @@ pub fn Proposals() -> impl IntoView {
     let problem_of = move |name: &'static str| problems.with(|p| p.iter().find(|(f, _)| f == name).map(|(_, r)| r.clone()));
     let fields = move |common: bool| {
         let new_place = mode.get_untracked() == Some(Mode::New);
-        FIELDS.iter().filter(move |f| f.common == common).map(move |f| field_input(f, values, problem_of, new_place)).collect_view()
+        FIELDS
+            .iter()
+            .enumerate()
+            .filter(move |(_, f)| f.common == common)
+            .map(move |(i, f)| field_input(i, f, values, problem_of, new_place))
+            .collect_view()
     };
     let heading = move || match mode.get() {
         Some(Mode::New) => "Proposer un nouveau lieu",
@@ -105,7 +109,7 @@ pub fn Proposals() -> impl IntoView {
                     <h3 id="proposition" tabindex="-1">{heading}</h3>
                     {(current == Mode::Correct).then(|| view! {
                         <PlacePicker label="Lieu à corriger (nom ou commune)" id="proposition-lieu" chosen=place_id choose />
-                        <p class="error">{move || problem_of("lieu")}</p>
+                        <p class="notice" role="alert">{move || problem_of("lieu")}</p>
                     })}
                     <Show when=move || current == Mode::New || place_id.with(Option::is_some)>
                         {(current == Mode::New).then(|| view! { <p class="hint">"Les champs marqués * sont obligatoires."</p> })}
@@ -134,19 +138,21 @@ pub fn Proposals() -> impl IntoView {
     }
 }
 
-/// One field's input: text, phone, addresses, several lines, or the standard's choices as chips.
+/// One field's input (the `i`th of `FIELDS`): text, phone, addresses, several lines, or the
+/// standard's choices as chips. A refused one is marked invalid; the reasons are listed above
+/// the button, as in the contact form.
 fn field_input(
+    i: usize,
     f: &'static Field,
-    values: RwSignal<BTreeMap<&'static str, String>>,
+    values: RwSignal<Vec<String>>,
     problem_of: impl Fn(&'static str) -> Option<String> + Copy + Send + Sync + 'static,
     new_place: bool,
 ) -> AnyView {
     let id = format!("proposition-{}", f.name);
     let label = if new_place && required(f.name) && f.name != "pivot" { format!("{} *", f.label) } else { f.label.to_owned() };
-    let get = move || values.with(|v| v.get(f.name).cloned().unwrap_or_default());
-    let set = move |text: String| values.update(|v| _ = v.insert(f.name, text));
-    let error = move || problem_of(f.name);
-    let invalid = move || error().is_some().then_some("true");
+    let get = move || values.with(|v| v[i].clone());
+    let set = move |text: String| values.update(|v| v[i] = text);
+    let invalid = move || problem_of(f.name).is_some().then_some("true");
     let (kind, mode) = match f.input {
         Input::Tel => ("tel", "tel"),
         Input::Email => ("text", "email"),
@@ -155,11 +161,11 @@ fn field_input(
         _ => ("text", "text"),
     };
     match f.input {
-        Input::Choices(all, _) => {
-            let has = move |choice: &str| values.with(|v| v.get(f.name).is_some_and(|t| t.split('|').any(|x| x.trim() == choice)));
+        Input::Choices(all) => {
+            let has = move |choice: &str| values.with(|v| v[i].split('|').any(|x| x.trim() == choice));
             let toggle = move |choice: &'static str| {
                 values.update(|v| {
-                    let text = v.entry(f.name).or_default();
+                    let text = &mut v[i];
                     let mut chosen: Vec<&str> = text.split('|').map(str::trim).filter(|x| !x.is_empty()).collect();
                     match chosen.iter().position(|x| *x == choice) {
                         Some(i) => _ = chosen.remove(i),
@@ -179,7 +185,6 @@ fn field_input(
                             </label>
                         }).collect_view()}
                     </div>
-                    <p class="error">{error}</p>
                 </fieldset>
             }
             .into_any()
@@ -187,13 +192,11 @@ fn field_input(
         Input::Area => view! {
             <label class="field" for=id.clone()>{label}</label>
             <textarea id=id rows="3" aria-invalid=invalid prop:value=get on:input=move |ev| set(event_target_value(&ev))></textarea>
-            <p class="error">{error}</p>
         }
         .into_any(),
         _ => view! {
             <label class="field" for=id.clone()>{label}</label>
             <input id=id type=kind inputmode=mode aria-invalid=invalid prop:value=get on:input=move |ev| set(event_target_value(&ev)) />
-            <p class="error">{error}</p>
         }
         .into_any(),
     }
