@@ -173,12 +173,13 @@ export async function logContact(page) {
  */
 export async function proposePhone(page, search, telephone) {
   await page.getByRole('button', { name: 'Proposer une correction' }).click();
-  await page.getByLabel('Lieu à corriger (nom ou commune)').fill(search);
-  const first = page.locator('form.proposal .suggestions button').first();
+  const form = page.locator('form.proposal');
+  await form.getByLabel('Lieu à corriger (nom ou commune)').fill(search);
+  const first = form.locator('.suggestions button').first();
   const name = await first.innerText();
   await first.click();
-  await page.getByLabel('Téléphone', { exact: true }).fill(telephone);
-  await page.getByRole('button', { name: 'Enregistrer la proposition' }).click();
+  await form.getByLabel('Téléphone', { exact: true }).fill(telephone);
+  await form.getByRole('button', { name: 'Enregistrer la proposition' }).click();
   await page.getByText('Proposition enregistrée sur ce téléphone. Elle partira avec les contacts.').waitFor();
   return name;
 }
@@ -186,8 +187,9 @@ export async function proposePhone(page, search, telephone) {
 /** « Proposer un nouveau lieu » with `fields` (label → text), saved. */
 export async function proposeNewPlace(page, fields) {
   await page.getByRole('button', { name: 'Proposer un nouveau lieu' }).click();
-  for (const [label, text] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(text);
-  await page.getByRole('button', { name: 'Enregistrer la proposition' }).click();
+  const form = page.locator('form.proposal');
+  for (const [label, text] of Object.entries(fields)) await form.getByLabel(label, { exact: true }).fill(text);
+  await form.getByRole('button', { name: 'Enregistrer la proposition' }).click();
   await page.getByText('Proposition enregistrée sur ce téléphone. Elle partira avec les contacts.').waitFor();
 }
 

@@ -68,11 +68,12 @@ test('offline, a new phone for a place and a new place: saved, sent once when ba
   await context.setOffline(true);
 
   // A new place without its required fields: each is named, nothing saved.
+  const form = page.locator('form.proposal');
   await page.getByRole('button', { name: 'Proposer un nouveau lieu' }).click();
-  await page.getByLabel('Nom du lieu *', { exact: true }).fill('Médiathèque');
-  await page.getByLabel('Téléphone', { exact: true }).fill('05 49');
-  await page.getByRole('button', { name: 'Enregistrer la proposition' }).click();
-  const problems = page.locator('form.proposal .problems li');
+  await form.getByLabel('Nom du lieu *', { exact: true }).fill('Médiathèque');
+  await form.getByLabel('Téléphone', { exact: true }).fill('05 49');
+  await form.getByRole('button', { name: 'Enregistrer la proposition' }).click();
+  const problems = form.locator('.problems li');
   await problems.first().waitFor();
   assert.deepEqual(await problems.allInnerTexts(), [
     'Adresse (numéro et rue) : champ obligatoire vide',
@@ -80,21 +81,22 @@ test('offline, a new phone for a place and a new place: saved, sent once when ba
     'Code postal : champ obligatoire vide',
     'Téléphone : « 05 49 » : un numéro français a 10 chiffres (ou +33 et 9 chiffres), pas 4 (par exemple 05 49 12 34 56)',
   ]);
-  assert.equal(await page.getByLabel('Téléphone', { exact: true }).getAttribute('aria-invalid'), 'true');
-  await page.screenshot({ path: join(SHOTS, 'proposal-new-place-problems.png'), fullPage: true });
+  assert.equal(await form.getByLabel('Téléphone', { exact: true }).getAttribute('aria-invalid'), 'true');
+  await form.screenshot({ path: join(SHOTS, 'proposal-new-place-problems.png') });
   assert.deepEqual(await axeViolations(page), []);
-  await page.getByRole('button', { name: 'Annuler' }).click();
+  await form.getByRole('button', { name: 'Annuler' }).click();
 
   // A correction: the form opens with the place's values as people write them.
   await page.getByRole('button', { name: 'Proposer une correction' }).click();
-  await page.getByLabel('Lieu à corriger (nom ou commune)').fill('Civray');
-  await page.locator('form.proposal .suggestions button').first().click();
-  const phone = page.getByLabel('Téléphone', { exact: true });
-  const before = await phone.inputValue();
+  await form.getByLabel('Lieu à corriger (nom ou commune)').fill('Civray');
+  await form.locator('.suggestions button').first().click();
+  const before = await form.getByLabel('Téléphone', { exact: true }).inputValue();
   assert.match(before, /^(0\d( \d\d){4})?$/, 'a phone shown as people read it');
+  await form.evaluate((f) => f.scrollIntoView());
   await page.screenshot({ path: join(SHOTS, 'proposal-correction-form.png') });
+  await form.screenshot({ path: join(SHOTS, 'proposal-correction-form-whole.png') });
   assert.deepEqual(await axeViolations(page), []);
-  await page.getByRole('button', { name: 'Annuler' }).click();
+  await form.getByRole('button', { name: 'Annuler' }).click();
   const place = await proposePhone(page, 'Civray', '05.49.11.22.33');
   await proposeNewPlace(page, NEW_PLACE);
   await waiting(page, 0, 2);
