@@ -83,9 +83,9 @@ macro_rules! choices {
     };
 }
 
-/// Every field of the standard but `id` and `date_maj` (the server gives them), the common ones
-/// first, in the order the form shows them.
-pub const FIELDS: [Field; 30] = [
+/// Every field of the standard but `id`, `date_maj` and `source` (the server gives the first two,
+/// the third says who publishes), the common ones first, in the order the form shows them.
+pub const FIELDS: [Field; 29] = [
     field("nom", "Nom du lieu", Input::Text, true),
     field("adresse", "Adresse (numéro et rue)", Input::Text, true),
     field("commune", "Commune", Input::Text, true),
@@ -105,7 +105,6 @@ pub const FIELDS: [Field; 30] = [
     field("longitude", "Longitude", Input::Degrees(180.0), false),
     field("typologie", "Typologie (codes, ex. MUNI)", Input::List, false),
     field("presentation_detail", "Présentation détaillée", Input::Area, false),
-    field("source", "Source", Input::Text, false),
     field("itinerance", "Itinérance", choices!(Itinerance), false),
     field("structure_parente", "Structure parente", Input::Text, false),
     field("publics_specifiquement_adresses", "Publics", choices!(Public), false),
@@ -304,7 +303,8 @@ mod tests {
     fn every_field_of_the_standard_but_the_servers_is_proposable_once() {
         let mut names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
         names.sort_unstable();
-        let mut standard: Vec<&str> = super::super::io::FIELDS.iter().copied().filter(|f| !["id", "date_maj"].contains(f)).collect();
+        let mut standard: Vec<&str> =
+            super::super::io::FIELDS.iter().copied().filter(|f| !["id", "date_maj", "source"].contains(f)).collect();
         standard.sort_unstable();
         assert_eq!(names, standard);
         let common: Vec<&str> = FIELDS.iter().take_while(|f| f.common).map(|f| f.name).collect();
