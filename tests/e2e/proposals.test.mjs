@@ -106,7 +106,7 @@ test('offline, a new phone for a place and a new place: saved, sent once when ba
   assert.equal(list.length, 2);
   assert.match(list[0], new RegExp(`^Correction · ${place.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} · Téléphone · en attente`));
   assert.match(list[1], /^Nouveau lieu · Médiathèque de Test-sur-Clain, Civray · en attente/);
-  await page.screenshot({ path: join(SHOTS, 'proposal-pending.png'), fullPage: true });
+  await page.locator('section[aria-labelledby=attente]').screenshot({ path: join(SHOTS, 'proposal-pending.png') });
   assert.deepEqual(await queue(server, token), [], 'nothing left the phone while offline');
 
   await context.setOffline(false);
