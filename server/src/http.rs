@@ -26,7 +26,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, coverage, downloads, figures, place_links, place_page, security, updates};
+use crate::{
+    State, api, candidates_api, consultations, coverage, downloads, duplicates_api, figures, place_links, place_page, reminders_api,
+    security, updates,
+};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +58,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/contacts", post(api::push_contacts))
         .route("/coverage/times", post(coverage::upload).delete(coverage::clear))
         .route("/places/{id}/link", post(place_links::create))
+        .merge(upkeep_routes())
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     // Exports read the whole selection: two at a time, the others wait.
     let exports = Router::new()
@@ -65,6 +69,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/export/couverture.xlsx", get(downloads::coverage_xlsx))
         .route("/export/registre.csv", get(downloads::registry_csv))
         .route("/export/registre.json", get(downloads::registry_json))
+        .route("/export/relances.csv", get(reminders_api::csv))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_EXPORTS_AT_ONCE));
     let api = Router::new()
         .route("/health", get(api::health))
@@ -124,6 +129,17 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         }
     }))
     .layer(TraceLayer::new_for_http())
+}
+
+/// The registry's upkeep by coordinators (issue #15: candidates, duplicates, reminders) and the
+/// phones' consultation counts.
+fn upkeep_routes() -> Router<State> {
+    Router::new()
+        .route("/candidates", get(candidates_api::list).post(candidates_api::decide))
+        .route("/duplicates", get(duplicates_api::list).post(duplicates_api::decide))
+        .route("/consultations", get(consultations::figures).post(consultations::receive))
+        .route("/reminders", get(reminders_api::list))
+        .route("/reminders/frequency", post(reminders_api::set_frequency))
 }
 
 async fn api_not_found(req: Request<Body>) -> Response {

@@ -31,6 +31,9 @@ pub const REFUSALS_PER_ADDRESS_PER_MINUTE: u32 = 60;
 /// Openings and posts of a place's update page per address and minute (a place uses a few; a
 /// guesser of 128-bit codes gets 20 tries a minute, checked before the code is looked at).
 pub const PLACE_LINK_TRIES_PER_ADDRESS_PER_MINUTE: u32 = 20;
+/// Consultation batches per address and minute: a phone sends one when it comes online; many
+/// phones may share a mobile operator's address, so the allowance is wider than enrolment's.
+pub const CONSULTATIONS_PER_ADDRESS_PER_MINUTE: u32 = 30;
 /// Address counters are pruned every this many checks.
 const PRUNE_EVERY: u64 = 1024;
 
@@ -58,6 +61,7 @@ pub struct Throttle {
     enrolments: DefaultDirectRateLimiter,
     refusals_by_address: DefaultKeyedRateLimiter<Address>,
     place_links_by_address: DefaultKeyedRateLimiter<Address>,
+    consultations_by_address: DefaultKeyedRateLimiter<Address>,
     checks: AtomicU64,
 }
 
@@ -69,6 +73,7 @@ impl Default for Throttle {
             enrolments: DefaultDirectRateLimiter::direct(per_minute(ENROLMENTS_PER_MINUTE)),
             refusals_by_address: DefaultKeyedRateLimiter::keyed(per_minute(REFUSALS_PER_ADDRESS_PER_MINUTE)),
             place_links_by_address: DefaultKeyedRateLimiter::keyed(per_minute(PLACE_LINK_TRIES_PER_ADDRESS_PER_MINUTE)),
+            consultations_by_address: DefaultKeyedRateLimiter::keyed(per_minute(CONSULTATIONS_PER_ADDRESS_PER_MINUTE)),
             checks: AtomicU64::new(0),
         }
     }
@@ -106,9 +111,19 @@ impl Throttle {
         self.place_links_by_address.check_key(&address(ip)).map_err(wait)
     }
 
+    /// A batch of consultation counts from `ip`.
+    pub fn consultation(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.tick();
+        self.consultations_by_address.check_key(&address(ip)).map_err(wait)
+    }
+
     /// Keys tracked now, all tables together (for tests and the probe's memory figures).
     pub fn tracked(&self) -> usize {
-        self.devices.len() + self.enrolments_by_address.len() + self.refusals_by_address.len() + self.place_links_by_address.len()
+        self.devices.len()
+            + self.enrolments_by_address.len()
+            + self.refusals_by_address.len()
+            + self.place_links_by_address.len()
+            + self.consultations_by_address.len()
     }
 
     /// Every [`PRUNE_EVERY`] checks, forgets the keys whose allowance has refilled.
@@ -119,7 +134,9 @@ impl Throttle {
     }
 
     pub fn prune(&self) {
-        for limiter in [&self.enrolments_by_address, &self.refusals_by_address, &self.place_links_by_address] {
+        for limiter in
+            [&self.enrolments_by_address, &self.refusals_by_address, &self.place_links_by_address, &self.consultations_by_address]
+        {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
