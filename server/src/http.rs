@@ -27,8 +27,8 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::{
-    State, api, candidates_api, consultations, coverage, downloads, duplicates_api, figures, place_links, place_page, reminders_api,
-    security, updates,
+    State, api, candidates_api, consultations, coverage, downloads, duplicates_api, figures, moderation_api, place_links, place_page,
+    reminders_api, security, submissions, updates,
 };
 
 /// Limits applied to every request.
@@ -59,6 +59,9 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/coverage/times", post(coverage::upload).delete(coverage::clear))
         .route("/places/{id}/link", post(place_links::create))
         .merge(upkeep_routes())
+        .route("/reports", post(submissions::post_reports))
+        .route("/moderation", get(moderation_api::queue).post(moderation_api::decide))
+        .route("/moderation/undo", post(moderation_api::undo))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     // Exports read the whole selection: two at a time, the others wait.
     let exports = Router::new()
@@ -76,6 +79,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/contacts/count", get(api::contact_count))
         .route("/registry", get(api::registry_update))
         .route("/registry/updates", get(updates::recent))
+        .route("/moderation/audit", get(moderation_api::audit))
         .route("/stats", get(figures::stats))
         .route("/coordination/choices", get(figures::choices))
         .route("/coverage/times", get(coverage::times))

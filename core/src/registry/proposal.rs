@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use uuid::Uuid;
 
 use super::checks::{is_digits, is_email, is_insee, is_phone, is_pivot};
+pub use super::edit::UNKNOWN_PIVOT;
 use super::io::{MAX_SUMMARY, REQUIRED};
 use super::labels::{Dispositif, FormationLabel, Frais, Itinerance, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 use super::place::Place;
@@ -26,8 +27,6 @@ use crate::phone::PhoneNumber;
 pub const MAX_NOTE: usize = 500;
 /// Longest value of one field, in bytes (the wire's `MAX_VALUE`).
 pub const MAX_VALUE: usize = 2_000;
-/// The `pivot` of a structure whose SIRET is unknown, as ANCT writes it.
-pub const UNKNOWN_PIVOT: &str = "00000000000000";
 
 /// How a field is typed.
 #[derive(Clone, Copy, Debug)]
@@ -83,8 +82,8 @@ macro_rules! choices {
     };
 }
 
-/// Every field of the standard but `id`, `date_maj` and `source` (the server gives the first two,
-/// the third says who publishes), the common ones first, in the order the form shows them.
+/// Every field an edit may set (`edit::is_editable`: not `id`, `date_maj`, `source`), the common
+/// ones first, in the order the form shows them.
 pub const FIELDS: [Field; 29] = [
     field("nom", "Nom du lieu", Input::Text, true),
     field("adresse", "Adresse (numéro et rue)", Input::Text, true),
@@ -262,131 +261,5 @@ impl Proposal {
     /// The changed fields' labels, for the list of what waits on the phone.
     pub fn labels(&self) -> Vec<&'static str> {
         self.changes.keys().filter_map(|name| field_named(name)).map(|f| f.label.split(" (").next().unwrap_or(f.label)).collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use serde_json::json;
-
-    use super::*;
-    use crate::hours::Window;
-    use crate::registry::import_json_rows;
-
-    fn place() -> Place {
-        let row = json!({"id": "p1", "pivot": "00000000000000", "nom": "Mairie", "commune": "Civray", "code_postal": "86400",
-                         "adresse": "1 rue A", "date_maj": "2022-05-01", "telephone": "+33549000000", "frais_a_charge": "Gratuit",
-                         "courriels": "a@civray.fr|b@civray.fr", "horaires": "Mo-Fr 09:00-12:00",
-                         "latitude": 46.1512345678, "longitude": 0.29});
-        import_json_rows(&[row], Window::new(2026, 2028).unwrap()).whole().unwrap().pop().unwrap()
-    }
-
-    /// The form as it opens for `place` (empty for a new one), then `pairs` typed over it.
-    fn typed_over(place: Option<&Place>, pairs: &[(&'static str, &str)]) -> Vec<String> {
-        let current = place.map(standard_values).unwrap_or_else(|| vec![String::new(); FIELDS.len()]);
-        let mut form: Vec<String> = FIELDS.iter().zip(current).map(|(f, v)| shown(f, &v)).collect();
-        for (name, text) in pairs {
-            form[FIELDS.iter().position(|f| f.name == *name).unwrap()] = text.to_string();
-        }
-        form
-    }
-
-    fn value<'a>(values: &'a [String], name: &str) -> &'a str {
-        &values[FIELDS.iter().position(|f| f.name == name).unwrap()]
-    }
-
-    fn id() -> Uuid {
-        Uuid::from_u128(7)
-    }
-
-    #[test]
-    fn every_field_of_the_standard_but_the_servers_is_proposable_once() {
-        let mut names: Vec<&str> = FIELDS.iter().map(|f| f.name).collect();
-        names.sort_unstable();
-        let mut standard: Vec<&str> =
-            super::super::io::FIELDS.iter().copied().filter(|f| !["id", "date_maj", "source"].contains(f)).collect();
-        standard.sort_unstable();
-        assert_eq!(names, standard);
-        let common: Vec<&str> = FIELDS.iter().take_while(|f| f.common).map(|f| f.name).collect();
-        assert_eq!(common.len(), FIELDS.iter().filter(|f| f.common).count(), "the common fields come first");
-        assert!(common.contains(&"telephone") && common.contains(&"horaires") && !common.contains(&"pivot"));
-    }
-
-    #[test]
-    fn the_form_shows_every_value_so_that_it_comes_back_unchanged() {
-        let place = place();
-        let values = standard_values(&place);
-        assert_eq!((value(&values, "telephone"), value(&values, "latitude")), ("+33549000000", "46.1512345678"));
-        let shown = typed_over(Some(&place), &[]);
-        assert_eq!((value(&shown, "telephone"), value(&shown, "courriels")), ("05 49 00 00 00", "a@civray.fr b@civray.fr"));
-        for (i, f) in FIELDS.iter().enumerate() {
-            assert_eq!(to_standard(f, &shown[i]).as_deref(), Ok(values[i].as_str()), "{}", f.name);
-        }
-        let refused = propose(id(), Some(&place), 3, &shown, "").unwrap_err();
-        assert_eq!(refused, [("", "aucun changement : modifiez au moins un champ".to_owned())]);
-    }
-
-    #[test]
-    fn a_correction_sends_only_what_changed_in_the_standards_text() {
-        let place = place();
-        let form =
-            typed_over(Some(&place), &[("telephone", "05.49.11.22.33"), ("site_web", "www.civray.fr"), ("frais_a_charge", "Gratuit")]);
-        let p = propose(id(), Some(&place), 3, &form, "  vu sur la porte ").unwrap();
-        assert_eq!((p.place_id.as_deref(), p.version, p.note.as_str()), (Some("p1"), 3, "vu sur la porte"));
-        let expected = [("site_web", "https://www.civray.fr"), ("telephone", "+33549112233")];
-        assert_eq!(p.changes, expected.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect::<BTreeMap<_, _>>());
-        assert_eq!(p.labels(), ["Site internet", "Téléphone"]);
-        let emptied = propose(id(), Some(&place), 3, &typed_over(Some(&place), &[("telephone", "")]), "").unwrap();
-        assert_eq!(emptied.changes["telephone"], "", "\"\" empties a field");
-    }
-
-    #[test]
-    fn choices_are_written_in_the_standards_order_and_unknown_ones_named() {
-        let services = field_named("services").unwrap();
-        let Input::Choices(all) = services.input else { panic!("services is a closed list") };
-        let (a, b) = (all()[0], all()[1]);
-        assert_eq!(to_standard(services, &format!("{b}|{a}")), Ok(format!("{a}|{b}")));
-        let every = all().join("|");
-        assert_eq!(to_standard(services, &every), Ok(crate::label::LabelSet::<Service>::parse(&every).unwrap().to_string()));
-        let err = to_standard(services, "Réparer des vélos").unwrap_err();
-        assert!(err.contains("valeur inconnue « Réparer des vélos »"), "{err}");
-    }
-
-    #[test]
-    fn a_new_place_needs_the_required_fields_and_gets_an_unknown_pivot() {
-        let missing =
-            propose(id(), None, 3, &typed_over(None, &[("nom", "Médiathèque"), ("telephone", "05 49 12 34 56")]), "").unwrap_err();
-        let fields: Vec<&str> = missing.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["adresse", "commune", "code_postal"]);
-        assert!(missing.iter().all(|(_, r)| r == "champ obligatoire vide"));
-        let form = typed_over(None, &[("nom", "Médiathèque"), ("adresse", "2 rue B"), ("commune", "Civray"), ("code_postal", "86400")]);
-        let p = propose(id(), None, 3, &form, "").unwrap();
-        assert_eq!(p.place_id, None);
-        let sent: Vec<&str> = p.changes.keys().map(String::as_str).collect();
-        assert_eq!(sent, ["adresse", "code_postal", "commune", "nom", "pivot"], "empty fields are not sent");
-        assert_eq!(p.changes["pivot"], UNKNOWN_PIVOT);
-    }
-
-    #[test]
-    fn every_bad_value_is_named_with_its_reason() {
-        let form = typed_over(
-            Some(&place()),
-            &[
-                ("telephone", "05 49"),
-                ("courriels", "accueil.civray.fr"),
-                ("code_postal", "8640"),
-                ("latitude", "91"),
-                ("presentation_resume", &"é".repeat(281)),
-                ("adresse", " "),
-            ],
-        );
-        let problems = propose(id(), Some(&place()), 3, &form, &"x".repeat(MAX_NOTE + 1)).unwrap_err();
-        let fields: Vec<&str> = problems.iter().map(|(f, _)| *f).collect();
-        assert_eq!(fields, ["adresse", "code_postal", "telephone", "courriels", "presentation_resume", "latitude", "note"], "{problems:?}");
-        assert_eq!(problems[0].1, "champ obligatoire vide");
-        assert!(problems[2].1.contains("10 chiffres"), "{problems:?}");
-        assert_eq!(problems[4].1, "281 caractères : 280 au plus");
-        assert_eq!(to_standard(field_named("latitude").unwrap(), "46,43"), Ok("46.43".into()), "a French decimal comma");
-        assert_eq!(to_standard(field_named("telephone").unwrap(), "+590590123456"), Ok("+590590123456".into()), "overseas");
     }
 }
