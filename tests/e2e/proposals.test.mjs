@@ -1,7 +1,8 @@
 // A mediator proposes changes to the registry offline (issue #15): a new phone for a place and a
 // new place, typed as people write them, saved on the phone, sent with the contacts when back
 // online; the server holds each exactly once, also when the answer to a push is lost, the server
-// restarts and the browser is closed and reopened in between.
+// restarts and the browser is closed and reopened in between. Hours the phone cannot check and
+// the server refuses set that proposal aside, never the contacts sent with it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,8 +11,8 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { chromium as playwright } from 'playwright-core';
 import {
-  CHROMIUM, CHROMIUM_ARGS, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, pendingWords, phoneContext, proposeNewPlace,
-  proposePhone, startServer, waitForControllingWorker,
+  CHROMIUM, CHROMIUM_ARGS, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, logContact, pendingWords, phoneContext,
+  proposeNewPlace, proposePhone, startServer, storedMeta, waitForControllingWorker,
 } from './harness.mjs';
 
 let chromium;
@@ -171,4 +172,37 @@ test('a proposal saved offline survives a lost answer, a server restart and a cl
   const items = await queue(server, token);
   assert.equal(items.length, 1, `stored once: ${JSON.stringify(items)}`);
   assert.deepEqual(items[0].changes.map((c) => [c.field, c.new]), [['telephone', '+33516000001']]);
+});
+
+test('hours the phone could not check and the server refuses: that proposal is set aside with the reason, the contact beside it goes', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await enrol(page, server, 'Espace numérique de Civray');
+  const token = await coordinatorToken(server);
+  const bearer = JSON.parse(await storedMeta(page, 'device')).token;
+  await context.setOffline(true);
+  await logContact(page);
+  await page.getByRole('button', { name: 'Proposer une correction' }).click();
+  const form = page.locator('form.proposal');
+  await form.getByLabel('Lieu à corriger (nom ou commune)').fill('Civray');
+  await form.locator('.suggestions button').first().click();
+  await form.getByLabel(/^Horaires/).fill('lundi matin');
+  await form.getByRole('button', { name: 'Enregistrer la proposition' }).click();
+  await waiting(page, 1, 1);
+
+  await context.setOffline(false);
+  const refused = page.locator('ul.outbox li').filter({ hasText: 'refusée par le serveur (horaires : horaires illisibles « lundi matin »' });
+  await refused.waitFor({ timeout: 20_000 });
+  await waiting(page, 0, 1);
+  const count = await fetch(`${server.url}/api/v1/contacts/count`, { headers: { Authorization: `Bearer ${bearer}` } });
+  assert.equal((await count.json()).count, 1, 'the contact pushed with it is stored');
+  assert.deepEqual(await queue(server, token), [], 'nothing of the refused proposal is stored');
+  await page.locator('section[aria-labelledby=attente]').screenshot({ path: join(SHOTS, 'proposal-refused.png') });
+  // Kept, and not sent again: another sync leaves it as it is.
+  await page.getByRole('button', { name: 'Synchroniser' }).click();
+  await refused.waitFor();
+  assert.deepEqual(await queue(server, token), []);
 });

@@ -1,6 +1,6 @@
-//! "Contacts sur ce téléphone": the outbox as a list, contacts and proposals (correct a contact or
-//! delete what has not left; a refused proposal says why), the outbox saved as a file, and
-//! signing out (refused while records are unsent and not exported).
+//! "Contacts et propositions sur ce téléphone": the outbox as a list (correct a contact or delete
+//! what has not left; a refused proposal says why), the outbox saved as a file, and signing out
+//! (refused while records are unsent and not exported).
 
 use chrono::{Datelike, Timelike};
 use leptos::prelude::*;
@@ -42,7 +42,7 @@ pub fn Pending() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="attente">
-            <h2 id="attente">"Contacts sur ce téléphone"</h2>
+            <h2 id="attente">"Contacts et propositions sur ce téléphone"</h2>
             <ul class="outbox">
                 {move || m.entries(SHOWN).into_iter().map(|(id, _, state, record)| {
                     let status = match (state, m.refusal(&id)) {
