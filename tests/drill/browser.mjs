@@ -108,7 +108,7 @@ const figures = {
   'contacts logged': 0,
   'contacts made (ids in the outbox)': 0,
   'proposals made (ids in the outbox)': 0,
-  'contacts re-sent that the server already held (answer lost)': 0,
+  'contacts and proposals re-sent that the server already held (answer lost)': 0,
 };
 const pageErrors = [];
 const cycleTimes = [];
@@ -211,7 +211,7 @@ try {
   figures['contacts made (ids in the outbox)'] = made.size - proposals.size;
   figures['proposals made (ids in the outbox)'] = proposals.size;
   figures['proposals stored'] = [...proposals].filter((id) => stored.has(id)).length;
-  figures['contacts re-sent that the server already held (answer lost)'] = resentHeld.size;
+  figures['contacts and proposals re-sent that the server already held (answer lost)'] = resentHeld.size;
   figures['rows stored'] = rows.length;
   figures['lost (made, not stored)'] = [...made].filter((id) => !stored.has(id)).length;
   figures['doubled (stored twice, or never made)'] =
