@@ -300,7 +300,7 @@ def served_rate(t, windows=8, window=0.25):
 
 def report_flood(t):
     """Residents' reports are public: a burst of 10 requests per address, then one a minute,
-    bodies of at most 16 KiB; a resend of one report is stored once."""
+    bodies of at most 48 KiB; a resend of one report is stored once."""
     report = {"id": str(uuid.uuid4()), "place_id": t.registry_id, "version": 1, "motif": "autre",
               "texte": "Fermé depuis un mois", "jour": "2026-11-30"}
     body = json.dumps({"reports": [report]}).encode()
@@ -315,6 +315,6 @@ def report_flood(t):
     neighbour = call(t.port, "POST", "/api/v1/reports", body, headers, source="127.0.0.131")
     t.table.check("the same report from 127.0.0.131 meanwhile", "200, acked, not stored again", neighbour.short(),
                   neighbour.status == 200 and (neighbour.json() or {}).get("stored") == 0)
-    big = json.dumps({"reports": [{**report, "texte": "x" * 20_000}]}).encode()
+    big = json.dumps({"reports": [{**report, "texte": "x" * 60_000}]}).encode()
     a = call(t.port, "POST", "/api/v1/reports", big, headers, source="127.0.0.132")
-    t.table.check("a report body of 20 KiB", "413 JSON", a.short(), a.status == 413 and a.error_code() is not None)
+    t.table.check("a report body of 60 KiB", "413 JSON", a.short(), a.status == 413 and a.error_code() is not None)

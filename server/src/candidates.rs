@@ -323,32 +323,43 @@ impl Database {
         };
         for place in accepted {
             let body = device_places(std::slice::from_ref(place))[0].to_string();
-            sqlx::query(
+            let inserted = sqlx::query(
                 "INSERT INTO registry_places (id, body, version) VALUES ($1, $2, $3) \
-                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version",
+                 ON CONFLICT (id) DO UPDATE SET body = excluded.body, version = excluded.version WHERE registry_places.body IS NULL",
             )
             .bind(&place.id)
             .bind(&body)
             .bind(version)
             .execute(&mut *tx)
             .await?;
+            // A place published under this id meanwhile is never overwritten: the whole decision
+            // is taken back and the caller asks to send it again (the check then says why).
+            if inserted.rows_affected() != 1 {
+                return Ok(None);
+            }
             sqlx::query(
-                "INSERT INTO place_updates (place_id, made_at, kind, made_by, changes, version, reviewed) \
-                 VALUES ($1, $2, 'change', 'departement', $3, $4, TRUE)",
+                "INSERT INTO place_updates (place_id, made_at, kind, made_by, changes, version, reviewed, decided_by) \
+                 VALUES ($1, $2, 'change', 'departement', $3, $4, TRUE, $5)",
             )
             .bind(&place.id)
             .bind(&now)
             .bind(crate::registry::field_changes(None, Some(&body)).to_string())
             .bind(version)
+            .bind(by)
             .execute(&mut *tx)
             .await?;
-            sqlx::query("UPDATE candidates SET status = 'accepted', decided_at = $1, decided_by = $2, version = $3 WHERE id = $4")
-                .bind(&now)
-                .bind(by)
-                .bind(version)
-                .bind(&place.id)
-                .execute(&mut *tx)
-                .await?;
+            let decided = sqlx::query(
+                "UPDATE candidates SET status = 'accepted', decided_at = $1, decided_by = $2, version = $3 WHERE id = $4 AND status = 'pending'",
+            )
+            .bind(&now)
+            .bind(by)
+            .bind(version)
+            .bind(&place.id)
+            .execute(&mut *tx)
+            .await?;
+            if decided.rows_affected() != 1 {
+                return Ok(None);
+            }
         }
         // The version count recorded by take_next_version counted the places before these.
         if !accepted.is_empty() {
@@ -356,13 +367,20 @@ impl Database {
             sqlx::query("UPDATE registry_versions SET places = $1 WHERE version = $2").bind(places).bind(version).execute(&mut *tx).await?;
         }
         for (id, reason) in rejected {
-            sqlx::query("UPDATE candidates SET status = 'rejected', decided_at = $1, decided_by = $2, reason = $3 WHERE id = $4")
-                .bind(&now)
-                .bind(by)
-                .bind(reason)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
+            let decided = sqlx::query(
+                "UPDATE candidates SET status = 'rejected', decided_at = $1, decided_by = $2, reason = $3 WHERE id = $4 AND status = 'pending'",
+            )
+            .bind(&now)
+            .bind(by)
+            .bind(reason)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+            // Decided by someone else since the check (a double tap, two coordinators): nothing
+            // of this request is kept; sent again, the check names it « déjà … ».
+            if decided.rows_affected() != 1 {
+                return Ok(None);
+            }
         }
         tx.commit().await?;
         Ok(Some(Decided { version: version as u64, accepted: accepted.len(), rejected: rejected.len() }))

@@ -165,6 +165,17 @@ pub fn check(
                     continue;
                 }
                 match place_of(&candidate.row, &d.changes, Some(today), years) {
+                    // Where the place ends up counts too: an EPCI coordinator cannot move it out.
+                    Ok(place)
+                        if !scope.is_empty()
+                            && !place
+                                .code_insee
+                                .as_deref()
+                                .and_then(crate::territory::epci_of)
+                                .is_some_and(|e| scope.iter().any(|s| s == e)) =>
+                    {
+                        problem(&d.id, "code_insee", "hors de votre EPCI : le département en décide".into());
+                    }
                     Ok(place) => accepted.push(place),
                     Err(errors) => {
                         for e in errors {

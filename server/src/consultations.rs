@@ -51,6 +51,10 @@ pub struct PlaceSums {
     pub itineraires: i64,
 }
 
+/// How far back a batch's days are counted, and how long its id is remembered (a phone sends
+/// what it counted since its last send: two months offline is already far more than usual).
+const KEPT_DAYS: u64 = 62;
+
 impl Database {
     /// Adds a batch's counts, once per batch id (`false`: seen before, nothing added).
     pub async fn add_consultations(&self, batch: &ConsultationsDto, today: NaiveDate) -> Result<bool, sqlx::Error> {
@@ -65,14 +69,26 @@ impl Database {
         if new.rows_affected() == 0 {
             return Ok(false);
         }
-        for day in &batch.jours {
+        // A resend comes within days; ids older than the window are forgotten.
+        let oldest = today - chrono::Days::new(KEPT_DAYS);
+        sqlx::query("DELETE FROM consultation_batches WHERE received_on < $1").bind(oldest.to_string()).execute(&mut *tx).await?;
+        // Days are stored in one spelling (`2026-01-05`, never `2026-1-5`), so sums by date range
+        // find them; days outside the window (a phone's wrong clock, a forged year) are ignored,
+        // so a flood cannot spread counts over thousands of days.
+        let days = batch.jours.iter().filter_map(|d| {
+            let day = NaiveDate::parse_from_str(d.jour.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|day| *day >= oldest && *day <= today + chrono::Days::new(1))?;
+            Some((day.to_string(), d))
+        });
+        for (jour, day) in days {
             for p in day.lieux.iter().filter(|p| known.contains(&p.id) && p.vues + p.appels + p.itineraires > 0) {
                 sqlx::query(
                     "INSERT INTO consultation_places (day, place_id, vues, appels, itineraires) VALUES ($1, $2, $3, $4, $5) \
                      ON CONFLICT (day, place_id) DO UPDATE SET vues = consultation_places.vues + excluded.vues, \
                      appels = consultation_places.appels + excluded.appels, itineraires = consultation_places.itineraires + excluded.itineraires",
                 )
-                .bind(&day.jour)
+                .bind(&jour)
                 .bind(&p.id)
                 .bind(i64::from(p.vues))
                 .bind(i64::from(p.appels))
@@ -85,7 +101,7 @@ impl Database {
                     "INSERT INTO consultation_communes (day, code, recherches) VALUES ($1, $2, $3) \
                      ON CONFLICT (day, code) DO UPDATE SET recherches = consultation_communes.recherches + excluded.recherches",
                 )
-                .bind(&day.jour)
+                .bind(&jour)
                 .bind(&c.code)
                 .bind(i64::from(c.recherches))
                 .execute(&mut *tx)

@@ -73,7 +73,8 @@ impl Database {
     }
 
     /// Merges `remove` into `keep` as one new version (see the module's doc); `None` when either
-    /// is no longer published or another publication took the version meanwhile.
+    /// is no longer published as the caller read it, or another publication took the version
+    /// meanwhile.
     pub async fn merge_places(&self, keep: &Place, remove: &Place, by: &str) -> Result<Option<u64>, sqlx::Error> {
         let mut kept = keep.clone();
         for id in std::iter::once(&remove.id).chain(&remove.merged_ids) {
@@ -87,7 +88,15 @@ impl Database {
             .bind(&remove.id)
             .fetch_all(&mut *tx)
             .await?;
-        if held.len() != 2 {
+        // Both as the coordinator saw them: a change published meanwhile (a place's own update,
+        // a moderation) is never overwritten by the merge.
+        let as_seen = |place: &Place| {
+            held.iter().any(|(id, stored)| {
+                *id == place.id
+                    && serde_json::from_str::<Value>(stored).ok().as_ref() == Some(&device_places(std::slice::from_ref(place))[0])
+            })
+        };
+        if held.len() != 2 || !as_seen(keep) || !as_seen(remove) {
             return Ok(None);
         }
         let Some(version) = crate::registry::take_next_version(&mut tx).await? else { return Ok(None) };
@@ -111,14 +120,15 @@ impl Database {
         ];
         for (id, kind, changes) in logs {
             sqlx::query(
-                "INSERT INTO place_updates (place_id, made_at, kind, made_by, changes, version, reviewed) \
-                 VALUES ($1, $2, $3, 'departement', $4, $5, TRUE)",
+                "INSERT INTO place_updates (place_id, made_at, kind, made_by, changes, version, reviewed, decided_by) \
+                 VALUES ($1, $2, $3, 'departement', $4, $5, TRUE, $6)",
             )
             .bind(id)
             .bind(&now)
             .bind(kind)
             .bind(changes.to_string())
             .bind(version)
+            .bind(by)
             .execute(&mut *tx)
             .await?;
         }

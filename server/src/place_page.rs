@@ -102,7 +102,7 @@ async fn submit(AxumState(state): AxumState<State>, Path(id): Path<String>, requ
         },
     };
     let kind = if changes.as_object().is_some_and(|c| c.is_empty()) { Kind::Confirmation } else { Kind::Change };
-    match state.db.publish_place_update(&place, current.version, kind, BY_PLACE, &changes).await {
+    match state.db.publish_place_update(&place, current.version, kind, BY_PLACE).await {
         Ok(Published::Done { version }) => {
             tracing::info!(place = %id, version, kind = ?kind, "place updated through its link");
             let merci = if kind == Kind::Change { "changement" } else { "confirmation" };

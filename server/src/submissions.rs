@@ -32,8 +32,13 @@ use crate::db::{Database, now_text};
 use crate::http::error_response;
 use crate::listen::client_ip;
 
-/// Largest body of `POST /api/v1/reports`: 20 reports of 500 characters fit, with room.
-pub const MAX_REPORTS_BODY: usize = 16 * 1024;
+/// Largest body of `POST /api/v1/reports`: 20 reports of 500 characters fit even when every
+/// character takes 4 bytes in UTF-8 (40 KB), with their fields.
+pub const MAX_REPORTS_BODY: usize = 48 * 1024;
+// A full batch of the longest reports (500 characters of 4 bytes each, and their fields) fits:
+// a phone's valid queue is never refused for its size, which it could never shrink.
+const _: () = assert!(MAX_REPORTS * (repere_protocol::upkeep::MAX_NOTE * 4 + 400) <= MAX_REPORTS_BODY);
+
 /// Who a report comes from: nobody in particular.
 pub const FROM_RESIDENT: &str = "Un habitant";
 
@@ -132,7 +137,16 @@ async fn held(tx: &mut sqlx::AnyConnection, ids: &[String]) -> Result<HashMap<Uu
         .collect())
 }
 
+/// Most residents' reports waiting for moderation, all addresses together: the per-address
+/// throttle alone lets many addresses fill the queue faster than coordinators read it.
+pub const MAX_PENDING_REPORTS: i64 = 2_000;
+
 impl Database {
+    /// How many residents' reports wait for moderation.
+    pub(crate) async fn pending_reports(&self) -> Result<i64, sqlx::Error> {
+        sqlx::query_scalar("SELECT COUNT(*) FROM submissions WHERE kind = 'report' AND status = 'pending'").fetch_one(&self.pool).await
+    }
+
     /// Stores residents' reports (checked by the caller) exactly once.
     pub(crate) async fn ingest_reports(&self, records: &[Incoming]) -> Result<Ingested, sqlx::Error> {
         let mut tx = self.begin_write().await?;
@@ -150,8 +164,19 @@ impl Database {
         let ids: Vec<String> = proposals.iter().filter(|p| Uuid::parse_str(&p.id).is_ok()).map(|p| p.id.clone()).collect();
         let held = if ids.is_empty() { HashMap::new() } else { held(&mut *self.pool.acquire().await?, &ids).await? };
         let today = chrono::Utc::now().date_naive();
+        let registry_version = self.registry_version().await?;
+        let named: HashSet<&str> = proposals.iter().filter_map(|p| p.place_id.as_deref()).collect();
+        let ever_published = self.registry_ids_among(&named).await?;
         for (index, proposal) in proposals.iter().enumerate() {
             let mut problems = proposal.check();
+            // Staleness is judged from the version the proposal was made at: one from the
+            // future would never be stale and could overwrite newer data unseen.
+            if proposal.version > registry_version {
+                problems.push((
+                    "version".into(),
+                    format!("version {} inconnue : le registre en est à la {registry_version}", proposal.version),
+                ));
+            }
             let same = Uuid::parse_str(&proposal.id)
                 .ok()
                 .and_then(|id| held.get(&id))
@@ -160,6 +185,10 @@ impl Database {
                 let checked = match &proposal.place_id {
                     Some(place_id) => match self.current_place(place_id).await? {
                         Some(current) => edit(&current.place, &proposal.changes, today).map(|_| ()),
+                        // Removed since the mediator made it offline: stored all the same (the
+                        // moderator sees « lieu retiré »); refusing it would hold back every
+                        // contact of the push until the mediator found it.
+                        None if ever_published.contains(place_id) => Ok(()),
                         None => {
                             problems.push(("place_id".into(), format!("« {place_id} » n’est pas un lieu du registre")));
                             Ok(())
@@ -239,6 +268,20 @@ pub async fn post_reports(AxumState(state): AxumState<State>, request: Request) 
             body: serde_json::to_string(r).expect("serialisable"),
         })
         .collect();
+    match state.db.pending_reports().await {
+        Ok(n) if n >= MAX_PENDING_REPORTS => {
+            // The phone keeps its reports and sends them again later (Retry-After).
+            let mut refusal = error_response(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "queue_full",
+                &format!("{n} reports wait for moderation; send again in an hour"),
+            );
+            refusal.headers_mut().insert(axum::http::header::RETRY_AFTER, axum::http::HeaderValue::from(3600));
+            return refusal;
+        }
+        Ok(_) => {}
+        Err(e) => return internal(&e.to_string()),
+    }
     match state.db.ingest_reports(&records).await {
         Ok(ingested) => Json(ingested).into_response(),
         Err(e) => internal(&e.to_string()),

@@ -15,11 +15,21 @@ const BUXEROLLES: &str = "86041";
 const CIVRAY: &str = "86078";
 const GRAND_POITIERS: &str = "200069854";
 
+/// A day `n` days before today, as phones write it.
+fn ago(n: u64) -> String {
+    (chrono::Utc::now().date_naive() - chrono::Days::new(n)).to_string()
+}
+
+/// The last 20 days, today included.
+fn recent() -> String {
+    format!("?du={}&au={}", ago(20), ago(0))
+}
+
 fn batch(id: &str) -> Value {
     json!({ "id": id, "jours": [
-        { "jour": "2026-11-28", "lieux": [{ "id": BLAISERIE_FS, "vues": 3, "appels": 1 }, { "id": "jamais-publie", "vues": 9 }],
+        { "jour": ago(2), "lieux": [{ "id": BLAISERIE_FS, "vues": 3, "appels": 1 }, { "id": "jamais-publie", "vues": 9 }],
           "communes": [{ "code": BUXEROLLES, "recherches": 2 }, { "code": CIVRAY, "recherches": 1 }, { "code": "75056", "recherches": 5 }] },
-        { "jour": "2026-11-29", "lieux": [{ "id": BLAISERIE_FS, "vues": 1, "itineraires": 1 }] },
+        { "jour": ago(1), "lieux": [{ "id": BLAISERIE_FS, "vues": 1, "itineraires": 1 }] },
     ]})
 }
 
@@ -38,23 +48,23 @@ async fn a_batch_counts_once_and_coordinators_read_the_sums_in_their_scope() {
             assert_eq!((status, acked), (StatusCode::OK, json!({ "acked": id })), "{:?}", s.db.backend());
         }
         let (departement, _) = s.coordinator(&[]).await;
-        let all = figures(&s, &departement, "?du=2026-11-01&au=2026-11-30").await;
+        let all = figures(&s, &departement, &recent()).await;
         assert_eq!(all["totaux"], json!({ "vues": 4, "appels": 1, "itineraires": 1, "recherches": 3 }), "{:?}: {all}", s.db.backend());
         assert_eq!(all["lieux"][0]["id"], BLAISERIE_FS);
         assert_eq!(all["lieux"][0]["epci"], GRAND_POITIERS);
         assert_eq!(all["lieux"].as_array().unwrap().len(), 1, "a place never published is not counted");
         assert_eq!(all["communes"].as_array().unwrap().len(), 2, "Paris is no commune of the Vienne");
-        assert_eq!(figures(&s, &departement, "?du=2026-11-29&au=2026-11-29").await["totaux"]["vues"], 1);
+        assert_eq!(figures(&s, &departement, &format!("?du={0}&au={0}", ago(1))).await["totaux"]["vues"], 1);
 
         let (poitiers, _) = s.coordinator(&[GRAND_POITIERS]).await;
-        let mine = figures(&s, &poitiers, "?du=2026-11-01&au=2026-11-30").await;
+        let mine = figures(&s, &poitiers, &recent()).await;
         assert_eq!(mine["communes"], json!([{ "code": BUXEROLLES, "nom": "Buxerolles", "epci": GRAND_POITIERS, "recherches": 2 }]));
         assert_eq!(mine["totaux"]["recherches"], 2);
 
         // Another batch adds up.
         let (status, _) = s.call("POST", "/api/v1/consultations", None, batch("0f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c12").to_string()).await;
         assert_eq!(status, StatusCode::OK);
-        assert_eq!(figures(&s, &departement, "?du=2026-11-01&au=2026-11-30").await["totaux"]["vues"], 8);
+        assert_eq!(figures(&s, &departement, &recent()).await["totaux"]["vues"], 8);
 
         // Refused whole: a bad id, a count beyond the cap; a bad period; a mediator.
         let mut bad = batch("pas-un-uuid");
@@ -66,7 +76,19 @@ async fn a_batch_counts_once_and_coordinators_read_the_sums_in_their_scope() {
         assert_eq!(status, StatusCode::BAD_REQUEST);
         let mediator = s.device("La Blaiserie").await;
         assert_eq!(s.call("GET", "/api/v1/consultations", Some(&mediator), Body::empty()).await.0, StatusCode::FORBIDDEN);
-        assert_eq!(figures(&s, &departement, "?du=2026-11-01&au=2026-11-30").await["totaux"]["vues"], 8, "nothing counted by refusals");
+        assert_eq!(figures(&s, &departement, &recent()).await["totaux"]["vues"], 8, "nothing counted by refusals");
+
+        // Regression: a day written without its zeros was stored as sent and fell outside every
+        // period; a far-off year spread counts over days nobody reads.
+        let yesterday = chrono::Utc::now().date_naive() - chrono::Days::new(1);
+        let odd = json!({ "id": "1f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c13", "jours": [
+            { "jour": yesterday.format("%Y-%-m-%-d").to_string(), "lieux": [{ "id": BLAISERIE_FS, "vues": 2 }] },
+            { "jour": "9999-01-01", "lieux": [{ "id": BLAISERIE_FS, "vues": 7 }] },
+        ]});
+        let (status, _) = s.call("POST", "/api/v1/consultations", None, odd.to_string()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(figures(&s, &departement, &recent()).await["totaux"]["vues"], 10, "{:?}: yesterday's 2 counted", s.db.backend());
+        assert_eq!(figures(&s, &departement, "?du=9999-01-01&au=9999-01-01").await["totaux"]["vues"], 0, "the year 9999 ignored");
     }
 }
 

@@ -84,3 +84,20 @@ async fn pairs_are_merged_or_kept_apart_and_stay_so_across_publications() {
         assert_eq!(s.call("GET", "/api/v1/duplicates", Some(&mediator), Body::empty()).await.0, StatusCode::FORBIDDEN);
     }
 }
+
+/// Regression: a merge wrote the kept place as the coordinator had read it, over a change
+/// published meanwhile (here, the place's own update through its link).
+#[tokio::test]
+async fn a_merge_never_overwrites_a_change_published_since_the_pair_was_read() {
+    for s in servers().await {
+        let places = s.db.current_places().await.unwrap().0;
+        let (keep, remove) = (places[0].clone(), places[1].clone());
+        let current = s.db.current_place(&keep.id).await.unwrap().unwrap();
+        let renamed = Place { nom: "Nom changé par le lieu".into(), ..current.place.clone() };
+        s.db.publish_place_update(&renamed, current.version, repere_server::places::Kind::Change, "place").await.unwrap();
+        let merged = s.db.merge_places(&keep, &remove, "Département").await.unwrap();
+        assert_eq!(merged, None, "{:?}: stale, nothing written", s.db.backend());
+        assert_eq!(s.db.current_place(&keep.id).await.unwrap().unwrap().place.nom, "Nom changé par le lieu");
+        assert!(s.db.current_place(&remove.id).await.unwrap().is_some(), "the other place still published");
+    }
+}

@@ -208,8 +208,7 @@ async fn a_place_s_own_update_is_reviewed_or_rejected_and_epci_coordinators_see_
         for (id, phone) in [(BUXEROLLES, "+33549111111"), (ADRIERS, "+33549222222")] {
             let current = s.db.current_place(id).await.unwrap().unwrap();
             let edited = edit(&current.place, &[("telephone".to_owned(), phone.to_owned())].into(), today).unwrap();
-            let changes = repere_core::registry::edit::changes_json(&edited.changes);
-            s.db.publish_place_update(&edited.place, current.version, Kind::Change, "place", &changes).await.unwrap();
+            s.db.publish_place_update(&edited.place, current.version, Kind::Change, "place").await.unwrap();
         }
         let v = queue(&s, &departement).await["version"].as_u64().unwrap();
         propose(&s, &mediator, vec![proposal(9, Some(ADRIERS), v, json!({"nom": "Mairie d’Adriers"}))]).await;
@@ -227,11 +226,26 @@ async fn a_place_s_own_update_is_reviewed_or_rejected_and_epci_coordinators_see_
         let (status, refused) = decide(&s, &poitiers, json!([{"id": adriers_update, "action": "accept"}])).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
         assert_eq!(refused["error"]["details"][0]["reason"], "hors de votre territoire");
+        // Regression: values given with a place's own update were dropped while the answer said 200.
+        let (status, refused) =
+            decide(&s, &poitiers, json!([{"id": theirs[0]["id"], "action": "accept", "changes": {"telephone": "+33549000009"}}])).await;
+        assert_eq!((status, &refused["error"]["details"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("changes")));
+        // Regression: the scope was checked where the place was, not where the decision put it.
+        propose(&s, &mediator, vec![proposal(10, Some(BUXEROLLES), v, json!({"code_insee": "86078"}))]).await;
+        let (status, refused) = decide(&s, &poitiers, json!([{"id": uuid(10), "action": "accept"}])).await;
+        assert_eq!(
+            (status, &refused["error"]["details"][0]["field"]),
+            (StatusCode::UNPROCESSABLE_ENTITY, &json!("code_insee")),
+            "{refused}"
+        );
 
         let (status, decided) =
             decide(&s, &poitiers, json!([{"id": theirs[0]["id"], "action": "reject", "reason": "numéro personnel"}])).await;
         assert_eq!((status, &decided), (StatusCode::OK, &json!({"version": v + 1, "accepted": 0, "rejected": 1})), "{backend:?}");
-        assert_eq!(place(&delta(&s, v).await, BUXEROLLES)["telephone"], "+33549383858", "{backend:?}: the place's update undone");
+        let pulled = delta(&s, v).await;
+        let undone = place(&pulled, BUXEROLLES);
+        assert_eq!(undone["telephone"], "+33549383858", "{backend:?}: the place's update undone");
+        assert_eq!(undone["date_maj"], "2024-08-01", "{backend:?}: and its date: a refused update leaves the place as old as it was");
         let (status, decided) = decide(&s, &departement, json!([{"id": adriers_update, "action": "accept"}])).await;
         assert_eq!(
             (status, &decided),
@@ -246,6 +260,6 @@ async fn a_place_s_own_update_is_reviewed_or_rejected_and_epci_coordinators_see_
             (&reviewed["undone"], &reviewed["reason"], &reviewed["decided_by"]),
             (&json!(true), &json!("numéro personnel"), &json!("CU du Grand Poitiers"))
         );
-        assert_eq!(queue(&s, &departement).await["items"].as_array().unwrap().len(), 1, "the proposal for Adriers waits");
+        assert_eq!(queue(&s, &departement).await["items"].as_array().unwrap().len(), 2, "the proposals for Adriers and the move wait");
     }
 }

@@ -6,6 +6,7 @@ use axum::body::Body;
 use axum::http::StatusCode;
 use common::api::{Server, servers};
 use repere_protocol::upkeep::MAX_REPORTS;
+use repere_server::submissions::MAX_PENDING_REPORTS;
 use serde_json::{Value, json};
 
 mod common;
@@ -62,8 +63,8 @@ async fn a_report_is_stored_once_under_resends_and_a_flood_an_oversize_and_an_un
             (&json!("report"), &json!("Un habitant"), &json!("telephone"), &json!("France services de Buxerolles"))
         );
 
-        let long = report(4, &"x".repeat(17 * 1024));
-        assert_eq!(reports(&s, vec![long]).await.0, StatusCode::PAYLOAD_TOO_LARGE, "{backend:?}: over 16 KiB");
+        let long = report(4, &"x".repeat(49 * 1024));
+        assert_eq!(reports(&s, vec![long]).await.0, StatusCode::PAYLOAD_TOO_LARGE, "{backend:?}: over 48 KiB");
         let many: Vec<Value> = (10..11 + MAX_REPORTS as u32).map(|n| report(n, BUXEROLLES)).collect();
         assert_eq!(reports(&s, many).await.0, StatusCode::PAYLOAD_TOO_LARGE, "{backend:?}: over MAX_REPORTS");
 
@@ -80,6 +81,24 @@ async fn a_report_is_stored_once_under_resends_and_a_flood_an_oversize_and_an_un
             assert!(passed <= 10, "{backend:?}: the flood was never refused");
         }
         assert_eq!(passed, 4, "{backend:?}: ten requests in the burst, then 429");
+    }
+}
+
+#[tokio::test]
+async fn reports_stop_at_the_queue_s_cap_with_a_retry_after_and_nothing_stored() {
+    for s in servers().await {
+        let backend = s.db.backend();
+        // The queue filled to its cap (as many addresses flooding would), in one statement.
+        let fill = format!(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {MAX_PENDING_REPORTS}) \
+             INSERT INTO submissions (id, kind, place_id, version, body, sent_by, received_at) \
+             SELECT 'filler-' || CAST(i AS TEXT), 'report', '{BUXEROLLES}', 1, '{{}}', 'Un habitant', '2026-11-30T00:00:00Z' FROM n"
+        );
+        sqlx::query(&fill).execute(s.db.pool()).await.unwrap();
+        let (status, refused) = reports(&s, vec![report(1, BUXEROLLES)]).await;
+        assert_eq!((status, &refused["error"]["code"]), (StatusCode::SERVICE_UNAVAILABLE, &json!("queue_full")), "{backend:?}");
+        let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM submissions").fetch_one(s.db.pool()).await.unwrap();
+        assert_eq!(held, MAX_PENDING_REPORTS, "{backend:?}: nothing more stored");
     }
 }
 
@@ -138,6 +157,13 @@ async fn a_proposal_pushed_with_contacts_is_acked_exactly_once_and_a_bad_value_i
         );
         assert_eq!(s.count(&token).await, 1, "{backend:?}: the contact of a refused push is not stored either");
         assert_eq!(queue(&s, &departement).await.len(), 1);
+
+        // A version the registry never had would make the proposal never stale: refused by field.
+        let mut future = proposal(4, Some(BUXEROLLES), json!({"nom": "Espace numérique"}));
+        future["version"] = json!(999);
+        let (status, refused) =
+            s.call("POST", "/api/v1/contacts", Some(&token), json!({"contacts": [], "proposals": [future]}).to_string()).await;
+        assert_eq!((status, &refused["error"]["details"][0]["field"]), (StatusCode::UNPROCESSABLE_ENTITY, &json!("version")), "{refused}");
         let (status, _) = s.call("GET", "/api/v1/moderation", Some(&token), Body::empty()).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "a mediator does not moderate");
     }

@@ -57,11 +57,6 @@ pub fn file(places: &[Place], format: RegistryFormat, standard_only: bool) -> Ve
     }
 }
 
-/// Writes the current version to `target` (beside it first, renamed when whole).
-pub async fn registry(db: &Database, format: RegistryFormat, standard_only: bool, target: &Path) -> Result<Written, ExportError> {
-    registry_with(db, format, standard_only, false, target).await.map(|(written, _)| written)
-}
-
 /// Pending candidates written with the published places, and those left out.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct WithCandidates {
@@ -70,7 +65,8 @@ pub struct WithCandidates {
     pub left_out: usize,
 }
 
-/// [`registry`], with `candidates` the pending candidate places after the published ones (the
+/// Writes the current version to `target` (beside it first, renamed when whole), with
+/// `candidates` the pending candidate places after the published ones (the
 /// issue's « with or without candidates »: a file to review them in a spreadsheet, or to send
 /// to the places; never one `publish-registry` should take as the registry, since it would
 /// publish them unverified).

@@ -161,6 +161,15 @@ impl Database {
             }
             let before = working.place.as_ref().map(body);
             match (&stored.pending, decision.action) {
+                // Already published: accepted as it is, or taken back; values or a removal given
+                // with it would be silently dropped, so they are refused.
+                (Pending::PlaceUpdate { .. }, _) if !decision.changes.is_empty() || decision.remove => {
+                    details.push(detail(
+                        id,
+                        "changes",
+                        "déjà publié par le lieu : acceptez-le tel quel ou refusez-le, puis proposez votre correction",
+                    ));
+                }
                 (Pending::PlaceUpdate { update_id, .. }, Action::Accept) => reviewed.push((*update_id, false, None)),
                 (Pending::PlaceUpdate { update_id, changes }, Action::Reject) => match restore(working.place.as_ref(), changes, today) {
                     Ok(place) => {
@@ -209,6 +218,14 @@ impl Database {
                         }
                         (None, _) => Err(vec![Problem { field: "place_id".into(), reason: "lieu retiré du registre".into() }]),
                     };
+                    // The scope holds for where the place ends up too: an EPCI coordinator
+                    // cannot move a place, or create one, outside his EPCI.
+                    let edited = edited.and_then(|place| match place.as_ref().map(|p| p.code_insee.as_deref()) {
+                        Some(code) if !in_scope(coordinator, code) => {
+                            Err(vec![Problem { field: "code_insee".into(), reason: "hors de votre territoire".into() }])
+                        }
+                        _ => Ok(place),
+                    });
                     match edited {
                         Ok(place) => {
                             working.touched.extend(values.keys().cloned());
