@@ -222,17 +222,36 @@ impl Coordination {
     }
 
     /// Makes a place's new update link on the server (the previous one stops working), with the
-    /// reminder's words for an e-mail written from this phone.
-    /// The answer is read as JSON values, not as the protocol's `PlaceLinkDto`: one typed reader
-    /// less in the coordinators' bundle, which is near its size target.
+    /// reminder's words for an e-mail written from this phone (`PlaceLinkDto`, read as values).
     pub async fn place_link(&self, id: &str) -> Result<serde_json::Value, String> {
-        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
         let url = format!("/api/v1/places/{}/link", String::from(js_sys::encode_uri_component(id)));
-        let (status, body) = net::post(&url, Some(&account.token), "{}").await?;
+        self.send(&url, "{}").await.map_err(refused)
+    }
+
+    /// `GET path` with the coordinator's token, its JSON answer as values: the registry's screens
+    /// read their answers this way rather than through typed readers, which would weigh on the
+    /// bundle.
+    pub async fn read(&self, path: &str) -> Result<serde_json::Value, String> {
+        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
+        let response = net::get(path, &account.token).await?;
+        let status = response.status();
+        let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
         if status != 200 {
             return Err(net::refusal(status, &body));
         }
         serde_json::from_str(&body).map_err(|_| "réponse illisible".to_owned())
+    }
+
+    /// `POST path` with a JSON `body` and the coordinator's token: the answer as values, or the
+    /// status and body of a refusal (status 0: no answer, the body says why), which the caller
+    /// reads for the items and fields it names.
+    pub async fn send(&self, path: &str, body: &str) -> Result<serde_json::Value, (u16, String)> {
+        let account = self.account.get_untracked().ok_or((0, "ce téléphone n’est pas inscrit".to_owned()))?;
+        let (status, text) = net::post(path, Some(&account.token), body).await.map_err(|e| (0, e))?;
+        if !(200..300).contains(&status) {
+            return Err((status, text));
+        }
+        Ok(serde_json::from_str(&text).unwrap_or_default())
     }
 
     /// Downloads an export (`/api/v1/export/…?query`) as a file, under the name the server gives.
@@ -260,6 +279,11 @@ impl Coordination {
         self.problem.set(None);
         Ok(())
     }
+}
+
+/// A refusal of [`Coordination::send`] in words: the server's, or why no answer came.
+pub fn refused((status, body): (u16, String)) -> String {
+    if status == 0 { body } else { net::refusal(status, &body) }
 }
 
 /// Whether a server's answer to an enrolment code is a coordinator's.

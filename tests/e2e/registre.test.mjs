@@ -1,0 +1,183 @@
+// The registry's upkeep (/registre/, the coordinators' fourth bundle) as a coordinator uses it on
+// a phone: 20 proposals of a mediator moderated in a counted number of taps — one edited, one
+// refused with a one-tap reason, the rest accepted —, a wrong value refused by the server and
+// shown next to its field with every decision kept, then one publication making one new registry
+// version that carries the accepted values (and not the refused one) to residents' phones, the
+// history with « Annuler ce changement », and axe on each screen. The other pages (candidates,
+// reminders, consultations) load and pass axe.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import { ROOT, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+
+const SEED = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8'));
+
+let chromium;
+before(async () => (chromium = await launchBrowser()));
+after(assertNoCspViolations);
+after(async () => chromium.close());
+
+function uuid7() {
+  const bytes = randomBytes(16);
+  bytes.writeUIntBE(Date.now(), 0, 6);
+  bytes[6] = (bytes[6] & 0x0f) | 0x70;
+  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const hex = bytes.toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}
+
+/** The registry a resident's phone would pull from `since`. */
+async function registry(server, since = 0) {
+  const response = await fetch(`${server.url}/api/v1/registry?since=${since}`);
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+/** A new phone number for the i-th place, in the standard's form. */
+const phone = (i) => `+3354900${String(1000 + i).padStart(4, '0')}`;
+
+test('a coordinator moderates 20 proposals in few taps and publishes them as one version', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const database = join(server.dataDir, 'repere.sqlite');
+  const start = (await registry(server)).version;
+
+  // A mediator proposes a new phone number for 20 places, from the version his phone holds.
+  const places = SEED.places.slice(0, 20);
+  const code = server.enrolmentCode('France Services de Civray');
+  const device = await (await fetch(`${server.url}/api/v1/devices`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) })).json();
+  const proposals = places.map((p, i) => ({ id: uuid7(), seq: i + 1, place_id: p.id, version: start, changes: { telephone: phone(i) }, note: 'Numéro donné à l’accueil' }));
+  const pushed = await fetch(`${server.url}/api/v1/contacts`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${device.token}` }, body: JSON.stringify({ contacts: [], proposals }),
+  });
+  assert.equal(pushed.status, 200, await pushed.text());
+
+  // A phone never enrolled here: the same code as the coordination space's.
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const coordination = execFileSync(SERVER_BIN, ['--database', database, 'enrol', '--role', 'coordination'], { encoding: 'utf8' }).trim();
+  await page.goto(`${server.url}/registre/`);
+  await waitForControllingWorker(page);
+  await page.getByLabel('Code de coordination').fill(coordination);
+  await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
+  await page.getByRole('heading', { name: 'À modérer' }).waitFor();
+  const cards = page.locator('ol.queue > li > article');
+  await cards.first().waitFor();
+  assert.equal(await cards.count(), 20);
+  assert.equal(await page.locator('#en-attente').innerText(), '20 en attente, les plus anciens d’abord.');
+  // Each card: the place, who proposed, and the field's old → new value.
+  const first = cards.nth(0);
+  assert.match(await first.innerText(), new RegExp(`${places[0].nom}[\\s\\S]*Correction proposée · France Services de Civray`));
+  assert.match(await first.locator('dd ins').first().innerText(), /54900/);
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'registre-queue.png') });
+
+  const began = Date.now();
+  let taps = 0;
+  const tap = async (locator) => {
+    await locator.click();
+    taps++;
+  };
+  // The first: edited, with a value the standard refuses first.
+  await tap(first.getByRole('button', { name: 'Modifier puis accepter' }));
+  const input = first.getByRole('textbox').first();
+  assert.equal(await input.inputValue(), phone(0), 'the proposed value is in the input');
+  await input.fill('pas un numéro');
+  taps++;
+  await page.screenshot({ path: join(SHOTS, 'registre-edit.png') });
+  await tap(first.getByRole('button', { name: 'Accepter avec ces valeurs' }));
+  // The second: refused with a one-tap reason.
+  await tap(cards.nth(1).getByRole('button', { name: 'Refuser' }));
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'registre-refuse.png') });
+  await tap(cards.nth(1).getByRole('button', { name: 'Pas une erreur' }));
+  // The 18 others: accepted.
+  for (let i = 2; i < 20; i++) await tap(cards.nth(i).getByRole('button', { name: 'Accepter', exact: true }));
+  const publish = page.getByRole('button', { name: 'Publier 20 changements' });
+  await tap(publish);
+
+  // Refused whole: the problem next to the field, nothing published, every decision kept.
+  await first.locator('dd .warn').waitFor();
+  assert.match(await page.locator('.publish .notice').innerText(), /^Rien n’a été publié : 1 problème\(s\), voir les fiches marquées\. Vos décisions sont gardées\.$/);
+  assert.match(await first.getAttribute('class'), /problem/);
+  assert.equal(await publish.isEnabled(), true);
+  assert.equal((await registry(server)).version, start);
+  assert.deepEqual(await axeViolations(page), []);
+  await first.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'registre-error.png') });
+
+  // Corrected: « Changer », then the right number.
+  await tap(first.getByRole('button', { name: 'Changer' }));
+  await tap(first.getByRole('button', { name: 'Modifier puis accepter' }));
+  await first.getByRole('textbox').first().fill('+33549999999');
+  taps++;
+  await tap(first.getByRole('button', { name: 'Accepter avec ces valeurs' }));
+  await tap(publish);
+  const status = page.locator('.publish .notice');
+  await page.getByText(/^Publié : version \d+ du registre/).waitFor();
+  assert.match(await status.innerText(), new RegExp(`^Publié : version ${start + 1} du registre \\(19 accepté\\(s\\), 1 refusé\\(s\\)\\)\\.$`));
+  const seconds = (Date.now() - began) / 1000;
+  // 20 proposals, one wrong value corrected: 1 tap each for most, 3 to edit, 2 to refuse, 2 to publish.
+  assert.ok(taps <= 30, `${taps} taps`);
+  console.log(`moderation: 20 proposals in ${taps} taps, ${seconds.toFixed(1)} s`);
+  await page.getByText('Rien à modérer. Merci !').waitFor();
+  await page.screenshot({ path: join(SHOTS, 'registre-published.png') });
+
+  // One new version: a resident's phone at `start` receives the 19 accepted numbers, not the refused one.
+  const update = await registry(server, start);
+  assert.equal(update.version, start + 1);
+  const got = new Map(update.places.map((p) => [p.id, p.telephone]));
+  assert.equal(got.get(places[0].id), '+33549999999');
+  for (let i = 2; i < 20; i++) assert.equal(got.get(places[i].id), phone(i), places[i].nom);
+  assert.ok(!got.has(places[1].id) || got.get(places[1].id) === places[1].telephone, 'the refused proposal is not published');
+
+  // The history, newest first: undo the last accepted change, as a new version.
+  await page.getByText('Historique des changements').click();
+  const entries = page.locator('.history ol.queue > li');
+  await entries.first().waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await entries.first().scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'registre-history.png') });
+  await entries.first().getByRole('button', { name: 'Annuler ce changement' }).click();
+  await page.getByText(/^Annulé : version \d+ du registre\.$/).waitFor();
+  assert.equal((await registry(server)).version, start + 2);
+  assert.deepEqual(errors, []);
+});
+
+test('the registry’s other pages load on a phone and pass axe', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const code = execFileSync(SERVER_BIN, ['--database', join(server.dataDir, 'repere.sqlite'), 'enrol', '--role', 'coordination'], { encoding: 'utf8' }).trim();
+  await page.goto(`${server.url}/registre/`);
+  await page.getByLabel('Code de coordination').fill(code);
+  await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
+  await page.getByRole('heading', { name: 'À modérer' }).waitFor();
+  for (const [tab, heading, shot] of [
+    ['Candidats et doublons', 'Lieux candidats', 'registre-candidates.png'],
+    ['Relances', 'Relances', 'registre-reminders.png'],
+    ['Consultations', 'Consultations', 'registre-consultations.png'],
+  ]) {
+    await page.getByRole('link', { name: tab, exact: true }).click();
+    await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+    await page.waitForFunction(() => !document.querySelector('main .registry'));
+    assert.equal(await page.getByText(/^Impossible de lire/).count(), 0, `${tab} reads its answer`);
+    assert.deepEqual(await axeViolations(page), [], tab);
+    await page.screenshot({ path: join(SHOTS, shot) });
+  }
+  // Back to the coordination space, enrolled there too.
+  await page.getByRole('link', { name: 'Chiffres' }).click();
+  await page.getByRole('heading', { name: 'Espace coordination' }).waitFor();
+  assert.equal(await page.getByLabel('Code de coordination').count(), 0);
+  assert.deepEqual(errors, []);
+});
