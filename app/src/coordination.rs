@@ -22,6 +22,8 @@ const FIGURES_KEY: &str = "coordination_figures";
 const TIMES_KEY: &str = "coordination_times";
 /// Key in `meta` of the registry's updates last received (see [`Coordination::refresh_updates`]).
 const UPDATES_KEY: &str = "coordination_updates";
+/// Key in `meta` of the moderation decisions not yet published (`pages::registre::moderation`).
+pub const DECISIONS_KEY: &str = "registre_decisions";
 /// Key in `meta` of a mediator's enrolment (see `outbox`).
 const MEDIATOR_KEY: &str = "device";
 
@@ -254,6 +256,16 @@ impl Coordination {
         Ok(serde_json::from_str(&text).unwrap_or_default())
     }
 
+    /// Keeps `value` in `meta` under `key` (the registry's pages keep their drafts this way).
+    pub async fn keep(&self, key: &str, value: &String) -> Result<(), String> {
+        store::put_meta(&self.db()?, key, value).await
+    }
+
+    /// What [`Coordination::keep`] kept under `key`.
+    pub async fn kept(&self, key: &str) -> Option<String> {
+        store::get_meta(&self.db().ok()?, key).await.ok().flatten()
+    }
+
     /// Downloads an export (`/api/v1/export/…?query`) as a file, under the name the server gives.
     pub async fn download(&self, path: &str, query: &str, fallback_name: &str) -> Result<(), String> {
         let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
@@ -272,7 +284,7 @@ impl Coordination {
     /// Forgets the coordinator's enrolment and the figures kept (the phone changes hands).
     pub async fn sign_out(&self) -> Result<(), String> {
         let db = self.db()?;
-        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY, UPDATES_KEY]).await?;
+        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY, UPDATES_KEY, DECISIONS_KEY]).await?;
         self.account.set(None);
         self.figures.set(None);
         self.times.set(None);

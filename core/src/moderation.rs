@@ -116,6 +116,31 @@ impl Decisions {
         json!({ "decisions": decisions })
     }
 
+    /// Reads back what [`Decisions::body`] wrote, as the phone keeps it between visits; a
+    /// decision it cannot read is left out (the item then waits again, nothing is decided
+    /// wrongly).
+    pub fn from_body(body: &Value) -> Decisions {
+        let mut decisions = Decisions::default();
+        for d in body["decisions"].as_array().into_iter().flatten() {
+            let Some(id) = d["id"].as_str() else { continue };
+            let decision = match d["action"].as_str() {
+                Some("reject") => Decision::Reject { reason: d["reason"].as_str().unwrap_or_default().to_owned() },
+                Some("accept") if d["remove"] == true => Decision::Remove,
+                Some("accept") => Decision::Accept {
+                    edits: d["changes"]
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .map(|(field, value)| (field.clone(), value.as_str().unwrap_or_default().to_owned()))
+                        .collect(),
+                },
+                _ => continue,
+            };
+            decisions.decide(id, decision);
+        }
+        decisions
+    }
+
     /// How many are accepted (removals included) and refused.
     pub fn counts(&self) -> (usize, usize) {
         let rejected = self.taken.iter().filter(|(_, d)| matches!(d, Decision::Reject { .. })).count();
@@ -182,6 +207,21 @@ mod tests {
                 {"id": "8", "action": "accept"},
             ]})
         );
+    }
+
+    #[test]
+    fn decisions_kept_on_the_phone_read_back_the_same() {
+        let mut d = Decisions::default();
+        // Edits in field order: the JSON object keeps no other.
+        d.decide("a", Decision::Accept { edits: vec![("courriels".into(), String::new()), ("telephone".into(), "+33549000000".into())] });
+        d.decide("b", Decision::Remove);
+        d.decide("c", Decision::Reject { reason: "Déjà corrigé".into() });
+        d.decide("d", accept());
+        assert_eq!(Decisions::from_body(&d.body()), d);
+        // What cannot be read waits again.
+        let odd = json!({"decisions": [{"id": 3, "action": "accept"}, {"id": "x", "action": "maybe"}, {"id": "y", "action": "accept"}]});
+        assert_eq!(Decisions::from_body(&odd).body(), json!({"decisions": [{"id": "y", "action": "accept"}]}));
+        assert!(Decisions::from_body(&json!(null)).is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use serde_json::Value;
 
-use super::{Answer, day, failed, load, shown, text};
+use super::{Answer, day, failed, field_label, load, shown, text};
 use crate::coordination::{Coordination, refused};
 
 const PATH: &str = "/api/v1/moderation/audit?limit=100";
@@ -51,7 +51,7 @@ fn Entry(e: Value, answer: RwSignal<Answer>) -> impl IntoView {
     let facts = format!("{} · {} · version {}", day(text(&e, "made_at")), who, e["version"]);
     let changes: Vec<(String, String, String)> = e["changes"]
         .as_object()
-        .map(|m| m.iter().map(|(f, ch)| (f.clone(), shown(&ch["old"]), shown(&ch["new"]))).collect())
+        .map(|m| m.iter().map(|(f, ch)| (field_label(f).to_owned(), shown(&ch["old"]), shown(&ch["new"]))).collect())
         .unwrap_or_default();
     let undone = e["undone"].as_bool().unwrap_or(false);
     let message = RwSignal::new(None::<String>);

@@ -7,7 +7,7 @@
 use leptos::prelude::*;
 use serde_json::{Value, json};
 
-use super::{Answer, count, failed, load, text};
+use super::{Answer, count, failed, load, plural, text};
 use crate::coordination::{Coordination, refused};
 
 #[component]
@@ -104,7 +104,7 @@ fn Duplicates() -> impl IntoView {
             Answer::Came(v) => {
                 let pairs = v["pairs"].as_array().cloned().unwrap_or_default();
                 view! {
-                    <p>{format!("{} paire(s) à examiner.", pairs.len())}</p>
+                    <p>{format!("{} à examiner.", plural(pairs.len(), "paire", "paires"))}</p>
                     <ol class="queue">{pairs.into_iter().map(|pair| view! { <li><Pair pair answer /></li> }).collect_view()}</ol>
                 }
                 .into_any()

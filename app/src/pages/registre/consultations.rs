@@ -72,9 +72,9 @@ fn Figures(v: Value) -> impl IntoView {
         .into_iter()
         .map(|(name, (searches, views))| Row {
             key: name.clone(),
-            label: if name.is_empty() { "EPCI inconnu".to_owned() } else { name },
-            count: searches.to_string(),
-            share: format!("{views} vues"),
+            label: format!("{} ({} vues)", if name.is_empty() { "EPCI inconnu" } else { &name }, repere_core::stats::thousands(views)),
+            count: repere_core::stats::thousands(searches),
+            share: String::new(),
             value: None,
         })
         .collect();

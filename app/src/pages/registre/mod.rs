@@ -41,10 +41,10 @@ fn RegistrePage() -> impl IntoView {
     let c = expect_context::<Coordination>();
     view! {
         <h1 tabindex="-1">"Registre des lieux"</h1>
-        <nav class="tabs" aria-label="Espace coordination">
+        // The coordination space's other tabs; this page is its « Registre ».
+        <nav class="tabs compact" aria-label="Espace coordination">
             <a href=format!("{COORDINATION_PATH}#/")>"Chiffres"</a>
             <a href=format!("{COORDINATION_PATH}#/couverture")>"Où l’aide manque"</a>
-            <a href="#/" aria-current="page">"Registre"</a>
         </nav>
         {move || match (c.ready.get(), c.account.with(Option::is_some)) {
             (false, _) => view! { <p class="registry">"Chargement…"</p> }.into_any(),
@@ -68,7 +68,7 @@ impl Tab {
     const ALL: [(Tab, &'static str, &'static str); 5] = [
         (Tab::Moderation, "#/", "À modérer"),
         (Tab::Freshness, "#/fraicheur", "Fraîcheur"),
-        (Tab::Candidates, "#/candidats", "Candidats et doublons"),
+        (Tab::Candidates, "#/candidats", "Candidats"),
         (Tab::Reminders, "#/relances", "Relances"),
         (Tab::Consultations, "#/consultations", "Consultations"),
     ];
@@ -84,7 +84,7 @@ fn Pages() -> impl IntoView {
     let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_hash()));
     let tab = Memo::new(move |_| Tab::of(&hash.get()));
     view! {
-        <nav class="tabs sub" aria-label="Pages du registre">
+        <nav class="tabs compact sub" aria-label="Pages du registre">
             {Tab::ALL
                 .map(|(t, href, name)| view! { <a href=href aria-current=move || (tab.get() == t).then_some("page")>{name}</a> })
                 .collect_view()}
@@ -121,13 +121,42 @@ fn text<'a>(v: &'a serde_json::Value, key: &str) -> &'a str {
     v[key].as_str().unwrap_or_default()
 }
 
-/// A value of a change as shown: « (vide) » for none.
+/// A value of a change as shown: « (vide) » for none, a phone number as people write it.
 fn shown(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "(vide)".to_owned(),
         serde_json::Value::String(s) if s.is_empty() => "(vide)".to_owned(),
-        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::String(s) => match s.starts_with("+33").then(|| s.parse::<repere_core::phone::PhoneNumber>()) {
+            // Never broken across lines.
+            Some(Ok(n)) => n.to_string().replace(' ', "\u{a0}"),
+            _ => s.clone(),
+        },
         other => other.to_string(),
+    }
+}
+
+/// « 1 changement », « 3 changements ».
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n > 1 { many } else { one })
+}
+
+/// The label of a field of the standard, for the history (the queue's changes carry theirs).
+fn field_label(field: &str) -> &str {
+    match field {
+        "nom" => "Nom",
+        "adresse" => "Adresse",
+        "complement_adresse" => "Complément d’adresse",
+        "commune" => "Commune",
+        "code_postal" => "Code postal",
+        "telephone" => "Téléphone",
+        "courriels" => "Courriels",
+        "site_web" => "Site web",
+        "horaires" => "Horaires",
+        "presentation_resume" => "Présentation",
+        "prise_rdv" => "Prise de rendez-vous",
+        "services" => "Services",
+        "modalites_acces" => "Modalités d’accès",
+        other => other,
     }
 }
 

@@ -4,16 +4,17 @@
 //! « Accepter », « Modifier puis accepter » (the proposed values in inputs), « Refuser » (a
 //! reason, one tap for the usual ones). Decisions wait on the phone in a
 //! `repere_core::moderation::Decisions` until « Publier N changements » sends them all in one
-//! `POST /api/v1/moderation` — one new registry version. A refusal of the batch keeps every
-//! decision and shows each problem next to the item and field it names. The history with undo
+//! `POST /api/v1/moderation` — one new registry version. Until then they are kept on the phone
+//! (`meta`), so a reload loses none. A refusal of the batch keeps every decision and shows each
+//! problem next to the item and field it names. The history with undo
 //! is folded below (`audit`).
 
 use leptos::prelude::*;
 use repere_core::moderation::{Decision, Decisions, Problem, REASONS, problems};
 use serde_json::Value;
 
-use super::{Answer, day, failed, load, shown, text};
-use crate::coordination::{Coordination, refused};
+use super::{Answer, day, failed, load, plural, shown, text};
+use crate::coordination::{Coordination, DECISIONS_KEY, refused};
 
 /// Fields a coordinator may correct on a report that proposes no value: field, label.
 const REPORT_FIELDS: [(&str, &str); 4] =
@@ -33,7 +34,26 @@ pub fn ModerationPage() -> impl IntoView {
     let queue = Queue { decisions: RwSignal::new(Decisions::default()), problems: RwSignal::new(Vec::new()) };
     let message = RwSignal::new(None::<String>);
     let sending = RwSignal::new(false);
-    load(c, "/api/v1/moderation".into(), answer);
+    // Decisions not yet published are kept on the phone (a reload, a dead battery lose none):
+    // read back first, then the queue, which drops those someone else took meanwhile.
+    let restored = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        if let Some(kept) = c.kept(DECISIONS_KEY).await {
+            queue.decisions.set(Decisions::from_body(&serde_json::from_str(&kept).unwrap_or_default()));
+        }
+        restored.set(true);
+        load(c, "/api/v1/moderation".into(), answer);
+    });
+    Effect::new(move |_| {
+        let body = queue.decisions.with(Decisions::body).to_string();
+        if restored.get() {
+            leptos::task::spawn_local(async move {
+                if let Err(e) = c.keep(DECISIONS_KEY, &body).await {
+                    web_sys::console::error_1(&format!("décisions non gardées : {e}").into());
+                }
+            });
+        }
+    });
     // Decisions on items someone else decided meanwhile go when the queue is read again.
     Effect::new(move |_| {
         if let Answer::Came(v) = answer.get() {
@@ -54,11 +74,12 @@ pub fn ModerationPage() -> impl IntoView {
         leptos::task::spawn_local(async move {
             match c.send("/api/v1/moderation", &body).await {
                 Ok(done) => {
+                    let n = |key: &str| done[key].as_u64().unwrap_or(0) as usize;
                     message.set(Some(format!(
-                        "Publié : version {} du registre ({} accepté(s), {} refusé(s)).",
+                        "Publié : version {} du registre ({}, {}).",
                         done["version"],
-                        done["accepted"].as_u64().unwrap_or(0),
-                        done["rejected"].as_u64().unwrap_or(0)
+                        plural(n("accepted"), "accepté", "acceptés"),
+                        plural(n("rejected"), "refusé", "refusés")
                     )));
                     queue.problems.set(Vec::new());
                     queue.decisions.set(Decisions::default());
@@ -69,7 +90,10 @@ pub fn ModerationPage() -> impl IntoView {
                     message.set(Some(if named.is_empty() {
                         format!("Rien n’a été publié : {}. Vos décisions sont gardées.", refused((status, body)).trim_end_matches('.'))
                     } else {
-                        format!("Rien n’a été publié : {} problème(s), voir les fiches marquées. Vos décisions sont gardées.", named.len())
+                        format!(
+                            "Rien n’a été publié : {}, voir les fiches marquées. Vos décisions sont gardées.",
+                            plural(named.len(), "problème", "problèmes")
+                        )
                     }));
                     queue.problems.set(named);
                 }
@@ -80,14 +104,13 @@ pub fn ModerationPage() -> impl IntoView {
     let n = move || queue.decisions.with(Decisions::len);
     view! {
         <h2>"À modérer"</h2>
-        <p class="hint">"Signalements des habitants, propositions des médiateurs, mises à jour faites par les lieux. Décidez, puis publiez tout en une fois."</p>
         {move || match answer.get() {
             Answer::Waiting => view! { <p class="registry">"Chargement…"</p> }.into_any(),
             Answer::Failed(e) => view! { <p class="notice" role="alert">{failed("la file", &e)}</p> }.into_any(),
             Answer::Came(v) => {
                 let list = items(&v);
                 if list.is_empty() {
-                    view! { <p id="file-vide">"Rien à modérer. Merci !"</p> }.into_any()
+                    view! { <p id="file-vide">"Rien à modérer. Merci !"</p> <p class="hint">"Ici arrivent les signalements des habitants, les propositions des médiateurs et les mises à jour faites par les lieux."</p> }.into_any()
                 } else {
                     view! {
                         <p id="en-attente">{format!("{} en attente, les plus anciens d’abord.", list.len())}</p>
@@ -97,13 +120,12 @@ pub fn ModerationPage() -> impl IntoView {
                 }
             }
         }}
-        <div class="publish">
+        <div class="publish" class:idle=move || n() == 0>
             <p class="notice" role="status">{move || message.get()}</p>
             <button type="button" class="big" disabled=move || n() == 0 || sending.get() on:click=publish>
                 {move || match n() {
-                    0 => "Publier (aucune décision)".to_owned(),
-                    1 => "Publier 1 changement".to_owned(),
-                    n => format!("Publier {n} changements"),
+                    0 => "Rien à publier".to_owned(),
+                    n => format!("Publier {}", plural(n, "changement", "changements")),
                 }}
             </button>
         </div>
@@ -193,7 +215,7 @@ fn Card(item: Value, queue: Queue) -> impl IntoView {
                 <dd class:stale=stale>
                     <del>{shown(&ch["old"])}</del>" → "<ins>{shown(&ch["new"])}</ins>
                     {current.map(|cur| view! { <br /><strong class="warn">"A changé depuis : valeur actuelle "{cur}</strong> })}
-                    {move || problem().map(|p| view! { <br /><strong class="warn" role="alert">{p}</strong> })}
+                    {move || problem().map(|p| view! { <br /><strong class="warn" role="alert">{format!("Refusé par le serveur : {p}")}</strong> })}
                 </dd>
             }
         })
