@@ -293,9 +293,26 @@ impl Coordination {
     }
 }
 
-/// A refusal of [`Coordination::send`] in words: the server's, or why no answer came.
+/// A refusal of [`Coordination::send`] in words: why no answer came, the problems the server
+/// names (`details`, in French: « months : 30 mois ; de 1 à 24 »), or its message.
 pub fn refused((status, body): (u16, String)) -> String {
-    if status == 0 { body } else { net::refusal(status, &body) }
+    if status == 0 {
+        return body;
+    }
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let details: Vec<String> = answer["error"]["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            let reason = d["reason"].as_str()?;
+            Some(match d["field"].as_str() {
+                Some(field) if !field.is_empty() => format!("{field} : {reason}"),
+                _ => reason.to_owned(),
+            })
+        })
+        .collect();
+    if details.is_empty() { net::refusal(status, &body) } else { details.join(" ; ") }
 }
 
 /// Whether a server's answer to an enrolment code is a coordinator's.

@@ -92,7 +92,7 @@ impl Decisions {
     }
 
     /// The body of `POST /api/v1/moderation`: `{"decisions": [...]}` in the order taken. Edited
-    /// values are trimmed; an emptied one is `null` (the field is cleared).
+    /// values are trimmed; an emptied one is `""`, which clears the field (the proposals' rule).
     pub fn body(&self) -> Value {
         let decisions: Vec<Value> = self
             .taken
@@ -100,13 +100,8 @@ impl Decisions {
             .map(|(id, d)| match d {
                 Decision::Accept { edits } if edits.is_empty() => json!({"id": id, "action": "accept"}),
                 Decision::Accept { edits } => {
-                    let changes: Map<String, Value> = edits
-                        .iter()
-                        .map(|(field, value)| {
-                            let value = value.trim();
-                            (field.clone(), if value.is_empty() { Value::Null } else { Value::from(value) })
-                        })
-                        .collect();
+                    let changes: Map<String, Value> =
+                        edits.iter().map(|(field, value)| (field.clone(), Value::from(value.trim()))).collect();
                     json!({"id": id, "action": "accept", "changes": changes})
                 }
                 Decision::Remove => json!({"id": id, "action": "accept", "remove": true}),
@@ -150,7 +145,7 @@ impl Decisions {
 
 /// The problems a refusal of the server names (`{"error": {"details": [{"id", "field",
 /// "reason"}]}}`, or a bare `details` list); a refusal naming no item gives none (the caller shows
-/// its message). A field `null`, empty or `decision` names the item as a whole.
+/// its message). A field `null`, empty, `id` or `decision` names the item as a whole.
 pub fn problems(answer: &Value) -> Vec<Problem> {
     let details = answer.pointer("/error/details").or_else(|| answer.get("details"));
     details
@@ -163,7 +158,7 @@ pub fn problems(answer: &Value) -> Vec<Problem> {
                 Value::Number(n) => n.to_string(),
                 _ => return None,
             };
-            let field = d["field"].as_str().filter(|f| !f.is_empty() && *f != "decision").map(str::to_owned);
+            let field = d["field"].as_str().filter(|f| !f.is_empty() && !matches!(*f, "id" | "decision")).map(str::to_owned);
             let reason = d["reason"].as_str().unwrap_or("refusé").to_owned();
             Some(Problem { id, field, reason })
         })
@@ -203,7 +198,7 @@ mod tests {
         assert_eq!(
             d.body(),
             json!({"decisions": [
-                {"id": "7", "action": "accept", "changes": {"telephone": "05 49 00 00 00", "courriels": null}},
+                {"id": "7", "action": "accept", "changes": {"telephone": "05 49 00 00 00", "courriels": ""}},
                 {"id": "8", "action": "accept"},
             ]})
         );
@@ -254,6 +249,7 @@ mod tests {
             {"id": "a", "field": "telephone", "reason": "numéro invalide"},
             {"id": 12, "field": null, "reason": "inconnu"},
             {"id": "c", "field": "decision", "reason": "déjà décidé"},
+            {"id": "d", "field": "id", "reason": "inconnu, déjà traité ou en double"},
             {"field": "x", "reason": "sans id"},
         ]}});
         assert_eq!(
@@ -262,6 +258,7 @@ mod tests {
                 Problem { id: "a".into(), field: Some("telephone".into()), reason: "numéro invalide".into() },
                 Problem { id: "12".into(), field: None, reason: "inconnu".into() },
                 Problem { id: "c".into(), field: None, reason: "déjà décidé".into() },
+                Problem { id: "d".into(), field: None, reason: "inconnu, déjà traité ou en double".into() },
             ]
         );
         assert!(problems(&json!({"error": {"code": "stale", "message": "m"}})).is_empty());

@@ -71,9 +71,11 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
   await cards.first().waitFor();
   assert.equal(await cards.count(), 20);
   assert.equal(await page.locator('#en-attente').innerText(), '20 en attente, les plus anciens d’abord.');
+  /** The card of the i-th place, found by its heading (each of the 20 has its own name). */
+  const card = (i) => page.locator('ol.queue > li > article', { has: page.getByRole('heading', { name: `${places[i].nom} (${places[i].commune})`, exact: true }) });
   // Each card: the place, who proposed, and the field's old → new value.
-  const first = cards.nth(0);
-  assert.match(await first.innerText(), new RegExp(`${places[0].nom}[\\s\\S]*Correction proposée · France Services de Civray`));
+  const first = card(0);
+  assert.match(await first.innerText(), /Correction proposée · France Services de Civray · reçu le \d\d\/\d\d\/20\d\d/);
   assert.equal((await first.locator('dd ins').first().innerText()).replace(/\u00a0/g, ' '), '05 49 00 10 00');
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: join(SHOTS, 'registre-queue.png') });
@@ -93,12 +95,12 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
   await page.screenshot({ path: join(SHOTS, 'registre-edit.png') });
   await tap(first.getByRole('button', { name: 'Accepter avec ces valeurs' }));
   // The second: refused with a one-tap reason.
-  await tap(cards.nth(1).getByRole('button', { name: 'Refuser' }));
+  await tap(card(1).getByRole('button', { name: 'Refuser' }));
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: join(SHOTS, 'registre-refuse.png') });
-  await tap(cards.nth(1).getByRole('button', { name: 'Pas une erreur' }));
+  await tap(card(1).getByRole('button', { name: 'Pas une erreur' }));
   // The 18 others: accepted.
-  for (let i = 2; i < 20; i++) await tap(cards.nth(i).getByRole('button', { name: 'Accepter', exact: true }));
+  for (let i = 2; i < 20; i++) await tap(card(i).getByRole('button', { name: 'Accepter', exact: true }));
   const publish = page.getByRole('button', { name: 'Publier 20 changements' });
   await tap(publish);
 

@@ -5,6 +5,7 @@
 //! choosing the record to keep, or « Garder séparés », both remembered across imports.
 
 use leptos::prelude::*;
+use repere_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
 use super::{Answer, count, failed, load, plural, text};
@@ -59,6 +60,11 @@ fn Candidate(p: Value, answer: RwSignal<Answer>) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let source = if text(&p, "source") == "bibliotheques" { "Bibliothèque" } else { "Centre social" };
     let phone = text(&p, "telephone").to_owned();
+    let missing = match &p["a_completer"] {
+        Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+        Value::String(s) => s.clone(),
+        _ => String::new(),
+    };
     let decide = move |action: &'static str| {
         let mut decision = json!({"id": id.clone(), "action": action});
         if action == "reject" {
@@ -81,7 +87,8 @@ fn Candidate(p: Value, answer: RwSignal<Answer>) -> impl IntoView {
         <article class="item">
             <h3>{format!("{} ({})", text(&p, "nom"), text(&p, "commune"))}</h3>
             <p class="hint">{format!("{source} · {}", text(&p, "adresse"))}</p>
-            {(!phone.is_empty()).then(|| view! { <p><a href=format!("tel:{}", phone.replace(' ', ""))>{format!("Appeler le {phone}")}</a></p> })}
+            {(!missing.is_empty()).then(|| view! { <p class="hint">{format!("À compléter : {missing}")}</p> })}
+            {phone.parse::<PhoneNumber>().ok().map(|n| view! { <p><a href=n.tel_uri()>{format!("Appeler le {n}")}</a></p> })}
             <div class="actions">
                 <button type="button" on:click=move |_| decide("accept")>"Accepter"</button>
                 <button type="button" class="secondary" on:click=move |_| decide2("reject")>"Refuser"</button>
