@@ -227,17 +227,29 @@ fn Card(item: Value, queue: Queue) -> impl IntoView {
     ];
     let published = item["published"].as_bool().unwrap_or(false);
     let has_changes = !changes.is_empty();
+    let card_id = format!("c-{key}");
     let take = {
-        let key = key.clone();
+        let (key, card_id) = (key.clone(), card_id.clone());
         move |d: Decision| {
             queue.decisions.update(|ds| ds.decide(&key, d));
             queue.problems.update(|ps| ps.retain(|p| p.id != key));
             mode.set(Mode::Buttons);
+            focus_in(&card_id, ".decided button");
         }
     };
     let undo = {
-        let key = key.clone();
-        move |_| queue.decisions.update(|ds| ds.undo(&key))
+        let (key, card_id) = (key.clone(), card_id.clone());
+        move |_| {
+            queue.decisions.update(|ds| ds.undo(&key));
+            focus_in(&card_id, ".actions button");
+        }
+    };
+    let open = {
+        let card_id = card_id.clone();
+        move |m: Mode| {
+            mode.set(m);
+            focus_in(&card_id, "form input, form button");
+        }
     };
     let heading_id = format!("m-{key}");
     let heading_id2 = heading_id.clone();
@@ -245,7 +257,7 @@ fn Card(item: Value, queue: Queue) -> impl IntoView {
     let take3 = take.clone();
     let edit_changes = changes.clone();
     view! {
-        <article class="item" class:problem=move || !mine().is_empty() aria-labelledby=heading_id.clone()>
+        <article id=card_id class="item" class:problem=move || !mine().is_empty() aria-labelledby=heading_id.clone()>
             <h3 id=heading_id2>{heading}</h3>
             <p class="hint">{origin}</p>
             {published.then(|| view! { <p class="hint">"Déjà publié : à relire. Refuser remet les valeurs d’avant."</p> })}
@@ -256,7 +268,7 @@ fn Card(item: Value, queue: Queue) -> impl IntoView {
             <p class="warn" role="alert">{general}</p>
             {move || match (decided(), mode.get()) {
                 (Some(d), _) => view! {
-                    <p class="decided">
+                    <p class="decided" role="status">
                         <strong>{match &d {
                             Decision::Accept { edits } if edits.is_empty() => "Accepté".to_owned(),
                             Decision::Accept { .. } => "Accepté avec vos modifications".to_owned(),
@@ -272,8 +284,8 @@ fn Card(item: Value, queue: Queue) -> impl IntoView {
                         <div class="actions">
                             {(has_changes || published).then(|| { let take = take.clone(); view! { <button type="button" on:click=move |_| take(Decision::Accept { edits: Vec::new() })>"Accepter"</button> } })}
                             {closed.then(|| { let take = take.clone(); view! { <button type="button" on:click=move |_| take(Decision::Remove)>"Retirer le lieu"</button> } })}
-                            {(!published).then(|| view! { <button type="button" class="secondary" on:click=move |_| mode.set(Mode::Editing)>"Modifier puis accepter"</button> })}
-                            <button type="button" class="secondary" on:click=move |_| mode.set(Mode::Refusing)>"Refuser"</button>
+                            {(!published).then(|| { let open = open.clone(); view! { <button type="button" class="secondary" on:click=move |_| open(Mode::Editing)>"Modifier puis accepter"</button> } })}
+                            {let open = open.clone(); view! { <button type="button" class="secondary" on:click=move |_| open(Mode::Refusing)>"Refuser"</button> }}
                         </div>
                     }.into_any()
                 }
@@ -282,6 +294,23 @@ fn Card(item: Value, queue: Queue) -> impl IntoView {
             }}
         </article>
     }
+}
+
+/// Moves the focus, once drawn, to the first `selector` in the card `card_id`: after a choice
+/// the keyboard and the screen reader stay where the person works, not at the page's top.
+fn focus_in(card_id: &str, selector: &str) {
+    let (card_id, selector) = (card_id.to_owned(), selector.to_owned());
+    request_animation_frame(move || {
+        use wasm_bindgen::JsCast;
+        let found = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id(&card_id))
+            .and_then(|card| card.query_selector(&selector).ok().flatten())
+            .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+        if let Some(e) = found {
+            let _ = e.focus();
+        }
+    });
 }
 
 /// « Modifier puis accepter »: one input per field, with the proposed value (or, for a report
