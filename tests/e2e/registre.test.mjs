@@ -152,8 +152,12 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
   assert.deepEqual(await axeViolations(page), []);
   await entries.first().scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'registre-history.png') });
-  await entries.first().getByRole('button', { name: 'Annuler ce changement' }).click();
-  await page.getByText(/^Annulé : version \d+ du registre\.$/).waitFor();
+  const newest = entries.first();
+  const undone = await newest.locator('h3').innerText();
+  await newest.getByRole('button', { name: 'Annuler ce changement' }).click();
+  await page.locator('#annulation').getByText(`Annulé : version ${start + 2} du registre.`, { exact: true }).waitFor();
+  // The undo is itself in the history, newest first, and the undone entry says so.
+  await page.locator('.history ol.queue > li', { hasText: undone }).getByText('Annulé', { exact: true }).waitFor();
   assert.equal((await registry(server)).version, start + 2);
   assert.deepEqual(errors, []);
 });

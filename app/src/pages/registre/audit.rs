@@ -17,6 +17,8 @@ pub fn History() -> impl IntoView {
     let c = expect_context::<Coordination>();
     let answer = RwSignal::new(Answer::Waiting);
     let asked = RwSignal::new(false);
+    // An undo's success is said here: the list it reloads redraws every entry.
+    let done = RwSignal::new(None::<String>);
     // Read when first unfolded: most visits never open it.
     let toggle = move |_| {
         if !asked.get_untracked() {
@@ -27,6 +29,7 @@ pub fn History() -> impl IntoView {
     view! {
         <details class="history" on:toggle=toggle>
             <summary>"Historique des changements"</summary>
+            <p class="notice" role="status" id="annulation">{move || done.get()}</p>
             {move || match answer.get() {
                 Answer::Waiting => view! { <p class="registry">"Chargement…"</p> }.into_any(),
                 Answer::Failed(e) => view! { <p class="notice" role="alert">{failed("l’historique", &e)}</p> }.into_any(),
@@ -35,7 +38,7 @@ pub fn History() -> impl IntoView {
                     if entries.is_empty() {
                         view! { <p>"Aucun changement enregistré."</p> }.into_any()
                     } else {
-                        view! { <ol class="queue">{entries.into_iter().map(|e| view! { <li><Entry e answer /></li> }).collect_view()}</ol> }.into_any()
+                        view! { <ol class="queue">{entries.into_iter().map(|e| view! { <li><Entry e answer done /></li> }).collect_view()}</ol> }.into_any()
                     }
                 }
             }}
@@ -44,7 +47,7 @@ pub fn History() -> impl IntoView {
 }
 
 #[component]
-fn Entry(e: Value, answer: RwSignal<Answer>) -> impl IntoView {
+fn Entry(e: Value, answer: RwSignal<Answer>, done: RwSignal<Option<String>>) -> impl IntoView {
     let c = expect_context::<Coordination>();
     let id = e["id"].clone();
     let who = [text(&e, "made_by"), text(&e, "decided_by")].into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>().join(", décidé par ");
@@ -61,7 +64,7 @@ fn Entry(e: Value, answer: RwSignal<Answer>) -> impl IntoView {
         leptos::task::spawn_local(async move {
             match c.send("/api/v1/moderation/undo", &body).await {
                 Ok(v) => {
-                    message.set(Some(format!("Annulé : version {} du registre.", v["version"])));
+                    done.set(Some(format!("Annulé : version {} du registre.", v["version"])));
                     load(c, PATH.into(), answer);
                 }
                 Err((409, _)) => message.set(Some("Impossible : un de ces champs a changé depuis. Rien n’a été écrasé.".into())),
