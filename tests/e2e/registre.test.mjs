@@ -3,15 +3,16 @@
 // refused with a one-tap reason, the rest accepted —, a wrong value refused by the server and
 // shown next to its field with every decision kept, then one publication making one new registry
 // version that carries the accepted values (and not the refused one) to residents' phones, the
-// history with « Annuler ce changement », and axe on each screen. The other pages (candidates,
-// reminders, consultations) load and pass axe.
+// history with « Annuler ce changement », and axe on each screen. Then candidates (one accepted
+// and published), a duplicate kept apart, reminders (mailto: with a new link, tel:, a frequency)
+// and the consultation counts a phone sent.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, phoneContext, startServer, storedMeta, waitForControllingWorker } from './harness.mjs';
 
 const SEED = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8'));
 
@@ -162,31 +163,105 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
   assert.deepEqual(errors, []);
 });
 
-test('the registry’s other pages load on a phone and pass axe', async (t) => {
+test('a coordinator accepts a candidate, keeps a duplicate apart, reminds places and reads the consultations', async (t) => {
   const server = await startServer();
   t.after(() => server.stop());
+  const database = join(server.dataDir, 'repere.sqlite');
+  execFileSync(SERVER_BIN, ['--database', database, 'candidates', 'import', join(ROOT, 'seeds/candidats.csv')], { stdio: 'ignore' });
+  // A phone's consultation counts, sent in aggregate (public, no identifier).
+  const today = new Date().toISOString().slice(0, 10);
+  const viewed = SEED.places[0];
+  const sent = await fetch(`${server.url}/api/v1/consultations`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({ id: uuid7(), jours: [{ jour: today, lieux: [{ id: viewed.id, vues: 7, appels: 2, itineraires: 1 }], communes: [{ code: '86194', recherches: 4 }] }] }),
+  });
+  assert.equal(sent.status, 200, await sent.text());
+
   const context = await phoneContext(chromium.browser);
   t.after(() => context.close());
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  const code = execFileSync(SERVER_BIN, ['--database', join(server.dataDir, 'repere.sqlite'), 'enrol', '--role', 'coordination'], { encoding: 'utf8' }).trim();
+  const code = execFileSync(SERVER_BIN, ['--database', database, 'enrol', '--role', 'coordination'], { encoding: 'utf8' }).trim();
   await page.goto(`${server.url}/registre/`);
   await page.getByLabel('Code de coordination').fill(code);
   await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
   await page.getByRole('heading', { name: 'À modérer' }).waitFor();
-  for (const [tab, heading, shot] of [
-    ['Candidats', 'Lieux candidats', 'registre-candidates.png'],
-    ['Relances', 'Relances', 'registre-reminders.png'],
-    ['Consultations', 'Consultations', 'registre-consultations.png'],
-  ]) {
+  const token = JSON.parse(await storedMeta(page, 'coordinator')).token;
+  const api = async (path) => (await fetch(`${server.url}${path}`, { headers: { Authorization: `Bearer ${token}` } })).json();
+  const show = async (tab, heading) => {
     await page.getByRole('link', { name: tab, exact: true }).click();
     await page.getByRole('heading', { name: heading, exact: true }).waitFor();
     await page.waitForFunction(() => !document.querySelector('main .registry'));
     assert.equal(await page.getByText(/^Impossible de lire/).count(), 0, `${tab} reads its answer`);
-    assert.deepEqual(await axeViolations(page), [], tab);
-    await page.screenshot({ path: join(SHOTS, shot) });
-  }
+  };
+
+  // Candidates: one complete library accepted becomes a published place, in one new version.
+  await show('Candidats', 'Lieux candidats');
+  const listed = await api('/api/v1/candidates');
+  const pending = listed.counts.pending;
+  assert.ok(pending > 100, `${pending} candidates`);
+  assert.equal(await page.locator('#candidats-compte').innerText(), `${pending} à vérifier, 0 acceptés, 0 refusés.`);
+  const chosen = listed.candidates.find((c) => c.adresse && c.commune && !(c.a_completer || []).length);
+  assert.ok(chosen, 'a complete candidate');
+  const before = (await registry(server)).version;
+  const candidate = page.locator('ol.queue > li > article', { has: page.getByRole('heading', { name: `${chosen.nom} (${chosen.commune})`, exact: true }) }).first();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'registre-candidates.png') });
+  await candidate.getByRole('button', { name: 'Accepter' }).click();
+  await page.locator('#candidats-compte').getByText(`${pending - 1} à vérifier, 1 acceptés, 0 refusés.`).waitFor();
+  const update = await registry(server, before);
+  assert.equal(update.version, before + 1);
+  assert.ok(update.places.some((p) => p.nom === chosen.nom), 'the accepted candidate is published');
+
+  // Likely duplicates: the Gençay pair kept apart leaves the list, and stays decided.
+  await page.getByText('Doublons probables', { exact: true }).click();
+  const pairs = page.locator('.history ol.queue > li');
+  await pairs.first().waitFor();
+  const count = await pairs.count();
+  const gencay = pairs.filter({ hasText: 'France services de Gençay' }).first();
+  assert.match(await gencay.innerText(), /En commun : même téléphone/);
+  assert.deepEqual(await axeViolations(page), []);
+  await gencay.scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'registre-duplicates.png') });
+  await gencay.getByRole('button', { name: 'Garder séparés' }).click();
+  await page.waitForFunction((n) => document.querySelectorAll('.history ol.queue > li').length === n - 1, count);
+  assert.equal((await api('/api/v1/duplicates')).pairs.length, count - 1);
+
+  // Reminders: places to write to (a new link in a mailto:) and to call (tel:), a frequency.
+  await show('Relances', 'Relances');
+  const due = (await api('/api/v1/reminders')).due;
+  const mail = due.filter((d) => d.courriel);
+  assert.match(await page.locator('#a-ecrire').innerText(), new RegExp(`\\(${mail.length}\\)`));
+  assert.match(await page.locator('#a-appeler').innerText(), new RegExp(`\\(${due.length - mail.length}\\)`));
+  const toCall = page.locator('section', { has: page.locator('#a-appeler') });
+  assert.equal(await toCall.locator('a[href^="tel:"]').count(), due.filter((d) => !d.courriel && d.telephone).length);
+  const firstMail = page.locator('section', { has: page.locator('#a-ecrire') }).locator('ol > li').first();
+  await firstMail.getByRole('button', { name: 'Créer le lien de mise à jour' }).click();
+  const mailto = await firstMail.getByRole('link', { name: 'Écrire au lieu' }).getAttribute('href');
+  assert.ok(mailto.startsWith(`mailto:${mail[0].courriel}`), mailto);
+  await page.getByText('Fréquence de relance par lieu').click();
+  const frequency = page.getByLabel(`${due[0].nom} (${due[0].commune}), en mois`);
+  const form = page.locator('form.frequency', { has: frequency });
+  await frequency.fill('30');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await form.getByText('Entre 1 et 24 mois.').waitFor();
+  await frequency.fill('12');
+  await form.getByRole('button', { name: 'Enregistrer' }).click();
+  await form.getByText('Enregistré : tous les 12 mois.').waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'registre-reminders.png') });
+
+  // Consultations: the phone's counts, for this year.
+  await show('Consultations', 'Consultations');
+  const total = async (label) => page.locator('.totals div').filter({ has: page.getByText(label, { exact: true }) }).locator('dd').innerText();
+  assert.equal(await total('Fiches vues'), '7');
+  assert.equal(await total('Appels'), '2');
+  assert.equal(await total('Recherches'), '4');
+  assert.match(await page.locator('table', { has: page.locator('caption', { hasText: 'Fiches vues par lieu' }) }).innerText(), new RegExp(viewed.nom));
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'registre-consultations.png') });
+
   // Back to the coordination space, enrolled there too.
   await page.getByRole('link', { name: 'Chiffres' }).click();
   await page.getByRole('heading', { name: 'Espace coordination' }).waitFor();

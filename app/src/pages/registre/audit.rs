@@ -50,7 +50,17 @@ pub fn History() -> impl IntoView {
 fn Entry(e: Value, answer: RwSignal<Answer>, done: RwSignal<Option<String>>) -> impl IntoView {
     let c = expect_context::<Coordination>();
     let id = e["id"].clone();
-    let who = [text(&e, "made_by"), text(&e, "decided_by")].into_iter().filter(|w| !w.is_empty()).collect::<Vec<_>>().join(", décidé par ");
+    let made_by = match text(&e, "made_by") {
+        "mediation" => "proposé par un médiateur",
+        "place" => "fait par le lieu",
+        "coordination" => "fait par la coordination",
+        "report" | "habitant" => "signalé par un habitant",
+        other => other,
+    };
+    let who = match text(&e, "decided_by") {
+        "" => made_by.to_owned(),
+        by => format!("{made_by}, décidé par {by}"),
+    };
     let facts = format!("{} · {} · version {}", day(text(&e, "made_at")), who, e["version"]);
     let changes: Vec<(String, String, String)> = e["changes"]
         .as_object()

@@ -129,7 +129,7 @@ fn shown(v: &serde_json::Value) -> String {
         serde_json::Value::String(s) => match s.starts_with("+33").then(|| s.parse::<repere_core::phone::PhoneNumber>()) {
             // Never broken across lines.
             Some(Ok(n)) => n.to_string().replace(' ', "\u{a0}"),
-            _ => s.clone(),
+            _ => repere_core::date::iso_date(s).map_or_else(|| s.clone(), repere_core::date::french_date),
         },
         other => other.to_string(),
     }
@@ -144,6 +144,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 fn field_label(field: &str) -> &str {
     match field {
         "nom" => "Nom",
+        "date_maj" => "Date de mise à jour",
         "adresse" => "Adresse",
         "complement_adresse" => "Complément d’adresse",
         "commune" => "Commune",

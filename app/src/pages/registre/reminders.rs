@@ -112,7 +112,7 @@ fn Frequency(p: Value) -> impl IntoView {
         });
     };
     view! {
-        <form class="frequency" on:submit=save>
+        <form class="frequency" novalidate on:submit=save>
             <label for=input_id.clone()>{format!("{} ({}), en mois", text(&p, "nom"), text(&p, "commune"))}</label>
             <input id=input_id type="number" min="1" max="24" inputmode="numeric" prop:value=move || months.get() on:input=move |ev| months.set(event_target_value(&ev)) />
             <button type="submit" class="secondary">"Enregistrer"</button>
