@@ -202,7 +202,10 @@ test('a coordinator accepts a candidate, keeps a duplicate apart, reminds places
   const pending = listed.counts.pending;
   assert.ok(pending > 100, `${pending} candidates`);
   assert.equal(await page.locator('#candidats-compte').innerText(), `${pending} à vérifier, 0 acceptés, 0 refusés.`);
-  const chosen = listed.candidates.find((c) => c.adresse && c.commune && !(c.a_completer || []).length);
+  // Twenty shown, the rest folded under « Voir les N autres ».
+  assert.equal(await page.locator('main > ol.queue > li').count(), 20);
+  assert.equal(await page.getByText(`Voir les ${pending - 20} autres`).count(), 1);
+  const chosen = listed.candidates.slice(0, 20).find((c) => c.adresse && c.commune && !(c.a_completer || []).length);
   assert.ok(chosen, 'a complete candidate');
   const before = (await registry(server)).version;
   const candidate = page.locator('ol.queue > li > article', { has: page.getByRole('heading', { name: `${chosen.nom} (${chosen.commune})`, exact: true }) }).first();
@@ -216,7 +219,7 @@ test('a coordinator accepts a candidate, keeps a duplicate apart, reminds places
 
   // Likely duplicates: the Gençay pair kept apart leaves the list, and stays decided.
   await page.getByText('Doublons probables', { exact: true }).click();
-  const pairs = page.locator('.history ol.queue > li');
+  const pairs = page.locator('#doublons-probables ol.queue > li');
   await pairs.first().waitFor();
   const count = await pairs.count();
   const gencay = pairs.filter({ hasText: 'France services de Gençay' }).first();
@@ -225,7 +228,7 @@ test('a coordinator accepts a candidate, keeps a duplicate apart, reminds places
   await gencay.scrollIntoViewIfNeeded();
   await page.screenshot({ path: join(SHOTS, 'registre-duplicates.png') });
   await gencay.getByRole('button', { name: 'Garder séparés' }).click();
-  await page.waitForFunction((n) => document.querySelectorAll('.history ol.queue > li').length === n - 1, count);
+  await page.waitForFunction((n) => document.querySelectorAll('#doublons-probables ol.queue > li').length === n - 1, count);
   assert.equal((await api('/api/v1/duplicates')).pairs.length, count - 1);
 
   // Reminders: places to write to (a new link in a mailto:) and to call (tel:), a frequency.

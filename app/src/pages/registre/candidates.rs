@@ -8,7 +8,10 @@ use leptos::prelude::*;
 use repere_core::phone::PhoneNumber;
 use serde_json::{Value, json};
 
-use super::{Answer, count, failed, load, plural, text};
+use super::{Answer, count, failed, load, plural, shown, text};
+
+/// Candidates shown before « Voir les N autres ».
+const SHOWN: usize = 20;
 use crate::coordination::{Coordination, refused};
 
 #[component]
@@ -16,7 +19,7 @@ pub fn CandidatesPage() -> impl IntoView {
     view! {
         <h2>"Lieux candidats"</h2>
         <Candidates />
-        <details class="history">
+        <details class="history" id="doublons-probables">
             <summary>"Doublons probables"</summary>
             <Duplicates />
         </details>
@@ -41,11 +44,22 @@ fn Candidates() -> impl IntoView {
                     count(counts, "accepted"),
                     count(counts, "rejected")
                 );
-                let pending: Vec<Value> =
+                let mut pending: Vec<Value> =
                     v["candidates"].as_array().into_iter().flatten().filter(|p| text(p, "status") == "pending").cloned().collect();
+                // A work list, not a catalogue: the first ones shown, the rest one tap away.
+                let rest = if pending.len() > SHOWN { pending.split_off(SHOWN) } else { Vec::new() };
+                let more = (!rest.is_empty()).then(|| {
+                    view! {
+                        <details class="history">
+                            <summary>{format!("Voir les {} autres", rest.len())}</summary>
+                            <ol class="queue">{rest.into_iter().map(|p| view! { <li><Candidate p answer /></li> }).collect_view()}</ol>
+                        </details>
+                    }
+                });
                 view! {
                     <p id="candidats-compte">{summary}</p>
                     <ol class="queue">{pending.into_iter().map(|p| view! { <li><Candidate p answer /></li> }).collect_view()}</ol>
+                    {more}
                 }
                 .into_any()
             }
@@ -144,7 +158,7 @@ fn Pair(pair: Value, answer: RwSignal<Answer>) -> impl IntoView {
         let (ia, ib) = (ia.clone(), ib.clone());
         move |_| send(json!({"a": ia, "b": ib, "decision": "apart"}))
     };
-    let place = |p: &Value| format!("{} ({}) · {} · {}", text(p, "nom"), text(p, "commune"), text(p, "adresse"), text(p, "telephone"));
+    let place = |p: &Value| format!("{} ({}) · {} · {}", text(p, "nom"), text(p, "commune"), text(p, "adresse"), shown(&p["telephone"]));
     view! {
         <article class="item">
             <p><strong>"A : "</strong>{place(&a)}</p>
