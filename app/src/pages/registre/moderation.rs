@@ -313,10 +313,17 @@ fn focus_in(card_id: &str, selector: &str) {
     });
 }
 
+/// Closes a card's form, back to its choices (the focus too).
+fn back(mode: RwSignal<Mode>, card: &str) {
+    mode.set(Mode::Buttons);
+    focus_in(card, ".actions button");
+}
+
 /// « Modifier puis accepter »: one input per field, with the proposed value (or, for a report
 /// proposing none, a few fields to fill).
 #[component]
 fn Edit(key: String, changes: Vec<Value>, take: impl Fn(Decision) + Clone + 'static, mode: RwSignal<Mode>) -> impl IntoView {
+    let card = format!("c-{key}");
     let report = changes.is_empty();
     let fields: Vec<(String, String, RwSignal<String>)> = if report {
         REPORT_FIELDS.iter().map(|(f, l)| (f.to_string(), l.to_string(), RwSignal::new(String::new()))).collect()
@@ -360,7 +367,7 @@ fn Edit(key: String, changes: Vec<Value>, take: impl Fn(Decision) + Clone + 'sta
             {report.then(|| view! { <p class="hint">"Les champs laissés vides ne changent pas."</p> })}
             <p class="warn" role="alert">{move || problem.get()}</p>
             <button type="submit">"Accepter avec ces valeurs"</button>" "
-            <button type="button" class="secondary" on:click=move |_| mode.set(Mode::Buttons)>"Annuler"</button>
+            <button type="button" class="secondary" on:click=move |_| back(mode, &card)>"Annuler"</button>
         </form>
     }
 }
@@ -368,6 +375,7 @@ fn Edit(key: String, changes: Vec<Value>, take: impl Fn(Decision) + Clone + 'sta
 /// « Refuser »: a reason in one tap, or typed.
 #[component]
 fn Refuse(key: String, take: impl Fn(Decision) + Clone + 'static, mode: RwSignal<Mode>, problems: RwSignal<Vec<Problem>>) -> impl IntoView {
+    let card = format!("c-{key}");
     let reason = RwSignal::new(String::new());
     let missing = RwSignal::new(false);
     let input_id = format!("r-{key}");
@@ -401,7 +409,7 @@ fn Refuse(key: String, take: impl Fn(Decision) + Clone + 'static, mode: RwSignal
             <input id=input_id type="text" maxlength="500" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
             <p class="warn" role="alert">{move || missing.get().then_some("Dites pourquoi vous refusez.").map(str::to_owned).or_else(from_server.clone())}</p>
             <button type="submit">"Refuser avec ce motif"</button>" "
-            <button type="button" class="secondary" on:click=move |_| mode.set(Mode::Buttons)>"Annuler"</button>
+            <button type="button" class="secondary" on:click=move |_| back(mode, &card)>"Annuler"</button>
         </form>
     }
 }
