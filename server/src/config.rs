@@ -128,6 +128,9 @@ pub enum Command {
         /// Only the standard's 32 columns (to publish on data.gouv.fr).
         #[arg(long)]
         standard: bool,
+        /// Also write the candidate places awaiting verification (never published), after the registry's.
+        #[arg(long)]
+        with_candidates: bool,
         #[command(flatten)]
         target: Target,
     },
@@ -189,6 +192,17 @@ pub enum Command {
     /// service), or clear it to go back to the straight-line estimate.
     #[command(subcommand, after_help = "Example: repere-server --database data/repere.sqlite coverage import-times temps-osrm.csv")]
     Coverage(CoverageCommand),
+    /// Candidate places awaiting a coordinator's verification (never shown to residents before).
+    #[command(subcommand, after_help = "Example: repere-server --database data/repere.sqlite candidates import seeds/candidats.csv")]
+    Candidates(CandidatesCommand),
+}
+
+#[derive(Subcommand, Debug, Clone)]
+pub enum CandidatesCommand {
+    /// Imports candidate places from a CSV file in the standard's columns (all rows or none;
+    /// again with the same file: nothing changes; decided candidates stay decided).
+    #[command(after_help = "Example: repere-server --database data/repere.sqlite candidates import seeds/candidats.csv")]
+    Import { file: PathBuf },
 }
 
 /// What `coverage` does.

@@ -34,8 +34,8 @@ use crate::places::{Current, Kind, Published};
 /// A form is a few hundred bytes; anything much larger is not one.
 const MAX_FORM_BYTES: usize = 16 * 1024;
 
-/// Who [`Database::publish_place_update`](crate::db::Database::publish_place_update) records.
-const BY_PLACE: &str = "place";
+// Who `Database::publish_place_update` records (the moderation queue lists these updates for review).
+use crate::moderation::BY_PLACE;
 
 const STYLE: &str = include_str!("place_page.css");
 
