@@ -39,16 +39,6 @@ pub enum Reason {
     AlikeNames,
 }
 
-impl Reason {
-    pub fn label(self) -> &'static str {
-        match self {
-            Reason::SamePhone => "même téléphone",
-            Reason::SameAddress => "même adresse",
-            Reason::AlikeNames => "noms proches",
-        }
-    }
-}
-
 /// Two places (positions in the slice given) and why they look like one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Suspect {

@@ -201,8 +201,9 @@ test('a coordinator accepts a candidate, keeps a duplicate apart, reminds places
   const listed = await api('/api/v1/candidates');
   const pending = listed.counts.pending;
   assert.ok(pending > 100, `${pending} candidates`);
-  assert.equal(await page.locator('#candidats-compte').innerText(), `${pending} à vérifier, 0 acceptés, 0 refusés.`);
+  assert.equal(await page.locator('#candidats-compte').innerText(), `${pending} à vérifier, 0 accepté, 0 refusé.`);
   // Twenty shown, the rest folded under « Voir les N autres ».
+  await page.locator('main > ol.queue > li').nth(19).waitFor();
   assert.equal(await page.locator('main > ol.queue > li').count(), 20);
   assert.equal(await page.getByText(`Voir les ${pending - 20} autres`).count(), 1);
   const chosen = listed.candidates.slice(0, 20).find((c) => c.adresse && c.commune && !(c.a_completer || []).length);
@@ -211,11 +212,26 @@ test('a coordinator accepts a candidate, keeps a duplicate apart, reminds places
   const candidate = page.locator('ol.queue > li > article', { has: page.getByRole('heading', { name: `${chosen.nom} (${chosen.commune})`, exact: true }) }).first();
   assert.deepEqual(await axeViolations(page), []);
   await page.screenshot({ path: join(SHOTS, 'registre-candidates.png') });
+  // The coordinator called the library: its public computers are checked too.
+  await candidate.getByLabel('Ordinateurs et connexion ouverts au public (vérifié)').check();
   await candidate.getByRole('button', { name: 'Accepter' }).click();
-  await page.locator('#candidats-compte').getByText(`${pending - 1} à vérifier, 1 acceptés, 0 refusés.`).waitFor();
+  await page.locator('#candidats-compte').getByText(`${pending - 1} à vérifier, 1 accepté, 0 refusé.`).waitFor();
   const update = await registry(server, before);
   assert.equal(update.version, before + 1);
-  assert.ok(update.places.some((p) => p.nom === chosen.nom), 'the accepted candidate is published');
+  const published = update.places.find((p) => p.nom === chosen.nom);
+  assert.ok(published, 'the accepted candidate is published');
+  assert.equal(published.services, 'Accès internet et matériel informatique', 'with the service checked');
+  // A centre social has no address in its source: accepting it asks for one, named.
+  const social = listed.candidates.find((c) => (c.a_completer || []).includes('adresse'));
+  if (social) {
+    const card = page.locator('ol.queue > li > article', { has: page.getByRole('heading', { name: `${social.nom} (${social.commune})`, exact: true }) }).first();
+    if (!(await card.isVisible())) await page.getByText(/^Voir les \d+ autres$/).click();
+    await card.getByRole('button', { name: 'Accepter' }).click();
+    await card.getByText(/Non enregistré : .*adresse/).waitFor();
+    await card.getByLabel('Adresse vérifiée (numéro et rue)').fill('37 rue de la Blaiserie');
+    await card.getByRole('button', { name: 'Accepter' }).click();
+    await page.locator('#candidats-compte').getByText(`${pending - 2} à vérifier, 2 acceptés, 0 refusé.`).waitFor();
+  }
 
   // Likely duplicates: the Gençay pair kept apart leaves the list, and stays decided.
   await page.getByText('Doublons probables', { exact: true }).click();

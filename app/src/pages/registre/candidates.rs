@@ -10,9 +10,12 @@ use serde_json::{Value, json};
 
 use super::{Answer, count, failed, load, plural, shown, text};
 
+use crate::coordination::{Coordination, refused};
+
 /// Candidates shown before « Voir les N autres ».
 const SHOWN: usize = 20;
-use crate::coordination::{Coordination, refused};
+/// The standard's service a library gives once its public computers are checked.
+const INTERNET: &str = "Accès internet et matériel informatique";
 
 #[component]
 pub fn CandidatesPage() -> impl IntoView {
@@ -38,11 +41,12 @@ fn Candidates() -> impl IntoView {
             Answer::Failed(e) => view! { <p class="notice" role="alert">{failed("les lieux candidats", &e)}</p> }.into_any(),
             Answer::Came(v) => {
                 let counts = &v["counts"];
+                let agreed = |key: &str, one: &str, many: &str| plural(counts[key].as_u64().unwrap_or(0) as usize, one, many);
                 let summary = format!(
-                    "{} à vérifier, {} acceptés, {} refusés.",
+                    "{} à vérifier, {}, {}.",
                     count(counts, "pending"),
-                    count(counts, "accepted"),
-                    count(counts, "rejected")
+                    agreed("accepted", "accepté", "acceptés"),
+                    agreed("rejected", "refusé", "refusés")
                 );
                 let mut pending: Vec<Value> =
                     v["candidates"].as_array().into_iter().flatten().filter(|p| text(p, "status") == "pending").cloned().collect();
@@ -79,10 +83,25 @@ fn Candidate(p: Value, answer: RwSignal<Answer>) -> impl IntoView {
         Value::String(s) => s.clone(),
         _ => String::new(),
     };
+    // What the coordinator checked on the phone: the address a centre social's record lacks,
+    // and whether computers and a connection are open to the public (no source says so; it is
+    // what makes a library count for « Accès internet et matériel informatique »).
+    let address = RwSignal::new(String::new());
+    let internet = RwSignal::new(false);
+    let needs_address = missing.contains("adresse");
     let decide = move |action: &'static str| {
         let mut decision = json!({"id": id.clone(), "action": action});
         if action == "reject" {
             decision["reason"] = "Ne propose pas d’aide au numérique".into();
+        } else {
+            let mut changes = serde_json::Map::new();
+            if needs_address {
+                changes.insert("adresse".into(), address.get_untracked().trim().into());
+            }
+            if internet.get_untracked() {
+                changes.insert("services".into(), INTERNET.into());
+            }
+            decision["changes"] = changes.into();
         }
         let body = json!({ "decisions": [decision] }).to_string();
         message.set(Some("Envoi…".into()));
@@ -102,6 +121,16 @@ fn Candidate(p: Value, answer: RwSignal<Answer>) -> impl IntoView {
             <h3>{format!("{} ({})", text(&p, "nom"), text(&p, "commune"))}</h3>
             <p class="hint">{format!("{source} · {}", text(&p, "adresse"))}</p>
             {(!missing.is_empty()).then(|| view! { <p class="hint">{format!("À compléter : {missing}")}</p> })}
+            {needs_address.then(|| view! {
+                <label>"Adresse vérifiée (numéro et rue)"
+                    <input type="text" autocomplete="off" prop:value=move || address.get()
+                        on:input=move |ev| address.set(event_target_value(&ev)) />
+                </label>
+            })}
+            <label class="check">
+                <input type="checkbox" prop:checked=move || internet.get() on:change=move |ev| internet.set(event_target_checked(&ev)) />
+                "Ordinateurs et connexion ouverts au public (vérifié)"
+            </label>
             {phone.parse::<PhoneNumber>().ok().map(|n| view! { <p><a href=n.tel_uri()>{format!("Appeler le {n}")}</a></p> })}
             <div class="actions">
                 <button type="button" on:click=move |_| decide("accept")>"Accepter"</button>

@@ -1,12 +1,12 @@
 //! « Registre » : how true the registry the device holds still is (fiche 1-C) — reliability
 //! against its 95 % target, autonomy against 50 %, places per freshness grade (all and per EPCI),
-//! the mean completeness score, the places to update first with their phone, and the likely
-//! duplicates. Computed on the device by `repere_core::quality` and `repere_core::duplicates`
-//! from the registry and the bundled communes, offline too.
+//! the mean completeness score, and the places to update first with their phone. Computed on the
+//! device by `repere_core::quality` from the registry and the bundled communes, offline too.
+//! (Likely duplicates are on the candidates' page, from the server, which remembers the pairs
+//! merged or kept apart.)
 
 use leptos::prelude::*;
 use repere_core::date::french_date;
-use repere_core::duplicates::{Reason, Suspect, suspects};
 use repere_core::phone::PhoneNumber;
 use repere_core::quality::{AUTONOMY_TARGET, Criterion, Freshness, RELIABILITY_TARGET, Review, Reviewed, Share, Update, autonomy};
 use repere_core::registry::Place;
@@ -31,10 +31,6 @@ struct Computed {
     /// What is missing, with the number of places it is missing from; most frequent first.
     missing: Vec<(Criterion, usize)>,
     due: Vec<Due>,
-    /// Likely duplicates (two signals or more): both places, and why.
-    duplicates: Vec<(String, String, String)>,
-    /// Pairs with one signal only.
-    possible: usize,
 }
 
 /// A place to update: its name, commune, grade, date, what is missing, phone.
@@ -65,8 +61,6 @@ fn compute(places: &[Place], territory: &Territory, updates: &[Update]) -> Compu
         }
     }
     missing.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let suspects = suspects(places, &crate::text::FOLDER, &Default::default());
-    let likely: Vec<&Suspect> = suspects.iter().filter(|s| s.likely()).collect();
     Computed {
         total: places.len(),
         reliability: review.reliability(),
@@ -76,17 +70,7 @@ fn compute(places: &[Place], territory: &Territory, updates: &[Update]) -> Compu
         mean_percent: review.mean_score().map(|m| (m * 100.0).round() as u32),
         missing,
         due: review.to_update().into_iter().map(due).collect(),
-        duplicates: likely.iter().map(|s| (named(&places[s.a]), named(&places[s.b]), reasons(&s.reasons))).collect(),
-        possible: suspects.len() - likely.len(),
     }
-}
-
-fn named(p: &Place) -> String {
-    format!("{} ({})", p.nom, p.commune)
-}
-
-fn reasons(reasons: &[Reason]) -> String {
-    reasons.iter().map(|r| r.label()).collect::<Vec<_>>().join(", ")
 }
 
 fn due(r: &Reviewed) -> Due {
@@ -203,7 +187,7 @@ fn Figures(c: Computed) -> impl IntoView {
             <DataTable rows=missing first="Ce qui manque" caption="Ce qui manque le plus".to_owned() counted="Lieux".to_owned() />
         </section>
         <DueList due=c.due />
-        <Duplicates pairs=c.duplicates possible=c.possible />
+        <p><a href="#/candidats">"Doublons probables : les examiner"</a></p>
         <details class="data">
             <summary>"Comment lire ces chiffres"</summary>
             <ul class="legend-words">
@@ -235,31 +219,6 @@ fn DueList(due: Vec<Due>) -> impl IntoView {
             {(count == 0).then(|| view! { <p>"Aucun lieu « À vérifier » ou « À actualiser »."</p> })}
             <ol class="due" inner_html=markup(&shown) />
             {more}
-        </section>
-    }
-}
-
-/// Two records for one structure? The pairs with two signals (same phone, same address, alike
-/// names nearby), for the coordinator to check; those with one are only counted.
-#[component]
-fn Duplicates(pairs: Vec<(String, String, String)>, possible: usize) -> impl IntoView {
-    let items: String = pairs
-        .iter()
-        .map(|(a, b, why)| {
-            format!(
-                "<li><strong>{}</strong><br>et <strong>{}</strong><br><span class=\"hint\">{}</span></li>",
-                escape(a),
-                escape(b),
-                escape(why)
-            )
-        })
-        .collect();
-    view! {
-        <section class="breakdown">
-            <h3 id="doublons">{format!("Doublons probables ({})", pairs.len())}</h3>
-            <p class="hint">"Deux fiches pour un même lieu ? Les habitants verraient le lieu deux fois. À vérifier, puis corriger le registre."</p>
-            <ol class="due pairs" inner_html=items />
-            <p class="hint">{format!("{possible} autres paires n’ont qu’un signe en commun (souvent deux services dans un même bâtiment).")}</p>
         </section>
     }
 }
