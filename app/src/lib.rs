@@ -26,6 +26,7 @@ pub mod route;
 pub mod session;
 pub mod store;
 pub mod text;
+pub mod upkeep;
 
 /// Mounts `app` (the root of one of the three bundles, see [`pages`]) in place of the static shell
 /// of its HTML page once that shell is on screen (two animation frames: the first frame's paint

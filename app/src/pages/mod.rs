@@ -9,6 +9,9 @@ pub mod coordination;
 mod home;
 mod map;
 pub mod mediation;
+mod report;
+
+pub use report::report_of;
 mod results;
 mod sheet;
 
@@ -21,6 +24,7 @@ use crate::i18n::{Locale, apply_to_document, texts};
 use crate::pwa::Updater;
 use crate::registry::Registry;
 use crate::route::{self, Route};
+use crate::upkeep::Upkeep;
 
 /// Where the mediators' space is served (its own page and bundle; see `mediation.html`).
 pub const MEDIATION_PATH: &str = "/mediation/";
@@ -29,10 +33,13 @@ pub const MEDIATION_PATH: &str = "/mediation/";
 #[component]
 pub fn App() -> impl IntoView {
     provide_shared();
-    let registry = Registry::load(|_| {});
+    let upkeep = Upkeep::start();
+    let registry = Registry::load(move |db| upkeep.attach(db));
     provide_context(registry);
+    provide_context(upkeep);
     provide_context(Choices::default());
     let route = route::follow();
+    count_views(route, registry, upkeep);
     let section = Signal::derive(move || match route.get() {
         Route::Map => Section::Map,
         _ => Section::Find,
@@ -54,6 +61,25 @@ pub fn App() -> impl IntoView {
         scroll_to_top();
         page
     })
+}
+
+/// Counts a sheet opened once per navigation to it (not at each redraw: a change of language or
+/// of registry version draws the sheet again), once the registry is there to say the place
+/// exists (an address typed by hand may name none, and the server refuses unknown places).
+fn count_views(route: ReadSignal<Route>, registry: Registry, upkeep: Upkeep) {
+    Effect::new(move |_| {
+        let Route::Place(id) = route.get() else { return };
+        Effect::new(move |done: Option<bool>| {
+            if done == Some(true) {
+                return true;
+            }
+            let Some(finder) = registry.finder() else { return false };
+            if finder.place(&id).is_some() {
+                upkeep.consultations.count(repere_core::consultation::Event::View(&id));
+            }
+            true
+        });
+    });
 }
 
 /// What both bundles provide: the service worker's updates, the communes, the language.

@@ -1,0 +1,183 @@
+//! « Signaler une erreur »: the queue of a resident's reports, on the device until the server
+//! acknowledges them.
+//!
+//! Order that keeps "once": a report is written to disk (durability "strict") before the person
+//! is told it is kept; `POST /api/v1/reports` (public, no token) takes at most
+//! [`MAX_REPORTS`] of them; only what the answer names leaves the queue ([`settle`]). A lost
+//! answer leaves everything queued, and the resend carries the same ids, which the server
+//! stores once.
+
+use indexed_db_futures::database::Database;
+use leptos::prelude::*;
+use repere_protocol::Ingested;
+use repere_protocol::upkeep::{MAX_REPORTS, ReportDto, Reports};
+
+use crate::net::{online, post};
+use crate::store;
+
+/// Key in `meta` of the queue (a JSON list of [`ReportDto`], oldest first).
+pub const QUEUE_KEY: &str = "reports";
+const URL: &str = "/api/v1/reports";
+
+/// What became of a report, for the person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The server has it.
+    Sent,
+    /// Kept on the phone, sent when it has network.
+    Queued,
+    /// Refused for its content (the place is no longer in the registry): dropped.
+    Refused,
+}
+
+/// The server's answer to a send, as [`settle`] reads it.
+#[derive(Debug, PartialEq)]
+pub enum Answer {
+    /// 200: the ids stored (or stored before) and those the server holds with other content.
+    Ingested(Ingested),
+    /// 422: the ids of the reports the server named (nothing was stored).
+    Refused(Vec<String>),
+    /// Anything else (no network, 413, 429, 5xx): everything stays queued.
+    Failed,
+}
+
+impl Answer {
+    /// Reads a response to `sent` (a 422's details name a report by `id`, or by its `index`).
+    pub fn read(status: u16, body: &str, sent: &[ReportDto]) -> Answer {
+        match status {
+            200 => serde_json::from_str(body).map_or(Answer::Failed, Answer::Ingested),
+            422 => {
+                let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
+                let details = value["error"]["details"].as_array().cloned().unwrap_or_default();
+                let named = details
+                    .iter()
+                    .filter_map(|d| {
+                        let by_index = || d["index"].as_u64().and_then(|i| sent.get(i as usize)).map(|r| r.id.clone());
+                        d["id"].as_str().map(str::to_owned).or_else(by_index)
+                    })
+                    .filter(|id| sent.iter().any(|r| &r.id == id))
+                    .collect();
+                Answer::Refused(named)
+            }
+            _ => Answer::Failed,
+        }
+    }
+}
+
+/// Removes from `queue` what `answer` settles, and says how many left it: the acknowledged ids
+/// and those in conflict (the server holds another report under that id, so a resend could
+/// never be stored: keeping it would only block the queue behind it); after a 422, the reports
+/// it names. A 422 stores nothing, and a report refused for its content (a place removed from
+/// the registry since the phone's version) would be refused at every resend and hold up every
+/// report behind it: dropping exactly the named ones loses nothing else, and the rest go in the
+/// next request. A 422 naming none keeps everything (nothing says which one to drop).
+pub fn settle(queue: &mut Vec<ReportDto>, answer: &Answer) -> usize {
+    let before = queue.len();
+    match answer {
+        Answer::Ingested(i) => queue.retain(|r| !i.acked.contains(&r.id) && !i.conflicts.contains(&r.id)),
+        Answer::Refused(ids) => queue.retain(|r| !ids.contains(&r.id)),
+        Answer::Failed => {}
+    }
+    before - queue.len()
+}
+
+/// The queue, shared through context (in [`super::Upkeep`]).
+#[derive(Clone, Copy)]
+pub struct ReportQueue {
+    db: StoredValue<Option<Database>, LocalStorage>,
+    queue: StoredValue<Vec<ReportDto>>,
+    /// Ids refused by the server since the app opened, to tell the person.
+    refused: StoredValue<Vec<String>>,
+    sending: StoredValue<bool>,
+}
+
+impl Default for ReportQueue {
+    fn default() -> Self {
+        ReportQueue {
+            db: StoredValue::new_local(None),
+            queue: StoredValue::new(Vec::new()),
+            refused: StoredValue::new(Vec::new()),
+            sending: StoredValue::new(false),
+        }
+    }
+}
+
+impl ReportQueue {
+    /// Reads the queue kept on the device.
+    pub async fn open(&self, db: Database) -> Result<(), String> {
+        let text: Option<String> = store::get_meta(&db, QUEUE_KEY).await?;
+        let kept: Vec<ReportDto> = match text {
+            Some(t) => serde_json::from_str(&t).map_err(|e| format!("file illisible : {e}"))?,
+            None => Vec::new(),
+        };
+        self.queue.set_value(kept);
+        self.db.set_value(Some(db));
+        Ok(())
+    }
+
+    pub fn len(&self) -> usize {
+        self.queue.with_value(Vec::len)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    async fn persist(&self) -> Result<(), String> {
+        let db = self.db.get_value().ok_or("la base n’est pas encore ouverte")?;
+        let json = self.queue.with_value(|q| serde_json::to_string(q).expect("serialisable"));
+        store::put_metas(&db, &[(QUEUE_KEY, json)]).await
+    }
+
+    /// Keeps `report` on the device (on disk before this returns), then sends the queue if
+    /// online; what became of it. The report is checked by the caller (`ReportDto::check`).
+    pub async fn report(&self, report: ReportDto) -> Result<Outcome, String> {
+        let id = report.id.clone();
+        self.queue.update_value(|q| q.push(report));
+        if let Err(e) = self.persist().await {
+            self.queue.update_value(|q| q.retain(|r| r.id != id));
+            return Err(e);
+        }
+        self.send().await;
+        Ok(if self.queue.with_value(|q| q.iter().any(|r| r.id == id)) {
+            Outcome::Queued
+        } else if self.refused.with_value(|r| r.contains(&id)) {
+            Outcome::Refused
+        } else {
+            Outcome::Sent
+        })
+    }
+
+    /// Sends the queue, [`MAX_REPORTS`] at a time, while the server settles some; never while
+    /// the browser is offline, never two sends at once.
+    pub async fn send(&self) {
+        if self.sending.get_value() || self.db.with_value(Option::is_none) {
+            return;
+        }
+        self.sending.set_value(true);
+        while online() {
+            let batch: Vec<ReportDto> = self.queue.with_value(|q| q.iter().take(MAX_REPORTS).cloned().collect());
+            if batch.is_empty() {
+                break;
+            }
+            let body = serde_json::to_string(&Reports { reports: batch.clone() }).expect("serialisable");
+            let answer = match post(URL, None, &body).await {
+                Ok((status, text)) => Answer::read(status, &text, &batch),
+                Err(_) => Answer::Failed,
+            };
+            if let Answer::Refused(ids) = &answer {
+                web_sys::console::warn_1(&format!("signalements refusés : {}", ids.join(", ")).into());
+                self.refused.update_value(|r| r.extend(ids.iter().cloned()));
+            }
+            let settled = self.queue.try_update_value(|q| settle(q, &answer)).unwrap_or(0);
+            if settled == 0 {
+                break;
+            }
+            if let Err(e) = self.persist().await {
+                web_sys::console::error_1(&format!("signalements : {e}").into());
+                break;
+            }
+        }
+        self.sending.set_value(false);
+    }
+}
