@@ -5,12 +5,12 @@
 
 use chrono::NaiveDate;
 use repere_app::store;
-use repere_app::upkeep::consultations::{BATCH_KEY, Consultations, acknowledges, from_days, to_days};
-use repere_app::upkeep::reports::{Answer, Outcome, QUEUE_KEY, ReportQueue, settle};
-use repere_core::consultation::{Event, Tally};
+use repere_app::upkeep::consultations::{BATCH_KEY, Batch, Consultations, acknowledges, from_days, to_days};
+use repere_app::upkeep::reports::{Answer, Outcome, QUEUE_KEY, Queued, ReportQueue, body, settle};
+use repere_core::consultation::{Event, Subject, Tally};
 use repere_core::i18n::FR;
 use repere_protocol::Ingested;
-use repere_protocol::upkeep::{ConsultationsDto, MAX_NOTE, Motif, ReportDto};
+use repere_protocol::upkeep::{ConsultationsDto, MAX_NOTE, Motif, ReportDto, Reports};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -23,7 +23,11 @@ fn day() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 30).unwrap()
 }
 
-fn report(id: &str) -> ReportDto {
+fn report(id: &str) -> Queued {
+    Queued::new(&dto(id))
+}
+
+fn dto(id: &str) -> ReportDto {
     ReportDto {
         id: id.into(),
         place_id: "lieu-1".into(),
@@ -67,6 +71,8 @@ fn the_form_accepts_exactly_what_the_wire_accepts() {
 #[wasm_bindgen_test]
 fn an_answer_removes_what_it_acknowledges_and_nothing_else() {
     let sent = vec![report("a"), report("b"), report("c")];
+    let wire: Reports = serde_json::from_str(&body(&sent)).expect("the body is the wire's `Reports`");
+    assert_eq!(wire.reports, [dto("a"), dto("b"), dto("c")]);
     let mut queue = sent.clone();
     queue.push(report("d"));
     let ingested = Answer::read(200, r#"{"acked":["a","c"],"conflicts":["b"],"stored":1}"#, &sent);
@@ -113,7 +119,8 @@ async fn a_report_the_server_does_not_take_stays_on_the_device() {
 
     let db = store::open(&name).await.unwrap();
     let kept: String = store::get_meta(&db, QUEUE_KEY).await.unwrap().expect("queue on disk");
-    assert_eq!(serde_json::from_str::<Vec<ReportDto>>(&kept).unwrap(), [made]);
+    let texts: Vec<String> = serde_json::from_str(&kept).unwrap();
+    assert_eq!(texts.iter().map(|t| serde_json::from_str::<ReportDto>(t).unwrap()).collect::<Vec<_>>(), [made]);
     let reopened = ReportQueue::default();
     reopened.open(db).await.unwrap();
     assert_eq!(reopened.len(), 1);
@@ -128,7 +135,7 @@ fn a_tally_travels_in_the_wire_form_and_back() {
     let days = to_days(&tally);
     assert_eq!(days[0].jour, "2026-11-29");
     assert_eq!((days[1].lieux[0].vues, days[1].lieux[0].itineraires, days[1].lieux[0].appels), (1, 1, 0));
-    assert_eq!(from_days(&days), tally);
+    assert_eq!(from_days(&serde_json::to_value(&days).unwrap()), tally);
     let batch = ConsultationsDto { id: repere_app::upkeep::random_id(), jours: days };
     assert!(batch.check().is_empty(), "{:?}", batch.check());
     assert!(acknowledges(200, &format!(r#"{{"acked":"{}"}}"#, batch.id), &batch.id));
@@ -150,17 +157,18 @@ async fn a_batch_not_acknowledged_is_kept_with_its_id() {
     first.send().await;
     assert!(first.tally().is_empty(), "taken into the batch");
     let kept: String = store::get_meta(&db, BATCH_KEY).await.unwrap().expect("batch on disk");
-    let batch: Option<ConsultationsDto> = serde_json::from_str(&kept).unwrap();
-    let batch = batch.expect("a batch under way");
+    let batch: ConsultationsDto = serde_json::from_str(&kept).expect("the wire's batch");
     assert!(batch.check().is_empty());
+    assert_eq!(Batch::read(&kept).unwrap().id, batch.id);
     assert_eq!((batch.jours[0].lieux[0].vues, batch.jours[0].lieux[0].appels), (1, 1));
 
     let second = Consultations::default();
     second.count(Event::Search("86062"));
     second.open(db.clone()).await.unwrap();
-    assert_eq!(second.tally().days().next().unwrap().1.communes["86062"], 1, "counted before the base opened, kept");
+    let today = repere_app::clock::now().date();
+    assert_eq!(second.tally().get(today, Subject::Commune, "86062").recherches, 1, "counted before the base opened, kept");
     second.send().await;
-    let again: Option<ConsultationsDto> = serde_json::from_str(&store::get_meta::<String>(&db, BATCH_KEY).await.unwrap().unwrap()).unwrap();
-    assert_eq!(again.unwrap().id, batch.id, "the same batch, the same id, until acknowledged");
-    assert_eq!(second.tally().days().count(), 1, "new counts wait in the tally, not in the batch");
+    let again: ConsultationsDto = serde_json::from_str(&store::get_meta::<String>(&db, BATCH_KEY).await.unwrap().unwrap()).unwrap();
+    assert_eq!(again, batch, "the same batch, the same id, until acknowledged");
+    assert_eq!(second.tally().cells().len(), 1, "new counts wait in the tally, not in the batch");
 }

@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use chrono::NaiveDate;
-//! use repere_core::consultation::{Bounds, Event, Tally};
+//! use repere_core::consultation::{Bounds, Event, Subject, Tally};
 //!
 //! let day = NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
 //! let mut tally = Tally::default();
@@ -23,10 +23,8 @@
 //! let bounds = Bounds { days: 31, places_a_day: 300, communes_a_day: 300, count: 500 };
 //! let batch = tally.take_batch(&bounds).unwrap();
 //! assert!(tally.is_empty());
-//! assert_eq!(batch.day(day).unwrap().places["p1"].appels, 1);
+//! assert_eq!(batch.get(day, Subject::Place, "p1").appels, 1);
 //! ```
-
-use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
@@ -43,12 +41,20 @@ pub enum Event<'a> {
     Search(&'a str),
 }
 
-/// One place's counts on one day.
+/// What a cell counts: a place (its id) or a commune (its INSEE code).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Subject {
+    Place,
+    Commune,
+}
+
+/// One cell's counts: a place's views, calls and directions, or a commune's searches.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Counts {
     pub vues: u32,
     pub appels: u32,
     pub itineraires: u32,
+    pub recherches: u32,
 }
 
 impl Counts {
@@ -56,29 +62,26 @@ impl Counts {
         self.vues = self.vues.saturating_add(other.vues);
         self.appels = self.appels.saturating_add(other.appels);
         self.itineraires = self.itineraires.saturating_add(other.itineraires);
+        self.recherches = self.recherches.saturating_add(other.recherches);
     }
 
     fn capped(self, cap: u32) -> Counts {
-        Counts { vues: self.vues.min(cap), appels: self.appels.min(cap), itineraires: self.itineraires.min(cap) }
-    }
-
-    fn is_zero(&self) -> bool {
-        *self == Counts::default()
+        Counts {
+            vues: self.vues.min(cap),
+            appels: self.appels.min(cap),
+            itineraires: self.itineraires.min(cap),
+            recherches: self.recherches.min(cap),
+        }
     }
 }
 
-/// One day's counts: places by id, searches by commune code. No zero cell is kept, so two
-/// tallies of the same events compare equal however they were made.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Day {
-    pub places: BTreeMap<String, Counts>,
-    pub communes: BTreeMap<String, u32>,
-}
-
-impl Day {
-    fn is_empty(&self) -> bool {
-        self.places.is_empty() && self.communes.is_empty()
-    }
+/// The counts of one place or commune on one day.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cell {
+    pub day: NaiveDate,
+    pub subject: Subject,
+    pub id: String,
+    pub counts: Counts,
 }
 
 /// The bounds of one batch on the wire (`repere_protocol::upkeep`'s `MAX_DAYS`,
@@ -92,107 +95,89 @@ pub struct Bounds {
     pub count: u32,
 }
 
-/// Counts per local day, oldest day first.
+/// Counts per local day: cells in (day, subject, id) order, no zero cell, so two tallies of the
+/// same events compare equal however they were made. A sorted list rather than maps: a phone
+/// holds a few hundred cells at most, and the phone downloads less code for it.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Tally {
-    days: BTreeMap<NaiveDate, Day>,
+    cells: Vec<Cell>,
 }
 
 impl Tally {
     /// Counts one event on `day` (the phone's local day, passed in: the core reads no clock).
     pub fn add(&mut self, day: NaiveDate, event: Event) {
-        let (place, counts) = match event {
-            Event::View(id) => (id, Counts { vues: 1, ..Counts::default() }),
-            Event::Call(id) => (id, Counts { appels: 1, ..Counts::default() }),
-            Event::Directions(id) => (id, Counts { itineraires: 1, ..Counts::default() }),
-            Event::Search(code) => return self.add_searches(day, code, 1),
+        let one = Counts::default();
+        let (subject, id, counts) = match event {
+            Event::View(id) => (Subject::Place, id, Counts { vues: 1, ..one }),
+            Event::Call(id) => (Subject::Place, id, Counts { appels: 1, ..one }),
+            Event::Directions(id) => (Subject::Place, id, Counts { itineraires: 1, ..one }),
+            Event::Search(code) => (Subject::Commune, code, Counts { recherches: 1, ..one }),
         };
-        self.add_counts(day, place, counts);
+        self.add_counts(day, subject, id, counts);
     }
 
-    /// Adds a place's counts on `day` (reading a stored tally back, merging).
-    pub fn add_counts(&mut self, day: NaiveDate, place: &str, counts: Counts) {
-        if counts.is_zero() {
+    /// Adds a cell's counts (reading a stored tally back, merging); counts add up, saturating.
+    pub fn add_counts(&mut self, day: NaiveDate, subject: Subject, id: &str, counts: Counts) {
+        if counts == Counts::default() {
             return;
         }
-        self.days.entry(day).or_default().places.entry(place.to_owned()).or_default().add(counts);
-    }
-
-    /// Adds `n` searches for the commune `code` on `day`.
-    pub fn add_searches(&mut self, day: NaiveDate, code: &str, n: u32) {
-        if n == 0 {
-            return;
+        match self.cells.binary_search_by(|c| (c.day, c.subject, c.id.as_str()).cmp(&(day, subject, id))) {
+            Ok(i) => self.cells[i].counts.add(counts),
+            Err(i) => self.cells.insert(i, Cell { day, subject, id: id.to_owned(), counts }),
         }
-        let cell = self.days.entry(day).or_default().communes.entry(code.to_owned()).or_default();
-        *cell = cell.saturating_add(n);
     }
 
     /// Adds every count of `other` to this tally.
     pub fn merge(&mut self, other: &Tally) {
-        for (day, counts) in &other.days {
-            for (place, c) in &counts.places {
-                self.add_counts(*day, place, *c);
-            }
-            for (code, n) in &counts.communes {
-                self.add_searches(*day, code, *n);
-            }
+        for c in &other.cells {
+            self.add_counts(c.day, c.subject, &c.id, c.counts);
         }
     }
 
     pub fn is_empty(&self) -> bool {
-        self.days.is_empty()
+        self.cells.is_empty()
     }
 
-    /// The days counted, oldest first.
-    pub fn days(&self) -> impl Iterator<Item = (NaiveDate, &Day)> {
-        self.days.iter().map(|(d, c)| (*d, c))
+    /// Every cell, oldest day first, places before communes, ids in order.
+    pub fn cells(&self) -> &[Cell] {
+        &self.cells
     }
 
-    pub fn day(&self, day: NaiveDate) -> Option<&Day> {
-        self.days.get(&day)
+    /// One cell's counts (zero when nothing was counted).
+    pub fn get(&self, day: NaiveDate, subject: Subject, id: &str) -> Counts {
+        self.cells.iter().find(|c| c.day == day && c.subject == subject && c.id == id).map(|c| c.counts).unwrap_or_default()
     }
 
     /// Moves the oldest counts out of the tally, as one batch within `bounds`: at most
     /// `bounds.days` days, and per day at most `bounds.places_a_day` places and
-    /// `bounds.communes_a_day` communes; a day with more is split, its rest left in the tally
-    /// (the next batch starts with it). Each cell is capped at `bounds.count` and the excess
+    /// `bounds.communes_a_day` communes (ids in order); a day with more is split, its rest left
+    /// in the tally for the next batch. Each cell is capped at `bounds.count` and the excess
     /// dropped, not carried over: it is not a person using the app, and a batch over the
     /// server's bounds would be refused whole. `None` when there is nothing to send.
     pub fn take_batch(&mut self, bounds: &Bounds) -> Option<Tally> {
-        let mut batch = Tally::default();
-        while batch.days.len() < bounds.days.max(1) {
-            let Some(mut entry) = self.days.first_entry() else { break };
-            let day = entry.get_mut();
-            let places = take_first(&mut day.places, bounds.places_a_day);
-            let communes = take_first(&mut day.communes, bounds.communes_a_day);
-            let split = !day.is_empty();
-            let date = *entry.key();
-            if !split {
-                entry.remove();
+        let (mut batch, mut kept) = (Vec::new(), Vec::new());
+        let (mut day, mut days, mut places, mut communes) = (None, 0, 0, 0);
+        for cell in std::mem::take(&mut self.cells) {
+            if day != Some(cell.day) {
+                if days >= bounds.days.max(1) {
+                    kept.push(cell);
+                    continue;
+                }
+                (day, days, places, communes) = (Some(cell.day), days + 1, 0, 0);
             }
-            let taken = Day {
-                places: places.into_iter().map(|(id, c)| (id, c.capped(bounds.count))).collect(),
-                communes: communes.into_iter().map(|(code, n)| (code, n.min(bounds.count))).collect(),
+            let (taken, limit) = match cell.subject {
+                Subject::Place => (&mut places, bounds.places_a_day),
+                Subject::Commune => (&mut communes, bounds.communes_a_day),
             };
-            if !taken.is_empty() {
-                batch.days.insert(date, taken);
-            }
-            if split {
-                break;
+            if *taken < limit.max(1) {
+                *taken += 1;
+                batch.push(Cell { counts: cell.counts.capped(bounds.count), ..cell });
+            } else {
+                kept.push(cell);
             }
         }
-        (!batch.is_empty()).then_some(batch)
-    }
-}
-
-/// Removes and returns the first `n` entries of `map` (in key order).
-fn take_first<V>(map: &mut BTreeMap<String, V>, n: usize) -> BTreeMap<String, V> {
-    match map.keys().nth(n).cloned() {
-        Some(first_left) => {
-            let rest = map.split_off(&first_left);
-            std::mem::replace(map, rest)
-        }
-        None => std::mem::take(map),
+        self.cells = kept;
+        (!batch.is_empty()).then_some(Tally { cells: batch })
     }
 }
 
@@ -206,24 +191,46 @@ mod tests {
 
     const WIRE: Bounds = Bounds { days: 31, places_a_day: 300, communes_a_day: 300, count: 500 };
 
+    /// The distinct days of a tally, in its order.
+    fn days(t: &Tally) -> Vec<NaiveDate> {
+        let mut d: Vec<NaiveDate> = t.cells().iter().map(|c| c.day).collect();
+        d.dedup();
+        d
+    }
+
+    fn place(vues: u32, appels: u32, itineraires: u32) -> Counts {
+        Counts { vues, appels, itineraires, recherches: 0 }
+    }
+
     #[test]
     fn events_add_up_per_day_place_and_commune() {
         let mut t = Tally::default();
-        for event in [Event::View("p1"), Event::View("p1"), Event::Call("p1"), Event::Directions("p2"), Event::Search("86062")] {
+        for event in [Event::Search("86062"), Event::View("p1"), Event::View("p1"), Event::Call("p1"), Event::Directions("p2")] {
             t.add(day(30), event);
         }
         t.add(day(29), Event::Search("86062"));
-        let d30 = t.day(day(30)).unwrap();
-        assert_eq!(d30.places["p1"], Counts { vues: 2, appels: 1, itineraires: 0 });
-        assert_eq!(d30.places["p2"], Counts { vues: 0, appels: 0, itineraires: 1 });
-        assert_eq!(d30.communes["86062"], 1);
-        assert_eq!(t.day(day(29)).unwrap().communes["86062"], 1);
-        assert_eq!(t.days().map(|(d, _)| d).collect::<Vec<_>>(), [day(29), day(30)], "oldest first");
+        assert_eq!(t.get(day(30), Subject::Place, "p1"), place(2, 1, 0));
+        assert_eq!(t.get(day(30), Subject::Place, "p2"), place(0, 0, 1));
+        assert_eq!(t.get(day(30), Subject::Commune, "86062").recherches, 1);
+        assert_eq!(t.get(day(29), Subject::Commune, "86062").recherches, 1);
+        assert_eq!(t.get(day(29), Subject::Place, "p1"), Counts::default());
+        let order: Vec<_> = t.cells().iter().map(|c| (c.day, c.subject, c.id.as_str())).collect();
+        assert_eq!(
+            order,
+            [
+                (day(29), Subject::Commune, "86062"),
+                (day(30), Subject::Place, "p1"),
+                (day(30), Subject::Place, "p2"),
+                (day(30), Subject::Commune, "86062")
+            ],
+            "oldest day first, places before communes"
+        );
     }
 
     #[test]
     fn merging_equals_counting_everything_in_one_tally() {
-        let events = [(29, Event::View("a")), (30, Event::Call("a")), (30, Event::Search("86194")), (30, Event::View("b"))];
+        let events =
+            [(29, Event::View("a")), (30, Event::Call("a")), (30, Event::Search("86194")), (30, Event::View("b")), (29, Event::View("a"))];
         let mut whole = Tally::default();
         let (mut first, mut second) = (Tally::default(), Tally::default());
         for (i, (d, e)) in events.iter().enumerate() {
@@ -233,8 +240,7 @@ mod tests {
         first.merge(&second);
         assert_eq!(first, whole);
         // Zero counts leave no cell, so a tally read back with them equals the one without.
-        first.add_counts(day(1), "z", Counts::default());
-        first.add_searches(day(1), "86000", 0);
+        first.add_counts(day(1), Subject::Place, "z", Counts::default());
         assert_eq!(first, whole);
     }
 
@@ -260,9 +266,9 @@ mod tests {
         let a = t.take_batch(&WIRE).unwrap();
         let b = t.take_batch(&WIRE).unwrap();
         assert_eq!(t.take_batch(&WIRE), None);
-        assert_eq!((a.days().count(), b.days().count()), (31, 9));
-        assert_eq!(a.days().next().unwrap().0, first);
-        assert!(a.days().last().unwrap().0 < b.days().next().unwrap().0);
+        assert_eq!((days(&a).len(), days(&b).len()), (31, 9));
+        assert_eq!(days(&a)[0], first);
+        assert!(days(&a)[30] < days(&b)[0]);
     }
 
     #[test]
@@ -278,15 +284,15 @@ mod tests {
         let whole = t.clone();
         let mut batches = Vec::new();
         while let Some(b) = t.take_batch(&bounds) {
-            for (_, d) in b.days() {
-                assert!(d.places.len() <= 2 && d.communes.len() <= 1);
+            for d in days(&b) {
+                let count = |s: Subject| b.cells().iter().filter(|c| c.day == d && c.subject == s).count();
+                assert!(count(Subject::Place) <= 2 && count(Subject::Commune) <= 1);
             }
             batches.push(b);
         }
-        // a,b + 86001 | c,d + 86002 (a day still split ends its batch) | e and day 30.
-        assert_eq!(batches.len(), 3);
-        assert_eq!(batches[0].day(day(29)).unwrap().places.keys().collect::<Vec<_>>(), ["a", "b"]);
-        assert_eq!(batches[2].days().map(|(d, _)| d).collect::<Vec<_>>(), [day(29), day(30)]);
+        // a, b, 86001 and day 30 | c, d, 86002 | e.
+        let ids = |b: &Tally| b.cells().iter().map(|c| c.id.clone()).collect::<Vec<_>>();
+        assert_eq!(batches.iter().map(ids).collect::<Vec<_>>(), [vec!["a", "b", "86001", "a"], vec!["c", "d", "86002"], vec!["e"]]);
         let mut back = Tally::default();
         batches.iter().for_each(|b| back.merge(b));
         assert_eq!(back, whole);
@@ -302,27 +308,26 @@ mod tests {
         }
         t.add(day(30), Event::View("p1"));
         let batch = t.take_batch(&bounds).unwrap();
-        let d = batch.day(day(30)).unwrap();
-        assert_eq!(d.places["p1"], Counts { vues: 1, appels: 3, itineraires: 0 });
-        assert_eq!(d.communes["86062"], 3);
+        assert_eq!(batch.get(day(30), Subject::Place, "p1"), place(1, 3, 0));
+        assert_eq!(batch.get(day(30), Subject::Commune, "86062").recherches, 3);
         assert!(t.is_empty());
     }
 
     #[test]
     fn counts_saturate_instead_of_wrapping() {
         let mut t = Tally::default();
-        t.add_searches(day(30), "86062", u32::MAX);
+        t.add_counts(day(30), Subject::Commune, "86062", Counts { recherches: u32::MAX, ..Counts::default() });
         t.add(day(30), Event::Search("86062"));
-        assert_eq!(t.day(day(30)).unwrap().communes["86062"], u32::MAX);
+        assert_eq!(t.get(day(30), Subject::Commune, "86062").recherches, u32::MAX);
     }
 
     proptest::proptest! {
         /// However the counts and bounds fall, the batches respect the bounds and add up to the
-        /// tally (no cell reaches the cap here), each day once per batch, oldest days first.
+        /// tally (no cell reaches the cap here), oldest days first.
         #[test]
         fn batches_add_up_to_the_tally(
             events in proptest::collection::vec((0u32..40, 0u8..4, 0u8..12), 0..300),
-            days in 1usize..5, places in 1usize..5, communes in 1usize..5,
+            max_days in 1usize..5, places in 1usize..5, communes in 1usize..5,
         ) {
             let first = NaiveDate::from_ymd_opt(2026, 10, 1).unwrap();
             let ids: Vec<String> = (0..12).map(|i| format!("x{i}")).collect();
@@ -333,17 +338,18 @@ mod tests {
                 t.add(first + chrono::Duration::days(i64::from(*d)), event);
             }
             let whole = t.clone();
-            let bounds = Bounds { days, places_a_day: places, communes_a_day: communes, count: 1_000 };
+            let bounds = Bounds { days: max_days, places_a_day: places, communes_a_day: communes, count: 1_000 };
             let mut back = Tally::default();
-            let mut last_first_day = None;
+            let mut last_start = None;
             while let Some(batch) = t.take_batch(&bounds) {
-                proptest::prop_assert!(batch.days().count() <= days);
-                for (_, d) in batch.days() {
-                    proptest::prop_assert!(d.places.len() <= places && d.communes.len() <= communes);
+                let batch_days = days(&batch);
+                proptest::prop_assert!(batch_days.len() <= max_days);
+                for d in &batch_days {
+                    let count = |s: Subject| batch.cells().iter().filter(|c| c.day == *d && c.subject == s).count();
+                    proptest::prop_assert!(count(Subject::Place) <= places && count(Subject::Commune) <= communes);
                 }
-                let start = batch.days().next().unwrap().0;
-                proptest::prop_assert!(last_first_day.is_none_or(|l| l <= start));
-                last_first_day = Some(start);
+                proptest::prop_assert!(last_start.is_none_or(|l| l <= batch_days[0]));
+                last_start = Some(batch_days[0]);
                 back.merge(&batch);
             }
             proptest::prop_assert_eq!(back, whole);

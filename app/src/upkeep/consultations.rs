@@ -6,17 +6,22 @@
 //! same counts under the same id, until the server acknowledges that id (a lost answer counts
 //! once); only then is the next one taken. Counts made meanwhile go to the tally.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
-use repere_core::consultation::{Bounds, Counts, Event, Tally};
+use repere_core::consultation::{Bounds, Counts, Event, Subject, Tally};
 use repere_protocol::upkeep::{
     CommuneCounts, ConsultationsDto, DayCounts, MAX_COMMUNES_A_DAY, MAX_COUNT, MAX_DAYS, MAX_PLACES_A_DAY, PlaceCounts,
 };
+use serde_json::Value;
 
 use crate::net::{online, post};
 use crate::store;
 
-/// Keys in `meta`: the counts not yet in a batch, and the batch being sent (with its id).
+/// Keys in `meta`: the counts not yet in a batch (the wire's list of days), and the batch being
+/// sent (its JSON text, the body sent again as it is).
 pub const TALLY_KEY: &str = "consultations";
 pub const BATCH_KEY: &str = "consultations_batch";
 const URL: &str = "/api/v1/consultations";
@@ -26,30 +31,37 @@ pub const BOUNDS: Bounds = Bounds { days: MAX_DAYS, places_a_day: MAX_PLACES_A_D
 
 /// A tally in the wire's form (also how it is kept on the device).
 pub fn to_days(tally: &Tally) -> Vec<DayCounts> {
-    tally
-        .days()
-        .map(|(day, counts)| DayCounts {
-            jour: super::iso_day(day),
-            lieux: counts
-                .places
-                .iter()
-                .map(|(id, c)| PlaceCounts { id: id.clone(), vues: c.vues, appels: c.appels, itineraires: c.itineraires })
-                .collect(),
-            communes: counts.communes.iter().map(|(code, n)| CommuneCounts { code: code.clone(), recherches: *n }).collect(),
-        })
-        .collect()
+    let mut days: Vec<DayCounts> = Vec::new();
+    for cell in tally.cells() {
+        let jour = super::iso_day(cell.day);
+        if days.last().is_none_or(|d| d.jour != jour) {
+            days.push(DayCounts { jour, ..DayCounts::default() });
+        }
+        let day = days.last_mut().expect("pushed");
+        let Counts { vues, appels, itineraires, recherches } = cell.counts;
+        match cell.subject {
+            Subject::Place => day.lieux.push(PlaceCounts { id: cell.id.clone(), vues, appels, itineraires }),
+            Subject::Commune => day.communes.push(CommuneCounts { code: cell.id.clone(), recherches }),
+        }
+    }
+    days
 }
 
-/// A tally read back from the wire's form (a day that is not a date is skipped).
-pub fn from_days(days: &[DayCounts]) -> Tally {
+/// A tally read back from the wire's form (read as a `serde_json::Value`, which the app already
+/// reads the registry with, rather than by a reader of its own: less code to download; a day
+/// that is not a date and counts that are not numbers are skipped).
+pub fn from_days(days: &Value) -> Tally {
     let mut tally = Tally::default();
-    for d in days {
-        let Some(day) = repere_core::date::iso_date(&d.jour) else { continue };
-        for p in &d.lieux {
-            tally.add_counts(day, &p.id, Counts { vues: p.vues, appels: p.appels, itineraires: p.itineraires });
+    let n = |v: &Value| v.as_u64().unwrap_or(0).min(u64::from(u32::MAX)) as u32;
+    for d in days.as_array().into_iter().flatten() {
+        let Some(day) = d["jour"].as_str().and_then(repere_core::date::iso_date) else { continue };
+        for p in d["lieux"].as_array().into_iter().flatten() {
+            let counts = Counts { vues: n(&p["vues"]), appels: n(&p["appels"]), itineraires: n(&p["itineraires"]), recherches: 0 };
+            tally.add_counts(day, Subject::Place, p["id"].as_str().unwrap_or_default(), counts);
         }
-        for c in &d.communes {
-            tally.add_searches(day, &c.code, c.recherches);
+        for c in d["communes"].as_array().into_iter().flatten() {
+            let counts = Counts { recherches: n(&c["recherches"]), ..Counts::default() };
+            tally.add_counts(day, Subject::Commune, c["code"].as_str().unwrap_or_default(), counts);
         }
     }
     tally
@@ -57,7 +69,27 @@ pub fn from_days(days: &[DayCounts]) -> Tally {
 
 /// Whether an answer acknowledges the batch `id`: 200 `{"acked": id}`.
 pub fn acknowledges(status: u16, body: &str, id: &str) -> bool {
-    status == 200 && serde_json::from_str::<serde_json::Value>(body).is_ok_and(|v| v["acked"].as_str() == Some(id))
+    status == 200 && serde_json::from_str::<Value>(body).is_ok_and(|v| v["acked"].as_str() == Some(id))
+}
+
+/// A batch under way: its id and the body sent.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Batch {
+    pub id: String,
+    pub body: String,
+}
+
+impl Batch {
+    fn new(taken: &Tally) -> Batch {
+        let dto = ConsultationsDto { id: super::random_id(), jours: to_days(taken) };
+        Batch { body: serde_json::to_string(&dto).expect("serialisable"), id: dto.id }
+    }
+
+    /// The batch kept on the device, read back.
+    pub fn read(body: &str) -> Option<Batch> {
+        let id = serde_json::from_str::<Value>(body).ok()?["id"].as_str()?.to_owned();
+        Some(Batch { id, body: body.to_owned() })
+    }
 }
 
 /// The counts, shared through context (in [`super::Upkeep`]).
@@ -65,7 +97,7 @@ pub fn acknowledges(status: u16, body: &str, id: &str) -> bool {
 pub struct Consultations {
     db: StoredValue<Option<Database>, LocalStorage>,
     tally: StoredValue<Tally>,
-    batch: StoredValue<Option<ConsultationsDto>>,
+    batch: StoredValue<Option<Batch>>,
     sending: StoredValue<bool>,
 }
 
@@ -86,11 +118,10 @@ impl Consultations {
         let kept: Option<String> = store::get_meta(&db, TALLY_KEY).await?;
         let batch: Option<String> = store::get_meta(&db, BATCH_KEY).await?;
         if let Some(text) = kept {
-            let days: Vec<DayCounts> = serde_json::from_str(&text).map_err(|e| format!("comptes illisibles : {e}"))?;
+            let days: Value = serde_json::from_str(&text).map_err(|e| format!("comptes illisibles : {e}"))?;
             self.tally.update_value(|t| t.merge(&from_days(&days)));
         }
-        let batch = batch.map(|b| serde_json::from_str::<ConsultationsDto>(&b)).transpose().map_err(|e| format!("lot illisible : {e}"))?;
-        self.batch.set_value(batch);
+        self.batch.set_value(batch.as_deref().and_then(Batch::read));
         self.db.set_value(Some(db));
         self.persist(false).await
     }
@@ -116,44 +147,47 @@ impl Consultations {
         let Some(db) = self.db.get_value() else { return Ok(()) };
         let mut values = vec![(TALLY_KEY, self.tally.with_value(|t| serde_json::to_string(&to_days(t)).expect("serialisable")))];
         if with_batch {
-            values.push((BATCH_KEY, self.batch.with_value(|b| serde_json::to_string(b).expect("serialisable"))));
+            // No batch: an empty text, which reads back as none.
+            values.push((BATCH_KEY, self.batch.with_value(|b| b.as_ref().map(|b| b.body.clone()).unwrap_or_default())));
         }
         store::put_metas(&db, &values).await
     }
 
-    /// Sends the batch under way, then new ones, while the server acknowledges them.
-    pub async fn send(&self) {
-        if self.sending.get_value() || self.db.with_value(Option::is_none) {
-            return;
-        }
-        self.sending.set_value(true);
-        while online() {
-            if self.batch.with_value(Option::is_none) {
-                let Some(taken) = self.tally.try_update_value(|t| t.take_batch(&BOUNDS)).flatten() else { break };
-                self.batch.set_value(Some(ConsultationsDto { id: super::random_id(), jours: to_days(&taken) }));
+    /// Sends the batch under way, then new ones, while the server acknowledges them. Boxed: its
+    /// callers share one copy of it in the wasm.
+    pub fn send(self) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(async move {
+            if self.sending.get_value() || self.db.with_value(Option::is_none) {
+                return;
+            }
+            self.sending.set_value(true);
+            while online() {
+                if self.batch.with_value(Option::is_none) {
+                    let Some(taken) = self.tally.try_update_value(|t| t.take_batch(&BOUNDS)).flatten() else { break };
+                    self.batch.set_value(Some(Batch::new(&taken)));
+                    if let Err(e) = self.persist(true).await {
+                        // Not on disk: put the counts back rather than send a batch the device may forget.
+                        web_sys::console::error_1(&format!("consultations : {e}").into());
+                        self.tally.update_value(|t| t.merge(&taken));
+                        self.batch.set_value(None);
+                        break;
+                    }
+                }
+                let Some(batch) = self.batch.get_value() else { break };
+                match post(URL, None, &batch.body).await {
+                    Ok((status, text)) if acknowledges(status, &text, &batch.id) => {}
+                    // Refused for its content: the same batch would be refused at every resend and
+                    // hold every later count behind it; the figures lose one batch rather than all.
+                    Ok((422, text)) => web_sys::console::warn_1(&format!("consultations refusées : {text}").into()),
+                    _ => break,
+                }
+                self.batch.set_value(None);
                 if let Err(e) = self.persist(true).await {
-                    // Not on disk: put the counts back rather than send a batch the device may forget.
                     web_sys::console::error_1(&format!("consultations : {e}").into());
-                    self.tally.update_value(|t| t.merge(&taken));
-                    self.batch.set_value(None);
                     break;
                 }
             }
-            let Some(batch) = self.batch.get_value() else { break };
-            let body = serde_json::to_string(&batch).expect("serialisable");
-            match post(URL, None, &body).await {
-                Ok((status, text)) if acknowledges(status, &text, &batch.id) => {}
-                // Refused for its content: the same batch would be refused at every resend and
-                // hold every later count behind it; figures lose one batch rather than all.
-                Ok((422, text)) => web_sys::console::warn_1(&format!("consultations refusées : {text}").into()),
-                _ => break,
-            }
-            self.batch.set_value(None);
-            if let Err(e) = self.persist(true).await {
-                web_sys::console::error_1(&format!("consultations : {e}").into());
-                break;
-            }
-        }
-        self.sending.set_value(false);
+            self.sending.set_value(false);
+        })
     }
 }

@@ -7,17 +7,48 @@
 //! answer leaves everything queued, and the resend carries the same ids, which the server
 //! stores once.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use repere_protocol::Ingested;
-use repere_protocol::upkeep::{MAX_REPORTS, ReportDto, Reports};
+use repere_protocol::upkeep::{MAX_REPORTS, ReportDto};
+use serde_json::Value;
 
 use crate::net::{online, post};
 use crate::store;
 
-/// Key in `meta` of the queue (a JSON list of [`ReportDto`], oldest first).
+/// Key in `meta` of the queue (a JSON list of each report's JSON text, oldest first).
 pub const QUEUE_KEY: &str = "reports";
 const URL: &str = "/api/v1/reports";
+
+/// A report waiting: its id and its JSON text, made once. The phone writes reports and reads
+/// back only their ids (through `serde_json::Value`, which the app already reads the registry
+/// with), so it carries no reader of its own for them: less code to download.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Queued {
+    pub id: String,
+    pub json: String,
+}
+
+impl Queued {
+    pub fn new(report: &ReportDto) -> Queued {
+        Queued { id: report.id.clone(), json: serde_json::to_string(report).expect("serialisable") }
+    }
+
+    /// A report kept on the device, if it still reads.
+    fn read(json: &str) -> Option<Queued> {
+        let id = serde_json::from_str::<Value>(json).ok()?["id"].as_str()?.to_owned();
+        Some(Queued { id, json: json.to_owned() })
+    }
+}
+
+/// The body of `POST /api/v1/reports` (`repere_protocol::upkeep::Reports`) for `batch`.
+pub fn body(batch: &[Queued]) -> String {
+    let reports: Vec<&str> = batch.iter().map(|q| q.json.as_str()).collect();
+    format!(r#"{{"reports":[{}]}}"#, reports.join(","))
+}
 
 /// What became of a report, for the person.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -43,19 +74,24 @@ pub enum Answer {
 
 impl Answer {
     /// Reads a response to `sent` (a 422's details name a report by `id`, or by its `index`).
-    pub fn read(status: u16, body: &str, sent: &[ReportDto]) -> Answer {
+    pub fn read(status: u16, body: &str, sent: &[Queued]) -> Answer {
+        let Ok(value) = serde_json::from_str::<Value>(body) else { return Answer::Failed };
+        let ids = |v: &Value| -> Vec<String> { v.as_array().into_iter().flatten().filter_map(|i| Some(i.as_str()?.to_owned())).collect() };
         match status {
-            200 => serde_json::from_str(body).map_or(Answer::Failed, Answer::Ingested),
+            200 if value["acked"].is_array() => Answer::Ingested(Ingested {
+                acked: ids(&value["acked"]),
+                conflicts: ids(&value["conflicts"]),
+                stored: value["stored"].as_u64().unwrap_or(0) as usize,
+            }),
             422 => {
-                let value: serde_json::Value = serde_json::from_str(body).unwrap_or_default();
                 let details = value["error"]["details"].as_array().cloned().unwrap_or_default();
                 let named = details
                     .iter()
                     .filter_map(|d| {
-                        let by_index = || d["index"].as_u64().and_then(|i| sent.get(i as usize)).map(|r| r.id.clone());
+                        let by_index = || d["index"].as_u64().and_then(|i| sent.get(i as usize)).map(|q| q.id.clone());
                         d["id"].as_str().map(str::to_owned).or_else(by_index)
                     })
-                    .filter(|id| sent.iter().any(|r| &r.id == id))
+                    .filter(|id| sent.iter().any(|q| &q.id == id))
                     .collect();
                 Answer::Refused(named)
             }
@@ -71,11 +107,11 @@ impl Answer {
 /// the registry since the phone's version) would be refused at every resend and hold up every
 /// report behind it: dropping exactly the named ones loses nothing else, and the rest go in the
 /// next request. A 422 naming none keeps everything (nothing says which one to drop).
-pub fn settle(queue: &mut Vec<ReportDto>, answer: &Answer) -> usize {
+pub fn settle(queue: &mut Vec<Queued>, answer: &Answer) -> usize {
     let before = queue.len();
     match answer {
-        Answer::Ingested(i) => queue.retain(|r| !i.acked.contains(&r.id) && !i.conflicts.contains(&r.id)),
-        Answer::Refused(ids) => queue.retain(|r| !ids.contains(&r.id)),
+        Answer::Ingested(i) => queue.retain(|q| !i.acked.contains(&q.id) && !i.conflicts.contains(&q.id)),
+        Answer::Refused(ids) => queue.retain(|q| !ids.contains(&q.id)),
         Answer::Failed => {}
     }
     before - queue.len()
@@ -85,7 +121,7 @@ pub fn settle(queue: &mut Vec<ReportDto>, answer: &Answer) -> usize {
 #[derive(Clone, Copy)]
 pub struct ReportQueue {
     db: StoredValue<Option<Database>, LocalStorage>,
-    queue: StoredValue<Vec<ReportDto>>,
+    queue: StoredValue<Vec<Queued>>,
     /// Ids refused by the server since the app opened, to tell the person.
     refused: StoredValue<Vec<String>>,
     sending: StoredValue<bool>,
@@ -106,10 +142,9 @@ impl ReportQueue {
     /// Reads the queue kept on the device.
     pub async fn open(&self, db: Database) -> Result<(), String> {
         let text: Option<String> = store::get_meta(&db, QUEUE_KEY).await?;
-        let kept: Vec<ReportDto> = match text {
-            Some(t) => serde_json::from_str(&t).map_err(|e| format!("file illisible : {e}"))?,
-            None => Vec::new(),
-        };
+        let list: Value =
+            text.map(|t| serde_json::from_str(&t).map_err(|e| format!("file illisible : {e}"))).transpose()?.unwrap_or_default();
+        let kept = list.as_array().into_iter().flatten().filter_map(|j| Queued::read(j.as_str()?)).collect();
         self.queue.set_value(kept);
         self.db.set_value(Some(db));
         Ok(())
@@ -125,15 +160,16 @@ impl ReportQueue {
 
     async fn persist(&self) -> Result<(), String> {
         let db = self.db.get_value().ok_or("la base n’est pas encore ouverte")?;
-        let json = self.queue.with_value(|q| serde_json::to_string(q).expect("serialisable"));
-        store::put_metas(&db, &[(QUEUE_KEY, json)]).await
+        let texts: Vec<String> = self.queue.with_value(|q| q.iter().map(|r| r.json.clone()).collect());
+        store::put_metas(&db, &[(QUEUE_KEY, serde_json::to_string(&texts).expect("serialisable"))]).await
     }
 
     /// Keeps `report` on the device (on disk before this returns), then sends the queue if
-    /// online; what became of it. The report is checked by the caller (`ReportDto::check`).
+    /// online; what became of it. The report is made by the form (`pages::report_of`, the wire's rules).
     pub async fn report(&self, report: ReportDto) -> Result<Outcome, String> {
-        let id = report.id.clone();
-        self.queue.update_value(|q| q.push(report));
+        let queued = Queued::new(&report);
+        let id = queued.id.clone();
+        self.queue.update_value(|q| q.push(queued));
         if let Err(e) = self.persist().await {
             self.queue.update_value(|q| q.retain(|r| r.id != id));
             return Err(e);
@@ -149,35 +185,37 @@ impl ReportQueue {
     }
 
     /// Sends the queue, [`MAX_REPORTS`] at a time, while the server settles some; never while
-    /// the browser is offline, never two sends at once.
-    pub async fn send(&self) {
-        if self.sending.get_value() || self.db.with_value(Option::is_none) {
-            return;
-        }
-        self.sending.set_value(true);
-        while online() {
-            let batch: Vec<ReportDto> = self.queue.with_value(|q| q.iter().take(MAX_REPORTS).cloned().collect());
-            if batch.is_empty() {
-                break;
+    /// the browser is offline, never two sends at once. Boxed: its callers (a report, the
+    /// `online` event, app start) share one copy of it in the wasm.
+    pub fn send(self) -> Pin<Box<dyn Future<Output = ()>>> {
+        Box::pin(async move {
+            if self.sending.get_value() || self.db.with_value(Option::is_none) {
+                return;
             }
-            let body = serde_json::to_string(&Reports { reports: batch.clone() }).expect("serialisable");
-            let answer = match post(URL, None, &body).await {
-                Ok((status, text)) => Answer::read(status, &text, &batch),
-                Err(_) => Answer::Failed,
-            };
-            if let Answer::Refused(ids) = &answer {
-                web_sys::console::warn_1(&format!("signalements refusés : {}", ids.join(", ")).into());
-                self.refused.update_value(|r| r.extend(ids.iter().cloned()));
+            self.sending.set_value(true);
+            while online() {
+                let batch: Vec<Queued> = self.queue.with_value(|q| q.iter().take(MAX_REPORTS).cloned().collect());
+                if batch.is_empty() {
+                    break;
+                }
+                let answer = match post(URL, None, &body(&batch)).await {
+                    Ok((status, text)) => Answer::read(status, &text, &batch),
+                    Err(_) => Answer::Failed,
+                };
+                if let Answer::Refused(ids) = &answer {
+                    web_sys::console::warn_1(&format!("signalements refusés : {}", ids.join(", ")).into());
+                    self.refused.update_value(|r| r.extend(ids.iter().cloned()));
+                }
+                let settled = self.queue.try_update_value(|q| settle(q, &answer)).unwrap_or(0);
+                if settled == 0 {
+                    break;
+                }
+                if let Err(e) = self.persist().await {
+                    web_sys::console::error_1(&format!("signalements : {e}").into());
+                    break;
+                }
             }
-            let settled = self.queue.try_update_value(|q| settle(q, &answer)).unwrap_or(0);
-            if settled == 0 {
-                break;
-            }
-            if let Err(e) = self.persist().await {
-                web_sys::console::error_1(&format!("signalements : {e}").into());
-                break;
-            }
-        }
-        self.sending.set_value(false);
+            self.sending.set_value(false);
+        })
     }
 }
