@@ -118,12 +118,10 @@ fn CommuneSearch() -> impl IntoView {
             })
             .unwrap_or_default()
     });
-    let upkeep = use_context::<Upkeep>();
+    let upkeep = expect_context::<Upkeep>();
     let pick = move |code: String| {
         // A search for a commune counts for it; « Autour de moi » names none (see `consultation`).
-        if let Some(u) = upkeep {
-            u.consultations.count(Event::Search(&code));
-        }
+        upkeep.consultations.count(Event::Search(&code));
         let origin = Origin::Commune(code);
         choices.origin.set(Some(origin.clone()));
         route::go(&Route::Results(origin));

@@ -67,18 +67,15 @@ pub fn App() -> impl IntoView {
 /// of registry version draws the sheet again), once the registry is there to say the place
 /// exists (an address typed by hand may name none, and the server refuses unknown places).
 fn count_views(route: ReadSignal<Route>, registry: Registry, upkeep: Upkeep) {
-    Effect::new(move |_| {
-        let Route::Place(id) = route.get() else { return };
-        Effect::new(move |done: Option<bool>| {
-            if done == Some(true) {
-                return true;
-            }
-            let Some(finder) = registry.finder() else { return false };
-            if finder.place(&id).is_some() {
-                upkeep.consultations.count(repere_core::consultation::Event::View(&id));
-            }
-            true
-        });
+    // The effect's value: the place whose sheet is open and counted, so a new registry version
+    // (the effect runs again) does not count the same visit twice.
+    Effect::new(move |counted: Option<Option<String>>| {
+        let Route::Place(id) = route.get() else { return None };
+        let finder = registry.finder()?;
+        if counted.flatten().as_ref() != Some(&id) && finder.place(&id).is_some() {
+            upkeep.consultations.count(repere_core::consultation::Event::View(&id));
+        }
+        Some(id)
     });
 }
 

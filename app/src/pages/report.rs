@@ -51,10 +51,9 @@ pub fn ReportForm(place: &'static Place) -> impl IntoView {
     let message = RwSignal::new(None::<String>);
     let invalid = RwSignal::new(false);
     let busy = RwSignal::new(false);
-    let (upkeep, registry) = (use_context::<Upkeep>(), use_context::<Registry>());
+    let (upkeep, registry) = (expect_context::<Upkeep>(), expect_context::<Registry>());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let (Some(upkeep), Some(registry)) = (upkeep, registry) else { return };
         let version = registry.version_untracked().unwrap_or(0);
         let report = report_of(t, &place.id, version, motif.get_untracked(), &text.get_untracked(), crate::clock::now().date());
         let report = match report {

@@ -142,11 +142,9 @@ fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level:
     let t = texts();
     let sheet = Route::Place(place.id.clone()).href();
     let phone = phone_of(place);
-    let upkeep = use_context::<Upkeep>();
+    let upkeep = expect_context::<Upkeep>();
     let call = move |_| {
-        if let Some(u) = upkeep {
-            u.consultations.count(Event::Call(&place.id));
-        }
+        upkeep.consultations.count(Event::Call(&place.id));
     };
     let name = view! { <a href=sheet.clone()>{place.nom.clone()}</a> };
     view! {

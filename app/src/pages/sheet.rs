@@ -39,12 +39,10 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
     let t = texts();
     let now = clock::now();
     let phone = phone_of(place);
-    let upkeep = use_context::<Upkeep>();
+    let upkeep = expect_context::<Upkeep>();
     let count = move |event: fn(&'static str) -> Event<'static>| {
         move |_| {
-            if let Some(u) = upkeep {
-                u.consultations.count(event(&place.id));
-            }
+            upkeep.consultations.count(event(&place.id));
         }
     };
     view! {

@@ -6,8 +6,10 @@
 //! same counts under the same id, until the server acknowledges that id (a lost answer counts
 //! once); only then is the next one taken. Counts made meanwhile go to the tally.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
@@ -69,7 +71,7 @@ pub fn from_days(days: &Value) -> Tally {
 
 /// Whether an answer acknowledges the batch `id`: 200 `{"acked": id}`.
 pub fn acknowledges(status: u16, body: &str, id: &str) -> bool {
-    status == 200 && serde_json::from_str::<Value>(body).is_ok_and(|v| v["acked"].as_str() == Some(id))
+    status == 200 && serde_json::from_slice::<Value>(body.as_bytes()).is_ok_and(|v| v["acked"].as_str() == Some(id))
 }
 
 /// A batch under way: its id and the body sent.
@@ -87,48 +89,56 @@ impl Batch {
 
     /// The batch kept on the device, read back.
     pub fn read(body: &str) -> Option<Batch> {
-        let id = serde_json::from_str::<Value>(body).ok()?["id"].as_str()?.to_owned();
+        let id = serde_json::from_slice::<Value>(body.as_bytes()).ok()?["id"].as_str()?.to_owned();
         Some(Batch { id, body: body.to_owned() })
     }
 }
 
-/// The counts, shared through context (in [`super::Upkeep`]).
-#[derive(Clone, Copy)]
-pub struct Consultations {
-    db: StoredValue<Option<Database>, LocalStorage>,
-    tally: StoredValue<Tally>,
-    batch: StoredValue<Option<Batch>>,
-    sending: StoredValue<bool>,
+/// What the counts hold in memory.
+#[derive(Default)]
+struct State {
+    db: Option<Database>,
+    tally: Tally,
+    batch: Option<Batch>,
+    sending: bool,
 }
+
+/// The counts, shared through context (in [`super::Upkeep`]); one `RefCell`, never borrowed
+/// across an `await`, as the reports' queue.
+#[derive(Clone, Copy)]
+pub struct Consultations(StoredValue<Rc<RefCell<State>>, LocalStorage>);
 
 impl Default for Consultations {
     fn default() -> Self {
-        Consultations {
-            db: StoredValue::new_local(None),
-            tally: StoredValue::new(Tally::default()),
-            batch: StoredValue::new(None),
-            sending: StoredValue::new(false),
-        }
+        Consultations(StoredValue::new_local(Rc::default()))
     }
 }
 
 impl Consultations {
+    fn state(&self) -> Rc<RefCell<State>> {
+        self.0.get_value()
+    }
+
     /// Reads what the device kept, adding the counts made before the database was open.
     pub async fn open(&self, db: Database) -> Result<(), String> {
         let kept: Option<String> = store::get_meta(&db, TALLY_KEY).await?;
         let batch: Option<String> = store::get_meta(&db, BATCH_KEY).await?;
-        if let Some(text) = kept {
-            let days: Value = serde_json::from_str(&text).map_err(|e| format!("comptes illisibles : {e}"))?;
-            self.tally.update_value(|t| t.merge(&from_days(&days)));
+        {
+            let state = self.state();
+            let mut state = state.borrow_mut();
+            if let Some(text) = kept {
+                let days: Value = serde_json::from_slice(text.as_bytes()).map_err(|e| format!("comptes illisibles : {e}"))?;
+                state.tally.merge(&from_days(&days));
+            }
+            state.batch = batch.as_deref().and_then(Batch::read);
+            state.db = Some(db);
         }
-        self.batch.set_value(batch.as_deref().and_then(Batch::read));
-        self.db.set_value(Some(db));
         self.persist(false).await
     }
 
     /// Counts `event` today (the phone's local day) and keeps the tally on the device.
     pub fn count(self, event: Event) {
-        self.tally.update_value(|t| t.add(crate::clock::now().date(), event));
+        self.state().borrow_mut().tally.add(crate::clock::now().date(), event);
         wasm_bindgen_futures::spawn_local(async move {
             if let Err(e) = self.persist(false).await {
                 web_sys::console::warn_1(&format!("consultations : {e}").into());
@@ -138,18 +148,23 @@ impl Consultations {
 
     /// The counts not yet in a batch.
     pub fn tally(&self) -> Tally {
-        self.tally.get_value()
+        self.state().borrow().tally.clone()
     }
 
     /// Writes the tally (and the batch, with `with_batch`) as they are now; nothing before the
     /// database is open (the counts wait in memory, [`Consultations::open`] adds them).
     async fn persist(&self, with_batch: bool) -> Result<(), String> {
-        let Some(db) = self.db.get_value() else { return Ok(()) };
-        let mut values = vec![(TALLY_KEY, self.tally.with_value(|t| serde_json::to_string(&to_days(t)).expect("serialisable")))];
-        if with_batch {
-            // No batch: an empty text, which reads back as none.
-            values.push((BATCH_KEY, self.batch.with_value(|b| b.as_ref().map(|b| b.body.clone()).unwrap_or_default())));
-        }
+        let (db, values) = {
+            let state = self.state();
+            let state = state.borrow();
+            let mut values = vec![(TALLY_KEY, serde_json::to_string(&to_days(&state.tally)).expect("serialisable"))];
+            if with_batch {
+                // No batch: an empty text, which reads back as none.
+                values.push((BATCH_KEY, state.batch.as_ref().map(|b| b.body.clone()).unwrap_or_default()));
+            }
+            (state.db.clone(), values)
+        };
+        let Some(db) = db else { return Ok(()) };
         store::put_metas(&db, &values).await
     }
 
@@ -157,23 +172,36 @@ impl Consultations {
     /// callers share one copy of it in the wasm.
     pub fn send(self) -> Pin<Box<dyn Future<Output = ()>>> {
         Box::pin(async move {
-            if self.sending.get_value() || self.db.with_value(Option::is_none) {
-                return;
-            }
-            self.sending.set_value(true);
-            while online() {
-                if self.batch.with_value(Option::is_none) {
-                    let Some(taken) = self.tally.try_update_value(|t| t.take_batch(&BOUNDS)).flatten() else { break };
-                    self.batch.set_value(Some(Batch::new(&taken)));
-                    if let Err(e) = self.persist(true).await {
-                        // Not on disk: put the counts back rather than send a batch the device may forget.
-                        web_sys::console::error_1(&format!("consultations : {e}").into());
-                        self.tally.update_value(|t| t.merge(&taken));
-                        self.batch.set_value(None);
-                        break;
-                    }
+            let state = self.state();
+            {
+                let mut s = state.borrow_mut();
+                if s.sending || s.db.is_none() {
+                    return;
                 }
-                let Some(batch) = self.batch.get_value() else { break };
+                s.sending = true;
+            }
+            while online() {
+                let taken = {
+                    let mut s = state.borrow_mut();
+                    if s.batch.is_some() {
+                        None
+                    } else {
+                        let Some(taken) = s.tally.take_batch(&BOUNDS) else { break };
+                        s.batch = Some(Batch::new(&taken));
+                        Some(taken)
+                    }
+                };
+                if let Some(taken) = taken
+                    && let Err(e) = self.persist(true).await
+                {
+                    // Not on disk: put the counts back rather than send a batch the device may forget.
+                    web_sys::console::error_1(&format!("consultations : {e}").into());
+                    let mut s = state.borrow_mut();
+                    s.tally.merge(&taken);
+                    s.batch = None;
+                    break;
+                }
+                let Some(batch) = state.borrow().batch.clone() else { break };
                 match post(URL, None, &batch.body).await {
                     Ok((status, text)) if acknowledges(status, &text, &batch.id) => {}
                     // Refused for its content: the same batch would be refused at every resend and
@@ -181,13 +209,13 @@ impl Consultations {
                     Ok((422, text)) => web_sys::console::warn_1(&format!("consultations refusées : {text}").into()),
                     _ => break,
                 }
-                self.batch.set_value(None);
+                state.borrow_mut().batch = None;
                 if let Err(e) = self.persist(true).await {
                     web_sys::console::error_1(&format!("consultations : {e}").into());
                     break;
                 }
             }
-            self.sending.set_value(false);
+            state.borrow_mut().sending = false;
         })
     }
 }

@@ -7,8 +7,10 @@
 //! answer leaves everything queued, and the resend carries the same ids, which the server
 //! stores once.
 
+use std::cell::RefCell;
 use std::future::Future;
 use std::pin::Pin;
+use std::rc::Rc;
 
 use indexed_db_futures::database::Database;
 use leptos::prelude::*;
@@ -39,7 +41,7 @@ impl Queued {
 
     /// A report kept on the device, if it still reads.
     fn read(json: &str) -> Option<Queued> {
-        let id = serde_json::from_str::<Value>(json).ok()?["id"].as_str()?.to_owned();
+        let id = serde_json::from_slice::<Value>(json.as_bytes()).ok()?["id"].as_str()?.to_owned();
         Some(Queued { id, json: json.to_owned() })
     }
 }
@@ -75,7 +77,7 @@ pub enum Answer {
 impl Answer {
     /// Reads a response to `sent` (a 422's details name a report by `id`, or by its `index`).
     pub fn read(status: u16, body: &str, sent: &[Queued]) -> Answer {
-        let Ok(value) = serde_json::from_str::<Value>(body) else { return Answer::Failed };
+        let Ok(value) = serde_json::from_slice::<Value>(body.as_bytes()) else { return Answer::Failed };
         let ids = |v: &Value| -> Vec<String> { v.as_array().into_iter().flatten().filter_map(|i| Some(i.as_str()?.to_owned())).collect() };
         match status {
             200 if value["acked"].is_array() => Answer::Ingested(Ingested {
@@ -117,41 +119,49 @@ pub fn settle(queue: &mut Vec<Queued>, answer: &Answer) -> usize {
     before - queue.len()
 }
 
-/// The queue, shared through context (in [`super::Upkeep`]).
-#[derive(Clone, Copy)]
-pub struct ReportQueue {
-    db: StoredValue<Option<Database>, LocalStorage>,
-    queue: StoredValue<Vec<Queued>>,
+/// What the queue holds in memory.
+#[derive(Default)]
+struct State {
+    db: Option<Database>,
+    queue: Vec<Queued>,
     /// Ids refused by the server since the app opened, to tell the person.
-    refused: StoredValue<Vec<String>>,
-    sending: StoredValue<bool>,
+    refused: Vec<String>,
+    sending: bool,
 }
+
+/// The queue, shared through context (in [`super::Upkeep`]). Its state is one `RefCell`, never
+/// borrowed across an `await`, rather than a reactive value per field: nothing on screen follows
+/// it, and each reactive value costs the phone code to download.
+#[derive(Clone, Copy)]
+pub struct ReportQueue(StoredValue<Rc<RefCell<State>>, LocalStorage>);
 
 impl Default for ReportQueue {
     fn default() -> Self {
-        ReportQueue {
-            db: StoredValue::new_local(None),
-            queue: StoredValue::new(Vec::new()),
-            refused: StoredValue::new(Vec::new()),
-            sending: StoredValue::new(false),
-        }
+        ReportQueue(StoredValue::new_local(Rc::default()))
     }
 }
 
 impl ReportQueue {
+    fn state(&self) -> Rc<RefCell<State>> {
+        self.0.get_value()
+    }
+
     /// Reads the queue kept on the device.
     pub async fn open(&self, db: Database) -> Result<(), String> {
         let text: Option<String> = store::get_meta(&db, QUEUE_KEY).await?;
-        let list: Value =
-            text.map(|t| serde_json::from_str(&t).map_err(|e| format!("file illisible : {e}"))).transpose()?.unwrap_or_default();
-        let kept = list.as_array().into_iter().flatten().filter_map(|j| Queued::read(j.as_str()?)).collect();
-        self.queue.set_value(kept);
-        self.db.set_value(Some(db));
+        let list: Value = text
+            .map(|t| serde_json::from_slice(t.as_bytes()).map_err(|e| format!("file illisible : {e}")))
+            .transpose()?
+            .unwrap_or_default();
+        let state = self.state();
+        let mut state = state.borrow_mut();
+        state.queue = list.as_array().into_iter().flatten().filter_map(|j| Queued::read(j.as_str()?)).collect();
+        state.db = Some(db);
         Ok(())
     }
 
     pub fn len(&self) -> usize {
-        self.queue.with_value(Vec::len)
+        self.state().borrow().queue.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -159,8 +169,12 @@ impl ReportQueue {
     }
 
     async fn persist(&self) -> Result<(), String> {
-        let db = self.db.get_value().ok_or("la base n’est pas encore ouverte")?;
-        let texts: Vec<String> = self.queue.with_value(|q| q.iter().map(|r| r.json.clone()).collect());
+        let (db, texts) = {
+            let state = self.state();
+            let state = state.borrow();
+            (state.db.clone(), state.queue.iter().map(|r| r.json.clone()).collect::<Vec<String>>())
+        };
+        let db = db.ok_or("la base n’est pas encore ouverte")?;
         store::put_metas(&db, &[(QUEUE_KEY, serde_json::to_string(&texts).expect("serialisable"))]).await
     }
 
@@ -169,15 +183,17 @@ impl ReportQueue {
     pub async fn report(&self, report: ReportDto) -> Result<Outcome, String> {
         let queued = Queued::new(&report);
         let id = queued.id.clone();
-        self.queue.update_value(|q| q.push(queued));
+        self.state().borrow_mut().queue.push(queued);
         if let Err(e) = self.persist().await {
-            self.queue.update_value(|q| q.retain(|r| r.id != id));
+            self.state().borrow_mut().queue.retain(|r| r.id != id);
             return Err(e);
         }
         self.send().await;
-        Ok(if self.queue.with_value(|q| q.iter().any(|r| r.id == id)) {
+        let state = self.state();
+        let state = state.borrow();
+        Ok(if state.queue.iter().any(|r| r.id == id) {
             Outcome::Queued
-        } else if self.refused.with_value(|r| r.contains(&id)) {
+        } else if state.refused.contains(&id) {
             Outcome::Refused
         } else {
             Outcome::Sent
@@ -189,12 +205,16 @@ impl ReportQueue {
     /// `online` event, app start) share one copy of it in the wasm.
     pub fn send(self) -> Pin<Box<dyn Future<Output = ()>>> {
         Box::pin(async move {
-            if self.sending.get_value() || self.db.with_value(Option::is_none) {
-                return;
+            let state = self.state();
+            {
+                let mut s = state.borrow_mut();
+                if s.sending || s.db.is_none() {
+                    return;
+                }
+                s.sending = true;
             }
-            self.sending.set_value(true);
             while online() {
-                let batch: Vec<Queued> = self.queue.with_value(|q| q.iter().take(MAX_REPORTS).cloned().collect());
+                let batch: Vec<Queued> = state.borrow().queue.iter().take(MAX_REPORTS).cloned().collect();
                 if batch.is_empty() {
                     break;
                 }
@@ -202,11 +222,14 @@ impl ReportQueue {
                     Ok((status, text)) => Answer::read(status, &text, &batch),
                     Err(_) => Answer::Failed,
                 };
-                if let Answer::Refused(ids) = &answer {
-                    web_sys::console::warn_1(&format!("signalements refusés : {}", ids.join(", ")).into());
-                    self.refused.update_value(|r| r.extend(ids.iter().cloned()));
-                }
-                let settled = self.queue.try_update_value(|q| settle(q, &answer)).unwrap_or(0);
+                let settled = {
+                    let mut s = state.borrow_mut();
+                    if let Answer::Refused(ids) = &answer {
+                        web_sys::console::warn_1(&format!("signalements refusés : {}", ids.join(", ")).into());
+                        s.refused.extend(ids.iter().cloned());
+                    }
+                    settle(&mut s.queue, &answer)
+                };
                 if settled == 0 {
                     break;
                 }
@@ -215,7 +238,7 @@ impl ReportQueue {
                     break;
                 }
             }
-            self.sending.set_value(false);
+            state.borrow_mut().sending = false;
         })
     }
 }
