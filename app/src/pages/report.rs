@@ -43,29 +43,51 @@ pub fn report_of(
     }
 }
 
+/// The form's fields as markup, one string (as the map's markers): plain HTML a screen reader
+/// reads as any form, and far less code on the phone than a component per field. Only the
+/// translation table's words go in it, never anything typed.
+fn fields(t: &Texts) -> String {
+    let radios: String = t
+        .report_motifs
+        .iter()
+        .enumerate()
+        .map(|(i, label)| format!(r#"<label class="check"><input type="radio" name="motif" value="{i}">{label}</label>"#))
+        .collect();
+    format!(
+        r#"<p>{}</p><fieldset><legend>{}</legend>{radios}</fieldset><label for="report-text">{}</label><p class="hint" id="report-hint">{}</p><p class="warning" id="report-warning">{}</p><textarea id="report-text" rows="3" maxlength="{MAX_NOTE}" aria-describedby="report-hint report-warning"></textarea>"#,
+        t.report_intro, t.report_what, t.report_text, t.report_text_hint, t.report_no_personal
+    )
+}
+
+/// The reason chosen, the text typed (the form's fields, read when it is sent), and the two
+/// elements, to empty them once the report is kept.
+fn read_fields() -> (Option<Motif>, String, Option<web_sys::Element>, Option<web_sys::Element>) {
+    let document = web_sys::window().and_then(|w| w.document());
+    let find = |selector: &str| document.as_ref().and_then(|d| d.query_selector(selector).ok().flatten());
+    let (chosen, text) = (find(".report input[name=motif]:checked"), find("#report-text"));
+    let motif = chosen.as_ref().and_then(|c| c.get_attribute("value")?.parse::<usize>().ok()).and_then(|i| MOTIFS.get(i).copied());
+    let typed = text.as_ref().and_then(|e| js_sys::Reflect::get(e, &"value".into()).ok()?.as_string()).unwrap_or_default();
+    (motif, typed, chosen, text)
+}
+
 #[component]
 pub fn ReportForm(place: &'static Place) -> impl IntoView {
     let t = texts();
-    let motif = RwSignal::new(None::<Motif>);
-    let text = RwSignal::new(String::new());
     let message = RwSignal::new(None::<String>);
-    let invalid = RwSignal::new(false);
-    let busy = RwSignal::new(false);
+    let busy = StoredValue::new(false);
     let (upkeep, registry) = (expect_context::<Upkeep>(), expect_context::<Registry>());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        if busy.get_value() {
+            return;
+        }
+        let (motif, typed, chosen, text) = read_fields();
         let version = registry.version_untracked().unwrap_or(0);
-        let report = report_of(t, &place.id, version, motif.get_untracked(), &text.get_untracked(), crate::clock::now().date());
-        let report = match report {
+        let report = match report_of(t, &place.id, version, motif, &typed, crate::clock::now().date()) {
             Ok(r) => r,
-            Err(e) => {
-                invalid.set(motif.get_untracked().is_some());
-                message.set(Some(e));
-                return;
-            }
+            Err(e) => return message.set(Some(e)),
         };
-        invalid.set(false);
-        busy.set(true);
+        busy.set_value(true);
         leptos::task::spawn_local(async move {
             let said = match upkeep.reports.report(report).await {
                 Ok(Outcome::Sent) => t.report_sent,
@@ -73,57 +95,27 @@ pub fn ReportForm(place: &'static Place) -> impl IntoView {
                 Ok(Outcome::Refused) => t.report_refused,
                 Err(e) => {
                     web_sys::console::error_1(&format!("signalement : {e}").into());
-                    busy.set(false);
-                    message.set(Some(t.report_not_saved.to_owned()));
-                    return;
+                    t.report_not_saved
                 }
             };
-            motif.set(None);
-            text.set(String::new());
-            busy.set(false);
+            if said != t.report_not_saved {
+                for (element, property, empty) in [(chosen, "checked", false.into()), (text, "value", "".into())] {
+                    if let Some(e) = element {
+                        let _ = js_sys::Reflect::set(&e, &property.into(), &empty);
+                    }
+                }
+            }
+            busy.set_value(false);
             message.set(Some(said.to_owned()));
         });
     };
-    let radios = MOTIFS
-        .into_iter()
-        .zip(t.report_motifs)
-        .map(|(m, label)| {
-            view! {
-                <label class="check">
-                    <input
-                        type="radio"
-                        name="motif"
-                        prop:checked=move || motif.get() == Some(m)
-                        on:change=move |_| motif.set(Some(m))
-                    />
-                    {label}
-                </label>
-            }
-        })
-        .collect_view();
     view! {
         <details class="report no-print">
             <summary>{t.report_title}</summary>
             <form on:submit=submit novalidate>
-                <p>{t.report_intro}</p>
-                <fieldset>
-                    <legend>{t.report_what}</legend>
-                    {radios}
-                </fieldset>
-                <label for="report-text">{t.report_text}</label>
-                <p class="hint" id="report-hint">{t.report_text_hint}</p>
-                <p class="warning" id="report-warning">{t.report_no_personal}</p>
-                <textarea
-                    id="report-text"
-                    rows="3"
-                    maxlength=MAX_NOTE
-                    aria-describedby="report-hint report-warning"
-                    aria-invalid=move || invalid.get().to_string()
-                    prop:value=move || text.get()
-                    on:input=move |ev| text.set(event_target_value(&ev))
-                ></textarea>
+                <div class="fields" inner_html=fields(t)></div>
                 <p class="notice" role="status">{move || message.get()}</p>
-                <button type="submit" class="big" disabled=move || busy.get()>{t.report_send}</button>
+                <button type="submit" class="big">{t.report_send}</button>
             </form>
         </details>
     }
