@@ -5,8 +5,9 @@
 
 use chrono::NaiveDate;
 use repere_app::store;
-use repere_app::upkeep::consultations::{BATCH_KEY, Batch, Consultations, acknowledges, from_days, to_days};
-use repere_app::upkeep::reports::{Answer, Outcome, QUEUE_KEY, Queued, ReportQueue, body, settle};
+use repere_app::upkeep::consultations::{Batch, acknowledges, from_days, to_days};
+use repere_app::upkeep::reports::{Answer, Outcome, Queued, body, settle};
+use repere_app::upkeep::{BATCH_KEY, QUEUE_KEY, Upkeep};
 use repere_core::consultation::{Event, Subject, Tally};
 use repere_core::i18n::FR;
 use repere_protocol::Ingested;
@@ -66,6 +67,8 @@ fn the_form_accepts_exactly_what_the_wire_accepts() {
     let a = repere_app::pages::report_of(&FR, "lieu-1", 7, Some(Motif::Ferme), "", day()).unwrap();
     let b = repere_app::pages::report_of(&FR, "lieu-1", 7, Some(Motif::Ferme), "", day()).unwrap();
     assert_ne!(a.id, b.id, "each report has an id of its own");
+    let id = uuid::Uuid::parse_str(&a.id).unwrap();
+    assert_eq!((id.get_version_num(), id.get_variant()), (4, uuid::Variant::RFC4122), "random, no time in it");
 }
 
 #[wasm_bindgen_test]
@@ -111,7 +114,7 @@ fn a_refusal_drops_the_named_reports_only() {
 async fn a_report_the_server_does_not_take_stays_on_the_device() {
     let name = fresh_name();
     let db = store::open(&name).await.unwrap();
-    let queue = ReportQueue::default();
+    let queue = Upkeep::default();
     queue.open(db.clone()).await.unwrap();
     let made = repere_app::pages::report_of(&FR, "lieu-1", 3, Some(Motif::Telephone), "", day()).unwrap();
     assert_eq!(queue.report(made.clone()).await.unwrap(), Outcome::Queued);
@@ -121,9 +124,9 @@ async fn a_report_the_server_does_not_take_stays_on_the_device() {
     let kept: String = store::get_meta(&db, QUEUE_KEY).await.unwrap().expect("queue on disk");
     let texts: Vec<String> = serde_json::from_str(&kept).unwrap();
     assert_eq!(texts.iter().map(|t| serde_json::from_str::<ReportDto>(t).unwrap()).collect::<Vec<_>>(), [made]);
-    let reopened = ReportQueue::default();
+    let reopened = Upkeep::default();
     reopened.open(db).await.unwrap();
-    assert_eq!(reopened.len(), 1);
+    assert_eq!(reopened.reports_waiting(), 1);
 }
 
 #[wasm_bindgen_test]
@@ -149,7 +152,7 @@ fn a_tally_travels_in_the_wire_form_and_back() {
 async fn a_batch_not_acknowledged_is_kept_with_its_id() {
     let name = fresh_name();
     let db = store::open(&name).await.unwrap();
-    let first = Consultations::default();
+    let first = Upkeep::default();
     first.open(db.clone()).await.unwrap();
     first.count(Event::View("lieu-1"));
     first.count(Event::Call("lieu-1"));
@@ -162,7 +165,7 @@ async fn a_batch_not_acknowledged_is_kept_with_its_id() {
     assert_eq!(Batch::read(&kept).unwrap().id, batch.id);
     assert_eq!((batch.jours[0].lieux[0].vues, batch.jours[0].lieux[0].appels), (1, 1));
 
-    let second = Consultations::default();
+    let second = Upkeep::default();
     second.count(Event::Search("86062"));
     second.open(db.clone()).await.unwrap();
     let today = repere_app::clock::now().date();

@@ -121,7 +121,7 @@ fn CommuneSearch() -> impl IntoView {
     let upkeep = expect_context::<Upkeep>();
     let pick = move |code: String| {
         // A search for a commune counts for it; « Autour de moi » names none (see `consultation`).
-        upkeep.consultations.count(Event::Search(&code));
+        upkeep.count(Event::Search(&code));
         let origin = Origin::Commune(code);
         choices.origin.set(Some(origin.clone()));
         route::go(&Route::Results(origin));

@@ -39,13 +39,17 @@ pub fn App() -> impl IntoView {
     provide_context(upkeep);
     provide_context(Choices::default());
     let route = route::follow();
-    count_views(route, registry, upkeep);
     let section = Signal::derive(move || match route.get() {
         Route::Map => Section::Map,
         _ => Section::Find,
     });
     frame(section, move || {
-        let page = match route.get() {
+        let route = route.get();
+        // Another page than a sheet: the next sheet drawn is a new visit (see `sheet_shown`).
+        if !matches!(route, Route::Place(_)) {
+            upkeep.sheet_left();
+        }
+        let page = match route {
             Route::Home => view! { <home::Home /> }.into_any(),
             Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
             Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
@@ -61,22 +65,6 @@ pub fn App() -> impl IntoView {
         scroll_to_top();
         page
     })
-}
-
-/// Counts a sheet opened once per navigation to it (not at each redraw: a change of language or
-/// of registry version draws the sheet again), once the registry is there to say the place
-/// exists (an address typed by hand may name none, and the server refuses unknown places).
-fn count_views(route: ReadSignal<Route>, registry: Registry, upkeep: Upkeep) {
-    // The effect's value: the place whose sheet is open and counted, so a new registry version
-    // (the effect runs again) does not count the same visit twice.
-    Effect::new(move |counted: Option<Option<String>>| {
-        let Route::Place(id) = route.get() else { return None };
-        let finder = registry.finder()?;
-        if counted.flatten().as_ref() != Some(&id) && finder.place(&id).is_some() {
-            upkeep.consultations.count(repere_core::consultation::Event::View(&id));
-        }
-        Some(id)
-    });
 }
 
 /// What both bundles provide: the service worker's updates, the communes, the language.

@@ -89,7 +89,7 @@ pub fn ReportForm(place: &'static Place) -> impl IntoView {
         };
         busy.set_value(true);
         leptos::task::spawn_local(async move {
-            let said = match upkeep.reports.report(report).await {
+            let said = match upkeep.report(report).await {
                 Ok(Outcome::Sent) => t.report_sent,
                 Ok(Outcome::Queued) => t.report_queued,
                 Ok(Outcome::Refused) => t.report_refused,

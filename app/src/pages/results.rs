@@ -144,7 +144,7 @@ fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level:
     let phone = phone_of(place);
     let upkeep = expect_context::<Upkeep>();
     let call = move |_| {
-        upkeep.consultations.count(Event::Call(&place.id));
+        upkeep.count(Event::Call(&place.id));
     };
     let name = view! { <a href=sheet.clone()>{place.nom.clone()}</a> };
     view! {

@@ -40,9 +40,10 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
     let now = clock::now();
     let phone = phone_of(place);
     let upkeep = expect_context::<Upkeep>();
+    upkeep.sheet_shown(&place.id);
     let count = move |event: fn(&'static str) -> Event<'static>| {
         move |_| {
-            upkeep.consultations.count(event(&place.id));
+            upkeep.count(event(&place.id));
         }
     };
     view! {

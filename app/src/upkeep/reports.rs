@@ -1,29 +1,19 @@
-//! « Signaler une erreur »: the queue of a resident's reports, on the device until the server
+//! « Signaler une erreur »: a resident's reports wait on the device until the server
 //! acknowledges them.
 //!
 //! Order that keeps "once": a report is written to disk (durability "strict") before the person
 //! is told it is kept; `POST /api/v1/reports` (public, no token) takes at most
-//! [`MAX_REPORTS`] of them; only what the answer names leaves the queue ([`settle`]). A lost
+//! `MAX_REPORTS` of them; only what the answer names leaves the queue ([`settle`]). A lost
 //! answer leaves everything queued, and the resend carries the same ids, which the server
 //! stores once.
 
-use std::cell::RefCell;
-use std::future::Future;
-use std::pin::Pin;
-use std::rc::Rc;
-
-use indexed_db_futures::database::Database;
-use leptos::prelude::*;
 use repere_protocol::Ingested;
-use repere_protocol::upkeep::{MAX_REPORTS, ReportDto};
+use repere_protocol::upkeep::ReportDto;
 use serde_json::Value;
-
-use crate::net::{online, post};
-use crate::store;
 
 /// Key in `meta` of the queue (a JSON list of each report's JSON text, oldest first).
 pub const QUEUE_KEY: &str = "reports";
-const URL: &str = "/api/v1/reports";
+pub const URL: &str = "/api/v1/reports";
 
 /// A report waiting: its id and its JSON text, made once. The phone writes reports and reads
 /// back only their ids (through `serde_json::Value`, which the app already reads the registry
@@ -40,7 +30,7 @@ impl Queued {
     }
 
     /// A report kept on the device, if it still reads.
-    fn read(json: &str) -> Option<Queued> {
+    pub fn read(json: &str) -> Option<Queued> {
         let id = serde_json::from_slice::<Value>(json.as_bytes()).ok()?["id"].as_str()?.to_owned();
         Some(Queued { id, json: json.to_owned() })
     }
@@ -117,128 +107,4 @@ pub fn settle(queue: &mut Vec<Queued>, answer: &Answer) -> usize {
         Answer::Failed => {}
     }
     before - queue.len()
-}
-
-/// What the queue holds in memory.
-#[derive(Default)]
-struct State {
-    db: Option<Database>,
-    queue: Vec<Queued>,
-    /// Ids refused by the server since the app opened, to tell the person.
-    refused: Vec<String>,
-    sending: bool,
-}
-
-/// The queue, shared through context (in [`super::Upkeep`]). Its state is one `RefCell`, never
-/// borrowed across an `await`, rather than a reactive value per field: nothing on screen follows
-/// it, and each reactive value costs the phone code to download.
-#[derive(Clone, Copy)]
-pub struct ReportQueue(StoredValue<Rc<RefCell<State>>, LocalStorage>);
-
-impl Default for ReportQueue {
-    fn default() -> Self {
-        ReportQueue(StoredValue::new_local(Rc::default()))
-    }
-}
-
-impl ReportQueue {
-    fn state(&self) -> Rc<RefCell<State>> {
-        self.0.get_value()
-    }
-
-    /// Reads the queue kept on the device.
-    pub async fn open(&self, db: Database) -> Result<(), String> {
-        let text: Option<String> = store::get_meta(&db, QUEUE_KEY).await?;
-        let list: Value = text
-            .map(|t| serde_json::from_slice(t.as_bytes()).map_err(|e| format!("file illisible : {e}")))
-            .transpose()?
-            .unwrap_or_default();
-        let state = self.state();
-        let mut state = state.borrow_mut();
-        state.queue = list.as_array().into_iter().flatten().filter_map(|j| Queued::read(j.as_str()?)).collect();
-        state.db = Some(db);
-        Ok(())
-    }
-
-    pub fn len(&self) -> usize {
-        self.state().borrow().queue.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
-    async fn persist(&self) -> Result<(), String> {
-        let (db, texts) = {
-            let state = self.state();
-            let state = state.borrow();
-            (state.db.clone(), state.queue.iter().map(|r| r.json.clone()).collect::<Vec<String>>())
-        };
-        let db = db.ok_or("la base n’est pas encore ouverte")?;
-        store::put_metas(&db, &[(QUEUE_KEY, serde_json::to_string(&texts).expect("serialisable"))]).await
-    }
-
-    /// Keeps `report` on the device (on disk before this returns), then sends the queue if
-    /// online; what became of it. The report is made by the form (`pages::report_of`, the wire's rules).
-    pub async fn report(&self, report: ReportDto) -> Result<Outcome, String> {
-        let queued = Queued::new(&report);
-        let id = queued.id.clone();
-        self.state().borrow_mut().queue.push(queued);
-        if let Err(e) = self.persist().await {
-            self.state().borrow_mut().queue.retain(|r| r.id != id);
-            return Err(e);
-        }
-        self.send().await;
-        let state = self.state();
-        let state = state.borrow();
-        Ok(if state.queue.iter().any(|r| r.id == id) {
-            Outcome::Queued
-        } else if state.refused.contains(&id) {
-            Outcome::Refused
-        } else {
-            Outcome::Sent
-        })
-    }
-
-    /// Sends the queue, [`MAX_REPORTS`] at a time, while the server settles some; never while
-    /// the browser is offline, never two sends at once. Boxed: its callers (a report, the
-    /// `online` event, app start) share one copy of it in the wasm.
-    pub fn send(self) -> Pin<Box<dyn Future<Output = ()>>> {
-        Box::pin(async move {
-            let state = self.state();
-            {
-                let mut s = state.borrow_mut();
-                if s.sending || s.db.is_none() {
-                    return;
-                }
-                s.sending = true;
-            }
-            while online() {
-                let batch: Vec<Queued> = state.borrow().queue.iter().take(MAX_REPORTS).cloned().collect();
-                if batch.is_empty() {
-                    break;
-                }
-                let answer = match post(URL, None, &body(&batch)).await {
-                    Ok((status, text)) => Answer::read(status, &text, &batch),
-                    Err(_) => Answer::Failed,
-                };
-                let settled = {
-                    let mut s = state.borrow_mut();
-                    if let Answer::Refused(ids) = &answer {
-                        web_sys::console::warn_1(&format!("signalements refusés : {}", ids.join(", ")).into());
-                        s.refused.extend(ids.iter().cloned());
-                    }
-                    settle(&mut s.queue, &answer)
-                };
-                if settled == 0 {
-                    break;
-                }
-                if let Err(e) = self.persist().await {
-                    web_sys::console::error_1(&format!("signalements : {e}").into());
-                    break;
-                }
-            }
-            state.borrow_mut().sending = false;
-        })
-    }
 }
