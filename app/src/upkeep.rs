@@ -115,10 +115,10 @@ impl Upkeep {
         let (db, values) = {
             let state = self.state();
             let state = state.borrow();
-            let reports: Vec<&str> = state.reports.iter().map(|r| r.json.as_str()).collect();
+            let reports: Vec<String> = state.reports.iter().map(|r| quoted(&r.json)).collect();
             let values = [
-                (QUEUE_KEY, serde_json::to_string(&reports).expect("serialisable")),
-                (TALLY_KEY, serde_json::to_string(&consultations::to_days(&state.tally)).expect("serialisable")),
+                (QUEUE_KEY, format!("[{}]", reports.join(","))),
+                (TALLY_KEY, consultations::days_json(&state.tally)),
                 (BATCH_KEY, state.batch.as_ref().map(|b| b.body.clone()).unwrap_or_default()),
             ];
             (state.db.clone(), values)
@@ -264,6 +264,24 @@ impl Upkeep {
             state.borrow_mut().sending = false;
         })
     }
+}
+
+/// `text` as a JSON string. The few records the phone sends are written by hand rather than by
+/// serde's writer for each wire type: the residents' bundle has a size budget, and the tests
+/// read every such text back with the protocol's own readers.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c < ' ' => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
 }
 
 /// `2026-11-30`, as the wire writes a day (by hand: chrono's formatter would weigh on the wasm).

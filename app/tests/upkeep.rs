@@ -5,13 +5,13 @@
 
 use chrono::NaiveDate;
 use repere_app::store;
-use repere_app::upkeep::consultations::{Batch, acknowledges, from_days, to_days};
+use repere_app::upkeep::consultations::{Batch, acknowledges, days_json, from_days};
 use repere_app::upkeep::reports::{Answer, Outcome, Queued, body, settle};
-use repere_app::upkeep::{BATCH_KEY, QUEUE_KEY, Upkeep};
+use repere_app::upkeep::{BATCH_KEY, QUEUE_KEY, Upkeep, quoted};
 use repere_core::consultation::{Event, Subject, Tally};
 use repere_core::i18n::FR;
 use repere_protocol::Ingested;
-use repere_protocol::upkeep::{ConsultationsDto, MAX_NOTE, Motif, ReportDto, Reports};
+use repere_protocol::upkeep::{ConsultationsDto, DayCounts, MAX_NOTE, Motif, ReportDto, Reports};
 use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
@@ -69,6 +69,19 @@ fn the_form_accepts_exactly_what_the_wire_accepts() {
     assert_ne!(a.id, b.id, "each report has an id of its own");
     let id = uuid::Uuid::parse_str(&a.id).unwrap();
     assert_eq!((id.get_version_num(), id.get_variant()), (4, uuid::Variant::RFC4122), "random, no time in it");
+}
+
+#[wasm_bindgen_test]
+fn texts_are_written_as_json_strings_and_reports_as_the_wire_reads_them() {
+    for text in ["", "Fermé depuis mars", "« guillemets » \"doubles\" et \\ barre", "ligne\nautre\ttab\u{1}", "مرحبا 👋"] {
+        assert_eq!(serde_json::from_str::<String>(&quoted(text)).unwrap(), text);
+    }
+    for motif in [Motif::Ferme, Motif::Horaires, Motif::Telephone, Motif::Demenage, Motif::Autre] {
+        let wire = ReportDto { motif, texte: "Le \"bon\" numéro\nest ailleurs".into(), ..dto("6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11") };
+        let queued = Queued::new(&wire);
+        assert_eq!(serde_json::from_str::<ReportDto>(&queued.json).expect("the wire's report"), wire);
+        assert_eq!(queued.id, wire.id);
+    }
 }
 
 #[wasm_bindgen_test]
@@ -135,11 +148,18 @@ fn a_tally_travels_in_the_wire_form_and_back() {
     tally.add(day(), Event::View("lieu-1"));
     tally.add(day(), Event::Directions("lieu-1"));
     tally.add(day().pred_opt().unwrap(), Event::Search("86062"));
-    let days = to_days(&tally);
+    tally.add(day(), Event::Call("lieu \"2\""));
+    let text = days_json(&tally);
+    let days: Vec<DayCounts> = serde_json::from_str(&text).expect("the wire's days, no field it does not know");
     assert_eq!(days[0].jour, "2026-11-29");
-    assert_eq!((days[1].lieux[0].vues, days[1].lieux[0].itineraires, days[1].lieux[0].appels), (1, 1, 0));
-    assert_eq!(from_days(&serde_json::to_value(&days).unwrap()), tally);
-    let batch = ConsultationsDto { id: repere_app::upkeep::random_id(), jours: days };
+    assert_eq!((days[0].lieux.len(), days[0].communes[0].code.as_str(), days[0].communes[0].recherches), (0, "86062", 1));
+    assert_eq!(days[1].lieux[0].id, "lieu \"2\"");
+    assert_eq!((days[1].lieux[1].vues, days[1].lieux[1].itineraires, days[1].lieux[1].appels), (1, 1, 0));
+    assert_eq!(from_days(&serde_json::from_str(&text).unwrap()), tally);
+    assert_eq!(days_json(&Tally::default()), "[]");
+    let made = Batch::new(&tally);
+    let batch: ConsultationsDto = serde_json::from_str(&made.body).expect("the wire's batch");
+    assert_eq!((batch.id.as_str(), batch.jours.as_slice()), (made.id.as_str(), days.as_slice()));
     assert!(batch.check().is_empty(), "{:?}", batch.check());
     assert!(acknowledges(200, &format!(r#"{{"acked":"{}"}}"#, batch.id), &batch.id));
     assert!(!acknowledges(200, r#"{"acked":"another"}"#, &batch.id));

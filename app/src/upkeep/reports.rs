@@ -8,7 +8,7 @@
 //! stores once.
 
 use repere_protocol::Ingested;
-use repere_protocol::upkeep::ReportDto;
+use repere_protocol::upkeep::{Motif, ReportDto};
 use serde_json::Value;
 
 /// Key in `meta` of the queue (a JSON list of each report's JSON text, oldest first).
@@ -25,8 +25,26 @@ pub struct Queued {
 }
 
 impl Queued {
+    /// The report in the wire's form, written by hand (see [`super::quoted`]);
+    /// `app/tests/upkeep.rs` reads it back with the protocol's reader for every motif.
     pub fn new(report: &ReportDto) -> Queued {
-        Queued { id: report.id.clone(), json: serde_json::to_string(report).expect("serialisable") }
+        let motif = match report.motif {
+            Motif::Ferme => "ferme",
+            Motif::Horaires => "horaires",
+            Motif::Telephone => "telephone",
+            Motif::Demenage => "demenage",
+            Motif::Autre => "autre",
+        };
+        let q = super::quoted;
+        let json = format!(
+            r#"{{"id":{},"place_id":{},"version":{},"motif":"{motif}","texte":{},"jour":{}}}"#,
+            q(&report.id),
+            q(&report.place_id),
+            report.version,
+            q(&report.texte),
+            q(&report.jour)
+        );
+        Queued { id: report.id.clone(), json }
     }
 
     /// A report kept on the device, if it still reads.
@@ -76,9 +94,8 @@ impl Answer {
                 stored: value["stored"].as_u64().unwrap_or(0) as usize,
             }),
             422 => {
-                let details = value["error"]["details"].as_array().cloned().unwrap_or_default();
+                let details = value["error"]["details"].as_array().into_iter().flatten();
                 let named = details
-                    .iter()
                     .filter_map(|d| {
                         let by_index = || d["index"].as_u64().and_then(|i| sent.get(i as usize)).map(|q| q.id.clone());
                         d["id"].as_str().map(str::to_owned).or_else(by_index)
