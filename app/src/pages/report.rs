@@ -43,10 +43,10 @@ pub fn report_of(
     }
 }
 
-/// The form's fields as markup, one string (as the map's markers): plain HTML a screen reader
-/// reads as any form, and far less code on the phone than a component per field. Only the
+/// The folded form as markup, one string (as the map's markers): plain HTML a screen reader
+/// reads as any form, and far less code on the phone than a component per element. Only the
 /// translation table's words go in it, never anything typed.
-fn fields(t: &Texts) -> String {
+fn markup(t: &Texts) -> String {
     let radios: String = t
         .report_motifs
         .iter()
@@ -54,26 +54,28 @@ fn fields(t: &Texts) -> String {
         .map(|(i, label)| format!(r#"<label class="check"><input type="radio" name="motif" value="{i}">{label}</label>"#))
         .collect();
     format!(
-        r#"<p>{}</p><fieldset><legend>{}</legend>{radios}</fieldset><label for="report-text">{}</label><p class="hint" id="report-hint">{}</p><p class="warning" id="report-warning">{}</p><textarea id="report-text" rows="3" maxlength="{MAX_NOTE}" aria-describedby="report-hint report-warning"></textarea>"#,
-        t.report_intro, t.report_what, t.report_text, t.report_text_hint, t.report_no_personal
+        r#"<details><summary>{}</summary><form novalidate><p>{}</p><fieldset><legend>{}</legend>{radios}</fieldset><label for="report-text">{}</label><p class="hint" id="report-hint">{}</p><p class="warning" id="report-warning">{}</p><textarea id="report-text" rows="3" maxlength="{MAX_NOTE}" aria-describedby="report-hint report-warning"></textarea><p class="notice" role="status"></p><button type="submit" class="big">{}</button></form></details>"#,
+        t.report_title, t.report_intro, t.report_what, t.report_text, t.report_text_hint, t.report_no_personal, t.report_send
     )
 }
 
-/// The reason chosen, the text typed (the form's fields, read when it is sent), and the two
-/// elements, to empty them once the report is kept.
-fn read_fields() -> (Option<Motif>, String, Option<web_sys::Element>, Option<web_sys::Element>) {
-    let document = web_sys::window().and_then(|w| w.document());
-    let find = |selector: &str| document.as_ref().and_then(|d| d.query_selector(selector).ok().flatten());
-    let (chosen, text) = (find(".report input[name=motif]:checked"), find("#report-text"));
-    let motif = chosen.as_ref().and_then(|c| c.get_attribute("value")?.parse::<usize>().ok()).and_then(|i| MOTIFS.get(i).copied());
-    let typed = text.as_ref().and_then(|e| js_sys::Reflect::get(e, &"value".into()).ok()?.as_string()).unwrap_or_default();
-    (motif, typed, chosen, text)
+/// The form's elements, found when it is sent: the reason chosen, the text, the status line.
+fn find(selector: &str) -> Option<web_sys::Element> {
+    web_sys::window()?.document()?.query_selector(selector).ok().flatten()
 }
 
+/// Says `message` in the form's status line (a live region: screen readers read it out).
+fn say(message: &str) {
+    if let Some(status) = find(".report [role=status]") {
+        status.set_text_content(Some(message));
+    }
+}
+
+/// « Signaler une erreur »: the markup above, and one handler for its `submit` (which bubbles
+/// up to this element).
 #[component]
 pub fn ReportForm(place: &'static Place) -> impl IntoView {
     let t = texts();
-    let message = RwSignal::new(None::<String>);
     let busy = StoredValue::new(false);
     let (upkeep, registry) = (expect_context::<Upkeep>(), expect_context::<Registry>());
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -81,11 +83,13 @@ pub fn ReportForm(place: &'static Place) -> impl IntoView {
         if busy.get_value() {
             return;
         }
-        let (motif, typed, chosen, text) = read_fields();
+        let (chosen, text) = (find(".report input[name=motif]:checked"), find("#report-text"));
+        let motif = chosen.as_ref().and_then(|c| c.get_attribute("value")?.parse::<usize>().ok()).and_then(|i| MOTIFS.get(i).copied());
+        let typed = text.as_ref().and_then(|e| js_sys::Reflect::get(e, &"value".into()).ok()?.as_string()).unwrap_or_default();
         let version = registry.version_untracked().unwrap_or(0);
         let report = match report_of(t, &place.id, version, motif, &typed, crate::clock::now().date()) {
             Ok(r) => r,
-            Err(e) => return message.set(Some(e)),
+            Err(e) => return say(&e),
         };
         busy.set_value(true);
         leptos::task::spawn_local(async move {
@@ -106,17 +110,8 @@ pub fn ReportForm(place: &'static Place) -> impl IntoView {
                 }
             }
             busy.set_value(false);
-            message.set(Some(said.to_owned()));
+            say(said);
         });
     };
-    view! {
-        <details class="report no-print">
-            <summary>{t.report_title}</summary>
-            <form on:submit=submit novalidate>
-                <div class="fields" inner_html=fields(t)></div>
-                <p class="notice" role="status">{move || message.get()}</p>
-                <button type="submit" class="big">{t.report_send}</button>
-            </form>
-        </details>
-    }
+    view! { <div class="report no-print" on:submit=submit inner_html=markup(t)></div> }
 }
