@@ -11,6 +11,7 @@ import selectors
 import socket
 import threading
 import time
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 from probe_http import KeepAlive, call
@@ -292,3 +293,28 @@ def served_rate(t, windows=8, window=0.25):
         rates.append(served / window)
     client.close()
     return sorted(rates)[windows // 2]
+
+
+# ---------------------------------------------------------------- residents' reports (issue #15)
+
+
+def report_flood(t):
+    """Residents' reports are public: a burst of 10 requests per address, then one a minute,
+    bodies of at most 48 KiB; a resend of one report is stored once."""
+    report = {"id": str(uuid.uuid4()), "place_id": t.registry_id, "version": 1, "motif": "autre",
+              "texte": "Fermé depuis un mois", "jour": "2026-11-30"}
+    body = json.dumps({"reports": [report]}).encode()
+    headers = {"Content-Type": "application/json"}
+    answers = [call(t.port, "POST", "/api/v1/reports", body, headers, source="127.0.0.130") for _ in range(30)]
+    ok = [a for a in answers if a.status == 200]
+    limited = [a for a in answers if a.status == 429]
+    stored = sum((a.json() or {}).get("stored", 0) for a in ok)
+    t.table.check("30 POST /api/v1/reports of one report from 127.0.0.130", "10 × 200 (stored once), then 429 + Retry-After",
+                  f"{len(ok)} × 200 (stored {stored}), {len(limited)} × 429, Retry-After {limited[0].headers.get('retry-after') if limited else '-'}",
+                  len(ok) == 10 and stored == 1 and len(limited) == 20 and "retry-after" in limited[0].headers)
+    neighbour = call(t.port, "POST", "/api/v1/reports", body, headers, source="127.0.0.131")
+    t.table.check("the same report from 127.0.0.131 meanwhile", "200, acked, not stored again", neighbour.short(),
+                  neighbour.status == 200 and (neighbour.json() or {}).get("stored") == 0)
+    big = json.dumps({"reports": [{**report, "texte": "x" * 60_000}]}).encode()
+    a = call(t.port, "POST", "/api/v1/reports", big, headers, source="127.0.0.132")
+    t.table.check("a report body of 60 KiB", "413 JSON", a.short(), a.status == 413 and a.error_code() is not None)

@@ -94,7 +94,8 @@ pub fn forbidden(message: &str) -> Response {
     error_response(StatusCode::FORBIDDEN, "forbidden", message)
 }
 
-/// `POST /api/v1/contacts {"contacts": [...]}`: idempotent batch push (see `contacts`).
+/// `POST /api/v1/contacts {"contacts": [...], "proposals": [...]}`: idempotent batch push (see
+/// `contacts` and `submissions`).
 pub async fn push_contacts(AxumState(state): AxumState<State>, request: Request) -> Response {
     let device = match device(&state, request.headers(), client_ip(&request)).await {
         Ok(d) => d,
@@ -121,14 +122,18 @@ pub async fn push_contacts(AxumState(state): AxumState<State>, request: Request)
         Ok((rejections, total)) => return invalid(&rejections, total),
         Err(e) => return internal(&e.to_string()),
     }
-    match state.db.ingest(&device, &contacts).await {
+    let proposals = match crate::submissions::read_proposals(&state.db, device.structure_id, &body).await {
+        Ok(p) => p,
+        Err(refusal) => return refusal,
+    };
+    match state.db.ingest_push(&device, &contacts, &proposals).await {
         Ok(ingested) => (StatusCode::OK, Json(ingested)).into_response(),
         Err(e) => internal(&e.to_string()),
     }
 }
 
 /// 422 listing the first problems of a refused batch.
-fn invalid(rejections: &[Rejection], total: usize) -> Response {
+pub(crate) fn invalid(rejections: &[Rejection], total: usize) -> Response {
     let message = if total > rejections.len() {
         format!("{total} problem(s), the first {} listed; nothing was saved", rejections.len())
     } else {
@@ -175,7 +180,12 @@ pub async fn registry_update(AxumState(state): AxumState<State>, uri: axum::http
 
 /// The whole body, within the router's size limit (413 past it, 400 if the client gave up).
 pub(crate) async fn read_body(body: Body) -> Result<axum::body::Bytes, Response> {
-    axum::body::to_bytes(body, usize::MAX).await.map_err(|e| {
+    read_body_within(body, usize::MAX).await
+}
+
+/// The whole body, within `max` bytes and the router's size limit (413 past either).
+pub(crate) async fn read_body_within(body: Body, max: usize) -> Result<axum::body::Bytes, Response> {
+    axum::body::to_bytes(body, max).await.map_err(|e| {
         // The limit's error arrives wrapped (an axum error around the body's): look down the chain.
         let mut cause = std::error::Error::source(&e);
         let mut too_large = false;
@@ -195,7 +205,7 @@ pub(crate) async fn read_body(body: Body) -> Result<axum::body::Bytes, Response>
     })
 }
 
-fn too_many(wait: std::time::Duration, message: &str) -> Response {
+pub(crate) fn too_many(wait: std::time::Duration, message: &str) -> Response {
     let mut response = error_response(StatusCode::TOO_MANY_REQUESTS, "rate_limited", message);
     response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(wait.as_secs().max(1)));
     response

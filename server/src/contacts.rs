@@ -25,8 +25,18 @@ impl Database {
     /// whatever its size: read what is held under the batch's ids, apply the core's rule
     /// ([`repere_core::sync::ingest`]) in memory, insert the new records in one statement.
     pub async fn ingest(&self, device: &Device, contacts: &[(Contact, u64)]) -> Result<Ingested, sqlx::Error> {
-        if contacts.is_empty() {
-            // Regression: PostgreSQL refused the `IN ()` of an empty batch (a 500).
+        self.ingest_push(device, contacts, &[]).await
+    }
+
+    /// [`Database::ingest`] with the push's proposals (`submissions`), stored by the same rule in
+    /// the same transaction and acknowledged in the same answer.
+    pub(crate) async fn ingest_push(
+        &self,
+        device: &Device,
+        contacts: &[(Contact, u64)],
+        proposals: &[crate::submissions::Incoming],
+    ) -> Result<Ingested, sqlx::Error> {
+        if contacts.is_empty() && proposals.is_empty() {
             return Ok(Ingested::default());
         }
         let batch: Vec<Pushed<String>> = contacts
@@ -37,7 +47,9 @@ impl Database {
             .collect();
         let ids: Vec<Uuid> = batch.iter().map(|(id, _, _)| *id).collect();
         let mut tx = self.begin_write().await?;
-        let mut ledger = Batch { held: held(&mut tx, &ids, device.structure_id).await?, new: Vec::new() };
+        // Regression: PostgreSQL refused the `IN ()` of an empty batch (a 500).
+        let before = if ids.is_empty() { HashMap::new() } else { held(&mut tx, &ids, device.structure_id).await? };
+        let mut ledger = Batch { held: before, new: Vec::new() };
         let answer = ingest(&mut ledger, &batch);
 
         let mut stored: HashSet<Uuid> = ledger.new.iter().map(|(id, _)| *id).collect();
@@ -78,13 +90,16 @@ impl Database {
                 }
             }
         }
+        let sender =
+            crate::submissions::Sender { name: &device.structure, structure_id: Some(device.structure_id), device_id: Some(&device.id) };
+        let proposed = crate::submissions::store(&mut tx, proposals, &sender).await?;
         tx.commit().await?;
         let (acked, raced): (Vec<Uuid>, Vec<Uuid>) = answer.acked.into_iter().partition(|id| !raced_conflicts.contains(id));
         let conflicts = answer.conflicts.into_iter().chain(raced);
         Ok(Ingested {
-            acked: acked.iter().map(Uuid::to_string).collect(),
-            conflicts: conflicts.map(|id| id.to_string()).collect(),
-            stored: stored.len(),
+            acked: acked.iter().map(Uuid::to_string).chain(proposed.acked).collect(),
+            conflicts: conflicts.map(|id| id.to_string()).chain(proposed.conflicts).collect(),
+            stored: stored.len() + proposed.stored,
         })
     }
 

@@ -136,20 +136,30 @@ async fn registry(AxumState(state): AxumState<State>, request: Request, format: 
         Ok(Account::Mediator(_)) => return forbidden("the registry's files are downloaded in the coordination space"),
         Err(refusal) => return refusal,
     }
-    let mut standard = false;
+    let (mut standard, mut candidates) = (false, false);
     for (name, value) in form_urlencoded::parse(request.uri().query().unwrap_or("").as_bytes()) {
         match (name.as_ref(), value.as_ref()) {
+            ("candidats", "1") => candidates = true,
+            ("candidats", "0") => candidates = false,
+            ("candidats", other) => return bad_filter(&format!("candidats : « {other} » ; 1 (avec les lieux candidats) ou 0")),
             ("forme", "standard") => standard = true,
             ("forme", "complete") => standard = false,
             ("forme", other) => return bad_filter(&format!("forme : « {other} » n’est pas une forme ; choisir standard ou complete")),
-            (other, _) => return bad_filter(&format!("{other} : paramètre inconnu ; seul forme (standard ou complete) est lu")),
+            (other, _) => {
+                return bad_filter(&format!("{other} : paramètre inconnu ; forme (standard ou complete) et candidats (1 ou 0) sont lus"));
+            }
         }
     }
     let made = async {
         let temp = export::temp_file(&std::env::temp_dir(), format.extension())?;
-        export::registry::registry(&state.db, format, standard, &temp).await.map(|_| temp)
+        export::registry::registry_with(&state.db, format, standard, candidates, &temp).await.map(|_| temp)
     };
-    let form = if standard { "_standard" } else { "" };
+    let form = match (standard, candidates) {
+        (true, true) => "_standard_avec_candidats",
+        (true, false) => "_standard",
+        (false, true) => "_avec_candidats",
+        (false, false) => "",
+    };
     match made.await {
         Ok(temp) => serve(temp, &format!("repere_registre{form}_{}.{}", chrono::Utc::now().date_naive(), format.extension())).await,
         Err(e) => internal(&e.to_string()),

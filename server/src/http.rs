@@ -26,7 +26,10 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-use crate::{State, api, coverage, downloads, figures, place_links, place_page, security, updates};
+use crate::{
+    State, api, candidates_api, consultations, coverage, downloads, duplicates_api, figures, moderation_api, place_links, place_page,
+    reminders_api, security, submissions, updates,
+};
 
 /// Limits applied to every request.
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +58,10 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/contacts", post(api::push_contacts))
         .route("/coverage/times", post(coverage::upload).delete(coverage::clear))
         .route("/places/{id}/link", post(place_links::create))
+        .merge(upkeep_routes())
+        .route("/reports", post(submissions::post_reports))
+        .route("/moderation", get(moderation_api::queue).post(moderation_api::decide))
+        .route("/moderation/undo", post(moderation_api::undo))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_API_REQUESTS_AT_ONCE));
     // Exports read the whole selection: two at a time, the others wait.
     let exports = Router::new()
@@ -65,12 +72,14 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/export/couverture.xlsx", get(downloads::coverage_xlsx))
         .route("/export/registre.csv", get(downloads::registry_csv))
         .route("/export/registre.json", get(downloads::registry_json))
+        .route("/export/relances.csv", get(reminders_api::csv))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_EXPORTS_AT_ONCE));
     let api = Router::new()
         .route("/health", get(api::health))
         .route("/contacts/count", get(api::contact_count))
         .route("/registry", get(api::registry_update))
         .route("/registry/updates", get(updates::recent))
+        .route("/moderation/audit", get(moderation_api::audit))
         .route("/stats", get(figures::stats))
         .route("/coordination/choices", get(figures::choices))
         .route("/coverage/times", get(coverage::times))
@@ -124,6 +133,17 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         }
     }))
     .layer(TraceLayer::new_for_http())
+}
+
+/// The registry's upkeep by coordinators (issue #15: candidates, duplicates, reminders) and the
+/// phones' consultation counts.
+fn upkeep_routes() -> Router<State> {
+    Router::new()
+        .route("/candidates", get(candidates_api::list).post(candidates_api::decide))
+        .route("/duplicates", get(duplicates_api::list).post(duplicates_api::decide))
+        .route("/consultations", get(consultations::figures).post(consultations::receive))
+        .route("/reminders", get(reminders_api::list))
+        .route("/reminders/frequency", post(reminders_api::set_frequency))
 }
 
 async fn api_not_found(req: Request<Body>) -> Response {

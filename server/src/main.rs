@@ -26,10 +26,12 @@ fn main() -> ExitCode {
         Some(Command::Export(export)) => {
             return runtime.block_on(export_command(&config.database, async |db| repere_server::export::command::run(db, export).await));
         }
-        Some(Command::ExportRegistry { format, standard, target }) => {
+        Some(Command::ExportRegistry { format, standard, with_candidates, target }) => {
             use repere_server::export::command::registry;
-            return runtime.block_on(export_command(&config.database, async |db| registry(db, format, standard, &target).await));
+            return runtime
+                .block_on(export_command(&config.database, async |db| registry(db, format, standard, with_candidates, &target).await));
         }
+        Some(Command::Candidates(command)) => return runtime.block_on(repere_server::candidates::command(&config.database, command)),
         Some(Command::Coverage(coverage)) => return runtime.block_on(coverage_command(&config.database, coverage)),
         Some(Command::PlaceLink { id }) => runtime.block_on(place_link(&config.database, &id, &config.base())),
         Some(Command::Remind { dry_run }) => runtime.block_on(remind(&config, dry_run)),
@@ -83,7 +85,12 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
         Command::PublishRegistry { file, confirm_removals } => publish_registry(&db, &file, confirm_removals).await,
-        Command::Export(_) | Command::ExportRegistry { .. } | Command::Coverage(_) | Command::PlaceLink { .. } | Command::Remind { .. } => {
+        Command::Export(_)
+        | Command::ExportRegistry { .. }
+        | Command::Coverage(_)
+        | Command::Candidates(_)
+        | Command::PlaceLink { .. }
+        | Command::Remind { .. } => {
             unreachable!("these run on their own")
         }
         Command::Backup { file, force } => {
@@ -224,6 +231,11 @@ async fn publish_registry(db: &Database, file: &std::path::Path, confirm_removal
         let list: Vec<String> = errors.iter().map(ToString::to_string).collect();
         format!("{}: nothing published, {} problem(s): {}", file.display(), list.len(), list.join("; "))
     })?;
+    // Places a coordinator merged into another stay merged (`duplicates_api`).
+    let (places, merged_away) = db.honour_merges(places).await.map_err(|e| format!("database: {e}"))?;
+    if !merged_away.is_empty() {
+        println!("{} place(s) left out, merged into another by a coordinator: {}", merged_away.len(), merged_away.join(", "));
+    }
     let removals = confirm_removals.map_or(Removals::Unconfirmed, Removals::Confirmed);
     let published = db.publish_registry(places, removals).await.map_err(|e| format!("{}: {e}", file.display()))?;
     let repere_server::registry::Published { version, added, changed, removed } = published;

@@ -5,13 +5,13 @@
 //! the standard's form (`+33549123456`) before the import checks them; each problem comes back
 //! with its field, to be shown next to it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDate;
-use repere_core::hours::Window;
 use repere_core::phone::PhoneNumber;
-use repere_core::registry::{Frais, Label, ModaliteAcces, Place, REQUIRED, export_json, import_json_rows};
-use serde_json::{Map, Value, json};
+use repere_core::registry::edit::{changes_json, edit, standard_text};
+use repere_core::registry::{Frais, Label, ModaliteAcces, Place};
+use serde_json::Value;
 
 /// How a field is entered.
 #[derive(Clone, Copy, Debug)]
@@ -132,14 +132,6 @@ pub fn shown(place: &Place) -> HashMap<&'static str, String> {
         .collect()
 }
 
-/// The place's fields in the standard's text form (empty ones absent).
-fn standard_text(place: &Place) -> HashMap<String, String> {
-    let rows: Value = serde_json::from_slice(&export_json(std::slice::from_ref(place))).expect("the core writes JSON");
-    let Value::Array(mut rows) = rows else { unreachable!("export_json writes a list") };
-    let Some(Value::Object(row)) = rows.pop() else { unreachable!("one place, one row") };
-    row.into_iter().map(|(k, v)| (k, v.as_str().map_or_else(|| v.to_string(), str::to_owned))).collect()
-}
-
 /// A typed value in the standard's form, or the reason it cannot be one.
 fn to_standard(field: &Field, typed: &str) -> Result<String, String> {
     let words = || typed.split(|c: char| c.is_whitespace() || matches!(c, ',' | ';' | '|')).filter(|w| !w.is_empty());
@@ -161,49 +153,43 @@ fn to_standard(field: &Field, typed: &str) -> Result<String, String> {
 /// The problems of a refused form, by field (`""` for the whole place).
 pub type Problems = Vec<(&'static str, String)>;
 
-/// The place with the form's values and `date_maj` = `today`, checked by the registry's import,
-/// and the fields changed as `{"field": {"old": …, "new": …}}` in the standard's text; or every
-/// problem, by field.
+/// The place with the form's values and `date_maj` = `today`, checked by the registry's import
+/// (`registry::edit`, the rule proposals and moderation use too), and the fields changed as
+/// `{"field": {"old": …, "new": …}}` in the standard's text; or every problem, by field.
 pub fn apply(current: &Place, values: &HashMap<&'static str, String>, today: NaiveDate) -> Result<(Place, Value), Problems> {
-    let before = standard_text(current);
-    let mut row: Map<String, Value> = before.iter().map(|(k, v)| (k.clone(), Value::String(v.clone()))).collect();
+    let mut standard = BTreeMap::new();
     let mut problems = Problems::new();
     for field in &FIELDS {
         let typed = values.get(field.name).map_or("", String::as_str);
         match to_standard(field, typed) {
-            // A required field emptied stays, empty: the import then names it with the others.
-            Ok(text) if text.is_empty() && !REQUIRED.contains(&field.name) => {
-                row.remove(field.name);
-            }
             Ok(text) => {
-                row.insert(field.name.to_owned(), Value::String(text));
+                standard.insert(field.name.to_owned(), text);
             }
+            // The field keeps its value; the import checks the others.
             Err(reason) => problems.push((field.name, reason)),
         }
     }
-    row.insert("date_maj".to_owned(), Value::String(today.format("%Y-%m-%d").to_string()));
-    let mut import = import_json_rows(&[Value::Object(row)], Window::for_date(today));
-    for error in import.errors {
-        let field = FIELDS.iter().find(|f| f.name == error.field).map_or("", |f| f.name);
-        if !problems.iter().any(|(f, _)| *f == field && !field.is_empty()) {
-            problems.push((field, error.reason));
+    match edit(current, &standard, today) {
+        Ok(edited) if problems.is_empty() => Ok((edited.place, changes_json(&edited.changes))),
+        Ok(_) => Err(problems),
+        Err(more) => {
+            for problem in more {
+                let field = FIELDS.iter().find(|f| f.name == problem.field).map_or("", |f| f.name);
+                if !problems.iter().any(|(f, _)| *f == field && !field.is_empty()) {
+                    problems.push((field, problem.reason));
+                }
+            }
+            Err(problems)
         }
     }
-    let Some(place) = import.places.pop().filter(|_| problems.is_empty()) else { return Err(problems) };
-    let after = standard_text(&place);
-    let changes: Map<String, Value> = FIELDS
-        .iter()
-        .filter_map(|f| {
-            let (old, new) = (before.get(f.name), after.get(f.name));
-            (old != new).then(|| (f.name.to_owned(), json!({ "old": old, "new": new })))
-        })
-        .collect();
-    Ok((place, Value::Object(changes)))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use repere_core::hours::Window;
+    use repere_core::registry::import_json_rows;
+    use serde_json::json;
 
     fn place() -> Place {
         let row = json!({"id": "p1", "pivot": "00000000000000", "nom": "Mairie", "commune": "Civray", "code_postal": "86400",

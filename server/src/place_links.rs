@@ -53,6 +53,8 @@ pub async fn create(AxumState(state): AxumState<State>, Path(id): Path<String>, 
         checked: place.date_maj,
         courriels: place.courriels,
         telephone: place.telephone,
+        last_reminded: None,
+        frequency_months: repere_core::quality::reminders::DEFAULT_FREQUENCY_MONTHS,
     };
     let body = crate::mail::body(&due, &link);
     Json(PlaceLinkDto { link, courriels: due.courriels, telephone: due.telephone, subject: crate::mail::SUBJECT.to_owned(), body })

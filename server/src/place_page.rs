@@ -34,8 +34,8 @@ use crate::places::{Current, Kind, Published};
 /// A form is a few hundred bytes; anything much larger is not one.
 const MAX_FORM_BYTES: usize = 16 * 1024;
 
-/// Who [`Database::publish_place_update`](crate::db::Database::publish_place_update) records.
-const BY_PLACE: &str = "place";
+// Who `Database::publish_place_update` records (the moderation queue lists these updates for review).
+use crate::moderation::BY_PLACE;
 
 const STYLE: &str = include_str!("place_page.css");
 
@@ -102,7 +102,7 @@ async fn submit(AxumState(state): AxumState<State>, Path(id): Path<String>, requ
         },
     };
     let kind = if changes.as_object().is_some_and(|c| c.is_empty()) { Kind::Confirmation } else { Kind::Change };
-    match state.db.publish_place_update(&place, current.version, kind, BY_PLACE, &changes).await {
+    match state.db.publish_place_update(&place, current.version, kind, BY_PLACE).await {
         Ok(Published::Done { version }) => {
             tracing::info!(place = %id, version, kind = ?kind, "place updated through its link");
             let merci = if kind == Kind::Change { "changement" } else { "confirmation" };

@@ -149,7 +149,6 @@ impl Database {
         from_version: u64,
         kind: Kind,
         made_by: &str,
-        changes: &Value,
     ) -> Result<Published, sqlx::Error> {
         let body = device_places(std::slice::from_ref(place))[0].to_string();
         let mut tx = self.begin_write().await?;
@@ -182,7 +181,10 @@ impl Database {
             .bind(now_text())
             .bind(kind.as_str())
             .bind(made_by)
-            .bind(changes.to_string())
+            // What changed in the stored place, its date included: a moderator who rejects the
+            // update republishes the old values *and* the old date, so a refused change does not
+            // leave the place « À jour ».
+            .bind(crate::registry::field_changes(Some(&stored_body), Some(&body)).to_string())
             .bind(version)
             .execute(&mut *tx)
             .await?;

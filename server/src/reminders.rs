@@ -26,6 +26,10 @@ pub struct Due {
     pub checked: NaiveDate,
     pub courriels: Vec<String>,
     pub telephone: Option<String>,
+    /// The day of its last reminder, if any.
+    pub last_reminded: Option<NaiveDate>,
+    /// Its update frequency: the département's for this place, else [`DEFAULT_FREQUENCY_MONTHS`].
+    pub frequency_months: u32,
 }
 
 /// What a run did (or, dry, would do).
@@ -38,20 +42,22 @@ pub struct Run {
 }
 
 impl Database {
-    /// The current places due for a reminder on `today`, by name.
+    /// The current places due for a reminder on `today` (by the grade, and by each place's
+    /// frequency: `place_frequencies`, else the default), oldest information first.
     pub async fn due_places(&self, today: NaiveDate) -> Result<Vec<Due>, sqlx::Error> {
-        let rows: Vec<(String, Option<String>)> = sqlx::query_as(
-            "SELECT p.body, r.reminded_on FROM registry_places p LEFT JOIN place_reminders r ON r.place_id = p.id \
-             WHERE p.body IS NOT NULL ORDER BY p.id",
+        let rows: Vec<(String, Option<String>, Option<i64>)> = sqlx::query_as(
+            "SELECT p.body, r.reminded_on, f.months FROM registry_places p LEFT JOIN place_reminders r ON r.place_id = p.id \
+             LEFT JOIN place_frequencies f ON f.place_id = p.id WHERE p.body IS NOT NULL ORDER BY p.id",
         )
         .fetch_all(&self.pool)
         .await?;
         let mut due_places: Vec<Due> = rows
             .into_iter()
-            .filter_map(|(body, reminded)| {
+            .filter_map(|(body, reminded, months)| {
                 let place = read_device_rows(&[serde_json::from_str(&body).ok()?]).places.pop()?;
                 let reminded = reminded.and_then(|day| day.parse().ok());
-                let grade = due(place.date_maj, reminded, DEFAULT_FREQUENCY_MONTHS, today)?;
+                let frequency_months = months.map_or(DEFAULT_FREQUENCY_MONTHS, |m| m as u32);
+                let grade = due(place.date_maj, reminded, frequency_months, today)?;
                 Some(Due {
                     id: place.id,
                     nom: place.nom,
@@ -60,11 +66,26 @@ impl Database {
                     checked: place.date_maj,
                     courriels: place.courriels,
                     telephone: place.telephone,
+                    last_reminded: reminded,
+                    frequency_months,
                 })
             })
             .collect();
         due_places.sort_by(|a, b| (a.checked, &a.nom).cmp(&(b.checked, &b.nom)));
         Ok(due_places)
+    }
+
+    /// Sets a place's update frequency (`months` checked 1–24 by the caller; the table checks it too).
+    pub async fn set_frequency(&self, place_id: &str, months: u32) -> Result<(), sqlx::Error> {
+        sqlx::query(
+            "INSERT INTO place_frequencies (place_id, months) VALUES ($1, $2) \
+             ON CONFLICT (place_id) DO UPDATE SET months = excluded.months",
+        )
+        .bind(place_id)
+        .bind(i64::from(months))
+        .execute(&self.pool)
+        .await?;
+        Ok(())
     }
 
     /// Records that `place_id` was reminded on `day`.

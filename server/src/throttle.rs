@@ -1,11 +1,11 @@
 //! Rate limits, by `governor`'s GCRA counters: requests per enrolled device, enrolment attempts
-//! per address and overall, refused tokens per address.
+//! per address and overall, refused tokens per address, residents' reports per address.
 //!
 //! Counters are kept only for keys that name something real — an enrolled device (after its
 //! token was checked) or a client address — never for a string a client chose: a flood of random
 //! tokens once filled a table that every request then scanned under a lock. Address counters
-//! are dropped once they have refilled (at most a minute after an address's last request), so
-//! the tables hold the devices and addresses active in the last minute. IPv6 addresses count by
+//! are dropped once they have refilled (at most a minute after an address's last request; ten
+//! for residents' reports), so the tables hold the devices and addresses active lately. IPv6 addresses count by
 //! their /64 network, which one subscriber usually holds whole.
 //!
 //! Counted per server instance, like the rest of the server's memory.
@@ -31,6 +31,12 @@ pub const REFUSALS_PER_ADDRESS_PER_MINUTE: u32 = 60;
 /// Openings and posts of a place's update page per address and minute (a place uses a few; a
 /// guesser of 128-bit codes gets 20 tries a minute, checked before the code is looked at).
 pub const PLACE_LINK_TRIES_PER_ADDRESS_PER_MINUTE: u32 = 20;
+/// Consultation batches per address and minute: a phone sends one when it comes online; many
+/// phones may share a mobile operator's address, so the allowance is wider than enrolment's.
+pub const CONSULTATIONS_PER_ADDRESS_PER_MINUTE: u32 = 30;
+/// Residents' reports (`POST /api/v1/reports`) per address: a burst of 10 requests (a phone's
+/// queue after days offline), then one a minute: 10 in 10 minutes, whatever their content.
+pub const REPORTS_BURST_PER_ADDRESS: u32 = 10;
 /// Address counters are pruned every this many checks.
 const PRUNE_EVERY: u64 = 1024;
 
@@ -58,6 +64,8 @@ pub struct Throttle {
     enrolments: DefaultDirectRateLimiter,
     refusals_by_address: DefaultKeyedRateLimiter<Address>,
     place_links_by_address: DefaultKeyedRateLimiter<Address>,
+    consultations_by_address: DefaultKeyedRateLimiter<Address>,
+    reports_by_address: DefaultKeyedRateLimiter<Address>,
     checks: AtomicU64,
 }
 
@@ -69,6 +77,10 @@ impl Default for Throttle {
             enrolments: DefaultDirectRateLimiter::direct(per_minute(ENROLMENTS_PER_MINUTE)),
             refusals_by_address: DefaultKeyedRateLimiter::keyed(per_minute(REFUSALS_PER_ADDRESS_PER_MINUTE)),
             place_links_by_address: DefaultKeyedRateLimiter::keyed(per_minute(PLACE_LINK_TRIES_PER_ADDRESS_PER_MINUTE)),
+            consultations_by_address: DefaultKeyedRateLimiter::keyed(per_minute(CONSULTATIONS_PER_ADDRESS_PER_MINUTE)),
+            reports_by_address: DefaultKeyedRateLimiter::keyed(
+                per_minute(1).allow_burst(NonZeroU32::new(REPORTS_BURST_PER_ADDRESS).expect("a positive burst")),
+            ),
             checks: AtomicU64::new(0),
         }
     }
@@ -106,9 +118,26 @@ impl Throttle {
         self.place_links_by_address.check_key(&address(ip)).map_err(wait)
     }
 
+    /// A batch of consultation counts from `ip`.
+    pub fn consultation(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.tick();
+        self.consultations_by_address.check_key(&address(ip)).map_err(wait)
+    }
+
+    /// A residents' reports request from `ip`.
+    pub fn reports(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.tick();
+        self.reports_by_address.check_key(&address(ip)).map_err(wait)
+    }
+
     /// Keys tracked now, all tables together (for tests and the probe's memory figures).
     pub fn tracked(&self) -> usize {
-        self.devices.len() + self.enrolments_by_address.len() + self.refusals_by_address.len() + self.place_links_by_address.len()
+        self.devices.len()
+            + self.enrolments_by_address.len()
+            + self.refusals_by_address.len()
+            + self.place_links_by_address.len()
+            + self.consultations_by_address.len()
+            + self.reports_by_address.len()
     }
 
     /// Every [`PRUNE_EVERY`] checks, forgets the keys whose allowance has refilled.
@@ -119,7 +148,13 @@ impl Throttle {
     }
 
     pub fn prune(&self) {
-        for limiter in [&self.enrolments_by_address, &self.refusals_by_address, &self.place_links_by_address] {
+        for limiter in [
+            &self.enrolments_by_address,
+            &self.refusals_by_address,
+            &self.place_links_by_address,
+            &self.consultations_by_address,
+            &self.reports_by_address,
+        ] {
             limiter.retain_recent();
             limiter.shrink_to_fit();
         }
@@ -161,6 +196,17 @@ mod tests {
         }
         assert!(throttle.enrolment("2001:db8:1:2:ffff::1".parse().unwrap()).is_err(), "same /64");
         assert!(throttle.enrolment("2001:db8:1:3::1".parse().unwrap()).is_ok(), "another /64");
+    }
+
+    #[test]
+    fn reports_come_in_a_burst_then_one_a_minute_per_address() {
+        let throttle = Throttle::default();
+        let phone: IpAddr = "203.0.113.9".parse().unwrap();
+        let allowed = (0..100).take_while(|_| throttle.reports(phone).is_ok()).count();
+        assert_eq!(allowed, REPORTS_BURST_PER_ADDRESS as usize);
+        let wait = throttle.reports(phone).unwrap_err();
+        assert!(wait > Duration::from_secs(50) && wait <= Duration::from_secs(60), "{wait:?}");
+        assert!(throttle.reports("203.0.113.10".parse().unwrap()).is_ok());
     }
 
     #[test]

@@ -63,7 +63,10 @@ async fn health_reports_version_and_migrated_database_on_each_backend() {
         assert_eq!(body["version"], env!("CARGO_PKG_VERSION"));
         assert_eq!(body["database"]["backend"], serde_json::to_value(backend).unwrap());
         assert_eq!(body["database"]["ok"], true);
-        assert_eq!(body["database"]["schema_version"], migrations.len(), "{backend:?}");
+        // The newest migration's number (numbers are reserved per change, so one may be absent
+        // on a branch until another is merged).
+        let newest = migrations.iter().filter_map(|n| n.split('_').next()?.parse::<u64>().ok()).max();
+        assert_eq!(body["database"]["schema_version"].as_u64(), newest, "{backend:?}");
         let created = body["database"]["created_at"].as_str().unwrap_or_default();
         assert!(created.len() == 20 && created.ends_with('Z') && created.as_bytes()[10] == b'T', "{backend:?}: {body}");
     }

@@ -152,6 +152,7 @@ async fn nothing_changed_publishes_a_version_carrying_only_that_place_dated_toda
     for server in servers().await {
         eprintln!("backend: {:?}", server.db.backend());
         let code = server.db.create_place_link(PLACE).await.unwrap();
+        let old_date = server.db.current_place(PLACE).await.unwrap().unwrap().place.date_maj.to_string();
         let (body, from) = form(&server, "rien", &[]).await;
         let held = server.db.registry_version().await.unwrap();
         let answer = post(&server, &address(PLACE, &code), body).await;
@@ -166,7 +167,8 @@ async fn nothing_changed_publishes_a_version_carrying_only_that_place_dated_toda
 
         let log = server.db.recent_place_updates(12).await.unwrap();
         assert_eq!(log.len(), 1);
-        assert_eq!((log[0].kind.as_str(), log[0].made_by.as_str(), &log[0].changes), ("confirmation", "place", &json!({})));
+        assert_eq!((log[0].kind.as_str(), log[0].made_by.as_str()), ("confirmation", "place"));
+        assert_eq!(log[0].changes, json!({"date_maj": {"old": old_date, "new": today()}}), "only the date moved");
         assert_eq!((log[0].version, log[0].reviewed, from < version), (version, false, true));
 
         // Confirmed again the same day: logged, nothing new for phones.
@@ -207,6 +209,7 @@ async fn a_change_is_published_at_once_logged_old_to_new_and_a_stale_form_never_
         let code = server.db.create_place_link(PLACE).await.unwrap();
         let before = server.db.current_place(PLACE).await.unwrap().unwrap();
         let old_phone = before.place.telephone.clone();
+        let old_date = before.place.date_maj.to_string();
         // Two forms opened at the same version; the first saved wins.
         let (stale, _) = form(&server, "enregistrer", &[("telephone", "05 49 00 11 22")]).await;
         let (body, from) = form(&server, "enregistrer", &[("telephone", "05 49 99 88 77"), ("prise_rdv", "rdv.bonneuil.fr")]).await;
@@ -220,7 +223,8 @@ async fn a_change_is_published_at_once_logged_old_to_new_and_a_stale_form_never_
         assert_eq!((log.len(), log[0].kind.as_str(), log[0].version, log[0].reviewed), (1, "change", version, false));
         assert_eq!(
             log[0].changes,
-            json!({"telephone": {"old": old_phone, "new": "+33549998877"}, "prise_rdv": {"old": null, "new": "https://rdv.bonneuil.fr"}})
+            json!({"telephone": {"old": old_phone, "new": "+33549998877"}, "prise_rdv": {"old": null, "new": "https://rdv.bonneuil.fr"},
+                   "date_maj": {"old": old_date, "new": today()}})
         );
 
         // The stale form: the newer values shown, what was typed recalled, nothing written.

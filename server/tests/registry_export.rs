@@ -10,7 +10,7 @@ use repere_core::hours::Window;
 use repere_core::registry::{FIELDS, Place, import_csv, import_json};
 use repere_server::config::RegistryFormat;
 use repere_server::db::Database;
-use repere_server::export::registry::{Written, registry, standard};
+use repere_server::export::registry::{Written, registry_with, standard};
 use repere_server::registry::{PublishError, Published, Removals, Unconfirmed, removals_allowed};
 use tower::ServiceExt;
 
@@ -35,7 +35,7 @@ fn read(bytes: &[u8], format: RegistryFormat, years: Window) -> Vec<Place> {
 async fn exported(db: &Database, format: RegistryFormat, standard_only: bool) -> (Written, Vec<u8>) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join(format!("registre.{}", format.extension()));
-    let written = registry(db, format, standard_only, &out).await.unwrap();
+    let (written, _) = registry_with(db, format, standard_only, false, &out).await.unwrap();
     let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(names.len(), 1, "no partial file left beside it: {names:?}");
     (written, std::fs::read(&out).unwrap())

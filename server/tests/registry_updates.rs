@@ -39,7 +39,7 @@ async fn the_departements_publications_and_the_places_own_updates_are_told_apart
         let current = db.current_place(&seeds[0].id).await.unwrap().unwrap();
         let mut confirmed = current.place.clone();
         confirmed.date_maj = chrono::Utc::now().date_naive();
-        let done = db.publish_place_update(&confirmed, current.version, Kind::Confirmation, "place", &json!({})).await.unwrap();
+        let done = db.publish_place_update(&confirmed, current.version, Kind::Confirmation, "place").await.unwrap();
         assert!(matches!(done, PlacePublished::Done { .. }));
 
         // Coordinators read it; one update of three is the places' own.

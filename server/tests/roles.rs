@@ -80,7 +80,14 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         let (in_poitiers, in_gartempe) =
             ("/api/v1/places/france-services-2937/link", "/api/v1/places/conseiller-numerique-62d7f4be9c289e06decf00a6/link");
         let not_found = StatusCode::NOT_FOUND;
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 22] = [
+        // Issue #15's upkeep: coordinators read; a decision on an unknown candidate is named (422).
+        let unknown = json!({ "decisions": [{ "id": "inconnu", "action": "reject" }] }).to_string();
+        let counts = json!({ "id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "jours": [] }).to_string();
+        let named = StatusCode::UNPROCESSABLE_ENTITY;
+        let report = json!({"reports": [{"id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "place_id": "france-services-2937", "version": 1,
+                                         "motif": "ferme", "jour": "2026-11-30"}]})
+        .to_string();
+        let matrix: [(&str, &str, &str, [StatusCode; 7]); 34] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -103,6 +110,19 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("POST", in_poitiers, "", coordinators),
             ("POST", in_gartempe, "", departement_only),
             ("POST", "/api/v1/places/lieu-inconnu/link", "", [u, u, u, forbidden, forbidden, not_found, not_found]),
+            ("GET", "/api/v1/candidates", "", coordinators),
+            ("POST", "/api/v1/candidates", &unknown, [u, u, u, forbidden, forbidden, named, named]),
+            ("GET", "/api/v1/duplicates", "", coordinators),
+            ("GET", "/api/v1/reminders", "", coordinators),
+            ("GET", "/api/v1/export/relances.csv", "", coordinators),
+            ("GET", "/api/v1/consultations", "", coordinators),
+            ("POST", "/api/v1/consultations", &counts, [ok; 7]),
+            // Residents report without an account: a token, even a revoked one, is not looked at.
+            ("POST", "/api/v1/reports", &report, [ok; 7]),
+            ("GET", "/api/v1/moderation", "", coordinators),
+            ("POST", "/api/v1/moderation", r#"{"decisions": []}"#, coordinators),
+            ("GET", "/api/v1/moderation/audit?limit=5", "", coordinators),
+            ("POST", "/api/v1/moderation/undo", r#"{"id": 999999}"#, [u, u, u, forbidden, forbidden, not_found, not_found]),
         ];
         for (method, path, body, expected) in matrix {
             for ((role, token), want) in roles.iter().zip(expected) {
@@ -123,7 +143,8 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
                         || path.contains("couverture")
                         || path.contains("coverage")
                         || path.contains("registre")
-                        || path.starts_with("/api/v1/places/"))
+                        || path.starts_with("/api/v1/places/")
+                        || path.starts_with("/api/v1/moderation"))
                 {
                     assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
                 }

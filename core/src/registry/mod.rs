@@ -22,6 +22,7 @@
 //! ```
 
 mod checks;
+pub mod edit;
 mod io;
 mod labels;
 mod place;

@@ -63,15 +63,24 @@ async fn coverage(db: &Database, format: ExportFormat, target: &Target, selectio
 }
 
 /// `export-registry`: the current version, in the full form or the standard's columns only.
-pub async fn registry(db: &Database, format: RegistryFormat, standard: bool, target: &Target) -> Result<String, Failure> {
+pub async fn registry(db: &Database, format: RegistryFormat, standard: bool, candidates: bool, target: &Target) -> Result<String, Failure> {
     let Target { out, force } = target;
     if out.exists() && !force {
         return Err(Failure::Failed(format!("{} exists: give --force to replace it", out.display())));
     }
     let form = if standard { "the standard's columns only" } else { "with Repère's columns" };
-    interruptible(super::registry::registry(db, format, standard, out))
+    interruptible(super::registry::registry_with(db, format, standard, candidates, out))
         .await
-        .map(|w| format!("{} written: {} places, version {}, {form}", out.display(), w.places, w.version))
+        .map(|(w, with)| {
+            let written = format!("{} written: {} places, version {}, {form}", out.display(), w.places, w.version);
+            match candidates {
+                false => written,
+                true => format!(
+                    "{written}; {} of them pending candidates (not published), {} candidates left out until their address is given",
+                    with.written, with.left_out
+                ),
+            }
+        })
         .map_err(|e| Failure::Failed(format!("{}: {e}", out.display())))
 }
 

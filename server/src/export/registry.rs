@@ -57,9 +57,33 @@ pub fn file(places: &[Place], format: RegistryFormat, standard_only: bool) -> Ve
     }
 }
 
-/// Writes the current version to `target` (beside it first, renamed when whole).
-pub async fn registry(db: &Database, format: RegistryFormat, standard_only: bool, target: &Path) -> Result<Written, ExportError> {
-    let (places, version) = db.current_places().await.map_err(ExportError::Registry)?;
+/// Pending candidates written with the published places, and those left out.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WithCandidates {
+    pub written: usize,
+    /// Rows not yet a valid place (a centre social without its address).
+    pub left_out: usize,
+}
+
+/// Writes the current version to `target` (beside it first, renamed when whole), with
+/// `candidates` the pending candidate places after the published ones (the
+/// issue's « with or without candidates »: a file to review them in a spreadsheet, or to send
+/// to the places; never one `publish-registry` should take as the registry, since it would
+/// publish them unverified).
+pub async fn registry_with(
+    db: &Database,
+    format: RegistryFormat,
+    standard_only: bool,
+    candidates: bool,
+    target: &Path,
+) -> Result<(Written, WithCandidates), ExportError> {
+    let (mut places, version) = db.current_places().await.map_err(ExportError::Registry)?;
+    let mut with = WithCandidates::default();
+    if candidates {
+        let (pending, left_out) = db.pending_candidate_places().await.map_err(|e| ExportError::Registry(e.to_string()))?;
+        with = WithCandidates { written: pending.len(), left_out };
+        places.extend(pending);
+    }
     let mut partial = Partial::beside(target);
     let (path, target, cancelled) = (partial.path.clone(), target.to_owned(), partial.cancelled.clone());
     let count = places.len();
@@ -70,5 +94,5 @@ pub async fn registry(db: &Database, format: RegistryFormat, standard_only: bool
     .await
     .map_err(|e| ExportError::Io(std::io::Error::other(e)))?;
     partial.armed = false;
-    written.map(|()| Written { version, places: count })
+    written.map(|()| (Written { version, places: count }, with))
 }

@@ -13,6 +13,7 @@
 //! own years; the reproducibility test passes the year the committed seeds record. Once a
 //! registry is old, the server recompiles it for its own years and phones pull that.
 
+mod candidates;
 mod merge;
 mod outlines;
 mod privacy;
@@ -91,6 +92,9 @@ fn build(args: &Args) -> Result<(), String> {
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;
     write(&args.out.join("registry.json"), &RegistryDto::from(&Snapshot { version: args.version, places }).to_json())?;
     write(&args.out.join("communes-86.csv"), &communes_seed(&communes_csv)?)?;
+    let libraries = read(&args.data.join("bibliotheques/bibliotheques-publiques-86.csv"))?;
+    let centres = read(&args.data.join("centres-sociaux/centres-sociaux-86-2020.csv"))?;
+    write(&args.out.join("candidats.csv"), &repere_core::registry::export_csv(&candidates::build(&libraries, &centres, &territory)?))?;
     write(&args.out.join("territoire-86.json"), &outlines::build(&territory_dir)?)?;
     Ok(())
 }

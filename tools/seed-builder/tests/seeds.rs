@@ -23,7 +23,7 @@ fn committed_seeds_are_reproduced_byte_for_byte() {
         .status()
         .unwrap();
     assert!(status.success());
-    for file in ["registry.json", "communes-86.csv", "territoire-86.json"] {
+    for file in ["registry.json", "communes-86.csv", "territoire-86.json", "candidats.csv"] {
         let built = std::fs::read(out.join(file)).unwrap();
         let committed = std::fs::read(format!("{root}/seeds/{file}")).unwrap();
         assert!(built == committed, "seeds/{file} is stale: run `make seeds` and commit");
