@@ -133,7 +133,7 @@ pub static FR: Texts = Texts {
     report_what: "Qu’est-ce qui est faux ?",
     report_motifs: ["Fermé définitivement", "Horaires faux", "Téléphone faux", "A déménagé", "Autre"],
     report_text: "Expliquez en quelques mots",
-    report_text_hint: "Obligatoire si vous choisissez « Autre ».",
+    report_text_hint: "Obligatoire si vous choisissez « Autre ».",
     report_no_personal: "N’écrivez pas de nom ni de numéro de téléphone d’une personne.",
     report_send: "Envoyer",
     report_choose: "Choisissez ce qui est faux.",
