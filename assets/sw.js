@@ -1,9 +1,10 @@
 // Repère's service worker: the app opens and works with no network after the first visit.
 //
 // scripts/sw-precache.mjs fills in VERSION (a hash of every file of the release), PRECACHE (the
-// residents' app, cached at install), MEDIATION (the mediators' space under /mediation/) and
-// COORDINATION (the coordinators' space under /coordination/) at build time. Each of the two
-// spaces is cached only on a device that opens it: a resident's phone never downloads either.
+// residents' app, cached at install), MEDIATION (the mediators' space under /mediation/),
+// COORDINATION (the coordinators' space under /coordination/) and REGISTRE (the registry's upkeep
+// under /registre/) at build time. Each of the three spaces is cached only on a device that
+// opens it: a resident's phone never downloads any of them.
 // A new release therefore has a new sw.js, which the browser installs in the background into a
 // new cache; it waits until the page asks it to take over (message "skip-waiting", see
 // app/src/pwa.rs), then deletes the older caches. Old and new files are never mixed because
@@ -12,11 +13,13 @@ const VERSION = '__REPERE_VERSION__';
 const PRECACHE = __REPERE_PRECACHE__;
 const MEDIATION = __REPERE_MEDIATION__;
 const COORDINATION = __REPERE_COORDINATION__;
+const REGISTRE = __REPERE_REGISTRE__;
 const CACHE = `repere-${VERSION}`;
 /** The spaces cached on demand: where they live, their page, their files. */
 const SPACES = [
   { path: '/mediation', page: '/mediation/index.html', files: MEDIATION },
   { path: '/coordination', page: '/coordination/index.html', files: COORDINATION },
+  { path: '/registre', page: '/registre/index.html', files: REGISTRE },
 ];
 
 self.addEventListener('install', (event) => {

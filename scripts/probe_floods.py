@@ -318,3 +318,30 @@ def report_flood(t):
     big = json.dumps({"reports": [{**report, "texte": "x" * 60_000}]}).encode()
     a = call(t.port, "POST", "/api/v1/reports", big, headers, source="127.0.0.132")
     t.table.check("a report body of 60 KiB", "413 JSON", a.short(), a.status == 413 and a.error_code() is not None)
+
+
+# ------------------------------------------------------------ consultation counts (issue #15)
+
+
+def consultation_flood(t):
+    """Consultation counts are public: 30 batches a minute per address; a batch id counts once;
+    counts beyond a phone's plausible day, and bodies past 64 KiB, are refused whole."""
+    today = time.strftime("%Y-%m-%d", time.gmtime())
+    batch = {"id": str(uuid.uuid4()), "jours": [{"jour": today, "lieux": [{"id": t.registry_id, "vues": 1}]}]}
+    headers = {"Content-Type": "application/json"}
+    answers = [call(t.port, "POST", "/api/v1/consultations", json.dumps({**batch, "id": str(uuid.uuid4())}).encode(), headers,
+                    source="127.0.0.133") for _ in range(40)]
+    ok = sum(a.status == 200 for a in answers)
+    limited = [a for a in answers if a.status == 429]
+    t.table.check("40 consultation batches from 127.0.0.133", "30 × 200, then 429 + Retry-After",
+                  f"{ok} × 200, {len(limited)} × 429", ok == 30 and len(limited) == 10 and "retry-after" in limited[0].headers)
+    body = json.dumps(batch).encode()
+    again = [call(t.port, "POST", "/api/v1/consultations", body, headers, source="127.0.0.134") for _ in range(2)]
+    t.table.check("one batch sent twice from 127.0.0.134", "200 twice, the same id acked",
+                  ", ".join(a.short() for a in again), all(a.status == 200 and (a.json() or {}).get("acked") == batch["id"] for a in again))
+    inflated = {"id": str(uuid.uuid4()), "jours": [{"jour": today, "lieux": [{"id": t.registry_id, "vues": 1_000_000}]}]}
+    a = call(t.port, "POST", "/api/v1/consultations", json.dumps(inflated).encode(), headers, source="127.0.0.134")
+    t.table.check("a count of 1,000,000 views in a day", "422 naming the day", a.short(), a.status == 422 and a.error_code() is not None)
+    big = json.dumps({**batch, "id": str(uuid.uuid4()), "pad": "x" * 70_000}).encode()
+    a = call(t.port, "POST", "/api/v1/consultations", big, headers, source="127.0.0.135")
+    t.table.check("a consultations body of 70 KiB", "413 JSON", a.short(), a.status == 413 and a.error_code() is not None)

@@ -22,6 +22,8 @@ const FIGURES_KEY: &str = "coordination_figures";
 const TIMES_KEY: &str = "coordination_times";
 /// Key in `meta` of the registry's updates last received (see [`Coordination::refresh_updates`]).
 const UPDATES_KEY: &str = "coordination_updates";
+/// Key in `meta` of the moderation decisions not yet published (`pages::registre::moderation`).
+pub const DECISIONS_KEY: &str = "registre_decisions";
 /// Key in `meta` of a mediator's enrolment (see `outbox`).
 const MEDIATOR_KEY: &str = "device";
 
@@ -222,17 +224,46 @@ impl Coordination {
     }
 
     /// Makes a place's new update link on the server (the previous one stops working), with the
-    /// reminder's words for an e-mail written from this phone.
-    /// The answer is read as JSON values, not as the protocol's `PlaceLinkDto`: one typed reader
-    /// less in the coordinators' bundle, which is near its size target.
+    /// reminder's words for an e-mail written from this phone (`PlaceLinkDto`, read as values).
     pub async fn place_link(&self, id: &str) -> Result<serde_json::Value, String> {
-        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
         let url = format!("/api/v1/places/{}/link", String::from(js_sys::encode_uri_component(id)));
-        let (status, body) = net::post(&url, Some(&account.token), "{}").await?;
+        self.send(&url, "{}").await.map_err(refused)
+    }
+
+    /// `GET path` with the coordinator's token, its JSON answer as values: the registry's screens
+    /// read their answers this way rather than through typed readers, which would weigh on the
+    /// bundle.
+    pub async fn read(&self, path: &str) -> Result<serde_json::Value, String> {
+        let account = self.account.get_untracked().ok_or("ce téléphone n’est pas inscrit")?;
+        let response = net::get(path, &account.token).await?;
+        let status = response.status();
+        let body = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
         if status != 200 {
             return Err(net::refusal(status, &body));
         }
         serde_json::from_str(&body).map_err(|_| "réponse illisible".to_owned())
+    }
+
+    /// `POST path` with a JSON `body` and the coordinator's token: the answer as values, or the
+    /// status and body of a refusal (status 0: no answer, the body says why), which the caller
+    /// reads for the items and fields it names.
+    pub async fn send(&self, path: &str, body: &str) -> Result<serde_json::Value, (u16, String)> {
+        let account = self.account.get_untracked().ok_or((0, "ce téléphone n’est pas inscrit".to_owned()))?;
+        let (status, text) = net::post(path, Some(&account.token), body).await.map_err(|e| (0, e))?;
+        if !(200..300).contains(&status) {
+            return Err((status, text));
+        }
+        Ok(serde_json::from_str(&text).unwrap_or_default())
+    }
+
+    /// Keeps `value` in `meta` under `key` (the registry's pages keep their drafts this way).
+    pub async fn keep(&self, key: &str, value: &String) -> Result<(), String> {
+        store::put_meta(&self.db()?, key, value).await
+    }
+
+    /// What [`Coordination::keep`] kept under `key`.
+    pub async fn kept(&self, key: &str) -> Option<String> {
+        store::get_meta(&self.db().ok()?, key).await.ok().flatten()
     }
 
     /// Downloads an export (`/api/v1/export/…?query`) as a file, under the name the server gives.
@@ -253,13 +284,35 @@ impl Coordination {
     /// Forgets the coordinator's enrolment and the figures kept (the phone changes hands).
     pub async fn sign_out(&self) -> Result<(), String> {
         let db = self.db()?;
-        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY, UPDATES_KEY]).await?;
+        store::forget_meta(&db, &[ACCOUNT_KEY, FIGURES_KEY, TIMES_KEY, UPDATES_KEY, DECISIONS_KEY]).await?;
         self.account.set(None);
         self.figures.set(None);
         self.times.set(None);
         self.problem.set(None);
         Ok(())
     }
+}
+
+/// A refusal of [`Coordination::send`] in words: why no answer came, the problems the server
+/// names (`details`, in French: « months : 30 mois ; de 1 à 24 »), or its message.
+pub fn refused((status, body): (u16, String)) -> String {
+    if status == 0 {
+        return body;
+    }
+    let answer: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+    let details: Vec<String> = answer["error"]["details"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|d| {
+            let reason = d["reason"].as_str()?;
+            Some(match d["field"].as_str() {
+                Some(field) if !field.is_empty() => format!("{field} : {reason}"),
+                _ => reason.to_owned(),
+            })
+        })
+        .collect();
+    if details.is_empty() { net::refusal(status, &body) } else { details.join(" ; ") }
 }
 
 /// Whether a server's answer to an enrolment code is a coordinator's.

@@ -1,6 +1,7 @@
-//! The mediator's side of sync: the device's enrolment, the outbox of contacts (the core's
-//! `sync::Outbox` rules, each change written to IndexedDB with durability "strict" before it is
-//! reported), and pushing to the server with retries.
+//! The mediator's side of sync: the device's enrolment, the outbox of contacts and proposals
+//! (`record`: one outbox of both kinds, and why; the core's `sync::Outbox` rules, each change
+//! written to IndexedDB with durability "strict" before it is reported), and pushing to the
+//! server with retries (`push`: the batches and what their answers do).
 //!
 //! Order that keeps "exactly once": records are marked sent *and persisted* before a push leaves;
 //! only ids the server acknowledges are removed. Retries: after a failure, by the core's rule
@@ -13,12 +14,18 @@ use indexed_db_futures::database::Database;
 use leptos::prelude::*;
 use repere_core::activity::Contact;
 use repere_core::sync::retry::Backoff;
-use repere_core::sync::{self, Answer, Refused, State};
-use repere_protocol::{ContactDto, Enrolled, Enrolment, Ingested, MAX_BATCH, Push};
-use serde::{Deserialize, Serialize};
+use repere_core::sync::{self, Refused, State};
+use repere_protocol::{Enrolled, Enrolment};
+use std::collections::BTreeMap;
 use uuid::Uuid;
 
-use crate::net::{self, error_message, online, post};
+mod push;
+pub mod record;
+
+pub use record::Record;
+use record::{Row, push_of};
+
+use crate::net::{self, online, post};
 use crate::registry::Registry;
 use crate::store::{self, OutboxChange};
 
@@ -29,27 +36,13 @@ const EXPORTED_KEY: &str = "outbox_exported";
 /// server acknowledges, and numbering must not restart at 1 when the app reopens.
 const NEXT_SEQ_KEY: &str = "outbox_next_seq";
 
-/// An outbox row as stored.
-#[derive(Serialize, Deserialize)]
-pub struct Row {
-    pub seq: u64,
-    pub state: String,
-    pub contact: ContactDto,
-}
-
-fn state_name(state: State) -> &'static str {
-    match state {
-        State::Waiting => "waiting",
-        State::Sent => "sent",
-        State::Conflict => "conflict",
-    }
-}
-
 /// Shared through context: what the mediator's screens show and do.
 #[derive(Clone, Copy)]
 pub struct Mediation {
     db: StoredValue<Option<Database>, LocalStorage>,
-    outbox: StoredValue<sync::Outbox<Contact>, LocalStorage>,
+    outbox: StoredValue<sync::Outbox<Record>, LocalStorage>,
+    /// Why the server refused a proposal (kept aside as a conflict), by id.
+    refusals: StoredValue<BTreeMap<Uuid, String>, LocalStorage>,
     /// The contact being corrected in the form, if any.
     pub editing: RwSignal<Option<Contact>>,
     /// Bumped after each change of the outbox, so screens redraw.
@@ -79,6 +72,7 @@ impl Mediation {
         let m = Mediation {
             db: StoredValue::new_local(None),
             outbox: StoredValue::new_local(sync::Outbox::default()),
+            refusals: StoredValue::new_local(BTreeMap::new()),
             editing: RwSignal::new(None),
             version: RwSignal::new(0),
             device: RwSignal::new(None),
@@ -121,29 +115,20 @@ impl Mediation {
         let last_sync: Option<String> = store::get_meta(&db, LAST_SYNC_KEY).await?;
         let exported: Option<String> = store::get_meta(&db, EXPORTED_KEY).await?;
         let next_seq: Option<String> = store::get_meta(&db, NEXT_SEQ_KEY).await?;
-        let mut rows: Vec<(Uuid, Row)> = Vec::new();
+        let mut outbox = sync::Outbox::default();
+        let mut refusals = BTreeMap::new();
         for text in store::outbox_rows(&db).await? {
             let row: Row = serde_json::from_str(&text).map_err(|e| format!("ligne illisible : {e}"))?;
-            let id = Uuid::parse_str(&row.contact.id).map_err(|e| e.to_string())?;
-            rows.push((id, row));
-        }
-        rows.sort_by_key(|(_, r)| r.seq);
-        let mut outbox = sync::Outbox::default();
-        for (id, row) in rows {
-            let contact = row.contact.to_contact().map_err(|p| format!("{p:?}"))?;
-            outbox.restore(
-                id,
-                row.seq,
-                contact,
-                match row.state.as_str() {
-                    "sent" => State::Sent,
-                    "conflict" => State::Conflict,
-                    _ => State::Waiting,
-                },
-            );
+            let refused = row.refused.clone();
+            let (id, seq, state, record) = row.read()?;
+            if let Some(reason) = refused {
+                refusals.insert(id, reason);
+            }
+            outbox.restore(id, seq, record, state);
         }
         outbox.resume_from(next_seq.and_then(|n| n.parse().ok()).unwrap_or(1));
         self.outbox.set_value(outbox);
+        self.refusals.set_value(refusals);
         self.device.set(device.and_then(|d| serde_json::from_str(&d).ok()));
         self.last_sync.set(last_sync);
         self.exported.set(exported.as_deref() == Some("oui"));
@@ -162,8 +147,8 @@ impl Mediation {
         self.db.get_value().ok_or_else(|| "la base n’est pas encore ouverte".to_owned())
     }
 
-    /// The first `max` pending records, oldest first: (id, seq, state, contact).
-    pub fn entries(&self, max: usize) -> Vec<(Uuid, u64, State, Contact)> {
+    /// The first `max` pending records, oldest first: (id, seq, state, record).
+    pub fn entries(&self, max: usize) -> Vec<(Uuid, u64, State, Record)> {
         self.version.track();
         self.outbox.with_value(|o| {
             let mut v: Vec<_> = o.entries().map(|(id, e)| (*id, e.seq, e.state, &e.record)).collect();
@@ -177,25 +162,36 @@ impl Mediation {
         self.outbox.with_value(sync::Outbox::len)
     }
 
-    fn row(id: &Uuid, seq: u64, state: State, contact: &Contact) -> (String, String) {
-        let row = Row { seq, state: state_name(state).to_owned(), contact: ContactDto::from_contact(contact, seq) };
-        (id.to_string(), serde_json::to_string(&row).expect("serialisable"))
+    /// How many of the pending records are proposals.
+    pub fn proposals(&self) -> usize {
+        self.version.track();
+        self.outbox.with_value(|o| o.entries().filter(|(_, e)| matches!(e.record, Record::Proposal(_))).count())
     }
 
-    /// Saves a new contact: on disk (strict) before this returns Ok.
-    pub async fn save(&self, contact: Contact) -> Result<(), String> {
+    /// Why the server refused this proposal, if it did.
+    pub fn refusal(&self, id: &Uuid) -> Option<String> {
+        self.refusals.with_value(|r| r.get(id).cloned())
+    }
+
+    fn row(id: &Uuid, seq: u64, state: State, record: &Record) -> (String, String) {
+        (id.to_string(), serde_json::to_string(&Row::new(seq, state, record, None)).expect("serialisable"))
+    }
+
+    /// Saves a new contact or proposal: on disk (strict) before this returns Ok.
+    pub async fn save(&self, record: impl Into<Record>) -> Result<(), String> {
+        let record = record.into();
         let db = self.db()?;
-        let id = contact.id;
+        let id = record.id();
         let seq = self.outbox.with_value(|o| o.peek_seq(id)).map_err(|e| format!("{e:?}"))?;
-        // A new contact is in no export yet.
+        // A new record is in no export yet.
         let change = OutboxChange {
-            put: vec![Self::row(&id, seq, State::Waiting, &contact)],
+            put: vec![Self::row(&id, seq, State::Waiting, &record)],
             meta: vec![(EXPORTED_KEY, "non".to_owned()), (NEXT_SEQ_KEY, (seq + 1).to_string())],
             ..Default::default()
         };
         store::change_outbox(&db, change).await?;
         self.outbox.update_value(|o| {
-            o.add(id, contact).expect("checked by peek_seq");
+            o.add(id, record).expect("checked by peek_seq");
         });
         self.exported.set(false);
         self.version.update(|v| *v += 1);
@@ -210,6 +206,7 @@ impl Mediation {
     pub async fn correct(&self, contact: Contact) -> Result<(), String> {
         let db = self.db()?;
         let id = contact.id;
+        let contact = Record::Contact(contact);
         let seq = self
             .outbox
             .with_value(|o| o.entry(&id).filter(|e| e.state == State::Waiting).map(|e| e.seq))
@@ -222,7 +219,7 @@ impl Mediation {
         Ok(())
     }
 
-    /// Deletes a contact not yet sent.
+    /// Deletes a record not yet sent.
     pub async fn delete(&self, id: Uuid) -> Result<(), Refused> {
         let db = self.db().map_err(|_| Refused::Unknown)?;
         self.outbox.try_update_value(|o| o.delete(id)).unwrap_or(Err(Refused::Unknown))?;
@@ -272,8 +269,8 @@ impl Mediation {
 
     /// The whole queue as JSON (the escape hatch: a file the server can import).
     pub fn export(&self) -> String {
-        let contacts: Vec<ContactDto> = self.entries(usize::MAX).iter().map(|(_, seq, _, c)| ContactDto::from_contact(c, *seq)).collect();
-        serde_json::to_string_pretty(&Push { contacts, proposals: Vec::new() }).expect("serialisable")
+        let entries = self.entries(usize::MAX);
+        serde_json::to_string_pretty(&push_of(entries.iter().map(|(_, seq, _, r)| (*seq, r)))).expect("serialisable")
     }
 
     pub async fn mark_exported(&self) {
@@ -352,44 +349,6 @@ impl Mediation {
     fn stop_retrying(&self) {
         self.timers.set_value(None);
         self.backoff.update(Backoff::reset);
-    }
-
-    async fn push_all(&self, token: &str) -> Result<(), String> {
-        let db = self.db()?;
-        loop {
-            // Marked sent in memory (no more corrections), then on disk before the request leaves:
-            // after a crash the record is frozen, never changed. If the write fails nothing is sent.
-            let batch = self.outbox.try_update_value(|o| o.next_batch(MAX_BATCH)).unwrap_or_default();
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let put = batch.iter().map(|(id, seq, c)| Self::row(id, *seq, State::Sent, c)).collect();
-            store::change_outbox(&db, OutboxChange { put, ..Default::default() }).await?;
-            let contacts = batch.iter().map(|(_, seq, c)| ContactDto::from_contact(c, *seq)).collect();
-            let body = serde_json::to_string(&Push { contacts, proposals: Vec::new() }).expect("serialisable");
-            let (status, text) = post("/api/v1/contacts", Some(token), &body).await?;
-            if status != 200 {
-                return Err(error_message(&text).unwrap_or_else(|| format!("refusé ({status})")));
-            }
-            let ingested: Ingested = serde_json::from_str(&text).map_err(|e| e.to_string())?;
-            let parse = |ids: &[String]| ids.iter().filter_map(|s| Uuid::parse_str(s).ok()).collect::<Vec<_>>();
-            let answer = Answer { acked: parse(&ingested.acked), conflicts: parse(&ingested.conflicts) };
-            // Applied in memory first: if the write fails, acknowledged contacts are sent again at
-            // the next start and acknowledged again as duplicates.
-            let put = self
-                .outbox
-                .try_update_value(|o| {
-                    o.apply(&answer);
-                    answer.conflicts.iter().filter_map(|id| o.entry(id).map(|e| Self::row(id, e.seq, State::Conflict, &e.record))).collect()
-                })
-                .unwrap_or_default();
-            // Local wall-clock time, as the mediator reads it.
-            let now = repere_protocol::write_local_time(crate::clock::now());
-            let change = OutboxChange { put, delete: ingested.acked.clone(), meta: vec![(LAST_SYNC_KEY, now.clone())] };
-            store::change_outbox(&db, change).await?;
-            self.last_sync.set(Some(now));
-            self.version.update(|v| *v += 1);
-        }
     }
 }
 

@@ -23,6 +23,7 @@ pub mod hours;
 pub mod i18n;
 pub mod label;
 pub mod map;
+pub mod moderation;
 pub mod needs;
 pub mod phone;
 pub mod proximity;

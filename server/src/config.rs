@@ -105,8 +105,10 @@ pub enum Command {
     /// Publish a new version of the registry of places from a file in the national standard
     /// (CSV, or JSON: a list of places or a `{"version", "places"}` snapshot). The whole file is
     /// checked first: one bad row and nothing is published. A file that removes more than 10 %
-    /// of the places (at most 10) is refused unless --confirm-removals gives their exact number.
-    /// Devices pull the changes.
+    /// of the places (at most 10) is refused unless --confirm-removals gives their exact number;
+    /// one that puts back values the places or moderators changed since (start from
+    /// export-registry's file) unless --confirm-reverts gives the number of places. Devices pull
+    /// the changes.
     #[command(after_help = "Example: repere-server --database data/repere.sqlite publish-registry lieux-86.csv\n         \
                             repere-server --database data/repere.sqlite publish-registry lieux-86.csv --confirm-removals 24")]
     PublishRegistry {
@@ -116,6 +118,10 @@ pub enum Command {
         /// other number refuses the file).
         #[arg(long, value_name = "N")]
         confirm_removals: Option<usize>,
+        /// The number of places whose newer values (from the places themselves or moderation)
+        /// the file puts back, as the refusal said: publishes it (any other number refuses it).
+        #[arg(long, value_name = "N")]
+        confirm_reverts: Option<usize>,
     },
     /// Write the registry's current version in the national standard (CSV or JSON). Repère's
     /// extension columns (`x_…`: approximate position, merged ids, home visits) are kept, so

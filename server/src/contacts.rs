@@ -123,9 +123,18 @@ impl Database {
         if total > 0 {
             return Err(listed(rejections, total));
         }
+        // The file holds the device's proposals beside its contacts (one outbox): checked as a
+        // push's are, and stored with the first batch.
+        let proposals = crate::submissions::file_proposals(self, device.structure_id, file).await.map_err(|problems| {
+            let list: Vec<String> =
+                problems.iter().map(|r| format!("proposal {} ({}): {}: {}", r.index + 1, r.id, r.field, r.reason)).collect();
+            format!("nothing imported: {}", list.join("; "))
+        })?;
         let mut totals = (0, 0, 0);
-        for chunk in contacts.chunks(MAX_BATCH) {
-            let done = self.ingest(&device, chunk).await.map_err(|e| format!("database: {e}"))?;
+        let mut proposals = Some(proposals);
+        for chunk in contacts.chunks(MAX_BATCH).chain(contacts.is_empty().then_some(&[][..])) {
+            let with = proposals.take().unwrap_or_default();
+            let done = self.ingest_push(&device, chunk, &with).await.map_err(|e| format!("database: {e}"))?;
             totals = (totals.0 + done.stored, totals.1 + done.acked.len() - done.stored, totals.2 + done.conflicts.len());
         }
         Ok(totals)

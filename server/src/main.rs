@@ -84,7 +84,9 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
-        Command::PublishRegistry { file, confirm_removals } => publish_registry(&db, &file, confirm_removals).await,
+        Command::PublishRegistry { file, confirm_removals, confirm_reverts } => {
+            publish_registry(&db, &file, confirm_removals, confirm_reverts).await
+        }
         Command::Export(_)
         | Command::ExportRegistry { .. }
         | Command::Coverage(_)
@@ -211,7 +213,12 @@ async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> R
 
 /// `publish-registry FILE [--confirm-removals N]`: the file checked whole, then published
 /// unless it removes more places than allowed unconfirmed (`registry::removals_allowed`).
-async fn publish_registry(db: &Database, file: &std::path::Path, confirm_removals: Option<usize>) -> Result<(), String> {
+async fn publish_registry(
+    db: &Database,
+    file: &std::path::Path,
+    confirm_removals: Option<usize>,
+    confirm_reverts: Option<usize>,
+) -> Result<(), String> {
     use repere_core::registry::{import_csv, import_json};
     use repere_protocol::registry::RegistryDto;
     use repere_server::registry::Removals;
@@ -237,7 +244,8 @@ async fn publish_registry(db: &Database, file: &std::path::Path, confirm_removal
         println!("{} place(s) left out, merged into another by a coordinator: {}", merged_away.len(), merged_away.join(", "));
     }
     let removals = confirm_removals.map_or(Removals::Unconfirmed, Removals::Confirmed);
-    let published = db.publish_registry(places, removals).await.map_err(|e| format!("{}: {e}", file.display()))?;
+    let published =
+        db.publish_registry_confirming(places, removals, confirm_reverts).await.map_err(|e| format!("{}: {e}", file.display()))?;
     let repere_server::registry::Published { version, added, changed, removed } = published;
     if added + changed + removed == 0 {
         println!("no change: the registry stays at version {version}");

@@ -37,74 +37,11 @@ pub const HOURS_CHECK: Duration = Duration::from_secs(3600);
 /// The registry the app bundles; the server starts from it.
 const BUNDLED: &[u8] = include_bytes!("../../seeds/registry.json");
 
-/// Removals a publication makes without confirmation: 10 % of the current places, at least 1 (a
-/// place that closes, the everyday edit) and at most 10. A wrong file — the standard's one-row
-/// example, another département's, a spreadsheet saved with a filter on — removes most of the
-/// registry from every phone at once; a yearly clean-up of permanences that closed removes more
-/// than 10 too, and is then confirmed with its count.
-pub fn removals_allowed(current: usize) -> usize {
-    (current / 10).clamp(1, 10)
-}
+mod refusals;
+mod reverts;
 
-/// Whether the removals of a publication were confirmed, and how many.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Removals {
-    /// Up to [`removals_allowed`].
-    Unconfirmed,
-    /// Exactly this many, however many that is: a count that differs from the file's refuses
-    /// it, so a wrong file cannot be confirmed out of habit.
-    Confirmed(usize),
-}
-
-/// Why nothing was published.
-#[derive(Debug)]
-pub enum PublishError {
-    Database(sqlx::Error),
-    /// The file removes more places than allowed unconfirmed, or not the number confirmed.
-    Removals(Unconfirmed),
-}
-
-/// The removals a refused publication would have made.
-#[derive(Debug, PartialEq, Eq)]
-pub struct Unconfirmed {
-    pub removed: usize,
-    /// The places the current version holds.
-    pub current: usize,
-    /// The number given to confirm, if any.
-    pub confirmed: Option<usize>,
-    /// The names of the first few places removed, by id.
-    pub names: Vec<String>,
-}
-
-/// Places named in a refusal.
-const NAMES_SHOWN: usize = 3;
-
-impl std::fmt::Display for PublishError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PublishError::Database(e) => write!(f, "database: {}", crate::db::root_cause(e)),
-            PublishError::Removals(u) => {
-                let more = u.removed.saturating_sub(u.names.len());
-                let names = u.names.join(", ") + &if more > 0 { format!(" and {more} more") } else { String::new() };
-                let why = match u.confirmed {
-                    Some(n) => format!("--confirm-removals {n} was given"),
-                    None => format!("more than {} need confirming", removals_allowed(u.current)),
-                };
-                write!(
-                    f,
-                    "nothing published: this file removes {} of the {} places ({names}) and {why}; if that is meant, run again with --confirm-removals {}",
-                    u.removed, u.current, u.removed
-                )
-            }
-        }
-    }
-}
-
-impl From<sqlx::Error> for PublishError {
-    fn from(e: sqlx::Error) -> Self {
-        PublishError::Database(e)
-    }
-}
+use refusals::NAMES_SHOWN;
+pub use refusals::{PublishError, Removals, Unconfirmed, removals_allowed};
 
 /// What a publication did.
 #[derive(Debug, PartialEq, Eq)]
@@ -161,11 +98,13 @@ impl Database {
             .and_then(|doc| doc.checked_snapshot())
             .expect("seeds/registry.json is checked by its own tests");
         // Nothing is held yet, so nothing is removed.
-        match self.publish(seed.places, Some(seed.version.max(1)), Removals::Unconfirmed).await {
+        match self.publish(seed.places, Some(seed.version.max(1)), Removals::Unconfirmed, None).await {
             // Another instance starting on the same database published it first.
             Err(PublishError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => Ok(()),
             Err(PublishError::Database(e)) => Err(e),
-            Err(PublishError::Removals(u)) => unreachable!("a database with no version holds no place: {u:?}"),
+            Err(e @ (PublishError::Removals(_) | PublishError::TakesBack { .. })) => {
+                unreachable!("a database with no version holds no place and no update: {e}")
+            }
             Ok(_) => Ok(()),
         }
     }
@@ -180,12 +119,29 @@ impl Database {
     /// no more places than `removals` allows (checked in the publishing transaction, so what is
     /// confirmed is what is removed).
     pub async fn publish_registry(&self, places: Vec<Place>, removals: Removals) -> Result<Published, PublishError> {
-        self.publish(places, None, removals).await
+        self.publish(places, None, removals, None).await
+    }
+
+    /// [`Database::publish_registry`], taking back the values of `reverts` places that places or
+    /// moderators changed since (`None`: none may be; see `reverts`).
+    pub async fn publish_registry_confirming(
+        &self,
+        places: Vec<Place>,
+        removals: Removals,
+        reverts: Option<usize>,
+    ) -> Result<Published, PublishError> {
+        self.publish(places, None, removals, reverts).await
     }
 
     /// A place is published again when its body differs from the stored one: that is exactly
     /// what a device would receive anew (and a body stored by an older release always differs).
-    async fn publish(&self, places: Vec<Place>, version: Option<u64>, removals: Removals) -> Result<Published, PublishError> {
+    async fn publish(
+        &self,
+        places: Vec<Place>,
+        version: Option<u64>,
+        removals: Removals,
+        reverts: Option<usize>,
+    ) -> Result<Published, PublishError> {
         let mut tx = self.begin_write().await?;
         let current: Option<i64> = sqlx::query_scalar("SELECT MAX(version) FROM registry_versions").fetch_one(&mut *tx).await?;
         let current = current.unwrap_or(0) as u64;
@@ -213,6 +169,21 @@ impl Database {
                 },
                 names: removed.iter().take(NAMES_SHOWN).map(|id| name(id).unwrap_or_else(|| (*id).clone())).collect(),
             }));
+        }
+        let log: Vec<(String, String)> =
+            sqlx::query_as("SELECT place_id, changes FROM place_updates WHERE made_by <> 'departement' AND NOT undone ORDER BY id")
+                .fetch_all(&mut *tx)
+                .await?;
+        let bodies: Vec<(&str, &str)> = changed.iter().map(|(p, b)| (p.id.as_str(), b.as_str())).collect();
+        let taken_back = reverts::taken_back(&held, &bodies, &log);
+        if !taken_back.is_empty() && reverts != Some(taken_back.len()) || taken_back.is_empty() && reverts.is_some_and(|n| n > 0) {
+            let name = |id: &String| serde_json::from_str::<Value>(&held[id]).ok().and_then(|v| v["nom"].as_str().map(str::to_owned));
+            let shown = taken_back
+                .iter()
+                .take(NAMES_SHOWN)
+                .map(|(id, fields)| format!("{}: {}", name(id).unwrap_or_else(|| id.clone()), fields.join(", ")))
+                .collect();
+            return Err(PublishError::TakesBack { places: taken_back.len(), confirmed: reverts, shown });
         }
         let added = changed.iter().filter(|(p, _)| !held.contains_key(&p.id)).count();
         let version = version.unwrap_or(current + 1);

@@ -89,7 +89,7 @@ pub struct InlineBlocks {
     pub styles: Vec<String>,
 }
 
-/// Every `*.html` in `dist` and its direct subfolders (`mediation/`, `coordination/`), in order.
+/// Every `*.html` in `dist` and its direct subfolders (`mediation/`, `coordination/`, `registre/`), in order.
 fn pages(dist: &Path) -> Vec<PathBuf> {
     let folders = std::iter::once(dist.to_path_buf())
         .chain(std::fs::read_dir(dist).into_iter().flatten().flatten().map(|e| e.path()).filter(|p| p.is_dir()));

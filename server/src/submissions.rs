@@ -222,6 +222,17 @@ pub(crate) async fn read_proposals(db: &Database, structure_id: i64, body: &[u8]
     Ok(push.proposals.iter().map(Incoming::proposal).collect())
 }
 
+/// An exported outbox file's proposals, checked as a push's are (`import-outbox`), or every
+/// problem (the file holds at most what the phone held, so no batch limit applies).
+pub(crate) async fn file_proposals(db: &Database, structure_id: i64, file: &[u8]) -> Result<Vec<Incoming>, Vec<Rejection>> {
+    let push: Push = from_json(file).map_err(|e| vec![Rejection { index: 0, id: String::new(), field: "proposals".into(), reason: e }])?;
+    let rejections = db
+        .proposal_problems(structure_id, &push.proposals)
+        .await
+        .map_err(|e| vec![Rejection { index: 0, id: String::new(), field: "database".into(), reason: e.to_string() }])?;
+    if rejections.is_empty() { Ok(push.proposals.iter().map(Incoming::proposal).collect()) } else { Err(rejections) }
+}
+
 /// `POST /api/v1/reports {"reports": [ReportDto]}`: answers [`Ingested`].
 pub async fn post_reports(AxumState(state): AxumState<State>, request: Request) -> Response {
     if let Err(wait) = state.throttle.reports(client_ip(&request)) {

@@ -151,6 +151,22 @@ async fn an_exported_outbox_imports_once_and_a_bad_file_imports_nothing() {
         let err = s.db.import_outbox(&device_id, file.as_bytes()).await.unwrap_err();
         assert!(err.starts_with("nothing imported: contact 2 (") && err.ends_with("): duree: entre 1 minute et 8 heures"), "{err}");
         assert_eq!(s.count(&token).await, 600);
+
+        // The file holds the phone's proposals too (one outbox): imported once with the contacts,
+        // and a proposal the standard refuses refuses the whole file.
+        let proposal = json!({"id": "5a0e0c1d-0000-4000-8000-000000000b01", "seq": 900, "place_id": "france-services-2937",
+                              "version": 1, "changes": {"telephone": "+33549000001"}});
+        let file = json!({ "contacts": [contact(800)], "proposals": [proposal.clone()] }).to_string();
+        assert_eq!(s.db.import_outbox(&device_id, file.as_bytes()).await, Ok((2, 0, 0)), "a contact and a proposal");
+        assert_eq!(s.db.import_outbox(&device_id, file.as_bytes()).await, Ok((0, 2, 0)), "once");
+        let only = json!({ "contacts": [], "proposals": [proposal] }).to_string();
+        assert_eq!(s.db.import_outbox(&device_id, only.as_bytes()).await, Ok((0, 1, 0)), "a file of proposals only");
+        let mut wrong = json!({"id": "5a0e0c1d-0000-4000-8000-000000000b02", "seq": 901, "place_id": "france-services-2937",
+                               "version": 1, "changes": {"telephone": "05 49"}});
+        let file = json!({ "contacts": [contact(801)], "proposals": [wrong.take()] }).to_string();
+        let err = s.db.import_outbox(&device_id, file.as_bytes()).await.unwrap_err();
+        assert!(err.starts_with("nothing imported: proposal 1 (5a0e0c1d-0000-4000-8000-000000000b02): telephone:"), "{err}");
+        assert_eq!(s.count(&token).await, 601, "the contact beside it not imported either");
     }
 }
 

@@ -52,3 +52,40 @@ async fn the_departements_publications_and_the_places_own_updates_are_told_apart
         assert_eq!((share.part, share.total), (1, 3), "{backend:?}");
     }
 }
+
+/// The département's older file published after places updated themselves: refused, naming the
+/// places and fields it would take back, until their number is confirmed; its own edits of
+/// other fields are no take-back.
+#[tokio::test]
+async fn a_file_that_puts_back_what_places_changed_since_is_refused_unless_confirmed() {
+    use repere_server::registry::PublishError;
+    for server in servers().await {
+        let backend = server.db.backend();
+        let db = &server.db;
+        let (seeds, _) = db.current_places().await.unwrap();
+        for place in &seeds[..2] {
+            let current = db.current_place(&place.id).await.unwrap().unwrap();
+            let updated = repere_core::registry::Place { telephone: Some("+33549998877".into()), ..current.place.clone() };
+            db.publish_place_update(&updated, current.version, Kind::Change, "place").await.unwrap();
+        }
+        // The keeper's file, from before: the old phones, and a name changed by the keeper.
+        let mut file = seeds.clone();
+        file[2].nom = "Nom corrigé par le Département".into();
+        let version = db.registry_version().await.unwrap();
+        match db.publish_registry(file.clone(), Removals::Unconfirmed).await {
+            Err(e @ PublishError::TakesBack { places: 2, confirmed: None, .. }) => {
+                let told = e.to_string();
+                assert!(told.contains("telephone") && told.contains("--confirm-reverts 2"), "{told}");
+            }
+            other => panic!("{backend:?}: {other:?}"),
+        }
+        assert!(db.publish_registry_confirming(file.clone(), Removals::Unconfirmed, Some(1)).await.is_err(), "a wrong count refuses");
+        assert_eq!(db.registry_version().await.unwrap(), version, "{backend:?}: nothing published");
+        // Started from the server's own export (the places' phones kept), it goes through.
+        let mut fresh = db.current_places().await.unwrap().0;
+        fresh[2].nom = "Nom corrigé par le Département".into();
+        assert_eq!(db.publish_registry(fresh, Removals::Unconfirmed).await.unwrap().changed, 1);
+        let published = db.publish_registry_confirming(file, Removals::Unconfirmed, Some(2)).await.unwrap();
+        assert_eq!(published.changed, 2, "{backend:?}: confirmed, the old phones are back");
+    }
+}

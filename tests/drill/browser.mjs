@@ -4,23 +4,24 @@
 // scripts/drill-browser after a release build (dist/ and target/server/repere-server).
 //
 // Each cycle: open the mediators' space, log 1 to 3 contacts offline (their ids read from the
-// outbox in IndexedDB), come back online so the app pushes, and kill the browser at one of four
-// moments, in turn:
+// outbox in IndexedDB) and, in every other round of the four moments, a proposal to change a
+// place's phone (issue #15: the same outbox and push), come back online so the app pushes, and
+// kill the browser at one of four moments, in turn:
 //   before   the push is held by Playwright's routing and never reaches the server;
 //   stored   the server stores the push (Playwright fetches it), the answer never comes back;
 //   sent+δ   a random 0-40 ms after the push leaves: before, during or after the server's
 //            transaction, or while the app deletes the acknowledged ids;
 //   online+δ a random 0-150 ms after the network returns: while the app marks the records sent,
 //            during the push, or after.
-// At the end the phone syncs, and the server's database (read with scripts/stored-contacts) must
-// hold exactly the ids the phone made.
+// At the end the phone syncs, and the server's database (read with scripts/stored-contacts: its
+// contacts and proposals) must hold exactly the ids the phone made.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM, CHROMIUM_ARGS, ROOT, logContact, pending, startServer, storedMeta } from '../e2e/harness.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, ROOT, logContact, pending, proposePhone, startServer, storedMeta } from '../e2e/harness.mjs';
 
 const { values } = parseArgs({ options: { cycles: { type: 'string', default: '200' } } });
 const CYCLES = Number(values.cycles);
@@ -99,13 +100,15 @@ const server = await startServer();
 const database = join(server.dataDir, 'repere.sqlite');
 const profile = mkdtempSync(join(tmpdir(), 'repere-drill-profile-'));
 const made = new Set();
+const proposals = new Set();
 const figures = {
   cycles: CYCLES,
   kills: Object.fromEntries(MOMENTS.map((m) => [m, 0])),
   'kills with no push within 10 s': 0,
   'contacts logged': 0,
   'contacts made (ids in the outbox)': 0,
-  'contacts re-sent that the server already held (answer lost)': 0,
+  'proposals made (ids in the outbox)': 0,
+  'contacts and proposals re-sent that the server already held (answer lost)': 0,
 };
 const pageErrors = [];
 const cycleTimes = [];
@@ -118,7 +121,8 @@ async function open(phone) {
   phone.page.on('pageerror', (e) => pageErrors.push(e.message));
   phone.context.on('request', (request) => {
     if (request.method() !== 'POST' || !request.url().endsWith('/api/v1/contacts')) return;
-    for (const c of JSON.parse(request.postData() ?? '{"contacts":[]}').contacts) if (storedAtLastKill.has(c.id)) resentHeld.add(c.id);
+    const push = JSON.parse(request.postData() ?? '{"contacts":[]}');
+    for (const c of [...push.contacts, ...(push.proposals ?? [])]) if (storedAtLastKill.has(c.id)) resentHeld.add(c.id);
   });
   await phone.page.goto(`${server.url}/mediation/`);
 }
@@ -136,7 +140,7 @@ try {
       await page.getByRole('button', { name: 'Inscrire ce téléphone' }).click();
     }
     await page.getByText(`Structure : ${STRUCTURE}`).waitFor();
-    await page.getByText(/^(Tout est envoyé\.|\d+ contacts? en attente d’envoi)$/).waitFor();
+    await page.getByText(/^(Tout est envoyé\.|.+ en attente d’envoi)$/).waitFor();
 
     await context.setOffline(true);
     for (let n = 1 + (cycle % 3); n > 0; n--) {
@@ -146,6 +150,14 @@ try {
       if (fresh.length !== 1) throw new Error(`one save put ${fresh.length} new contacts in the outbox`);
       made.add(fresh[0]);
       figures['contacts logged']++;
+    }
+    if (Math.floor(cycle / MOMENTS.length) % 2 === 1) {
+      const before = new Set(await outboxIds(page));
+      await proposePhone(page, 'Civray', `05 49 ${String(cycle).padStart(6, '0').replace(/(\d\d)(?=\d)/g, '$1 ')}`);
+      const fresh = (await outboxIds(page)).filter((id) => !before.has(id));
+      if (fresh.length !== 1) throw new Error(`one proposal put ${fresh.length} new records in the outbox`);
+      made.add(fresh[0]);
+      proposals.add(fresh[0]);
     }
 
     let trigger;
@@ -196,13 +208,15 @@ try {
   const rows = storedRows(database);
   const stored = new Map();
   for (const [id] of rows) stored.set(id, (stored.get(id) ?? 0) + 1);
-  figures['contacts made (ids in the outbox)'] = made.size;
-  figures['contacts re-sent that the server already held (answer lost)'] = resentHeld.size;
+  figures['contacts made (ids in the outbox)'] = made.size - proposals.size;
+  figures['proposals made (ids in the outbox)'] = proposals.size;
+  figures['proposals stored'] = [...proposals].filter((id) => stored.has(id)).length;
+  figures['contacts and proposals re-sent that the server already held (answer lost)'] = resentHeld.size;
   figures['rows stored'] = rows.length;
   figures['lost (made, not stored)'] = [...made].filter((id) => !stored.has(id)).length;
   figures['doubled (stored twice, or never made)'] =
     [...stored.values()].reduce((sum, n) => sum + n - 1, 0) + [...stored.keys()].filter((id) => !made.has(id)).length +
-    (figures['contacts logged'] - made.size);
+    (figures['contacts logged'] + proposals.size - made.size);
   figures['stuck in the outbox after the last sync'] = stuck;
   // Ids carry exactly-once; a device's sequence numbers must not repeat either (they once
   // restarted at 1 whenever the app reopened on an empty outbox).

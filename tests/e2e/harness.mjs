@@ -167,6 +167,40 @@ export async function logContact(page) {
   return taps.length;
 }
 
+/**
+ * « Proposer une correction » in the mediators' space: the place found by typing `search`, the
+ * first suggestion taken, its phone typed as people write it; returns the place's name as shown.
+ */
+export async function proposePhone(page, search, telephone) {
+  await page.getByRole('button', { name: 'Proposer une correction' }).click();
+  const form = page.locator('form.proposal');
+  await form.getByLabel('Lieu à corriger (nom ou commune)').fill(search);
+  const first = form.locator('.suggestions button').first();
+  const name = await first.innerText();
+  await first.click();
+  await form.getByLabel('Téléphone', { exact: true }).fill(telephone);
+  await form.getByRole('button', { name: 'Enregistrer la proposition' }).click();
+  await page.getByText('Proposition enregistrée sur ce téléphone. Elle partira avec les contacts.').waitFor();
+  return name;
+}
+
+/** « Proposer un nouveau lieu » with `fields` (label → text), saved. */
+export async function proposeNewPlace(page, fields) {
+  await page.getByRole('button', { name: 'Proposer un nouveau lieu' }).click();
+  const form = page.locator('form.proposal');
+  for (const [label, text] of Object.entries(fields)) await form.getByLabel(label, { exact: true }).fill(text);
+  await form.getByRole('button', { name: 'Enregistrer la proposition' }).click();
+  await page.getByText('Proposition enregistrée sur ce téléphone. Elle partira avec les contacts.').waitFor();
+}
+
+/** The mediators' count of what waits: "2 contacts et 1 proposition en attente d’envoi". */
+export function pendingWords(contacts, proposals = 0) {
+  const plural = (n, word) => `${n} ${word}${n > 1 ? 's' : ''}`;
+  if (contacts === 0 && proposals === 0) return 'Tout est envoyé.';
+  const parts = [contacts && plural(contacts, 'contact'), proposals && plural(proposals, 'proposition')].filter(Boolean);
+  return `${parts.join(' et ')} en attente d’envoi`;
+}
+
 /** Waits until the mediators' space shows `n` contacts waiting to be sent. */
 export async function pending(page, n, timeout = 15_000) {
   const text = n === 0 ? 'Tout est envoyé.' : n === 1 ? '1 contact en attente d’envoi' : `${n} contacts en attente d’envoi`;

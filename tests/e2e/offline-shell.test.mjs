@@ -48,10 +48,10 @@ test('after one visit the home page renders with the server stopped and the brow
     assert.ok(tries < 50, 'the persistent-storage answer is stored within 5 s');
     await new Promise((r) => setTimeout(r, 100));
   }
-  // A resident's phone never downloads the mediators' or the coordinators' space (their own bundles).
+  // A resident's phone never downloads the mediators' or the coordinators' spaces, nor the registry's upkeep (their own bundles).
   const cached = await page.evaluate(async () => (await (await caches.open((await caches.keys())[0])).keys()).map((r) => new URL(r.url).pathname));
-  assert.ok(cached.some((p) => p.endsWith('.wasm')) && !cached.some((p) => /^\/(mediation|coordination)/.test(p)), cached.join(' '));
-  assert.deepEqual(requested.filter((p) => /^\/(mediation|coordination)/.test(p)), []);
+  assert.ok(cached.some((p) => p.endsWith('.wasm')) && !cached.some((p) => /^\/(mediation|coordination|registre)/.test(p)), cached.join(' '));
+  assert.deepEqual(requested.filter((p) => /^\/(mediation|coordination|registre)/.test(p)), []);
 
   assert.equal(await server.stop(), 0, 'server stops cleanly on SIGTERM');
   await context.setOffline(true);

@@ -1,7 +1,8 @@
 // The registry's freshness, as a coordinator reads it on a phone: reliability against its 95 %
 // target, the places per grade, the places to update first with their phone — equal to what this
 // file computes on its own from seeds/registry.json's dates with Mon Inclusion Numérique's rule
-// (a month of 30.44 days) — and the same page offline.
+// (a month of 30.44 days) — and the same page offline. The page lives in the registry's upkeep
+// (/registre/, a bundle of its own), reached from the coordination tabs with the same enrolment.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -41,8 +42,13 @@ test('a coordinator sees how fresh the registry is and whom to call first', asyn
   await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
   await page.getByRole('heading', { name: 'Chiffres' }).waitFor();
   await page.getByRole('link', { name: 'Registre' }).click();
+  // Another page and bundle, the same coordinator: no code asked again.
+  await page.getByRole('heading', { name: 'Registre des lieux' }).waitFor();
+  assert.match(page.url(), /\/registre\/(#\/)?$/);
+  await page.getByRole('link', { name: 'Fraîcheur', exact: true }).click();
   await page.getByRole('heading', { name: 'Fraîcheur du registre' }).waitFor();
-  assert.match(page.url(), /#\/registre$/);
+  assert.match(page.url(), /\/registre\/#\/fraicheur$/);
+  assert.equal(await page.getByLabel('Code de coordination').count(), 0);
 
   const grades = PLACES.map((p) => grade(p.date_maj));
   const counts = GRADES.map((_, g) => grades.filter((x) => x === g).length);

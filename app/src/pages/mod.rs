@@ -1,19 +1,21 @@
 //! Screens: the frame every page shares (header with the orientation line, menu, languages),
-//! then the page. Residents' pages ([`App`]), the mediators' space ([`mediation::MediatorApp`])
-//! and the coordinators' space ([`coordination::CoordinatorApp`]) are three bundles, three entry
-//! points (`src/main.rs`, `src/bin/repere-mediation.rs`, `src/bin/repere-coordination.rs`): a
-//! resident's phone never downloads the other screens. Changing language redraws everything in the new
+//! then the page. Residents' pages ([`App`]), the mediators' space ([`mediation::MediatorApp`]),
+//! the coordinators' space ([`coordination::CoordinatorApp`]) and the registry's upkeep
+//! ([`registre::RegistreApp`]) are four bundles, four entry points (`src/main.rs`,
+//! `src/bin/repere-mediation.rs`, `src/bin/repere-coordination.rs`, `src/bin/repere-registre.rs`):
+//! a resident's phone never downloads the other screens. Changing language redraws everything in the new
 //! words.
 
 pub mod coordination;
 mod home;
 mod map;
 pub mod mediation;
+pub mod registre;
 mod report;
-
-pub use report::report_of;
 mod results;
 mod sheet;
+
+pub use report::report_of;
 
 use leptos::prelude::*;
 
@@ -28,6 +30,10 @@ use crate::upkeep::Upkeep;
 
 /// Where the mediators' space is served (its own page and bundle; see `mediation.html`).
 pub const MEDIATION_PATH: &str = "/mediation/";
+/// Where the coordinators' space and the registry's upkeep are served (two pages and bundles,
+/// one enrolment: see `coordination.html`, `registre.html`).
+pub const COORDINATION_PATH: &str = "/coordination/";
+pub const REGISTRE_PATH: &str = "/registre/";
 
 /// The residents' app: search, results, sheets, map.
 #[component]

@@ -102,7 +102,7 @@ pub struct Schedule {
 impl Schedule {
     /// Parses OSM syntax and compiles it for `years`; the error is the parser's message on one line.
     pub fn parse(raw: &str, years: Window) -> Result<Self, String> {
-        let oh = raw.parse::<OpeningHours>().map_err(|e| e.to_string().replace('\n', " "))?;
+        let oh = raw.parse::<OpeningHours>().map_err(|e| unreadable(&e.to_string()))?;
         let oh = oh.with_context(Context::default().with_holidays(french_holidays()));
         Ok(Schedule { raw: raw.to_owned(), table: Timetable::compile(&oh, years) })
     }
@@ -194,9 +194,29 @@ impl Schedule {
     }
 }
 
+/// The parser's error in words a keeper or a mediator can act on: where the text stops making
+/// sense, and an example. The parser's own message (its grammar's rule names, an ASCII arrow
+/// under the text) means nothing to them.
+fn unreadable(parser: &str) -> String {
+    let column = parser.split("-->").nth(1).and_then(|at| at.split_whitespace().next()).and_then(|at| at.split(':').nth(1));
+    let at = column.map_or(String::new(), |c| format!("à partir du caractère {c} ; "));
+    format!("{at}écrivez-les comme « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 » (Mo lundi … Su dimanche)")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_hours_say_where_and_give_an_example_not_the_parser_s_grammar() {
+        let reason = Schedule::parse("lundi matin", Window::new(2026, 2028).unwrap()).unwrap_err();
+        assert_eq!(
+            reason,
+            "à partir du caractère 1 ; écrivez-les comme « Mo-Fr 09:00-12:00,14:00-17:00; Sa 09:00-12:00 » (Mo lundi … Su dimanche)"
+        );
+        let reason = Schedule::parse("Mo-Fr 09:00-12:00 et le samedi", Window::new(2026, 2028).unwrap()).unwrap_err();
+        assert!(reason.starts_with("à partir du caractère 19 ;"), "{reason}");
+    }
 
     fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> NaiveDateTime {
         NaiveDate::from_ymd_opt(y, m, d).unwrap().and_hms_opt(h, min, 0).unwrap()

@@ -54,7 +54,7 @@ pub const FIELDS: [&str; 32] = [
 pub const REQUIRED: [&str; 7] = ["id", "pivot", "nom", "commune", "code_postal", "adresse", "date_maj"];
 
 /// The standard's `maxLength` for `presentation_resume`.
-const MAX_SUMMARY: usize = 280;
+pub(super) const MAX_SUMMARY: usize = 280;
 
 /// Repère's own columns, written only when used.
 pub(super) const X_APPROXIMATE: &str = "x_position_approximative";

@@ -26,6 +26,7 @@ pub mod edit;
 mod io;
 mod labels;
 mod place;
+pub mod proposal;
 mod snapshot;
 mod write;
 

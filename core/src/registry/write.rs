@@ -7,7 +7,7 @@ use super::io::{EXTENSIONS, FIELDS, X_APPROXIMATE, X_AT_HOME};
 use super::place::Place;
 
 /// The place's fields as the standard writes them, in [`FIELDS`] order ("" when empty).
-fn field_values(place: &Place) -> [String; 32] {
+pub(super) fn field_values(place: &Place) -> [String; 32] {
     let opt = |v: &Option<String>| v.clone().unwrap_or_default();
     let (lat, lon) = place.position.map(|p| (p.lat.to_string(), p.lon.to_string())).unwrap_or_default();
     [
@@ -31,7 +31,7 @@ fn field_values(place: &Place) -> [String; 32] {
         opt(&place.source),
         place.itinerance.to_string(),
         opt(&place.structure_parente),
-        place.date_maj.format("%Y-%m-%d").to_string(),
+        crate::date::write_iso_date(place.date_maj),
         place.services.to_string(),
         place.publics_specifiquement_adresses.to_string(),
         place.prise_en_charge_specifique.to_string(),

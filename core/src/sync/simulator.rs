@@ -6,6 +6,11 @@
 //! network heals and devices sync until done. Invariant: the server holds every record created
 //! and not deleted, exactly once, with its last content, and nothing else; every outbox is empty.
 //!
+//! Records are of the three kinds phones send (issue #15): a mediator's contacts and proposals
+//! share one outbox and one push (`POST /api/v1/contacts`), which the server splits into its two
+//! tables in one transaction; a resident's reports have an outbox of their own, pushed to
+//! `POST /api/v1/reports`, with the same insert-if-absent rule.
+//!
 //! A failing seed is printed; add it to [`REGRESSIONS`] when fixing the bug it found.
 
 use std::collections::HashMap;
@@ -21,37 +26,88 @@ const SCENARIOS: u64 = 100_000;
 /// Seeds that once failed, run first. None yet.
 const REGRESSIONS: &[u64] = &[];
 
-/// The server's store, counting writes per id: a second write would be a double count.
+/// What a record is; its content is a number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Kind {
+    Contact,
+    Proposal,
+    Report,
+}
+
+type Record = (Kind, u32);
+
+/// One table of the server, counting writes per id: a second write would be a double count.
 #[derive(Default)]
-struct Server {
-    records: HashMap<Uuid, u32>,
+struct Table {
+    records: HashMap<Uuid, Record>,
     writes: HashMap<Uuid, u32>,
 }
 
-impl Ledger<u32> for Server {
-    fn held(&self, id: &Uuid) -> Option<&u32> {
+impl Ledger<Record> for Table {
+    fn held(&self, id: &Uuid) -> Option<&Record> {
         self.records.get(id)
     }
-    fn store(&mut self, id: Uuid, record: u32) {
+    fn store(&mut self, id: Uuid, record: Record) {
         self.records.insert(id, record);
         *self.writes.entry(id).or_default() += 1;
     }
 }
 
+/// The server's tables, one per kind.
+#[derive(Default)]
+struct Server {
+    tables: HashMap<Kind, Table>,
+}
+
+impl Server {
+    /// One push, one transaction: each kind into its table, one answer for all.
+    fn ingest(&mut self, batch: &[Pushed<Record>]) -> Answer {
+        let mut answer = Answer::default();
+        for kind in [Kind::Contact, Kind::Proposal, Kind::Report] {
+            let part: Vec<Pushed<Record>> = batch.iter().filter(|(_, _, (k, _))| *k == kind).cloned().collect();
+            let a = ingest(self.tables.entry(kind).or_default(), &part);
+            answer.acked.extend(a.acked);
+            answer.conflicts.extend(a.conflicts);
+        }
+        answer
+    }
+}
+
+/// Which outbox of a device, and so which endpoint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Queue {
+    /// Contacts and proposals: `POST /api/v1/contacts`.
+    Mediator,
+    /// Residents' reports: `POST /api/v1/reports`.
+    Reports,
+}
+
 enum Message {
-    Push { device: usize, batch: Vec<Pushed<u32>> },
-    Answer { device: usize, answer: Answer },
+    Push { device: usize, queue: Queue, batch: Vec<Pushed<Record>> },
+    Answer { device: usize, queue: Queue, answer: Answer },
 }
 
 /// A device: what it has persisted (IndexedDB) is all that survives a crash.
 #[derive(Default)]
 struct Device {
-    persisted: Outbox<u32>,
+    persisted: Outbox<Record>,
+    reports: Outbox<Record>,
+}
+
+impl Device {
+    fn queue(&mut self, queue: Queue) -> &mut Outbox<Record> {
+        match queue {
+            Queue::Mediator => &mut self.persisted,
+            Queue::Reports => &mut self.reports,
+        }
+    }
 }
 
 #[derive(Default, Debug, Clone, Copy)]
 struct Tally {
     created: u64,
+    proposals: u64,
+    reports: u64,
     corrected: u64,
     correction_refused: u64,
     deleted: u64,
@@ -68,7 +124,7 @@ struct World {
     server: Server,
     network: Vec<Message>,
     /// The oracle: what the server must end up holding.
-    expected: HashMap<Uuid, u32>,
+    expected: HashMap<Uuid, Record>,
     clock_ms: u64,
     tally: Tally,
 }
@@ -94,8 +150,12 @@ impl World {
         uuid::Builder::from_unix_timestamp_millis(self.clock_ms, &random).into_uuid()
     }
 
-    fn some_entry(&mut self, d: usize) -> Option<Uuid> {
-        let ids: Vec<Uuid> = self.devices[d].persisted.entries().map(|(id, _)| *id).collect();
+    fn some_queue(&mut self) -> Queue {
+        if self.rng.gen_bool(0.7) { Queue::Mediator } else { Queue::Reports }
+    }
+
+    fn some_entry(&mut self, d: usize, queue: Queue) -> Option<(Uuid, Kind)> {
+        let ids: Vec<(Uuid, Kind)> = self.devices[d].queue(queue).entries().map(|(id, e)| (*id, e.record.0)).collect();
         (!ids.is_empty()).then(|| ids[self.rng.gen_range(0..ids.len())])
     }
 
@@ -105,15 +165,17 @@ impl World {
         match self.rng.gen_range(0..100) {
             0..=24 => {
                 let id = self.new_id();
-                let content = self.rng.r#gen();
-                self.devices[d].persisted.add(id, content).expect("fresh id");
+                let content = (self.kind(), self.rng.r#gen());
+                let queue = if content.0 == Kind::Report { Queue::Reports } else { Queue::Mediator };
+                self.devices[d].queue(queue).add(id, content).expect("fresh id");
                 self.expected.insert(id, content);
                 self.tally.created += 1;
             }
             25..=29 => {
-                if let Some(id) = self.some_entry(d) {
-                    let content = self.rng.r#gen();
-                    match self.devices[d].persisted.correct(id, content) {
+                let queue = self.some_queue();
+                if let Some((id, kind)) = self.some_entry(d, queue) {
+                    let content = (kind, self.rng.r#gen());
+                    match self.devices[d].queue(queue).correct(id, content) {
                         Ok(()) => {
                             self.expected.insert(id, content);
                             self.tally.corrected += 1;
@@ -124,21 +186,26 @@ impl World {
                 }
             }
             30..=32 => {
-                if let Some(id) = self.some_entry(d)
-                    && self.devices[d].persisted.delete(id).is_ok()
+                let queue = self.some_queue();
+                if let Some((id, _)) = self.some_entry(d, queue)
+                    && self.devices[d].queue(queue).delete(id).is_ok()
                 {
                     self.expected.remove(&id);
                     self.tally.deleted += 1;
                 }
             }
-            33..=49 => self.push(d),
+            33..=49 => {
+                let queue = self.some_queue();
+                self.push(d, queue);
+            }
             50..=89 => self.deliver(true),
             90..=94 => {
                 // A crash loses nothing persisted; a push being prepared is simply not sent.
                 self.tally.crashes += 1;
                 if self.rng.gen_bool(0.5) {
                     let max = self.rng.gen_range(1..=5);
-                    self.devices[d].persisted.next_batch(max);
+                    let queue = self.some_queue();
+                    self.devices[d].queue(queue).next_batch(max);
                 }
             }
             _ => {
@@ -149,13 +216,28 @@ impl World {
         }
     }
 
-    fn push(&mut self, d: usize) {
+    /// A contact half the time, else a proposal or a resident's report.
+    fn kind(&mut self) -> Kind {
+        match self.rng.gen_range(0..10) {
+            0..=4 => Kind::Contact,
+            5..=7 => {
+                self.tally.proposals += 1;
+                Kind::Proposal
+            }
+            _ => {
+                self.tally.reports += 1;
+                Kind::Report
+            }
+        }
+    }
+
+    fn push(&mut self, d: usize, queue: Queue) {
         let max = self.rng.gen_range(1..=5);
         // Marking records sent is persisted before the request leaves (the app's order).
-        let batch = self.devices[d].persisted.next_batch(max);
+        let batch = self.devices[d].queue(queue).next_batch(max);
         if !batch.is_empty() {
             self.tally.pushes += 1;
-            self.network.push(Message::Push { device: d, batch });
+            self.network.push(Message::Push { device: d, queue, batch });
         }
     }
 
@@ -173,27 +255,28 @@ impl World {
         if faults && self.rng.gen_bool(0.15) {
             self.tally.duplicated += 1;
             self.network.push(match &message {
-                Message::Push { device, batch } => Message::Push { device: *device, batch: batch.clone() },
-                Message::Answer { device, answer } => Message::Answer { device: *device, answer: answer.clone() },
+                Message::Push { device, queue, batch } => Message::Push { device: *device, queue: *queue, batch: batch.clone() },
+                Message::Answer { device, queue, answer } => Message::Answer { device: *device, queue: *queue, answer: answer.clone() },
             });
         }
         match message {
-            Message::Push { device, batch } => {
-                let answer = ingest(&mut self.server, &batch);
-                self.network.push(Message::Answer { device, answer });
+            Message::Push { device, queue, batch } => {
+                let answer = self.server.ingest(&batch);
+                self.network.push(Message::Answer { device, queue, answer });
             }
-            Message::Answer { device, answer } => self.devices[device].persisted.apply(&answer),
+            Message::Answer { device, queue, answer } => self.devices[device].queue(queue).apply(&answer),
         }
     }
 
     /// The network heals; devices push and messages arrive in order until nothing is left.
     fn settle(&mut self) {
         for _ in 0..100 {
-            if self.devices.iter().all(|d| d.persisted.is_empty()) && self.network.is_empty() {
+            if self.devices.iter().all(|d| d.persisted.is_empty() && d.reports.is_empty()) && self.network.is_empty() {
                 return;
             }
             for d in 0..self.devices.len() {
-                self.push(d);
+                self.push(d, Queue::Mediator);
+                self.push(d, Queue::Reports);
             }
             while !self.network.is_empty() {
                 self.deliver(false);
@@ -203,15 +286,24 @@ impl World {
 
     fn check(&self) -> Result<(), String> {
         for (i, d) in self.devices.iter().enumerate() {
-            if !d.persisted.is_empty() {
-                return Err(format!("device {i} still has {} records: {:?}", d.persisted.len(), d.persisted.entries().collect::<Vec<_>>()));
+            for outbox in [&d.persisted, &d.reports] {
+                if !outbox.is_empty() {
+                    return Err(format!("device {i} still has {} records: {:?}", outbox.len(), outbox.entries().collect::<Vec<_>>()));
+                }
             }
         }
-        if self.server.records != self.expected {
-            return Err(format!("server holds {} records, expected {}", self.server.records.len(), self.expected.len()));
+        for (kind, table) in &self.server.tables {
+            let expected: HashMap<Uuid, Record> = self.expected.iter().filter(|(_, r)| r.0 == *kind).map(|(id, r)| (*id, *r)).collect();
+            if table.records != expected {
+                return Err(format!("server holds {} {kind:?} records, expected {}", table.records.len(), expected.len()));
+            }
+            if let Some((id, n)) = table.writes.iter().find(|(_, n)| **n != 1) {
+                return Err(format!("{kind:?} {id} written {n} times"));
+            }
         }
-        if let Some((id, n)) = self.server.writes.iter().find(|(_, n)| **n != 1) {
-            return Err(format!("{id} written {n} times"));
+        let held: usize = self.server.tables.values().map(|t| t.records.len()).sum();
+        if held != self.expected.len() {
+            return Err(format!("server holds {held} records, expected {}", self.expected.len()));
         }
         Ok(())
     }
@@ -233,6 +325,8 @@ fn every_record_reaches_the_server_exactly_once() {
     for seed in REGRESSIONS.iter().copied().chain(0..SCENARIOS) {
         let t = run(seed).unwrap_or_else(|e| panic!("{e}"));
         total.created += t.created;
+        total.proposals += t.proposals;
+        total.reports += t.reports;
         total.corrected += t.corrected;
         total.correction_refused += t.correction_refused;
         total.deleted += t.deleted;
@@ -246,6 +340,7 @@ fn every_record_reaches_the_server_exactly_once() {
     // The faults really happened, many times over.
     assert!(total.dropped > SCENARIOS / 2 && total.duplicated > SCENARIOS / 4 && total.restarts > SCENARIOS / 2, "{total:?}");
     assert!(total.correction_refused > 1000 && total.deleted > 1000, "{total:?}");
+    assert!(total.proposals > total.created / 4 && total.reports > total.created / 10, "every kind went through the faults: {total:?}");
 }
 
 /// The simulator can fail: a device that changes a record after sending it (the bug the
@@ -255,14 +350,15 @@ fn the_simulator_catches_a_record_changed_after_sending() {
     let mut server = Server::default();
     let mut device = Device::default();
     let id = Uuid::from_u128(1);
-    device.persisted.add(id, 1).unwrap();
+    device.persisted.add(id, (Kind::Proposal, 1)).unwrap();
     let batch = device.persisted.next_batch(1);
-    let _lost = ingest(&mut server, &batch);
+    let _lost = server.ingest(&batch);
     // Simulate the forbidden change by rebuilding the outbox with new content.
     let mut buggy = Outbox::default();
-    buggy.add(id, 2).unwrap();
-    let answer = ingest(&mut server, &buggy.next_batch(1));
+    buggy.add(id, (Kind::Proposal, 2)).unwrap();
+    let answer = server.ingest(&buggy.next_batch(1));
     buggy.apply(&answer);
-    let world = World { devices: vec![Device { persisted: buggy }], server, expected: HashMap::from([(id, 2)]), ..World::new(0) };
+    let devices = vec![Device { persisted: buggy, ..Device::default() }];
+    let world = World { devices, server, expected: HashMap::from([(id, (Kind::Proposal, 2))]), ..World::new(0) };
     assert!(world.check().unwrap_err().contains("still has 1 records"));
 }

@@ -2,13 +2,13 @@
 //! inclusion team and the EPCI coordinators enrol a device once, then read what is done on their
 //! territory — totals, month series, themes, the Vienne coloured by EPCI and commune — and
 //! download the exports. The last figures received stay readable offline. Professional staff use
-//! it; its words are French, as the mediators' space's. Three pages: the figures (`#/`), where
-//! help is missing (`#/couverture`) and how fresh the registry is (`#/registre`). One file per
+//! it; its words are French, as the mediators' space's. Two pages: the figures (`#/`) and where
+//! help is missing (`#/couverture`); the third tab, « Registre », opens the registry's upkeep, a
+//! bundle of its own at `/registre/` (`pages::registre`). One file per
 //! part: `filter` (the period and territory asked), `dashboard` (the figures), `charts` (columns
 //! and bars with their tables), `choropleth` (the coloured map), `exports` (the downloads),
 //! `coverage` (communes beyond the threshold), `gaps` (the map of time to help), `planner` (new
-//! stops, closings), `times` (a travel-time table sent from the page), `freshness` (the
-//! registry's freshness grades, completeness and places to update).
+//! stops, closings), `times` (a travel-time table sent from the page).
 
 pub mod charts;
 pub mod choropleth;
@@ -16,9 +16,7 @@ mod coverage;
 mod dashboard;
 mod exports;
 pub mod filter;
-mod freshness;
 mod gaps;
-mod place_link;
 mod planner;
 mod times;
 
@@ -54,20 +52,25 @@ fn CoordinationPage() -> impl IntoView {
     }
 }
 
-/// The three pages, one link apart; the address's `#` part says which (reload and back work).
+/// The pages, one link apart; the address's `#` part says which (reload and back work).
 #[derive(Clone, Copy, PartialEq)]
 enum Tab {
     Figures,
     Coverage,
-    Registry,
 }
 
 impl Tab {
-    const ALL: [(Tab, &'static str, &'static str); 3] =
-        [(Tab::Figures, "#/", "Chiffres"), (Tab::Coverage, "#/couverture", "Où l’aide manque"), (Tab::Registry, "#/registre", "Registre")];
+    const ALL: [(Tab, &'static str, &'static str); 2] =
+        [(Tab::Figures, "#/", "Chiffres"), (Tab::Coverage, "#/couverture", "Où l’aide manque")];
 
     fn of(hash: &str) -> Tab {
-        Tab::ALL[1..].iter().find(|(_, href, _)| hash.starts_with(href)).map_or(Tab::Figures, |(tab, _, _)| *tab)
+        if hash.starts_with("#/registre") {
+            // An address from before the registry's pages had their own bundle.
+            if let Some(w) = web_sys::window() {
+                let _ = w.location().replace(&format!("{}#/fraicheur", crate::pages::REGISTRE_PATH));
+            }
+        }
+        if hash.starts_with("#/couverture") { Tab::Coverage } else { Tab::Figures }
     }
 }
 
@@ -81,11 +84,11 @@ fn Pages() -> impl IntoView {
             {Tab::ALL
                 .map(|(t, href, name)| view! { <a href=href aria-current=move || (tab.get() == t).then_some("page")>{name}</a> })
                 .collect_view()}
+            <a href=crate::pages::REGISTRE_PATH>"Registre"</a>
         </nav>
         {move || match tab.get() {
             Tab::Figures => view! { <dashboard::Dashboard /> }.into_any(),
             Tab::Coverage => view! { <coverage::CoveragePage /> }.into_any(),
-            Tab::Registry => view! { <freshness::RegistryPage /> }.into_any(),
         }}
     }
 }

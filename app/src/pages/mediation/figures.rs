@@ -10,7 +10,7 @@ use repere_protocol::stats::FiguresDto;
 
 use crate::coordination::{Received, fetch_figures};
 use crate::gazetteer::Gazetteer;
-use crate::outbox::Mediation;
+use crate::outbox::{Mediation, Record};
 use crate::pages::coordination::charts::{DataTable, Row};
 use crate::pages::coordination::filter::Asked;
 use crate::registry::Registry;
@@ -68,7 +68,8 @@ pub fn MyFigures() -> impl IntoView {
         // The structure's own key, as the server counts it.
         let structure = server.as_ref().and_then(|f| f.section(Breakdown::Structures).rows.first()?.code.parse().ok()).unwrap_or(0);
         let mut unsent = Tally::default();
-        for (_, _, state, contact) in m.entries(usize::MAX) {
+        for (_, _, state, record) in m.entries(usize::MAX) {
+            let Record::Contact(contact) = record else { continue };
             let day = contact.debut.date();
             if state == State::Waiting && day.year() == today.year() && day <= today {
                 unsent.add(&Facts::of(&contact, structure, &held));

@@ -2,7 +2,8 @@
 //! log contacts in seconds, offline, and see them leave. Professional staff use it; its words
 //! are French. One file per part of the page: `sync` (Envoi), `outreach` (session sur le
 //! terrain), `contact` (the form, bound to the core's `activity::Draft`), `place` (the place
-//! picker), `pending` (the list on the phone), `inputs` (chips, segmented control, counts), `figures`
+//! picker), `proposal` (« Proposer une correction », « Proposer un nouveau lieu »: changes to the
+//! registry, saved in the outbox beside contacts), `pending` (the list on the phone), `inputs` (chips, segmented control, counts), `figures`
 //! (« Mes chiffres »: the server's figures of the structure plus what the phone holds unsent).
 
 mod contact;
@@ -11,6 +12,7 @@ mod inputs;
 mod outreach;
 mod pending;
 mod place;
+mod proposal;
 mod sync;
 
 use leptos::prelude::*;
@@ -70,6 +72,7 @@ fn Logbook() -> impl IntoView {
         <sync::SyncStatus />
         <outreach::OutreachSession />
         <contact::ContactForm />
+        <proposal::Proposals />
         <pending::Pending />
         <figures::MyFigures />
     }

@@ -1,12 +1,14 @@
-//! "Contacts sur ce téléphone": the outbox as a list (correct or delete what has not left), the
-//! outbox saved as a file, and signing out (refused while contacts are unsent and not exported).
+//! "Contacts et propositions sur ce téléphone": the outbox as a list (correct a contact or delete
+//! what has not left; a refused proposal says why), the outbox saved as a file, and signing out
+//! (refused while records are unsent and not exported).
 
 use chrono::{Datelike, Timelike};
 use leptos::prelude::*;
 use repere_core::registry::Label;
 use repere_core::sync::State;
 
-use crate::outbox::Mediation;
+use crate::outbox::{Mediation, Record};
+use crate::registry::Registry;
 
 /// Contacts listed on screen; the count says how many more wait.
 const SHOWN: usize = 30;
@@ -14,6 +16,9 @@ const SHOWN: usize = 30;
 #[component]
 pub fn Pending() -> impl IntoView {
     let m = expect_context::<Mediation>();
+    let registry = expect_context::<Registry>();
+    let place_name =
+        move |id: &str| registry.finder().and_then(|f| f.place(id)).map_or_else(|| id.to_owned(), |p| format!("{}, {}", p.nom, p.commune));
     // The file is made when asked (the link's address is set just before the browser follows it).
     let export = move |ev: leptos::ev::MouseEvent| {
         use wasm_bindgen::JsCast;
@@ -37,23 +42,32 @@ pub fn Pending() -> impl IntoView {
     };
     view! {
         <section aria-labelledby="attente">
-            <h2 id="attente">"Contacts sur ce téléphone"</h2>
+            <h2 id="attente">"Contacts et propositions sur ce téléphone"</h2>
             <ul class="outbox">
-                {move || m.entries(SHOWN).into_iter().map(|(id, _, state, c)| {
-                    let status = match state {
-                        State::Waiting => "en attente",
-                        State::Sent => "envoyé, confirmation attendue",
-                        State::Conflict => "refusé par le serveur (conflit) : à exporter",
+                {move || m.entries(SHOWN).into_iter().map(|(id, _, state, record)| {
+                    let status = match (state, m.refusal(&id)) {
+                        (State::Waiting, _) => "en attente".to_owned(),
+                        (State::Sent, _) => "envoyé, confirmation attendue".to_owned(),
+                        (State::Conflict, Some(reason)) => format!("refusée par le serveur ({reason}) : à exporter"),
+                        (State::Conflict, None) => "refusé par le serveur (conflit) : à exporter".to_owned(),
                     };
-                    let text = format!("{} · {} · {} min · {}", format_args!("{:02}/{:02} {:02}:{:02}", c.debut.day(), c.debut.month(), c.debut.hour(), c.debut.minute()), c.type_activite.label(), c.duree_min, status);
+                    let (text, contact) = match record {
+                        Record::Contact(c) => (format!("{} · {} · {} min · {}", format_args!("{:02}/{:02} {:02}:{:02}", c.debut.day(), c.debut.month(), c.debut.hour(), c.debut.minute()), c.type_activite.label(), c.duree_min, status), Some(c)),
+                        Record::Proposal(p) => {
+                            let what = match &p.place_id {
+                                Some(place) => format!("Correction · {} · {}", place_name(place), p.labels().join(", ")),
+                                None => format!("Nouveau lieu · {}, {}", p.changes.get("nom").map_or("", String::as_str), p.changes.get("commune").map_or("", String::as_str)),
+                            };
+                            (format!("{what} · {status}"), None)
+                        }
+                    };
                     view! {
                         <li>
                             {text}
                             <Show when=move || state == State::Waiting>
-                                <button type="button" class="secondary" on:click={
-                                    let c = c.clone();
-                                    move |_| m.editing.set(Some(c.clone()))
-                                }>"Corriger"</button>
+                                {contact.clone().map(|c| view! {
+                                    <button type="button" class="secondary" on:click=move |_| m.editing.set(Some(c.clone()))>"Corriger"</button>
+                                })}
                                 <button type="button" class="secondary" on:click=move |_| leptos::task::spawn_local(async move { let _ = m.delete(id).await; })>"Supprimer"</button>
                             </Show>
                         </li>

@@ -13,11 +13,7 @@ pub fn SyncStatus() -> impl IntoView {
     view! {
         <section class="sync" aria-labelledby="envoi">
             <h2 id="envoi">"Envoi"</h2>
-            <p role="status" class="pending">{move || match m.pending() {
-                0 => "Tout est envoyé.".to_owned(),
-                1 => "1 contact en attente d’envoi".to_owned(),
-                n => format!("{n} contacts en attente d’envoi"),
-            }}</p>
+            <p role="status" class="pending">{move || pending_words(m.pending() - m.proposals(), m.proposals())}</p>
             <p class="hint">{move || m.last_sync.get().map(|t| last_sync_words(&t)).unwrap_or_else(|| "Aucun envoi pour l’instant.".into())}</p>
             // Said once when it changes (a live region); the countdown below is not live, so a
             // screen reader does not read it out every second.
@@ -27,6 +23,17 @@ pub fn SyncStatus() -> impl IntoView {
                 {move || if m.syncing.get() { "Envoi en cours…" } else { "Synchroniser" }}
             </button>
         </section>
+    }
+}
+
+/// "2 contacts et 1 proposition en attente d’envoi".
+fn pending_words(contacts: usize, proposals: usize) -> String {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n > 1 { "s" } else { "" });
+    match (contacts, proposals) {
+        (0, 0) => "Tout est envoyé.".to_owned(),
+        (c, 0) => format!("{} en attente d’envoi", plural(c, "contact")),
+        (0, p) => format!("{} en attente d’envoi", plural(p, "proposition")),
+        (c, p) => format!("{} et {} en attente d’envoi", plural(c, "contact"), plural(p, "proposition")),
     }
 }
 

@@ -10,8 +10,8 @@
 use wasm_bindgen::JsCast;
 use web_sys::{Element, MouseEvent};
 
-use super::charts::escape;
 use crate::coordination::Coordination;
+use crate::pages::coordination::charts::escape;
 
 const MAKE: &str = "Créer le lien de mise à jour";
 

@@ -13,9 +13,9 @@ use repere_core::registry::Place;
 use repere_core::territory::Territory;
 use repere_protocol::registry::UpdatesDto;
 
-use super::charts::{DataTable, Row, SHOWN, escape};
 use crate::coordination::Coordination;
 use crate::gazetteer::Gazetteer;
+use crate::pages::coordination::charts::{DataTable, Row, SHOWN, escape};
 use crate::registry::Registry;
 
 /// The page's figures, computed once from the places (a millisecond for the Vienne).
