@@ -75,7 +75,7 @@ test('a wrong phone reported offline reaches the server once; the counts arrive 
   await context.setOffline(true);
   await page.reload();
   await page.getByText(`${PLACES.length} lieux d’aide`).waitFor();
-  await page.getByText('Repère compte les fiches ouvertes et les recherches par commune, sans savoir qui vous êtes').waitFor();
+  await page.getByText('Repère compte les fiches vues et les recherches par commune, sans savoir qui vous êtes.').waitFor();
   await page.getByLabel('Choisir ma commune').fill('civray');
   await page.getByRole('button', { name: /^Civray/ }).click();
   const first = page.locator('.results > li').first();
