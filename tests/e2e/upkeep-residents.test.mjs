@@ -94,11 +94,11 @@ test('a wrong phone reported offline reaches the server once; the counts arrive 
   const status = page.locator('.report [role=status]');
   await send.click();
   await status.filter({ hasText: 'Choisissez ce qui est faux.' }).waitFor();
-  await page.getByLabel('Autre').check();
+  await page.getByRole('radio', { name: 'Autre' }).check();
   await send.click();
   await status.filter({ hasText: 'Écrivez en quelques mots ce qui est faux.' }).waitFor();
   await page.getByLabel('Téléphone faux').check();
-  await page.getByLabel('Expliquez en quelques mots').fill('Le numéro ne répond plus.');
+  await page.getByLabel(/^Expliquez en quelques mots/).fill('Le numéro ne répond plus.');
   await page.getByText('N’écrivez pas de nom ni de numéro de téléphone d’une personne.').waitFor();
   await noViolations(page, 'report form fr');
   await summary.evaluate((e) => e.scrollIntoView());
@@ -106,7 +106,7 @@ test('a wrong phone reported offline reaches the server once; the counts arrive 
   await send.click();
   await status.filter({ hasText: 'sera envoyé quand le téléphone aura du réseau' }).waitFor();
   await page.screenshot({ path: join(SHOTS, 'report-queued-fr.png') });
-  assert.equal(await page.getByLabel('Expliquez en quelques mots').inputValue(), '', 'the form is emptied once the report is kept');
+  assert.equal(await page.getByLabel(/^Expliquez en quelques mots/).inputValue(), '', 'the form is emptied once the report is kept');
   assert.equal(JSON.parse(await storedMeta(page, 'reports')).length, 1, 'the report waits on the device');
 
   // The same sheet in Arabic (right to left): drawn again, not viewed again.

@@ -54,8 +54,8 @@ fn markup(t: &Texts) -> String {
         .map(|(i, label)| format!(r#"<label class="check"><input type="radio" name="motif" value="{i}">{label}</label>"#))
         .collect();
     format!(
-        r#"<details><summary>{}</summary><form novalidate><p>{}</p><fieldset><legend>{}</legend>{radios}</fieldset><label for="report-text">{}</label><p class="hint" id="report-hint">{}</p><p class="warning" id="report-warning">{}</p><textarea id="report-text" rows="3" maxlength="{MAX_NOTE}" aria-describedby="report-hint report-warning"></textarea><p class="notice" role="status"></p><button type="submit" class="big">{}</button></form></details>"#,
-        t.report_title, t.report_intro, t.report_what, t.report_text, t.report_text_hint, t.report_no_personal, t.report_send
+        r#"<details><summary>{}</summary><form novalidate><fieldset><legend>{}</legend>{radios}</fieldset><label for="report-text">{}</label><p class="warning" id="report-warning">{}</p><textarea id="report-text" rows="3" maxlength="{MAX_NOTE}" aria-describedby="report-warning"></textarea><p class="notice" role="status"></p><button type="submit" class="big">{}</button></form></details>"#,
+        t.report_title, t.report_what, t.report_text, t.report_no_personal, t.report_send
     )
 }
 

@@ -185,16 +185,14 @@ pub struct Texts {
     pub share: &'static str,
     pub share_sms: &'static str,
     pub print: &'static str,
-    /// « Signaler une erreur » on a sheet (issue #15): the folded form's title and intro, what
-    /// is wrong (in the order of the wire's `Motif`: closed for good, hours, phone, moved,
-    /// other), the text's label and hint, the warning about personal data, the button, its
-    /// refusals, then what became of the report.
+    /// « Signaler une erreur » on a sheet (issue #15): the folded form's title, what is wrong
+    /// (in the order of the wire's `Motif`: closed for good, hours, phone, moved, other), the
+    /// text's label, the warning about personal data, the button, its refusals, then what
+    /// became of the report. Few words: they weigh on every bundle.
     pub report_title: &'static str,
-    pub report_intro: &'static str,
     pub report_what: &'static str,
     pub report_motifs: [&'static str; 5],
     pub report_text: &'static str,
-    pub report_text_hint: &'static str,
     pub report_no_personal: &'static str,
     pub report_send: &'static str,
     pub report_choose: &'static str,
