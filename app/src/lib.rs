@@ -6,7 +6,8 @@
 //! chosen language, [`choices`] what the resident chose, [`geo`] and [`clock`] the device's
 //! position and time, [`outbox`] the mediators' enrolment, outbox and sync, [`session`] their
 //! outreach sessions, [`coordination`] the coordinators' enrolment, figures and downloads,
-//! [`net`] the API's HTTP for both spaces, [`text`] the browser's accent stripping for the core's search. [`pages`]
+//! [`net`] the API's HTTP for both spaces, [`text`] the browser's accent stripping for the core's search,
+//! [`upkeep`] the residents' reports and consultation counts. [`pages`]
 //! and [`components`] draw the screens and hold no business logic — that lives in `repere-core`.
 #![cfg(target_arch = "wasm32")]
 
@@ -26,6 +27,7 @@ pub mod route;
 pub mod session;
 pub mod store;
 pub mod text;
+pub mod upkeep;
 
 /// Mounts `app` (the root of one of the three bundles, see [`pages`]) in place of the static shell
 /// of its HTML page once that shell is on screen (two animation frames: the first frame's paint

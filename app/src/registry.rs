@@ -106,6 +106,11 @@ impl Registry {
         self.state.get().map(|held| held.map(|h| Loaded { version: h.version, places: h.finder.places().len() }))
     }
 
+    /// The version held, once loaded, without tracking (read when a report is made).
+    pub fn version_untracked(&self) -> Option<u64> {
+        self.state.with_untracked(|state| state.as_ref().and_then(|h| h.as_ref().ok()).map(|h| h.version))
+    }
+
     /// The search index, once loaded (tracks loading and updates).
     pub fn finder(&self) -> Option<&'static Finder> {
         self.state.with(|state| match state {

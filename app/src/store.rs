@@ -2,7 +2,8 @@
 //!
 //! One database, `repere`, whose object stores are created by version upgrades in [`open`]:
 //! - version 1, `meta`: small settings and facts keyed by name (e.g. whether the browser
-//!   granted persistent storage, the registry version held);
+//!   granted persistent storage, the registry version held; a resident's unsent reports and
+//!   consultation counts, see [`crate::upkeep`]);
 //! - version 2, `registry`: the registry snapshot (JSON text) under the key `snapshot`;
 //! - version 3, `outbox`: contacts waiting for the server, one row per contact id (JSON text of
 //!   [`crate::outbox::Row`]), written with durability "strict" (on disk before success).
@@ -57,6 +58,20 @@ pub async fn put_meta<T: Serialize>(db: &Database, key: &str, value: &T) -> Stor
     let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).build().map_err(|e| e.to_string())?;
     let store = tx.object_store(META).map_err(|e| e.to_string())?;
     store.put(value).with_key(key.to_owned()).serde().map_err(|e| e.to_string())?.await.map_err(|e| e.to_string())?;
+    tx.commit().await.map_err(|e| e.to_string())
+}
+
+/// Writes several `meta` values in one transaction with durability "strict": a resident's
+/// report or a consultations batch said kept is on disk, and values that move together (a
+/// batch taken out of the tally) are written together or not at all.
+pub async fn put_metas(db: &Database, values: &[(&str, String)]) -> StoreResult<()> {
+    let mut options = TransactionOptions::new();
+    options.set_durability(TransactionDurability::Strict);
+    let tx = db.transaction(META).with_mode(TransactionMode::Readwrite).with_options(options).build().map_err(|e| e.to_string())?;
+    let store = tx.object_store(META).map_err(|e| e.to_string())?;
+    for (key, value) in values {
+        store.put(value).with_key((*key).to_owned()).serde().map_err(|e| e.to_string())?;
+    }
     tx.commit().await.map_err(|e| e.to_string())
 }
 

@@ -14,6 +14,7 @@
 //! ```
 
 pub mod activity;
+pub mod consultation;
 pub mod coverage;
 pub mod date;
 pub mod duplicates;

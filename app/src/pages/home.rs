@@ -2,6 +2,7 @@
 //! type it. Both lead to the results.
 
 use leptos::prelude::*;
+use repere_core::consultation::Event;
 
 use crate::choices::Choices;
 use crate::components::{HelplineLink, NeedPicker};
@@ -10,6 +11,7 @@ use crate::geo;
 use crate::i18n::texts;
 use crate::registry::Registry;
 use crate::route::{self, Origin, Route};
+use crate::upkeep::Upkeep;
 
 /// How many communes are suggested while typing.
 const SUGGESTIONS: usize = 6;
@@ -33,6 +35,7 @@ pub fn Home() -> impl IntoView {
         <RegistryStatus />
         <p>{t.helpline_hint}</p>
         <HelplineLink />
+        <p class="hint">{t.counting_note}</p>
     }
 }
 
@@ -115,7 +118,10 @@ fn CommuneSearch() -> impl IntoView {
             })
             .unwrap_or_default()
     });
+    let upkeep = expect_context::<Upkeep>();
     let pick = move |code: String| {
+        // A search for a commune counts for it; « Autour de moi » names none (see `consultation`).
+        upkeep.count(Event::Search(&code));
         let origin = Origin::Commune(code);
         choices.origin.set(Some(origin.clone()));
         route::go(&Route::Results(origin));

@@ -11,8 +11,11 @@ mod home;
 mod map;
 pub mod mediation;
 pub mod registre;
+mod report;
 mod results;
 mod sheet;
+
+pub use report::report_of;
 
 use leptos::prelude::*;
 
@@ -23,6 +26,7 @@ use crate::i18n::{Locale, apply_to_document, texts};
 use crate::pwa::Updater;
 use crate::registry::Registry;
 use crate::route::{self, Route};
+use crate::upkeep::Upkeep;
 
 /// Where the mediators' space is served (its own page and bundle; see `mediation.html`).
 pub const MEDIATION_PATH: &str = "/mediation/";
@@ -35,8 +39,10 @@ pub const REGISTRE_PATH: &str = "/registre/";
 #[component]
 pub fn App() -> impl IntoView {
     provide_shared();
-    let registry = Registry::load(|_| {});
+    let upkeep = Upkeep::start();
+    let registry = Registry::load(move |db| upkeep.attach(db));
     provide_context(registry);
+    provide_context(upkeep);
     provide_context(Choices::default());
     let route = route::follow();
     let section = Signal::derive(move || match route.get() {
@@ -44,7 +50,12 @@ pub fn App() -> impl IntoView {
         _ => Section::Find,
     });
     frame(section, move || {
-        let page = match route.get() {
+        let route = route.get();
+        // Another page than a sheet: the next sheet drawn is a new visit (see `sheet_shown`).
+        if !matches!(route, Route::Place(_)) {
+            upkeep.sheet_left();
+        }
+        let page = match route {
             Route::Home => view! { <home::Home /> }.into_any(),
             Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
             Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),

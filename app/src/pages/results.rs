@@ -3,6 +3,7 @@
 //! nearest help is far, the Département's number and the places needing no trip come first.
 
 use leptos::prelude::*;
+use repere_core::consultation::Event;
 use repere_core::hours::Status;
 use repere_core::i18n::Texts;
 use repere_core::phone::HELPLINE;
@@ -17,6 +18,7 @@ use crate::gazetteer::Gazetteer;
 use crate::i18n::texts;
 use crate::registry::Registry;
 use crate::route::{Origin, Route};
+use crate::upkeep::Upkeep;
 
 /// Places shown at first, and added by "Voir plus".
 const PAGE: usize = 10;
@@ -140,6 +142,10 @@ fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level:
     let t = texts();
     let sheet = Route::Place(place.id.clone()).href();
     let phone = phone_of(place);
+    let upkeep = expect_context::<Upkeep>();
+    let call = move |_| {
+        upkeep.count(Event::Call(&place.id));
+    };
     let name = view! { <a href=sheet.clone()>{place.nom.clone()}</a> };
     view! {
         <li class="card">
@@ -154,7 +160,7 @@ fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level:
             {place.is_itinerant().then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
             <p class="card-actions">
                 {phone.map(|n| view! {
-                    <a class="button call" href=n.tel_uri()>
+                    <a class="button call" href=n.tel_uri() on:click=call>
                         {t.call} " " <span dir="ltr">{n.to_string()}</span>
                     </a>
                 })}

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, Duration, NaiveTime, Timelike, Weekday};
 use leptos::prelude::*;
+use repere_core::consultation::Event;
 use repere_core::i18n::{Texts, source_name};
 use repere_core::quality::Freshness;
 use repere_core::registry::{Label, Place};
@@ -10,8 +11,10 @@ use repere_core::registry::{Label, Place};
 use crate::clock;
 use crate::components::{Badges, HelplineLink, phone_of};
 use crate::i18n::texts;
+use crate::pages::report::ReportForm;
 use crate::pages::results::{OpenStatus, print};
 use crate::registry::Registry;
+use crate::upkeep::Upkeep;
 
 #[component]
 pub fn Sheet(id: String) -> impl IntoView {
@@ -36,6 +39,13 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
     let t = texts();
     let now = clock::now();
     let phone = phone_of(place);
+    let upkeep = expect_context::<Upkeep>();
+    upkeep.sheet_shown(&place.id);
+    let count = move |event: fn(&'static str) -> Event<'static>| {
+        move |_| {
+            upkeep.count(event(&place.id));
+        }
+    };
     view! {
         <p class="back no-print"><button type="button" class="link" on:click=|_| back()>{t.back}</button></p>
         <article class="sheet">
@@ -55,7 +65,7 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
             {place.is_itinerant().then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
             {match phone {
                 Some(n) => view! {
-                    <p><a class="button call" href=n.tel_uri()>{(t.call_number)(&n.to_string())}</a></p>
+                    <p><a class="button call" href=n.tel_uri() on:click=count(Event::Call)>{(t.call_number)(&n.to_string())}</a></p>
                 }.into_any(),
                 None => view! { <p class="hint">{t.no_phone}</p> <HelplineLink /> }.into_any(),
             }}
@@ -65,8 +75,8 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
                 view! {
                     <h2>{t.directions}</h2>
                     <p class="card-actions no-print">
-                        <a class="button secondary" href=geo>{t.open_in_maps}</a>
-                        <a class="button secondary" href=osm>{t.open_in_osm}</a>
+                        <a class="button secondary" href=geo on:click=count(Event::Directions)>{t.open_in_maps}</a>
+                        <a class="button secondary" href=osm on:click=count(Event::Directions)>{t.open_in_osm}</a>
                     </p>
                 }
             })}
@@ -83,6 +93,7 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
                 <a class="button secondary" href=sms_link(t, place, now)>{t.share_sms}</a>
                 <button type="button" class="secondary" on:click=|_| print()>{t.print}</button>
             </p>
+            <ReportForm place />
         </article>
     }
 }

@@ -185,6 +185,25 @@ pub struct Texts {
     pub share: &'static str,
     pub share_sms: &'static str,
     pub print: &'static str,
+    /// « Signaler une erreur » on a sheet (issue #15): the folded form's title, what is wrong
+    /// (in the order of the wire's `Motif`: closed for good, hours, phone, moved, other), the
+    /// text's label, the warning about personal data, the button, its refusals, then what
+    /// became of the report. Few words: they weigh on every bundle.
+    pub report_title: &'static str,
+    pub report_what: &'static str,
+    pub report_motifs: [&'static str; 5],
+    pub report_text: &'static str,
+    pub report_no_personal: &'static str,
+    pub report_send: &'static str,
+    pub report_choose: &'static str,
+    pub report_text_needed: &'static str,
+    pub report_too_long: fn(usize, usize) -> String,
+    pub report_sent: &'static str,
+    pub report_queued: &'static str,
+    pub report_refused: &'static str,
+    pub report_not_saved: &'static str,
+    /// What the phone counts for the consultation figures, said where residents look (home).
+    pub counting_note: &'static str,
 
     pub map_title: &'static str,
     pub map_hint: &'static str,
@@ -311,6 +330,13 @@ mod tests {
             assert_ne!(texts.offline, FR.offline);
             assert_ne!(texts.hours_to_confirm, FR.hours_to_confirm);
             assert_ne!(texts.stale_warning, FR.stale_warning);
+            for (other, french) in texts.report_motifs.iter().zip(FR.report_motifs) {
+                assert_ne!(*other, french);
+            }
+            assert_ne!(texts.report_queued, FR.report_queued);
+            assert_ne!(texts.report_no_personal, FR.report_no_personal);
+            assert_ne!(texts.counting_note, FR.counting_note);
+            assert!((texts.report_too_long)(512, 500).contains("512") && (texts.report_too_long)(512, 500).contains("500"));
             let d = NaiveDate::from_ymd_opt(2026, 3, 9).unwrap();
             assert_ne!((texts.info_from)(d, "x"), (FR.info_from)(d, "x"));
             assert!((texts.info_from)(d, "x").contains("2026"));
