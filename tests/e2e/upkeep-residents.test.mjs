@@ -99,6 +99,7 @@ test('a wrong phone reported offline reaches the server once; the counts arrive 
   await status.filter({ hasText: 'Écrivez en quelques mots ce qui est faux.' }).waitFor();
   await page.getByLabel('Téléphone faux').check();
   await page.getByLabel(/^Expliquez en quelques mots/).fill('Le numéro ne répond plus.');
+  assert.equal(await status.innerText(), '', 'the earlier problem goes once the form changes');
   await page.getByText('N’écrivez pas de nom ni de numéro de téléphone d’une personne.').waitFor();
   await noViolations(page, 'report form fr');
   await summary.evaluate((e) => e.scrollIntoView());

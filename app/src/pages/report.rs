@@ -113,5 +113,8 @@ pub fn ReportForm(place: &'static Place) -> impl IntoView {
             say(said);
         });
     };
-    view! { <div class="report no-print" on:submit=submit inner_html=markup(t)></div> }
+    // A message from an earlier try goes as soon as the person changes the form, so it never
+    // sits under a form that no longer has that problem.
+    let changed = |_| say("");
+    view! { <div class="report no-print" on:submit=submit on:input=changed inner_html=markup(t)></div> }
 }
