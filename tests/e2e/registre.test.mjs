@@ -87,13 +87,20 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
     await locator.click();
     taps++;
   };
-  // The first: edited, with a value the standard refuses first.
+  // The first: edited. A value that is no phone number is named in the form, nothing decided;
+  // the number is typed as people write it and sent in the standard's form.
   await tap(first.getByRole('button', { name: 'Modifier puis accepter' }));
   const input = first.getByRole('textbox').first();
-  assert.equal(await input.inputValue(), phone(0), 'the proposed value is in the input');
+  assert.equal((await input.inputValue()).replace(/\u00a0/g, ' '), '05 49 00 10 00', 'the proposed value, as people write it');
   await input.fill('pas un numéro');
   taps++;
   await page.screenshot({ path: join(SHOTS, 'registre-edit.png') });
+  await tap(first.getByRole('button', { name: 'Accepter avec ces valeurs' }));
+  await first.getByRole('alert').filter({ hasText: /^Téléphone : « pas un numéro »/ }).waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.screenshot({ path: join(SHOTS, 'registre-error.png') });
+  await input.fill('05 49 99 99 99');
+  taps++;
   await tap(first.getByRole('button', { name: 'Accepter avec ces valeurs' }));
   // The second: refused with a one-tap reason.
   await tap(card(1).getByRole('button', { name: 'Refuser' }));
@@ -103,36 +110,28 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
   // The 18 others: accepted.
   for (let i = 2; i < 20; i++) await tap(card(i).getByRole('button', { name: 'Accepter', exact: true }));
   const publish = page.getByRole('button', { name: 'Publier 20 changements' });
-  await tap(publish);
 
-  // Refused whole: the problem next to the field, nothing published, every decision kept.
-  await first.locator('dd .warn').waitFor();
-  assert.match(await page.locator('.publish .notice').innerText(), /^Rien n’a été publié : 1 problème, voir les fiches marquées\. Vos décisions sont gardées\.$/);
-  assert.match(await first.getAttribute('class'), /problem/);
-  assert.equal(await publish.isEnabled(), true);
-  assert.equal((await registry(server)).version, start);
-  assert.deepEqual(await axeViolations(page), []);
-  await first.scrollIntoViewIfNeeded();
-  await page.screenshot({ path: join(SHOTS, 'registre-error.png') });
-
-  // A reload (or a phone switched off) loses no decision: they are kept on the device.
+  // A reload (or a phone switched off) loses no decision: they are kept on the device (written
+  // as each is taken; the test waits for the last write, a person's next tap takes longer).
+  await publish.waitFor();
+  await page.waitForFunction(async () => {
+    const db = await new Promise((ok) => { const r = indexedDB.open('repere'); r.onsuccess = () => ok(r.result); });
+    const stored = await new Promise((ok) => { const r = db.transaction('meta').objectStore('meta').get('registre_decisions'); r.onsuccess = () => ok(r.result); });
+    db.close();
+    const text = typeof stored === 'string' ? stored : JSON.stringify(stored ?? '');
+    return (text.match(/\\?"id\\?"/g) || []).length === 20;
+  }, null, { polling: 100 });
   await page.reload();
   await publish.waitFor();
   assert.equal(await cards.count(), 20);
   assert.match(await first.locator('.decided').innerText(), /^Accepté avec vos modifications/);
-
-  // Corrected: « Changer », then the right number.
-  await tap(first.getByRole('button', { name: 'Changer' }));
-  await tap(first.getByRole('button', { name: 'Modifier puis accepter' }));
-  await first.getByRole('textbox').first().fill('+33549999999');
-  taps++;
-  await tap(first.getByRole('button', { name: 'Accepter avec ces valeurs' }));
+  assert.equal((await registry(server)).version, start, 'nothing published before « Publier »');
   await tap(publish);
   const status = page.locator('.publish .notice');
   await page.getByText(/^Publié : version \d+ du registre/).waitFor();
   assert.match(await status.innerText(), new RegExp(`^Publié : version ${start + 1} du registre \\(19 acceptés, 1 refusé\\)\\.$`));
   const seconds = (Date.now() - began) / 1000;
-  // 20 proposals, one wrong value corrected: 1 tap each for most, 3 to edit, 2 to refuse, 2 to publish.
+  // 20 proposals, one wrong value corrected: 1 tap each for most, 5 to edit, 2 to refuse, 1 to publish.
   assert.ok(taps <= 30, `${taps} taps`);
   console.log(`moderation: 20 proposals in ${taps} taps, ${seconds.toFixed(1)} s`);
   await page.getByText('Rien à modérer. Merci !').waitFor();

@@ -3,6 +3,7 @@
 
 use leptos::prelude::*;
 use repere_core::moderation::{Decision, Problem, REASONS};
+use repere_core::registry::proposal::{field_named, shown, to_standard};
 use serde_json::Value;
 
 use super::Mode;
@@ -29,6 +30,12 @@ pub(super) fn focus_in(card_id: &str, selector: &str) {
     });
 }
 
+/// A field's standard text as the person would type it (unchanged for a field the form rule
+/// does not know).
+fn shown_as_typed(name: &str, standard: &str) -> String {
+    field_named(name).map_or_else(|| standard.to_owned(), |field| shown(field, standard))
+}
+
 /// Closes a card's form, back to its choices (the focus too).
 fn back(mode: RwSignal<Mode>, card: &str) {
     mode.set(Mode::Buttons);
@@ -50,23 +57,30 @@ pub(super) fn Edit(key: String, changes: Vec<Value>, take: impl Fn(Decision) + C
                 (
                     text(ch, "field").to_owned(),
                     text(ch, "label").to_owned(),
-                    RwSignal::new(ch["new"].as_str().unwrap_or_default().to_owned()),
+                    // Shown as people write it (a phone as 05 49 …), turned back on saving.
+                    RwSignal::new(shown_as_typed(text(ch, "field"), ch["new"].as_str().unwrap_or_default())),
                 )
             })
             .collect()
     };
-    let problem = RwSignal::new(None::<&'static str>);
+    let problem = RwSignal::new(None::<String>);
     let inputs = fields.clone();
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         // A report's empty inputs are fields left alone; a proposal's emptied one clears its field.
-        let edits: Vec<(String, String)> =
-            fields.iter().map(|(f, _, v)| (f.clone(), v.get_untracked())).filter(|(_, v)| !report || !v.trim().is_empty()).collect();
-        if edits.is_empty() {
-            problem.set(Some("Remplissez au moins un champ, ou refusez."));
-            return;
+        let typed = fields.iter().map(|(f, _, v)| (f.clone(), v.get_untracked())).filter(|(_, v)| !report || !v.trim().is_empty());
+        // The mediators' form's rule (`registry::proposal::to_standard`): 05 49 … becomes +33549 ….
+        let edits: Result<Vec<(String, String)>, String> = typed
+            .map(|(f, v)| match field_named(&f) {
+                Some(field) => to_standard(field, &v).map(|standard| (f, standard)).map_err(|e| format!("{} : {e}", field.label)),
+                None => Ok((f, v)),
+            })
+            .collect();
+        match edits {
+            Ok(edits) if edits.is_empty() => problem.set(Some("Remplissez au moins un champ, ou refusez.".into())),
+            Ok(edits) => take(Decision::Accept { edits }),
+            Err(e) => problem.set(Some(e)),
         }
-        take(Decision::Accept { edits });
     };
     view! {
         <form class="edit" on:submit=save>
