@@ -133,10 +133,15 @@ test('a proposal saved offline survives a lost answer, a server restart and a cl
   let server = await startServer();
   t.after(() => server.stop());
   const profile = mkdtempSync(join(tmpdir(), 'repere-proposal-profile-'));
-  t.after(() => rmSync(profile, { recursive: true, force: true }));
   const launch = () =>
     playwright.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 390, height: 844 }, locale: 'fr-FR' });
   let context = await launch();
+  // The browser closed before its profile is removed (Chromium writes into it until it exits:
+  // removed first, the directory was refilled under rmSync, ENOTEMPTY).
+  t.after(async () => {
+    await context.close();
+    rmSync(profile, { recursive: true, force: true, maxRetries: 5, retryDelay: 200 });
+  });
   let page = context.pages()[0] ?? (await context.newPage());
   await enrol(page, server, 'Maison France services de Gençay');
   const token = await coordinatorToken(server);
@@ -165,7 +170,6 @@ test('a proposal saved offline survives a lost answer, a server restart and a cl
   await context.close();
   server = await startServer({ port, dataDir });
   context = await launch();
-  t.after(() => context.close());
   page = context.pages()[0] ?? (await context.newPage());
   await page.goto(`${server.url}/mediation/`);
   await waiting(page, 0, 0);

@@ -48,6 +48,15 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
 
   // A mediator proposes a new phone number for 20 places, from the version his phone holds.
   const places = SEED.places.slice(0, 20);
+
+  // A resident's phone, installed before the moderation, then without signal.
+  const residents = await phoneContext(chromium.browser);
+  t.after(() => residents.close());
+  const resident = await residents.newPage();
+  await resident.goto(`${server.url}/#/lieu/${places[2].id}`);
+  await waitForControllingWorker(resident);
+  assert.equal(await storedMeta(resident, 'registry_version'), start);
+  await residents.setOffline(true);
   const code = server.enrolmentCode('France Services de Civray');
   const device = await (await fetch(`${server.url}/api/v1/devices`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ code }) })).json();
   const proposals = places.map((p, i) => ({ id: uuid7(), seq: i + 1, place_id: p.id, version: start, changes: { telephone: phone(i) }, note: 'Numéro donné à l’accueil' }));
@@ -144,6 +153,13 @@ test('a coordinator moderates 20 proposals in few taps and publishes them as one
   assert.equal(got.get(places[0].id), '+33549999999');
   for (let i = 2; i < 20; i++) assert.equal(got.get(places[i].id), phone(i), places[i].nom);
   assert.ok(!got.has(places[1].id) || (got.get(places[1].id) ?? null) === (places[1].telephone ?? null), 'the refused proposal is not published');
+
+  // The resident's phone, back in range: at its next start the delta brings the new number.
+  await residents.setOffline(false);
+  await resident.reload();
+  const dialled = (i) => `tel:${phone(i)}`;
+  await resident.locator(`a[href="${dialled(2)}"]`).first().waitFor();
+  assert.equal(await storedMeta(resident, 'registry_version'), start + 1);
 
   // The history, newest first: undo the last accepted change, as a new version.
   await page.getByText('Historique des changements').click();
