@@ -69,7 +69,8 @@ fn decode(text: &str) -> String {
     js_sys::decode_uri_component(text).ok().and_then(|s| s.as_string()).unwrap_or_else(|| text.to_owned())
 }
 
-fn current_hash() -> String {
+/// The address's `#…`, which every space routes on.
+pub(crate) fn current_hash() -> String {
     web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 

@@ -47,7 +47,8 @@ pub(crate) async fn coordinator(state: &State, headers: &HeaderMap, ip: IpAddr, 
 /// The JSON body of a coordinator's request, or 400 naming what was expected.
 pub(crate) async fn json_body<T: serde::de::DeserializeOwned>(request: Request, expected: &str) -> Result<T, Response> {
     let body = read_body(request.into_body()).await?;
-    serde_json::from_slice(&body)
+    // The protocol's reader names where the JSON went wrong (`decisions[3].action: …`).
+    repere_protocol::from_json(&body)
         .map_err(|e| error_response(StatusCode::BAD_REQUEST, "malformed_json", &format!("expected {expected}: {e}")))
 }
 

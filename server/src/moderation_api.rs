@@ -5,15 +5,14 @@
 
 use axum::Json;
 use axum::extract::{Request, State as AxumState};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use repere_protocol::from_json;
 use serde::Deserialize;
 use serde_json::json;
 
 use crate::State;
-use crate::api::{account, forbidden, internal, read_body};
-use crate::coordinators::{Account, Coordinator};
+use crate::api::{forbidden, internal};
+use crate::candidates_api::{coordinator, json_body};
 use crate::http::error_response;
 use crate::listen::client_ip;
 use crate::moderation::decide::{DecideError, Decisions, Detail, MAX_DECISIONS};
@@ -23,12 +22,8 @@ use crate::moderation::undo::UndoError;
 const AUDIT_DEFAULT: usize = 100;
 const AUDIT_MAX: usize = 1_000;
 
-async fn coordinator(state: &State, headers: &HeaderMap, ip: std::net::IpAddr) -> Result<Coordinator, Response> {
-    match account(state, headers, ip).await? {
-        Account::Coordinator(c) => Ok(c),
-        Account::Mediator(_) => Err(forbidden("the registry is moderated in the coordination space")),
-    }
-}
+/// Why a mediator's device is refused here.
+const MODERATED: &str = "the registry is moderated";
 
 fn invalid(code: &str, details: &[Detail]) -> Response {
     let message = format!("{} problem(s); nothing was written", details.len());
@@ -45,7 +40,7 @@ fn conflict() -> Response {
 
 /// `GET /api/v1/moderation`: `{"version", "items": [...]}`.
 pub async fn queue(AxumState(state): AxumState<State>, request: Request) -> Response {
-    let coordinator = match coordinator(&state, request.headers(), client_ip(&request)).await {
+    let coordinator = match coordinator(&state, request.headers(), client_ip(&request), MODERATED).await {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
@@ -57,17 +52,13 @@ pub async fn queue(AxumState(state): AxumState<State>, request: Request) -> Resp
 
 /// `POST /api/v1/moderation {"decisions": [...]}`: `{"version", "accepted", "rejected"}`.
 pub async fn decide(AxumState(state): AxumState<State>, request: Request) -> Response {
-    let coordinator = match coordinator(&state, request.headers(), client_ip(&request)).await {
+    let coordinator = match coordinator(&state, request.headers(), client_ip(&request), MODERATED).await {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
-    let body = match read_body(request.into_body()).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal,
-    };
-    let decisions: Decisions = match from_json(&body) {
+    let decisions: Decisions = match json_body(request, r#"{"decisions": [{"id", "action", "changes"?, "remove"?, "reason"?}]}"#).await {
         Ok(d) => d,
-        Err(e) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &e),
+        Err(refusal) => return refusal,
     };
     if decisions.decisions.len() > MAX_DECISIONS {
         let message = format!("{} decisions in one request; at most {MAX_DECISIONS}", decisions.decisions.len());
@@ -86,7 +77,7 @@ pub async fn decide(AxumState(state): AxumState<State>, request: Request) -> Res
 
 /// `GET /api/v1/moderation/audit?limit=N`: `{"entries": [...]}`, newest first.
 pub async fn audit(AxumState(state): AxumState<State>, request: Request) -> Response {
-    let coordinator = match coordinator(&state, request.headers(), client_ip(&request)).await {
+    let coordinator = match coordinator(&state, request.headers(), client_ip(&request), MODERATED).await {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
@@ -112,17 +103,13 @@ struct Undo {
 
 /// `POST /api/v1/moderation/undo {"id": N}`: `{"version"}`.
 pub async fn undo(AxumState(state): AxumState<State>, request: Request) -> Response {
-    let coordinator = match coordinator(&state, request.headers(), client_ip(&request)).await {
+    let coordinator = match coordinator(&state, request.headers(), client_ip(&request), MODERATED).await {
         Ok(c) => c,
         Err(refusal) => return refusal,
     };
-    let body = match read_body(request.into_body()).await {
-        Ok(body) => body,
-        Err(refusal) => return refusal,
-    };
-    let undo: Undo = match from_json(&body) {
+    let undo: Undo = match json_body(request, r#"{"id": N}"#).await {
         Ok(u) => u,
-        Err(e) => return error_response(StatusCode::BAD_REQUEST, "malformed_json", &format!("expected {{\"id\": N}}: {e}")),
+        Err(refusal) => return refusal,
     };
     match state.db.undo_update(&coordinator, undo.id).await {
         Ok(version) => Json(json!({ "version": version })).into_response(),

@@ -80,6 +80,12 @@ async fn three_accepted_and_one_rejected_publish_one_version_carried_by_the_delt
         let kinds: Vec<&str> = items.iter().map(|i| i["kind"].as_str().unwrap()).collect();
         assert_eq!(kinds, ["proposal", "proposal", "new_place", "proposal"], "{backend:?}");
 
+        // A body of the wrong shape: 400, saying where and what was expected.
+        let (status, refused) = decide(&s, &departement, json!([{"id": uuid(1), "action": "publier"}])).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{refused}");
+        let message = refused["error"]["message"].as_str().unwrap();
+        assert!(message.starts_with("expected {\"decisions\"") && message.contains("decisions[0].action"), "{message}");
+
         // One bad decision refuses them all, every problem named.
         let (status, refused) = decide(
             &s,

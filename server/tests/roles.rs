@@ -53,15 +53,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         eprintln!("backend: {:?}", s.db.backend());
         let t = setup(&s).await;
         let push = json!({ "contacts": [contact(99)] }).to_string();
-        let roles: [(&str, Option<&str>); 7] = [
-            ("none", None),
-            ("revoked", Some(&t.revoked)),
-            ("revoked coordinator", Some(&t.revoked_coordinator)),
-            ("mediator A", Some(&t.a)),
-            ("mediator B", Some(&t.b)),
-            ("département", Some(&t.departement)),
-            ("EPCI", Some(&t.poitiers)),
-        ];
+        let roles = roles(&t);
         // (method, path, body, expected status per role in the order above)
         let u = StatusCode::UNAUTHORIZED;
         let (ok, forbidden) = (StatusCode::OK, StatusCode::FORBIDDEN);
@@ -80,14 +72,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
         let (in_poitiers, in_gartempe) =
             ("/api/v1/places/france-services-2937/link", "/api/v1/places/conseiller-numerique-62d7f4be9c289e06decf00a6/link");
         let not_found = StatusCode::NOT_FOUND;
-        // Issue #15's upkeep: coordinators read; a decision on an unknown candidate is named (422).
-        let unknown = json!({ "decisions": [{ "id": "inconnu", "action": "reject" }] }).to_string();
-        let counts = json!({ "id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "jours": [] }).to_string();
-        let named = StatusCode::UNPROCESSABLE_ENTITY;
-        let report = json!({"reports": [{"id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "place_id": "france-services-2937", "version": 1,
-                                         "motif": "ferme", "jour": "2026-11-30"}]})
-        .to_string();
-        let matrix: [(&str, &str, &str, [StatusCode; 7]); 34] = [
+        let matrix: [Row; 22] = [
             ("GET", "/api/v1/health", "", [ok; 7]),
             ("GET", "/api/v1/registry?since=0", "", [ok; 7]),
             ("POST", "/api/v1/contacts", &push, [u, u, u, ok, ok, forbidden, forbidden]),
@@ -110,10 +95,93 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("POST", in_poitiers, "", coordinators),
             ("POST", in_gartempe, "", departement_only),
             ("POST", "/api/v1/places/lieu-inconnu/link", "", [u, u, u, forbidden, forbidden, not_found, not_found]),
+        ];
+        check(&s, &roles, &matrix).await;
+    }
+}
+
+/// An endpoint, its body, and the status each role of [`roles`] must get.
+type Row<'a> = (&'a str, &'a str, &'a str, [StatusCode; 7]);
+
+/// The seven callers, in the order of a row's statuses.
+fn roles(t: &Tokens) -> [(&'static str, Option<&str>); 7] {
+    [
+        ("none", None),
+        ("revoked", Some(&t.revoked)),
+        ("revoked coordinator", Some(&t.revoked_coordinator)),
+        ("mediator A", Some(&t.a)),
+        ("mediator B", Some(&t.b)),
+        ("département", Some(&t.departement)),
+        ("EPCI", Some(&t.poitiers)),
+    ]
+}
+
+/// Calls every row as every role. A server refuses 60 bad tokens a minute per address, so a
+/// matrix of more than 30 rows with tokens is split across servers.
+async fn check(s: &Server, roles: &[(&str, Option<&str>); 7], rows: &[Row<'_>]) {
+    let forbidden = StatusCode::FORBIDDEN;
+    for (method, path, body, expected) in rows.iter().copied() {
+        for ((role, token), want) in roles.iter().zip(expected) {
+            let (status, answer) = if method == "POST" && path.starts_with("/api/v1/coverage/") {
+                s.call_as("text/csv", method, path, *token, Body::from(body.to_owned())).await
+            } else {
+                s.call(method, path, *token, Body::from(body.to_owned())).await
+            };
+            if status.is_success() && path.starts_with("/api/v1/export/") {
+                continue; // a file, not JSON: what it holds is checked below
+            }
+            assert_eq!(status, want, "{:?} {role}: {method} {path}: {answer}", s.db.backend());
+            if !status.is_success() {
+                assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
+            }
+            if want == forbidden
+                && (path.starts_with("/api/v1/contacts")
+                    || path.contains("couverture")
+                    || path.contains("coverage")
+                    || path.contains("registre")
+                    || path.starts_with("/api/v1/places/")
+                    || path.starts_with("/api/v1/moderation"))
+            {
+                assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
+            }
+        }
+    }
+}
+
+/// Issue #15's upkeep endpoints, on servers of their own (see [`check`]).
+#[tokio::test]
+async fn the_registry_upkeep_answers_each_role_and_scope_as_it_should() {
+    for s in servers().await {
+        eprintln!("backend: {:?}", s.db.backend());
+        let t = setup(&s).await;
+        let roles = roles(&t);
+        let u = StatusCode::UNAUTHORIZED;
+        let (ok, forbidden, not_found) = (StatusCode::OK, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND);
+        let coordinators = [u, u, u, forbidden, forbidden, ok, ok];
+        // Issue #15's upkeep: coordinators read; a decision on an unknown candidate is named (422).
+        let unknown = json!({ "decisions": [{ "id": "inconnu", "action": "reject" }] }).to_string();
+        let counts = json!({ "id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "jours": [] }).to_string();
+        let named = StatusCode::UNPROCESSABLE_ENTITY;
+        let report = json!({"reports": [{"id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "place_id": "france-services-2937", "version": 1,
+                                         "motif": "ferme", "jour": "2026-11-30"}]})
+        .to_string();
+        let matrix: [Row; 14] = [
             ("GET", "/api/v1/candidates", "", coordinators),
             ("POST", "/api/v1/candidates", &unknown, [u, u, u, forbidden, forbidden, named, named]),
             ("GET", "/api/v1/duplicates", "", coordinators),
             ("GET", "/api/v1/reminders", "", coordinators),
+            (
+                "POST",
+                "/api/v1/reminders/frequency",
+                r#"{"place_id": "lieu-inconnu", "months": 6}"#,
+                [u, u, u, forbidden, forbidden, named, named],
+            ),
+            (
+                "POST",
+                "/api/v1/duplicates",
+                r#"{"a": "lieu-inconnu", "b": "autre", "decision": "apart"}"#,
+                [u, u, u, forbidden, forbidden, named, named],
+            ),
             ("GET", "/api/v1/export/relances.csv", "", coordinators),
             ("GET", "/api/v1/consultations", "", coordinators),
             ("POST", "/api/v1/consultations", &counts, [ok; 7]),
@@ -124,32 +192,7 @@ async fn every_endpoint_answers_each_role_and_scope_as_it_should() {
             ("GET", "/api/v1/moderation/audit?limit=5", "", coordinators),
             ("POST", "/api/v1/moderation/undo", r#"{"id": 999999}"#, [u, u, u, forbidden, forbidden, not_found, not_found]),
         ];
-        for (method, path, body, expected) in matrix {
-            for ((role, token), want) in roles.iter().zip(expected) {
-                let (status, answer) = if method == "POST" && path.starts_with("/api/v1/coverage/") {
-                    s.call_as("text/csv", method, path, *token, Body::from(body.to_owned())).await
-                } else {
-                    s.call(method, path, *token, Body::from(body.to_owned())).await
-                };
-                if status.is_success() && path.starts_with("/api/v1/export/") {
-                    continue; // a file, not JSON: what it holds is checked below
-                }
-                assert_eq!(status, want, "{:?} {role}: {method} {path}: {answer}", s.db.backend());
-                if !status.is_success() {
-                    assert!(answer["error"]["code"].is_string(), "{role} {path}: JSON error {answer}");
-                }
-                if want == forbidden
-                    && (path.starts_with("/api/v1/contacts")
-                        || path.contains("couverture")
-                        || path.contains("coverage")
-                        || path.contains("registre")
-                        || path.starts_with("/api/v1/places/")
-                        || path.starts_with("/api/v1/moderation"))
-                {
-                    assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
-                }
-            }
-        }
+        check(&s, &roles, &matrix).await;
     }
 }
 

@@ -76,8 +76,8 @@ impl Tab {
 
 #[component]
 fn Pages() -> impl IntoView {
-    let hash = RwSignal::new(current_hash());
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_hash()));
+    let hash = RwSignal::new(crate::route::current_hash());
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(crate::route::current_hash()));
     let tab = Memo::new(move |_| Tab::of(&hash.get()));
     view! {
         <nav class="tabs" aria-label="Pages de l’espace coordination">
@@ -91,10 +91,6 @@ fn Pages() -> impl IntoView {
             Tab::Coverage => view! { <coverage::CoveragePage /> }.into_any(),
         }}
     }
-}
-
-fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 #[component]

@@ -80,8 +80,8 @@ impl Tab {
 
 #[component]
 fn Pages() -> impl IntoView {
-    let hash = RwSignal::new(current_hash());
-    let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(current_hash()));
+    let hash = RwSignal::new(crate::route::current_hash());
+    let _ = window_event_listener(leptos::ev::hashchange, move |_| hash.set(crate::route::current_hash()));
     let tab = Memo::new(move |_| Tab::of(&hash.get()));
     view! {
         <nav class="tabs compact sub" aria-label="Pages du registre">
@@ -97,10 +97,6 @@ fn Pages() -> impl IntoView {
             Tab::Consultations => view! { <consultations::ConsultationsPage /> }.into_any(),
         }}
     }
-}
-
-fn current_hash() -> String {
-    web_sys::window().and_then(|w| w.location().hash().ok()).unwrap_or_default()
 }
 
 #[component]
