@@ -34,3 +34,4 @@ pub mod stats;
 pub mod sync;
 pub mod territory;
 pub mod text;
+pub mod tour;

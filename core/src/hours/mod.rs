@@ -174,6 +174,31 @@ impl Schedule {
         days.map(|days| days.try_into().expect("7 days"))
     }
 
+    /// The open periods that end after `at` and start within `days` days of it, in order, the
+    /// first cut to start at `at` (a stop's visits, the "next 30 days" list). The first day the
+    /// timetable cannot answer for ends the list: a visit that may not happen is not announced.
+    pub fn periods(&self, at: NaiveDateTime, days: u32) -> Vec<(NaiveDateTime, NaiveDateTime)> {
+        let end = at + Duration::days(days.into());
+        let mut periods = vec![];
+        for day in at.date().iter_days().take_while(|d| d.and_time(NaiveTime::MIN) < end) {
+            let Some(open) = self.table.day(day) else { break };
+            for &(start, stop) in open {
+                let (start, stop) = (timetable::at(day, start), timetable::at(day, stop));
+                if stop > at && start < end {
+                    periods.push((start.max(at), stop));
+                }
+            }
+        }
+        periods
+    }
+
+    /// Whether some day from `day` to the end of the compiled years has an open period: hours
+    /// of dated visits all past have none (a stops file is refused for them).
+    pub fn opens_from(&self, day: NaiveDate) -> bool {
+        let last = NaiveDate::from_ymd_opt(self.table.years().last(), 12, 31).expect("a compiled year");
+        day.iter_days().take_while(|d| *d <= last).any(|d| self.table.day(d).is_some_and(|p| !p.is_empty()))
+    }
+
     /// Open periods that end after `at` (the first one cut to start at `at` at the earliest), in
     /// order, up to the look-ahead horizon; a `None` stands for the first day that cannot be
     /// answered for, and ends the list.

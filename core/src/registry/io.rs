@@ -10,6 +10,7 @@ use serde_json::Value;
 
 use super::checks::{check, coordinate, flag, is_digits, is_email, is_insee, is_phone, is_pivot};
 use super::place::{Place, Position};
+use super::stop::{X_STOPS, read_device_stops};
 use crate::date::iso_date;
 use crate::hours::{Schedule, Timetable, Window};
 use crate::label::{Label, LabelSet};
@@ -207,7 +208,17 @@ fn read_rows(rows: &[Value], hours: HoursReader) -> Import {
             }
         };
         let compiled = object.get(X_TIMETABLE);
-        let result = read_place(fields, |raw| hours(raw, compiled));
+        let mut result = read_place(fields, |raw| hours(raw, compiled));
+        if let Some(stops) = object.get(X_STOPS).filter(|v| !v.is_null()) {
+            result = match (result, read_device_stops(stops, hours)) {
+                (Ok(place), Ok(arrets)) => Ok(Place { arrets, ..place }),
+                (Ok(_), Err(problems)) => Err(problems),
+                (Err(mut problems), stops) => {
+                    problems.extend(stops.err().unwrap_or_default());
+                    Err(problems)
+                }
+            };
+        }
         accept(&mut import, &mut ids, row, result, type_errors);
     }
     import
@@ -258,7 +269,7 @@ fn accept(
 /// (an import, [`parse_hours`]), or read compiled from the device format, where an earlier import
 /// wrote them ([`compiled_hours`]). Two functions rather than a flag, so that a phone's build,
 /// which only ever reads the device format, links no OSM parser.
-type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
+pub(super) type HoursReader<'a> = &'a dyn Fn(&str, Option<&Value>) -> Result<Schedule, (&'static str, String)>;
 
 fn parse_hours(raw: &str, years: Window) -> Result<Schedule, (&'static str, String)> {
     Schedule::parse(raw, years).map_err(|e| ("horaires", format!("horaires illisibles « {raw} » : {e}")))
@@ -399,6 +410,7 @@ fn read_place(
         prise_rdv: take("prise_rdv"),
         merged_ids: list(take(X_MERGED)),
         at_home: flag(&mut problems, X_AT_HOME, take(X_AT_HOME)),
+        arrets: vec![],
     };
     if problems.is_empty() { Ok(place) } else { Err(problems) }
 }

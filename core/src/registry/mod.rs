@@ -28,6 +28,7 @@ mod labels;
 mod place;
 pub mod proposal;
 mod snapshot;
+mod stop;
 mod write;
 
 /// The enumerations' trait and set, kept under this name too (`crate::label` holds them, so
@@ -37,4 +38,5 @@ pub use io::{FIELDS, Import, ImportError, REQUIRED, import_csv, import_json, imp
 pub use labels::{Dispositif, FormationLabel, Frais, Itinerance, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 pub use place::{Place, Position};
 pub use snapshot::{Delta, Snapshot, Update, UpdateError, device_places};
+pub use stop::{Stop, X_STOPS};
 pub use write::{export_csv, export_json};

@@ -3,6 +3,7 @@
 use chrono::NaiveDate;
 
 use super::labels::*;
+use super::stop::Stop;
 use crate::hours::Schedule;
 use crate::label::LabelSet;
 
@@ -59,6 +60,9 @@ pub struct Place {
     /// The structure visits people at home (Repère extension, column `x_se_deplace_a_domicile`:
     /// the standard has no field for it).
     pub at_home: bool,
+    /// Where and when an itinerant place comes (Repère extension, issue #16: published from the
+    /// département's stops file; in the device format only, column `x_arrets`).
+    pub arrets: Vec<Stop>,
 }
 
 impl Place {

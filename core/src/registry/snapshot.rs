@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::io::X_TIMETABLE;
 use super::place::Place;
+use super::stop::{X_STOPS, device_stop};
 use super::write::export_json;
 
 /// The registry as of one version. Versions only grow; a device records the version it holds.
@@ -112,8 +113,12 @@ impl std::error::Error for UpdateError {}
 pub fn device_places(places: &[Place]) -> Vec<Value> {
     let mut rows: Vec<Value> = serde_json::from_slice(&export_json(places)).expect("export writes valid JSON");
     for (row, place) in rows.iter_mut().zip(places) {
-        if let (Value::Object(object), Some(hours)) = (row, &place.horaires) {
+        let Value::Object(object) = row else { continue };
+        if let Some(hours) = &place.horaires {
             object.insert(X_TIMETABLE.to_owned(), hours.timetable().to_json());
+        }
+        if !place.arrets.is_empty() {
+            object.insert(X_STOPS.to_owned(), Value::Array(place.arrets.iter().map(device_stop).collect()));
         }
     }
     rows

@@ -38,7 +38,13 @@ pub struct Written {
 pub fn standard(places: &[Place]) -> Vec<Place> {
     places
         .iter()
-        .map(|place| Place { position: place.position.filter(|p| !p.approximate), merged_ids: Vec::new(), at_home: false, ..place.clone() })
+        .map(|place| Place {
+            position: place.position.filter(|p| !p.approximate),
+            merged_ids: Vec::new(),
+            at_home: false,
+            arrets: Vec::new(),
+            ..place.clone()
+        })
         .collect()
 }
 

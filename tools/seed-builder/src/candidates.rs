@@ -67,6 +67,7 @@ fn blank(id: String, nom: String, commune: &Commune, code_postal: String, source
         prise_rdv: None,
         merged_ids: Vec::new(),
         at_home: false,
+        arrets: vec![],
     }
 }
 
