@@ -176,6 +176,12 @@ pub enum Lieu {
     /// A market day or a stand, in a commune (code INSEE) when said: fiche 1-E counts the
     /// people met on stands per territory.
     MarcheStand(Option<String>),
+    /// A stop of an itinerant place's tour (issue #16): its id (`registry::Stop`), and its
+    /// commune as the phone held it, so the contact counts there even if the stop moves or goes.
+    Arret {
+        id: String,
+        commune: String,
+    },
     Domicile,
     ADistance,
 }
@@ -185,7 +191,7 @@ impl Lieu {
     /// registry's).
     pub fn commune(&self) -> Option<&str> {
         match self {
-            Lieu::Commune(code) | Lieu::Bus(Some(code)) | Lieu::MarcheStand(Some(code)) => Some(code),
+            Lieu::Commune(code) | Lieu::Bus(Some(code)) | Lieu::MarcheStand(Some(code)) | Lieu::Arret { commune: code, .. } => Some(code),
             _ => None,
         }
     }
@@ -194,7 +200,7 @@ impl Lieu {
     pub fn type_lieu(&self) -> TypeLieu {
         match self {
             Lieu::Registre(_) => TypeLieu::LieuActivite,
-            Lieu::Commune(_) | Lieu::Bus(_) | Lieu::MarcheStand(_) => TypeLieu::Autre,
+            Lieu::Commune(_) | Lieu::Bus(_) | Lieu::MarcheStand(_) | Lieu::Arret { .. } => TypeLieu::Autre,
             Lieu::Domicile => TypeLieu::Domicile,
             Lieu::ADistance => TypeLieu::ADistance,
         }
@@ -289,10 +295,12 @@ pub fn is_place_id(id: &str) -> bool {
 /// is a device's clock gone wrong or a forged record (year 0 was accepted once).
 pub const CONTACT_YEARS: std::ops::RangeInclusive<i32> = 2020..=2100;
 
-/// What the identifiers of a contact must name: a place of the registry (in some version) and
-/// a commune of the territory. The server answers from its database, the app from what it holds.
+/// What the identifiers of a contact must name: a place of the registry (in some version), a
+/// stop of a tour (ever published) and a commune of the territory. The server answers from its
+/// database, the app from what it holds.
 pub trait References {
     fn is_place(&self, id: &str) -> bool;
+    fn is_stop(&self, id: &str) -> bool;
     fn is_commune(&self, code_insee: &str) -> bool;
 }
 
@@ -319,6 +327,7 @@ impl Contact {
         }
         match &self.lieu {
             Lieu::Registre(id) if !is_place_id(id) => problem("lieu", "identifiant de lieu du registre attendu"),
+            Lieu::Arret { id, .. } if !is_place_id(id) => problem("lieu", "identifiant d’arrêt du registre attendu"),
             lieu if lieu.commune().is_some_and(|code| !is_insee(code)) => problem("lieu", "code INSEE de commune attendu (5 caractères)"),
             _ => {}
         }
@@ -364,6 +373,7 @@ impl Contact {
         let mut problem = |field, reason: &str| problems.push(Problem { field, reason: reason.to_owned() });
         match &self.lieu {
             Lieu::Registre(id) if !known.is_place(id) => problem("lieu", "ce lieu n’est pas dans le registre"),
+            Lieu::Arret { id, .. } if !known.is_stop(id) => problem("lieu", "cet arrêt n’a jamais été publié"),
             lieu if lieu.commune().is_some_and(|code| !known.is_commune(code)) => problem("lieu", "cette commune n’est pas de la Vienne"),
             _ => {}
         }

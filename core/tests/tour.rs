@@ -139,3 +139,29 @@ fn a_damaged_stop_refuses_its_place_on_a_phone() {
     assert_eq!(errors[0].field, X_STOPS);
     assert!(errors[0].reason.contains("arrêt 4") && errors[0].reason.contains("latitude"), "{}", errors[0].reason);
 }
+
+/// Regression: an edit of a place (its own form, a proposal, a moderator's decision) re-reads
+/// the standard's fields only, and dropped the place's stops.
+#[test]
+fn editing_a_place_keeps_its_stops() {
+    let (mut places, territory) = seeds();
+    let stops = tour::read_csv(TOUR, &places, &territory, years(), today()).unwrap();
+    tour::attach(&mut places, stops);
+    let bus = places.iter().find(|p| p.id == BUS).unwrap();
+    let values = [("telephone".to_owned(), "+33549000000".to_owned())].into();
+    let edited = repere_core::registry::edit::edit(bus, &values, today()).unwrap();
+    assert_eq!(edited.place.arrets, bus.arrets);
+    assert_eq!(edited.changes.keys().collect::<Vec<_>>(), ["telephone"]);
+}
+
+/// The server recompiles hours from the stored rows (`import_json_rows`): the stops' hours too.
+#[test]
+fn stops_hours_are_compiled_again_from_their_text() {
+    let (mut places, territory) = seeds();
+    let stops = tour::read_csv(TOUR, &places, &territory, years(), today()).unwrap();
+    tour::attach(&mut places, stops);
+    let later = Window::new(2028, 2030).unwrap();
+    let again = import_json_rows(&device_places(&places), later).whole().unwrap();
+    let bus = again.iter().find(|p| p.id == BUS).unwrap();
+    assert!(bus.arrets.iter().all(|s| s.horaires.timetable().years() == later));
+}

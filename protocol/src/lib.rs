@@ -80,6 +80,13 @@ pub enum LieuDto {
         #[serde(default, skip_serializing_if = "Option::is_none", deserialize_with = "bounded::optional_text")]
         commune: Option<String>,
     },
+    /// A stop of an itinerant place's tour, and its commune (issue #16).
+    Arret {
+        #[serde(deserialize_with = "bounded::text")]
+        id: String,
+        #[serde(deserialize_with = "bounded::text")]
+        commune: String,
+    },
     // Kinds without fields are written as empty structs: serde ignores any field beside the
     // tag of a unit variant, so `{"kind": "domicile", "nom": …}` was accepted and the name dropped.
     Domicile {},
@@ -169,6 +176,7 @@ impl ContactDto {
             LieuDto::Commune { code } => Lieu::Commune(code.clone()),
             LieuDto::Bus { commune } => Lieu::Bus(commune.clone()),
             LieuDto::MarcheStand { commune } => Lieu::MarcheStand(commune.clone()),
+            LieuDto::Arret { id, commune } => Lieu::Arret { id: id.clone(), commune: commune.clone() },
             LieuDto::Domicile {} => Lieu::Domicile,
             LieuDto::ADistance {} => Lieu::ADistance,
         };
@@ -225,6 +233,7 @@ impl ContactDto {
                 Lieu::Commune(code) => LieuDto::Commune { code: code.clone() },
                 Lieu::Bus(commune) => LieuDto::Bus { commune: commune.clone() },
                 Lieu::MarcheStand(commune) => LieuDto::MarcheStand { commune: commune.clone() },
+                Lieu::Arret { id, commune } => LieuDto::Arret { id: id.clone(), commune: commune.clone() },
                 Lieu::Domicile => LieuDto::Domicile {},
                 Lieu::ADistance => LieuDto::ADistance {},
             },

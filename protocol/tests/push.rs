@@ -90,3 +90,19 @@ fn an_enrolment_answer_from_before_roles_reads_as_a_mediators() {
     assert_eq!((&json["role"], &json["epci"]), (&serde_json::json!("coordination"), &serde_json::json!(["200069854"])));
     assert_eq!(serde_json::from_value::<Enrolled>(json).unwrap(), new);
 }
+
+/// A contact at a stop of a tour (issue #16) names the stop and its commune, both required,
+/// and reads back as the core's `Lieu::Arret`; a stop id of a bad shape is refused by field.
+#[test]
+fn a_contact_at_a_stop_names_it_and_its_commune() {
+    let mut c = contact();
+    c["lieu"] = serde_json::json!({ "kind": "arret", "id": "bus-lusignan", "commune": "86139" });
+    let read = read_push(&push(vec![c.clone()])).unwrap();
+    let lieu = repere_core::activity::Lieu::Arret { id: "bus-lusignan".into(), commune: "86139".into() };
+    assert_eq!(read[0].0.lieu, lieu);
+    c["lieu"] = serde_json::json!({ "kind": "arret", "id": "bus-lusignan" });
+    assert!(matches!(refusal(&push(vec![c.clone()])), PushError::Malformed(m) if m.contains("commune")));
+    c["lieu"] = serde_json::json!({ "kind": "arret", "id": "Jean Dupont 06 12 34 56 78", "commune": "86139" });
+    let PushError::Invalid { rejections, .. } = refusal(&push(vec![c])) else { panic!("invalid expected") };
+    assert_eq!(rejections[0].field, "lieu");
+}

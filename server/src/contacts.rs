@@ -151,7 +151,9 @@ impl Database {
                 lieu.into_iter().chain(c.orientation.as_ref().and_then(|o| o.lieu.as_deref()))
             })
             .collect();
-        let known = Known { places: self.registry_ids_among(&named).await? };
+        let stops: HashSet<&str> =
+            contacts.iter().filter_map(|(c, _)| if let Lieu::Arret { id, .. } = &c.lieu { Some(id.as_str()) } else { None }).collect();
+        let known = Known { places: self.registry_ids_among(&named).await?, stops: self.stop_ids_among(&stops).await? };
         let mut rejections = Vec::new();
         let mut total = 0;
         for (index, (contact, _)) in contacts.iter().enumerate() {
@@ -173,13 +175,22 @@ impl Database {
     /// Which of `ids` some version of the registry held (removed places included: a contact
     /// logged there before the removal stays valid).
     pub(crate) async fn registry_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
+        self.ids_among("registry_places", ids).await
+    }
+
+    /// Which of `ids` were ever published as stops (a stop the tour dropped since included).
+    pub(crate) async fn stop_ids_among(&self, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
+        self.ids_among("stops", ids).await
+    }
+
+    async fn ids_among(&self, table: &str, ids: &HashSet<&str>) -> Result<HashSet<String>, sqlx::Error> {
         let ids: Vec<&str> = ids.iter().copied().collect();
         let mut known = HashSet::new();
         // A push names at most 1,000; an imported outbox file may name more than a statement
         // can bind (32,766 in SQLite).
         for chunk in ids.chunks(1000) {
             let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!("SELECT id FROM registry_places WHERE id IN ({})", placeholders.join(", "));
+            let sql = format!("SELECT id FROM {table} WHERE id IN ({})", placeholders.join(", "));
             let mut select = sqlx::query_scalar::<_, String>(&sql);
             for id in chunk {
                 select = select.bind(*id);
@@ -198,11 +209,15 @@ impl Database {
 /// What a batch's identifiers may name: the registry's places it names that exist, and the communes.
 struct Known {
     places: HashSet<String>,
+    stops: HashSet<String>,
 }
 
 impl References for Known {
     fn is_place(&self, id: &str) -> bool {
         self.places.contains(id)
+    }
+    fn is_stop(&self, id: &str) -> bool {
+        self.stops.contains(id)
     }
     fn is_commune(&self, code_insee: &str) -> bool {
         crate::territory::is_commune(code_insee)

@@ -32,6 +32,9 @@ pub struct Draft {
     pub lieu: LieuChoice,
     pub lieu_place: Option<String>,
     pub lieu_commune: String,
+    /// The tour's stop of a corrected contact logged there: kept while "Bus" stays chosen and
+    /// its commune named.
+    pub lieu_stop: Option<String>,
     pub thematiques: LabelSet<Thematique>,
     pub thematiques_administratives: LabelSet<ThematiqueAdministrative>,
     pub materiel: LabelSet<Materiel>,
@@ -118,6 +121,7 @@ impl Draft {
             lieu: remembered.lieu,
             lieu_place: None,
             lieu_commune: String::new(),
+            lieu_stop: None,
             thematiques: LabelSet::new(),
             thematiques_administratives: LabelSet::new(),
             materiel: LabelSet::new(),
@@ -140,6 +144,8 @@ impl Draft {
             Lieu::Registre(id) => (LieuChoice::Registre, Some(id.clone()), String::new()),
             Lieu::Commune(code) => (LieuChoice::Commune, None, name(code)),
             Lieu::Bus(code) => (LieuChoice::Bus, None, code.as_deref().map(name).unwrap_or_default()),
+            // A stop is corrected as the bus in its commune, the stop kept (see `to_contact`).
+            Lieu::Arret { commune, .. } => (LieuChoice::Bus, None, name(commune)),
             Lieu::MarcheStand(code) => (LieuChoice::MarcheStand, None, code.as_deref().map(name).unwrap_or_default()),
             Lieu::Domicile => (LieuChoice::Domicile, None, String::new()),
             Lieu::ADistance => (LieuChoice::ADistance, None, String::new()),
@@ -153,6 +159,7 @@ impl Draft {
             lieu,
             lieu_place,
             lieu_commune,
+            lieu_stop: if let Lieu::Arret { id, .. } = &c.lieu { Some(id.clone()) } else { None },
             thematiques: c.thematiques,
             thematiques_administratives: c.thematiques_administratives,
             materiel: c.materiel,
@@ -239,7 +246,10 @@ impl Draft {
             (None, LieuChoice::Registre) => self.lieu_place.clone().map(Lieu::Registre),
             (None, LieuChoice::Commune) => commune("lieu", &self.lieu_commune).map(Lieu::Commune),
             // A bus stop's or a stand's commune is optional.
-            (None, LieuChoice::Bus) => Some(Lieu::Bus(commune("lieu", &self.lieu_commune))),
+            (None, LieuChoice::Bus) => match (commune("lieu", &self.lieu_commune), &self.lieu_stop) {
+                (Some(commune), Some(stop)) => Some(Lieu::Arret { id: stop.clone(), commune }),
+                (commune, _) => Some(Lieu::Bus(commune)),
+            },
             (None, LieuChoice::MarcheStand) => Some(Lieu::MarcheStand(commune("lieu", &self.lieu_commune))),
             (None, LieuChoice::Domicile) => Some(Lieu::Domicile),
             (None, LieuChoice::ADistance) => Some(Lieu::ADistance),

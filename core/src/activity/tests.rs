@@ -130,6 +130,9 @@ impl References for Known {
     fn is_place(&self, id: &str) -> bool {
         id == "france-services-2842"
     }
+    fn is_stop(&self, id: &str) -> bool {
+        id == "bus-lusignan"
+    }
     fn is_commune(&self, code: &str) -> bool {
         code.starts_with("86")
     }

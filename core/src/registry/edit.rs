@@ -125,7 +125,8 @@ pub fn standard_text(place: &Place) -> BTreeMap<String, String> {
 /// every problem, by field (a field that is not editable is one).
 pub fn edit(current: &Place, values: &BTreeMap<String, String>, today: NaiveDate) -> Result<Edited, Vec<Problem>> {
     let before = standard_text(current);
-    reimport(&before, values, today)
+    // The stops are not fields of the standard: they stay as the tour published them.
+    reimport(&before, values, today).map(|edited| Edited { place: Place { arrets: current.arrets.clone(), ..edited.place }, ..edited })
 }
 
 /// A new place with the id `id` (given by the server: ids are the registry's keys, unique across

@@ -65,11 +65,12 @@ impl Duree {
 }
 
 /// The key of a contact's place in the breakdown "lieux" and in the filter `lieu`: a registry
-/// place's id, `commune-86194` for a commune, else the kind (`bus`, `marche_stand`, `domicile`,
+/// place's id or a stop's (ids of places and stops never coincide: `tour`), `commune-86194` for
+/// a commune, else the kind (`bus`, `marche_stand`, `domicile`,
 /// `a_distance`) — a bus stop's commune counts under the commune breakdowns, not here.
 pub fn lieu_key(lieu: &Lieu) -> String {
     match lieu {
-        Lieu::Registre(id) => id.clone(),
+        Lieu::Registre(id) | Lieu::Arret { id, .. } => id.clone(),
         Lieu::Commune(code) => format!("commune-{code}"),
         Lieu::Bus(_) => "bus".to_owned(),
         Lieu::MarcheStand(_) => "marche_stand".to_owned(),
@@ -148,7 +149,7 @@ impl Facts {
             lieu => lieu.commune().map(str::to_owned),
         };
         let sortie = contact.session.and(match contact.lieu {
-            Lieu::Bus(_) => Some(OutingKind::Bus),
+            Lieu::Bus(_) | Lieu::Arret { .. } => Some(OutingKind::Bus),
             Lieu::MarcheStand(_) => Some(OutingKind::MarcheStand),
             Lieu::Commune(_) => Some(OutingKind::Evenement),
             _ => None,
