@@ -82,8 +82,10 @@ self.addEventListener('fetch', (event) => {
   // A place's update page is rendered by the server, never by an app: always from the network.
   if (/^\/lieu\/[^/]+\/mise-a-jour$/.test(url.pathname)) return;
   if (request.mode === 'navigate') {
-    // Every route of an app renders the same page: the residents' shell, or a space's.
-    const page = spaceOf(url.pathname)?.page ?? '/index.html';
+    // Every route of an app renders the same page: the residents' shell, or a space's; the
+    // poster page (precached with the residents' files) is a page of its own.
+    const poster = url.pathname === '/affiche' || url.pathname.startsWith('/affiche/');
+    const page = spaceOf(url.pathname)?.page ?? (poster ? '/affiche/index.html' : '/index.html');
     event.respondWith(fromCache(page).then((hit) => hit || fetchAndKeep(event, request, page)));
     return;
   }

@@ -21,6 +21,7 @@ pub mod i18n;
 pub mod net;
 pub mod outbox;
 pub mod pages;
+pub mod poster;
 pub mod pwa;
 pub mod registry;
 pub mod route;

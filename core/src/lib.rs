@@ -26,6 +26,7 @@ pub mod map;
 pub mod moderation;
 pub mod needs;
 pub mod phone;
+pub mod poster;
 pub mod proximity;
 pub mod quality;
 pub mod registry;

@@ -198,6 +198,44 @@ impl View {
     }
 }
 
+/// The population of the smallest town named on the whole map: a few thousand people, about
+/// twenty towns in the Vienne; a quarter of it at twice the zoom, and so on.
+pub const TOWN_POPULATION: f64 = 3000.0;
+
+/// Width of a label per character, in font sizes: a generous average for a sans-serif.
+const CHAR_WIDTH: f64 = 0.62;
+
+/// The towns to name on the map at one zoom: `towns` are (name, population, SVG point), `font`
+/// the labels' height in SVG units at this zoom, `scale` the zoom (1 = the whole département).
+/// Towns of at least [`TOWN_POPULATION`] / scale² people, the most populated first, each kept
+/// only where its label (centred above its point, with a margin of a font around it) overlaps none
+/// kept before: at the whole département a phone shows the main towns (Poitiers, Châtellerault,
+/// Loudun…), and zooming in names the smaller ones, so that a person finds themself on a map
+/// without tiles. Returns the indices kept, most populated first.
+pub fn town_labels(towns: &[(&str, u32, (f64, f64))], font: f64, scale: f64) -> Vec<usize> {
+    let least = TOWN_POPULATION / scale.max(1.0).powi(2);
+    let mut order: Vec<usize> = (0..towns.len()).filter(|&i| f64::from(towns[i].1) >= least).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(towns[i].1));
+    let boxes: Vec<[f64; 4]> = towns
+        .iter()
+        .map(|(name, _, (x, y))| {
+            let half = (name.chars().count() as f64 * CHAR_WIDTH * font) / 2.0 + font;
+            [x - half, y - 1.9 * font, x + half, y + 0.4 * font]
+        })
+        .collect();
+    let mut kept: Vec<usize> = vec![];
+    for i in order {
+        let [a0, a1, a2, a3] = boxes[i];
+        if kept.iter().all(|&k| {
+            let [b0, b1, b2, b3] = boxes[k];
+            a2 <= b0 || b2 <= a0 || a3 <= b1 || b3 <= a1
+        }) {
+            kept.push(i);
+        }
+    }
+    kept
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,5 +272,39 @@ mod tests {
         let far = whole.panned(10.0, -10.0);
         assert_eq!((far.cx, far.cy), (WIDTH, 0.0));
         assert_eq!(whole.view_box(), format!("0.0 0.0 1000.0 {:.1}", projection.height));
+    }
+
+    #[test]
+    fn town_labels_name_the_biggest_towns_first_never_overlap_and_more_when_zoomed() {
+        let territory = crate::territory::Territory::from_csv(
+            &std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/communes-86.csv")).unwrap(),
+            crate::text::UNICODE,
+        )
+        .unwrap();
+        let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/territoire-86.json")).unwrap();
+        let projection = Outlines::from_json(&bytes).unwrap().projection();
+        let towns: Vec<(&str, u32, (f64, f64))> =
+            territory.communes().iter().map(|c| (c.nom.as_str(), c.population, projection.point(c.centre))).collect();
+        // A 390-pixel phone showing the whole map: 1,000 units over 390 pixels, labels of 12 pixels.
+        let whole = town_labels(&towns, 12.0 * WIDTH / 390.0, 1.0);
+        let names: Vec<&str> = whole.iter().map(|&i| towns[i].0).collect();
+        assert_eq!(&names[..2], ["Poitiers", "Châtellerault"]);
+        assert!(names.contains(&"Loudun") && names.contains(&"Montmorillon"), "{names:?}");
+        assert!((6..=20).contains(&names.len()), "{names:?}");
+        assert!(whole.iter().all(|&i| f64::from(towns[i].1) >= TOWN_POPULATION));
+        // No two kept labels overlap: checked against a brute force of the boxes.
+        let font = 12.0 * WIDTH / 390.0;
+        for (n, &i) in whole.iter().enumerate() {
+            for &j in &whole[..n] {
+                let (wi, wj) = (towns[i].0.chars().count() as f64, towns[j].0.chars().count() as f64);
+                let dx = (towns[i].2.0 - towns[j].2.0).abs();
+                let dy = (towns[i].2.1 - towns[j].2.1).abs();
+                let apart_x = dx >= (wi + wj) * CHAR_WIDTH * font / 2.0 + 2.0 * font;
+                assert!(apart_x || dy >= 2.3 * font, "{} and {}", towns[i].0, towns[j].0);
+            }
+        }
+        // Zoomed 4 times, labels are 4 times smaller in map units: more towns are named.
+        let zoomed = town_labels(&towns, font / 4.0, 4.0);
+        assert!(zoomed.len() > 3 * whole.len(), "{} vs {}", zoomed.len(), whole.len());
     }
 }

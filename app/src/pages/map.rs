@@ -1,6 +1,8 @@
-//! The offline map: the Vienne's communes and EPCI drawn from the bundled outlines, the places
-//! as markers that open their sheet, and the person's position or commune. No tile server:
-//! everything is on the phone. Pan and zoom with a finger, two fingers, the wheel or buttons.
+//! The offline map: the Vienne's communes and EPCI drawn from the bundled outlines, the main
+//! towns named (more as one zooms in: `repere_core::map::town_labels`), the places as round
+//! markers and the tours' stops as diamonds, each opening its sheet, and the person's position
+//! or commune. No tile server: everything is on the phone. Pan and zoom with a finger, two
+//! fingers, the wheel or buttons.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -8,7 +10,7 @@ use std::fmt::Write;
 use std::rc::Rc;
 
 use leptos::prelude::*;
-use repere_core::map::{Outlines, Projection, View};
+use repere_core::map::{Outlines, Projection, View, town_labels};
 use repere_core::proximity::LatLon;
 
 use crate::choices::Choices;
@@ -24,6 +26,8 @@ pub const OUTLINES_URL: &str = "/seeds/territoire-86.json";
 const ZOOM_ON_ORIGIN: f64 = 4.0;
 /// A finger moving less than this many pixels is a tap, not a drag.
 const TAP_SLOP_PX: f64 = 8.0;
+/// Height of a town's name on screen, in pixels.
+const TOWN_FONT_PX: f64 = 13.0;
 
 /// Outlines turned into SVG markup (`<path>`s) once per app start.
 struct Drawn {
@@ -153,6 +157,34 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
                     escape(&(t.map_place)(&place.nom, &place.commune)),
                 );
             }
+            // Stops after places, so they are drawn over the base of their bus.
+            for stop in finder.places().iter().flat_map(|p| &p.arrets) {
+                let (x, y) = projection.point(LatLon { lat: stop.position.lat, lon: stop.position.lon });
+                let _ = write!(
+                    markup,
+                    r#"<a class="marker stop" href="{}" aria-label="{}"><circle class="hit" cx="{x:.1}" cy="{y:.1}"/><rect class="dot" transform="translate({x:.1} {y:.1}) rotate(45)"/></a>"#,
+                    escape(&format!("#/arret/{}", js_sys::encode_uri_component(&stop.id))),
+                    escape(&(t.map_stop)(&stop.nom, &stop.commune)),
+                );
+            }
+            markup
+        })
+    };
+    let has_stops = move || registry.finder().is_some_and(|f| f.places().iter().any(|p| !p.arrets.is_empty()));
+    // Town names for the zoom shown (panning keeps them): recomputed when the zoom changes.
+    let scale = Memo::new(move |_| view_state.get().scale);
+    let towns = move || {
+        let scale = scale.get();
+        let width = svg_ref.get().map(|s| s.client_width() as f64).filter(|w| *w > 0.0).unwrap_or(390.0);
+        let font = TOWN_FONT_PX * View::whole(&projection).zoomed(scale, None).units_per_pixel(width);
+        gazetteer.with(|territory| {
+            let towns: Vec<(&str, u32, (f64, f64))> =
+                territory.communes().iter().map(|c| (c.nom.as_str(), c.population, projection.point(c.centre))).collect();
+            let mut markup = String::new();
+            for i in town_labels(&towns, font, scale) {
+                let (name, _, (x, y)) = towns[i];
+                let _ = write!(markup, r#"<text x="{x:.1}" y="{:.1}" font-size="{font:.1}">{}</text>"#, y - 0.4 * font, escape(name));
+            }
             markup
         })
     };
@@ -184,6 +216,8 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
                 <g class="communes" aria-hidden="true" inner_html=drawn.communes.clone() />
                 <g class="epci" aria-hidden="true" inner_html=drawn.epci.clone() />
                 <g class="places" inner_html=markers />
+                // Over the markers, with a halo: a name must stay readable where help clusters.
+                <g class="towns" aria-hidden="true" inner_html=towns />
                 {move || origin.get().map(|(x, y)| view! {
                     <g class="you" role="img" aria-label=t.you_are_here>
                         <circle class="you-area" cx=x cy=y />
@@ -200,6 +234,10 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
                 {button(t.pan_right, "→", |v| v.panned(0.25, 0.0))}
                 <button type="button" class="reset" on:click=move |_| view_state.set(whole)>{t.map_reset}</button>
             </div>
+            <p class="map-legend" aria-hidden="true">
+                <span class="legend-place">{t.map_legend_place}</span>
+                {move || has_stops().then(|| view! { <span class="legend-stop">{t.map_legend_stop}</span> })}
+            </p>
         </div>
     }
 }

@@ -92,6 +92,7 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
                 <ShareButton t place />
                 <a class="button secondary" href=sms_link(t, place, now)>{t.share_sms}</a>
                 <button type="button" class="secondary" on:click=|_| print()>{t.print}</button>
+                <a class="button secondary" href=place_poster(t, place, now)>{t.poster_link}</a>
             </p>
             <ReportForm place />
         </article>
@@ -214,6 +215,14 @@ pub fn share_text(t: &Texts, place: &Place, now: chrono::NaiveDateTime) -> Strin
     let phone = phone_of(place).map(|n| format!(" Tél. {n}.")).unwrap_or_default();
     let open = place.horaires.as_ref().map(|s| format!(" {}.", t.status(s.status(now), now))).unwrap_or_default();
     format!("{}, {}, {} {}.{phone}{open}", place.nom, place.adresse, place.code_postal, place.commune)
+}
+
+/// The place's poster: name, address, this week's hours, phone, and its sheet as a QR code.
+fn place_poster(t: &Texts, place: &Place, now: chrono::NaiveDateTime) -> String {
+    let mut lines = vec![place.adresse.clone(), format!("{} {}", place.code_postal, place.commune)];
+    lines.extend(place.horaires.as_ref().map(|s| crate::poster::week_lines(t, s, now.date())).unwrap_or_default());
+    let phone = phone_of(place).map(|n| n.to_string());
+    crate::poster::href(t, &place.nom, "", lines, phone, &crate::route::Route::Place(place.id.clone()))
 }
 
 fn sms_link(t: &Texts, place: &Place, now: chrono::NaiveDateTime) -> String {

@@ -150,6 +150,11 @@ pub static AR: Texts = Texts {
     pan_right: "إلى اليمين",
     you_are_here: "أنت هنا",
     map_place: |nom, commune| format!("{nom}، {commune}"),
+    map_stop: |nom, commune| format!("محطة: {nom}، {commune}"),
+    map_legend_place: "مكان للمساعدة",
+    map_legend_stop: "محطة الحافلة أو مكتب مساعدة متنقل",
+    poster_link: "طباعة ملصق",
+    poster_scan: "امسح هذا الرمز لرؤية هذه الصفحة على هاتفك",
 
     service: |s| match s {
         Service::DemarchesAdministratives => "المساعدة في الإجراءات الإدارية",

@@ -149,6 +149,11 @@ pub static EN: Texts = Texts {
     pan_right: "Move right",
     you_are_here: "You are here",
     map_place: |nom, commune| format!("{nom}, {commune}"),
+    map_stop: |nom, commune| format!("Stop: {nom}, {commune}"),
+    map_legend_place: "Place offering help",
+    map_legend_stop: "Bus stop or travelling help desk",
+    poster_link: "Print a poster",
+    poster_scan: "Scan this code to see this page on your phone",
 
     service: |s| match s {
         Service::DemarchesAdministratives => "Help with online procedures",

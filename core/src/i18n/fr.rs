@@ -156,6 +156,11 @@ pub static FR: Texts = Texts {
     pan_right: "Vers la droite",
     you_are_here: "Vous êtes ici",
     map_place: |nom, commune| format!("{nom}, {commune}"),
+    map_stop: |nom, commune| format!("Arrêt : {nom}, {commune}"),
+    map_legend_place: "Lieu d’aide",
+    map_legend_stop: "Arrêt du bus ou permanence qui se déplace",
+    poster_link: "Imprimer une affiche",
+    poster_scan: "Scannez ce code pour voir cette fiche sur votre téléphone",
 
     service: |s| s.label(),
     acces: |a| a.label(),

@@ -218,6 +218,13 @@ pub struct Texts {
     pub pan_right: &'static str,
     pub you_are_here: &'static str,
     pub map_place: fn(&str, &str) -> String,
+    /// A stop of the bus or of an itinerant permanence on the map: its name and commune.
+    pub map_stop: fn(&str, &str) -> String,
+    pub map_legend_place: &'static str,
+    pub map_legend_stop: &'static str,
+    /// The sheet's link to its poster (`/affiche/`), and the caption under the poster's QR code.
+    pub poster_link: &'static str,
+    pub poster_scan: &'static str,
 
     pub service: fn(Service) -> &'static str,
     pub acces: fn(ModaliteAcces) -> &'static str,

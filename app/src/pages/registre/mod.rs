@@ -8,7 +8,8 @@
 //! One file per page: `moderation` (the queue, decisions, one publication; `audit` its history
 //! with undo), `freshness` (how fresh the registry is, the places to update, with `place_link`),
 //! `candidates` (candidate places and likely duplicates), `reminders` (places due, to write to or
-//! to call), `consultations` (what residents looked at). Answers are read as JSON values
+//! to call), `consultations` (what residents looked at), `stops` (the tours of itinerant
+//! places, issue #16). Answers are read as JSON values
 //! (`crate::coordination::Coordination::read`), rules come from `repere_core::moderation`.
 
 mod audit;
@@ -18,6 +19,7 @@ mod freshness;
 mod moderation;
 mod place_link;
 mod reminders;
+mod stops;
 
 use leptos::prelude::*;
 
@@ -62,15 +64,17 @@ enum Tab {
     Candidates,
     Reminders,
     Consultations,
+    Stops,
 }
 
 impl Tab {
-    const ALL: [(Tab, &'static str, &'static str); 5] = [
+    const ALL: [(Tab, &'static str, &'static str); 6] = [
         (Tab::Moderation, "#/", "À modérer"),
         (Tab::Freshness, "#/fraicheur", "Fraîcheur"),
         (Tab::Candidates, "#/candidats", "Candidats"),
         (Tab::Reminders, "#/relances", "Relances"),
         (Tab::Consultations, "#/consultations", "Consultations"),
+        (Tab::Stops, "#/arrets", "Arrêts"),
     ];
 
     fn of(hash: &str) -> Tab {
@@ -95,6 +99,7 @@ fn Pages() -> impl IntoView {
             Tab::Candidates => view! { <candidates::CandidatesPage /> }.into_any(),
             Tab::Reminders => view! { <reminders::RemindersPage /> }.into_any(),
             Tab::Consultations => view! { <consultations::ConsultationsPage /> }.into_any(),
+            Tab::Stops => view! { <stops::StopsPage /> }.into_any(),
         }}
     }
 }
