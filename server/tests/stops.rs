@@ -278,3 +278,23 @@ async fn the_stops_file_is_downloaded_by_coordinators_as_publish_registry_reads_
         assert_eq!((status, body["error"]["code"].as_str()), (StatusCode::BAD_REQUEST, Some("bad_filter")));
     }
 }
+
+/// Regression: undoing a change of an itinerant place (its phone) republished it from the
+/// standard's text alone, which has no stops: the tour vanished from every phone.
+#[tokio::test]
+async fn undoing_a_change_of_an_itinerant_place_keeps_its_stops() {
+    for s in servers().await {
+        publish(&s.db, places(&s.db).await, Some(TOUR)).await.unwrap();
+        let mut all = places(&s.db).await;
+        all.iter_mut().find(|p| p.id == BUS).unwrap().telephone = Some("+33549000000".into());
+        let version = publish(&s.db, all, None).await.unwrap().version;
+        let line: i64 =
+            sqlx::query_scalar("SELECT MAX(id) FROM place_updates WHERE place_id = $1").bind(BUS).fetch_one(s.db.pool()).await.unwrap();
+        let departement = s.coordinator(&[]).await.0;
+        let (status, body) = s.call("POST", "/api/v1/moderation/undo", Some(&departement), json!({ "id": line }).to_string()).await;
+        assert_eq!((status, &body), (StatusCode::OK, &json!({ "version": version + 1 })));
+        let bus = places(&s.db).await.into_iter().find(|p| p.id == BUS).unwrap();
+        assert_ne!(bus.telephone.as_deref(), Some("+33549000000"), "the phone taken back");
+        assert_eq!(bus.arrets.len(), 12, "{:?}: the stops kept", s.db.backend());
+    }
+}

@@ -42,7 +42,9 @@ pub(crate) fn restore(current: Option<&Place>, changes: &Value, today: NaiveDate
     }
     let mut import = import_json_rows(&[Value::Object(row)], Window::for_date(today));
     let errors = import.errors.into_iter().map(|e| Problem { field: e.field.to_owned(), reason: e.reason }).collect::<Vec<_>>();
-    import.places.pop().map(Some).ok_or(errors)
+    // The standard's text has no stops: the place keeps its tour (an `x_arrets` line is stale above).
+    let stops = current.map(|place| place.arrets.clone()).unwrap_or_default();
+    import.places.pop().map(|place| Some(Place { arrets: stops, ..place })).ok_or(errors)
 }
 
 impl Database {
