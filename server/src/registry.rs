@@ -328,15 +328,7 @@ pub async fn keep_hours_current(db: Database) {
 /// left out, their text (`horaires`) says the change, and so are each stop's in `x_arrets`.
 /// `None` stands for no place (new, removed).
 pub(crate) fn field_changes(old: Option<&str>, new: Option<&str>) -> Value {
-    let fields = |body: Option<&str>| -> serde_json::Map<String, Value> {
-        let mut fields: serde_json::Map<String, Value> =
-            body.and_then(|b| serde_json::from_str::<Value>(b).ok()).and_then(|v| v.as_object().cloned()).unwrap_or_default();
-        if let Some(Value::Array(stops)) = fields.get_mut(repere_core::registry::X_STOPS) {
-            stops.iter_mut().filter_map(Value::as_object_mut).for_each(|stop| drop(stop.remove("x_horaires_calcules")));
-        }
-        fields
-    };
-    let (old, new) = (fields(old), fields(new));
+    let (old, new) = (logged_fields(old), logged_fields(new));
     let mut names: Vec<&String> = old.keys().chain(new.keys()).filter(|k| k.as_str() != "x_horaires_calcules").collect();
     names.sort();
     names.dedup();
@@ -346,6 +338,22 @@ pub(crate) fn field_changes(old: Option<&str>, new: Option<&str>) -> Value {
         .map(|k| (k.clone(), serde_json::json!({ "old": old.get(k), "new": new.get(k) })))
         .collect();
     Value::Object(changes)
+}
+
+/// A stored body's fields as the log writes them: the stops without their compiled hours.
+fn logged_fields(body: Option<&str>) -> serde_json::Map<String, Value> {
+    let mut fields: serde_json::Map<String, Value> =
+        body.and_then(|b| serde_json::from_str::<Value>(b).ok()).and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    if let Some(Value::Array(stops)) = fields.get_mut(repere_core::registry::X_STOPS) {
+        stops.iter_mut().filter_map(Value::as_object_mut).for_each(|stop| drop(stop.remove("x_horaires_calcules")));
+    }
+    fields
+}
+
+/// A place's stops as [`field_changes`] logs them (`None`: it has none), so an undo compares
+/// and restores them as any field.
+pub(crate) fn logged_stops(place: &Place) -> Option<Value> {
+    logged_fields(Some(&body(place))).remove(repere_core::registry::X_STOPS)
 }
 
 /// Records the next registry version in `tx` (counting the places held now) and returns its

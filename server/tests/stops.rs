@@ -296,5 +296,16 @@ async fn undoing_a_change_of_an_itinerant_place_keeps_its_stops() {
         let bus = places(&s.db).await.into_iter().find(|p| p.id == BUS).unwrap();
         assert_ne!(bus.telephone.as_deref(), Some("+33549000000"), "the phone taken back");
         assert_eq!(bus.arrets.len(), 12, "{:?}: the stops kept", s.db.backend());
+
+        // A line of the stops editor is undone as any other: the 12 stops come back.
+        let one = json!([["bus-lusignan", BUS, "Lusignan", "86139", "", "", "Tu 09:00-12:00"]]);
+        assert_eq!(put(&s, &departement, BUS, version + 1, one).await.0, StatusCode::OK);
+        assert_eq!(places(&s.db).await.into_iter().find(|p| p.id == BUS).unwrap().arrets.len(), 1);
+        let line: i64 =
+            sqlx::query_scalar("SELECT MAX(id) FROM place_updates WHERE place_id = $1").bind(BUS).fetch_one(s.db.pool()).await.unwrap();
+        let (status, body) = s.call("POST", "/api/v1/moderation/undo", Some(&departement), json!({ "id": line }).to_string()).await;
+        assert_eq!((status, &body), (StatusCode::OK, &json!({ "version": version + 3 })));
+        let bus = places(&s.db).await.into_iter().find(|p| p.id == BUS).unwrap();
+        assert_eq!(repere_core::tour::export_csv(&[bus]), TOUR, "the tour as it was");
     }
 }
