@@ -137,7 +137,8 @@ pub struct PlaceAddress {
 }
 
 /// The registry places a contact may name (the server answers from its registry; a place
-/// removed since is unknown, and its columns stay empty).
+/// removed since is unknown, and its columns stay empty), and the tours' stops by their id (the
+/// stop's name and commune; the server answers from every stop ever published).
 pub trait Places {
     fn address(&self, id: &str) -> Option<&PlaceAddress>;
 }
@@ -217,14 +218,19 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
         TypeActivite::Individuel | TypeActivite::Ponctuel => TypeActivite::Individuel.label(),
     });
     row[col::CANAL] = Cell::text(c.lieu.type_lieu().label());
-    let place = match &c.lieu {
-        Lieu::Registre(id) => context.places.address(id).cloned(),
-        lieu => lieu.commune().and_then(|code| context.territory.by_code(code)).map(|commune| PlaceAddress {
+    let commune = |lieu: &Lieu| {
+        lieu.commune().and_then(|code| context.territory.by_code(code)).map(|commune| PlaceAddress {
             commune: commune.nom.clone(),
             code_postal: commune.codes_postaux.first().cloned().unwrap_or_default(),
             code_insee: commune.code_insee.clone(),
             ..PlaceAddress::default()
-        }),
+        })
+    };
+    let place = match &c.lieu {
+        Lieu::Registre(id) => context.places.address(id).cloned(),
+        // A stop is named as the tour named it, else (unknown here) by its commune, as a bus is.
+        lieu @ Lieu::Arret { id, .. } => context.places.address(id).cloned().or_else(|| commune(lieu)),
+        lieu => commune(lieu),
     };
     if let Some(p) = place {
         for (offset, value) in [p.nom, p.adresse, p.commune, p.code_postal, p.code_insee].into_iter().enumerate() {
@@ -237,7 +243,7 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
     row[col::THEMATIQUES] = joined(c.thematiques.iter().map(|t| t.label()).chain(c.thematiques_administratives.iter().map(|t| t.label())));
     let ponctuel = (c.type_activite == TypeActivite::Ponctuel).then(|| TypeActivite::Ponctuel.label());
     let on_the_move = match c.lieu {
-        Lieu::Bus(_) => Some(LieuChoice::Bus.label()),
+        Lieu::Bus(_) | Lieu::Arret { .. } => Some(LieuChoice::Bus.label()),
         Lieu::MarcheStand(_) => Some(LieuChoice::MarcheStand.label()),
         _ => None,
     };

@@ -107,13 +107,20 @@ pub enum Command {
     /// checked first: one bad row and nothing is published. A file that removes more than 10 %
     /// of the places (at most 10) is refused unless --confirm-removals gives their exact number;
     /// one that puts back values the places or moderators changed since (start from
-    /// export-registry's file) unless --confirm-reverts gives the number of places. Devices pull
-    /// the changes.
+    /// export-registry's file) unless --confirm-reverts gives the number of places. With
+    /// --stops, the tour of the itinerant places is published with it (the whole tour: places
+    /// it does not name get no stops; one bad row and nothing is published); without, every
+    /// place keeps the stops it has. Devices pull the changes.
     #[command(after_help = "Example: repere-server --database data/repere.sqlite publish-registry lieux-86.csv\n         \
-                            repere-server --database data/repere.sqlite publish-registry lieux-86.csv --confirm-removals 24")]
+                            repere-server --database data/repere.sqlite publish-registry lieux-86.csv --confirm-removals 24\n         \
+                            repere-server --database data/repere.sqlite publish-registry lieux-86.csv --stops arrets-86.csv")]
     PublishRegistry {
         /// The registry file.
         file: std::path::PathBuf,
+        /// The stops file (CSV: id,lieu,nom,code_insee,latitude,longitude,horaires), the whole
+        /// tour of the itinerant places (export-registry --format arrets writes the current one).
+        #[arg(long, value_name = "STOPS.csv")]
+        stops: Option<std::path::PathBuf>,
         /// The number of places the file removes, as the refusal said: publishes them (any
         /// other number refuses the file).
         #[arg(long, value_name = "N")]
@@ -127,9 +134,11 @@ pub enum Command {
     /// extension columns (`x_…`: approximate position, merged ids, home visits) are kept, so
     /// `publish-registry` takes the file back as it was; `--standard` leaves them out, for
     /// data.gouv.fr, whose validator refuses columns its Table Schema does not name. The file
-    /// is written under a temporary name and renamed when whole.
+    /// is written under a temporary name and renamed when whole. `--format arrets` writes the
+    /// itinerant places' stops instead, the file `publish-registry --stops` takes.
     #[command(
-        after_help = "Example: repere-server --database data/repere.sqlite export-registry --format csv --standard --out lieux-mediation-numerique-86.csv"
+        after_help = "Example: repere-server --database data/repere.sqlite export-registry --format csv --standard --out lieux-mediation-numerique-86.csv\n         \
+                      repere-server --database data/repere.sqlite export-registry --format arrets --out arrets-86.csv"
     )]
     ExportRegistry {
         #[arg(long, value_enum)]

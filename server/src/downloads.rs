@@ -58,6 +58,33 @@ pub async fn registry_json(state: AxumState<State>, request: Request) -> Respons
     registry(state, request, RegistryFormat::Json).await
 }
 
+/// `GET /api/v1/export/arrets.csv`: the itinerant places' stops as a stops file (what
+/// `publish-registry --stops` takes back), for coordinators; no parameter.
+pub async fn stops_csv(AxumState(state): AxumState<State>, request: Request) -> Response {
+    match account(&state, request.headers(), client_ip(&request)).await {
+        Ok(Account::Coordinator(_)) => {}
+        Ok(Account::Mediator(_)) => return forbidden("the registry's files are downloaded in the coordination space"),
+        Err(refusal) => return refusal,
+    }
+    if let Some(query) = request.uri().query().filter(|q| !q.is_empty()) {
+        return bad_filter(&format!("{} : ce fichier ne prend aucun paramètre", shorten_query(query)));
+    }
+    let made = async {
+        let temp = export::temp_file(&std::env::temp_dir(), "csv")?;
+        export::registry::registry_with(&state.db, RegistryFormat::Arrets, false, false, &temp).await.map(|_| temp)
+    };
+    match made.await {
+        Ok(temp) => serve(temp, &format!("repere_arrets_{}.csv", crate::stops::paris_today())).await,
+        Err(e) => internal(&e.to_string()),
+    }
+}
+
+/// A query as an answer may quote it.
+fn shorten_query(query: &str) -> &str {
+    let cut = (0..=query.len().min(100)).rev().find(|&i| query.is_char_boundary(i)).unwrap_or(0);
+    &query[..cut]
+}
+
 /// The file's name as the browser saves it: `repere_activites_2026-11-30.xlsx`.
 fn file_name(what: Export) -> String {
     let today = chrono::Utc::now().date_naive();

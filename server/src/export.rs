@@ -123,8 +123,10 @@ impl From<rust_xlsxwriter::XlsxError> for ExportError {
 /// structures (as many as the registry and the structures hold, whatever the contacts).
 pub struct Lookup {
     places: HashMap<String, PlaceAddress>,
-    /// Every id some version of the registry held (removed places too).
+    /// Every id some version of the registry held (removed places too), and every stop's.
     ever: HashSet<String>,
+    /// The stops' names as the figures show them (`stops::stop_label`), by id.
+    stops: BTreeMap<String, String>,
     pub structures: BTreeMap<i64, String>,
     /// Communes of residence left empty in the rows (see `repere_core::export::Context`).
     pub hidden: BTreeSet<String>,
@@ -149,17 +151,34 @@ impl Lookup {
             }
             ever.insert(id);
         }
+        // The tours' stops, every one ever published: named as the tour named them, in their commune.
+        let mut stops = BTreeMap::new();
+        for (id, (nom, code_insee, _)) in db.stops_ever().await? {
+            stops.insert(id.clone(), crate::stops::stop_label(&nom, &code_insee));
+            let commune = crate::territory::territory().by_code(&code_insee);
+            let address = PlaceAddress {
+                nom,
+                commune: commune.map(|c| c.nom.clone()).unwrap_or_default(),
+                code_postal: commune.and_then(|c| c.codes_postaux.first().cloned()).unwrap_or_default(),
+                code_insee,
+                ..PlaceAddress::default()
+            };
+            places.insert(id.clone(), address);
+            ever.insert(id);
+        }
         let structures = sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM structures").fetch_all(db.pool()).await?;
-        Ok(Lookup { places, ever, structures: structures.into_iter().collect(), hidden: BTreeSet::new() })
+        Ok(Lookup { places, ever, stops, structures: structures.into_iter().collect(), hidden: BTreeSet::new() })
     }
 
     pub fn territory(&self) -> &'static Territory {
         crate::territory::territory()
     }
 
-    /// The names the statistics show for places, communes, EPCI and structures.
+    /// The names the statistics show for places (stops with their commune: `stops::stop_label`),
+    /// communes, EPCI and structures.
     pub fn names(&self) -> BTreeMap<String, String> {
         let mut names: BTreeMap<String, String> = self.places.iter().map(|(id, p)| (id.clone(), p.nom.clone())).collect();
+        names.extend(self.stops.iter().map(|(id, label)| (id.clone(), label.clone())));
         for c in crate::territory::territory().communes() {
             names.insert(c.code_insee.clone(), c.nom.clone());
             names.insert(format!("commune-{}", c.code_insee), c.nom.clone());

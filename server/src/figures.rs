@@ -111,7 +111,13 @@ pub async fn read_filter(db: &Database, query: &str) -> Result<Filter, Response>
             .into_keys()
             .filter(|id| structures.contains(id))
             .collect(),
-        places: db.registry_ids_among(&places.into_iter().collect()).await.map_err(|e| internal(&e.to_string()))?,
+        places: {
+            // A `lieu` is a registry place's id, or a tour's stop's.
+            let places = places.into_iter().collect();
+            let mut known = db.registry_ids_among(&places).await.map_err(|e| internal(&e.to_string()))?;
+            known.extend(db.stop_ids_among(&places).await.map_err(|e| internal(&e.to_string()))?);
+            known
+        },
     };
     Filter::parse(pairs.iter().map(|(k, v)| (k.as_str(), v.as_str())), &known).map_err(|problems| {
         let message: Vec<String> = problems.iter().map(ToString::to_string).collect();

@@ -28,7 +28,7 @@ use tower_http::trace::TraceLayer;
 
 use crate::{
     State, api, candidates_api, consultations, coverage, downloads, duplicates_api, figures, moderation_api, place_links, place_page,
-    reminders_api, security, submissions, updates,
+    reminders_api, security, stops_api, submissions, updates,
 };
 
 /// Limits applied to every request.
@@ -72,6 +72,7 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
         .route("/export/couverture.xlsx", get(downloads::coverage_xlsx))
         .route("/export/registre.csv", get(downloads::registry_csv))
         .route("/export/registre.json", get(downloads::registry_json))
+        .route("/export/arrets.csv", get(downloads::stops_csv))
         .route("/export/relances.csv", get(reminders_api::csv))
         .layer(GlobalConcurrencyLimitLayer::new(MAX_EXPORTS_AT_ONCE));
     let api = Router::new()
@@ -135,8 +136,8 @@ pub fn router(state: State, dist: &Path, limits: Limits) -> Router {
     .layer(TraceLayer::new_for_http())
 }
 
-/// The registry's upkeep by coordinators (issue #15: candidates, duplicates, reminders) and the
-/// phones' consultation counts.
+/// The registry's upkeep by coordinators (issue #15: candidates, duplicates, reminders; issue
+/// #16: the tours' stops) and the phones' consultation counts.
 fn upkeep_routes() -> Router<State> {
     Router::new()
         .route("/candidates", get(candidates_api::list).post(candidates_api::decide))
@@ -144,6 +145,7 @@ fn upkeep_routes() -> Router<State> {
         .route("/consultations", get(consultations::figures).post(consultations::receive))
         .route("/reminders", get(reminders_api::list))
         .route("/reminders/frequency", post(reminders_api::set_frequency))
+        .route("/stops", get(stops_api::list).put(stops_api::replace))
 }
 
 async fn api_not_found(req: Request<Body>) -> Response {

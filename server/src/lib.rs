@@ -36,6 +36,8 @@ pub mod reminders;
 pub mod reminders_api;
 pub mod security;
 pub mod stats;
+pub mod stops;
+pub mod stops_api;
 pub mod submissions;
 pub mod territory;
 pub mod throttle;

@@ -84,8 +84,8 @@ async fn administer(database: &str, command: Command) -> Result<(), String> {
             .map_err(|e| e.to_string()),
         Command::Revoke { device } => db.revoke(&device).await.map(|()| eprintln!("device {device} revoked")).map_err(|e| e.to_string()),
         Command::ImportOutbox { device, file } => import_outbox(&db, &device, &file).await,
-        Command::PublishRegistry { file, confirm_removals, confirm_reverts } => {
-            publish_registry(&db, &file, confirm_removals, confirm_reverts).await
+        Command::PublishRegistry { file, stops, confirm_removals, confirm_reverts } => {
+            publish_registry(&db, &file, stops.as_deref(), confirm_removals, confirm_reverts).await
         }
         Command::Export(_)
         | Command::ExportRegistry { .. }
@@ -211,21 +211,27 @@ async fn import_outbox(db: &Database, device: &str, file: &std::path::Path) -> R
     Ok(())
 }
 
-/// `publish-registry FILE [--confirm-removals N]`: the file checked whole, then published
-/// unless it removes more places than allowed unconfirmed (`registry::removals_allowed`).
+/// `publish-registry FILE [--stops STOPS] [--confirm-removals N]`: the file (and the stops
+/// file) checked whole, then published unless it removes more places than allowed unconfirmed
+/// (`registry::removals_allowed`).
 async fn publish_registry(
     db: &Database,
     file: &std::path::Path,
+    stops: Option<&std::path::Path>,
     confirm_removals: Option<usize>,
     confirm_reverts: Option<usize>,
 ) -> Result<(), String> {
     use repere_core::registry::{import_csv, import_json};
     use repere_protocol::registry::RegistryDto;
+    use repere_server::coverage::problem_lines;
     use repere_server::registry::Removals;
+    use repere_server::stops::TourError;
     let bytes = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let tour = stops.map(|path| std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))).transpose()?;
     let is_csv = file.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv"));
     // Opening hours compiled for the years a serving instance keeps them at (see `registry`).
-    let years = repere_core::hours::Window::for_date(chrono::Utc::now().date_naive());
+    let today = repere_server::stops::paris_today();
+    let years = repere_core::hours::Window::for_date(today);
     // All or nothing, whatever the form: a registry is never published in part.
     let places = if is_csv {
         import_csv(&bytes, years).whole()
@@ -244,8 +250,16 @@ async fn publish_registry(
         println!("{} place(s) left out, merged into another by a coordinator: {}", merged_away.len(), merged_away.join(", "));
     }
     let removals = confirm_removals.map_or(Removals::Unconfirmed, Removals::Confirmed);
-    let published =
-        db.publish_registry_confirming(places, removals, confirm_reverts).await.map_err(|e| format!("{}: {e}", file.display()))?;
+    let published = match repere_server::stops::publish_with_tour(db, places, tour.as_deref(), today, removals, confirm_reverts).await {
+        Ok(published) => published,
+        Err(TourError::Publish(e)) => return Err(format!("{}: {e}", file.display())),
+        Err(TourError::Refused(errors)) => {
+            let stops = stops.expect("only a stops file is refused by row").display();
+            // One line per problem, as `coverage import-times` prints them.
+            let lines: Vec<String> = problem_lines(&errors).into_iter().map(|line| format!("repere-server: {stops}: {line}")).collect();
+            return Err(format!("{stops}: nothing published, {} problem(s):\n{}", errors.len(), lines.join("\n")));
+        }
+    };
     let repere_server::registry::Published { version, added, changed, removed } = published;
     if added + changed + removed == 0 {
         println!("no change: the registry stays at version {version}");

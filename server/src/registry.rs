@@ -102,8 +102,8 @@ impl Database {
             // Another instance starting on the same database published it first.
             Err(PublishError::Database(sqlx::Error::Database(e))) if e.is_unique_violation() => Ok(()),
             Err(PublishError::Database(e)) => Err(e),
-            Err(e @ (PublishError::Removals(_) | PublishError::TakesBack { .. })) => {
-                unreachable!("a database with no version holds no place and no update: {e}")
+            Err(e @ (PublishError::Removals(_) | PublishError::TakesBack { .. } | PublishError::StopTaken { .. })) => {
+                unreachable!("a database with no version holds no place, no update and no stop: {e}")
             }
             Ok(_) => Ok(()),
         }
@@ -209,6 +209,11 @@ impl Database {
             .execute(&mut *tx)
             .await?;
         }
+        for (place, _) in &changed {
+            if let Err((stop, owner)) = crate::stops::record(&mut tx, &place.id, &place.arrets, version).await? {
+                return Err(PublishError::StopTaken { stop, owner });
+            }
+        }
         for id in &removed {
             sqlx::query("UPDATE registry_places SET body = NULL, version = $1 WHERE id = $2")
                 .bind(version)
@@ -266,7 +271,7 @@ impl Database {
 }
 
 /// A place as stored: its object in the device format.
-fn body(place: &Place) -> String {
+pub(crate) fn body(place: &Place) -> String {
     device_places(std::slice::from_ref(place))[0].to_string()
 }
 
@@ -320,12 +325,10 @@ pub async fn keep_hours_current(db: Database) {
 
 /// The fields that differ between two stored bodies (the device's rows: the standard's fields in
 /// its text form, and Repère's), as `{"field": {"old": …, "new": …}}`; the compiled hours are
-/// left out, their text (`horaires`) says the change. `None` stands for no place (new, removed).
+/// left out, their text (`horaires`) says the change, and so are each stop's in `x_arrets`.
+/// `None` stands for no place (new, removed).
 pub(crate) fn field_changes(old: Option<&str>, new: Option<&str>) -> Value {
-    let fields = |body: Option<&str>| -> serde_json::Map<String, Value> {
-        body.and_then(|b| serde_json::from_str::<Value>(b).ok()).and_then(|v| v.as_object().cloned()).unwrap_or_default()
-    };
-    let (old, new) = (fields(old), fields(new));
+    let (old, new) = (logged_fields(old), logged_fields(new));
     let mut names: Vec<&String> = old.keys().chain(new.keys()).filter(|k| k.as_str() != "x_horaires_calcules").collect();
     names.sort();
     names.dedup();
@@ -335,6 +338,22 @@ pub(crate) fn field_changes(old: Option<&str>, new: Option<&str>) -> Value {
         .map(|k| (k.clone(), serde_json::json!({ "old": old.get(k), "new": new.get(k) })))
         .collect();
     Value::Object(changes)
+}
+
+/// A stored body's fields as the log writes them: the stops without their compiled hours.
+fn logged_fields(body: Option<&str>) -> serde_json::Map<String, Value> {
+    let mut fields: serde_json::Map<String, Value> =
+        body.and_then(|b| serde_json::from_str::<Value>(b).ok()).and_then(|v| v.as_object().cloned()).unwrap_or_default();
+    if let Some(Value::Array(stops)) = fields.get_mut(repere_core::registry::X_STOPS) {
+        stops.iter_mut().filter_map(Value::as_object_mut).for_each(|stop| drop(stop.remove("x_horaires_calcules")));
+    }
+    fields
+}
+
+/// A place's stops as [`field_changes`] logs them (`None`: it has none), so an undo compares
+/// and restores them as any field.
+pub(crate) fn logged_stops(place: &Place) -> Option<Value> {
+    logged_fields(Some(&body(place))).remove(repere_core::registry::X_STOPS)
 }
 
 /// Records the next registry version in `tx` (counting the places held now) and returns its

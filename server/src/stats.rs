@@ -273,7 +273,8 @@ impl Database {
         bind_as(sqlx::query_as(&sql), c.params).fetch_all(&self.pool).await
     }
 
-    /// The names of registry places, by id (their latest published version).
+    /// The names of registry places, by id (their latest published version), and of the tours' stops
+    /// (`stops::stop_label`).
     pub async fn place_names(&self, ids: &[&str]) -> Result<BTreeMap<String, String>, sqlx::Error> {
         let mut names = BTreeMap::new();
         for chunk in ids.chunks(1000) {
@@ -285,6 +286,15 @@ impl Database {
                 let name = serde_json::from_str::<serde_json::Value>(&body).ok().and_then(|v| v["nom"].as_str().map(str::to_owned));
                 names.extend(name.map(|n| (id, n)));
             }
+        }
+        // The tours' stops (lieu keys of contacts at a stop), with their commune.
+        let stops: Vec<&str> = ids.iter().copied().filter(|id| !names.contains_key(*id)).collect();
+        for chunk in stops.chunks(1000) {
+            let placeholders: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = format!("SELECT id, nom, code_insee FROM stops WHERE id IN ({})", placeholders.join(", "));
+            let rows: Vec<(String, String, String)> =
+                bind_as(sqlx::query_as(&sql), chunk.iter().map(|id| Param::Text((*id).to_owned())).collect()).fetch_all(&self.pool).await?;
+            names.extend(rows.into_iter().map(|(id, nom, code)| (id, crate::stops::stop_label(&nom, &code))));
         }
         Ok(names)
     }

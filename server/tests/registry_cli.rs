@@ -92,3 +92,44 @@ fn publishing_the_standards_example_is_refused_until_its_141_removals_are_confir
     let (code, out, errors) = run(d, &["publish-registry", "still.csv"]);
     assert_eq!((code, out.as_str(), errors), (0, "version 3 published: 141 added, 0 changed, 1 removed\n", vec![]));
 }
+
+const TOUR: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/tournee-bus.csv");
+
+#[test]
+fn publish_registry_with_stops_exits_0_or_1_naming_every_row_and_the_stops_export_goes_back_unchanged() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::copy(TOUR, d.join("arrets.csv")).unwrap();
+    run(d, &["export-registry", "--format", "csv", "--out", "lieux.csv"]);
+    let (code, out, errors) = run(d, &["publish-registry", "lieux.csv", "--stops", "arrets.csv"]);
+    assert_eq!((code, out.as_str(), errors), (0, "version 2 published: 0 added, 1 changed, 0 removed\n", vec![]));
+    // Without --stops the places keep theirs.
+    let (code, out, _) = run(d, &["publish-registry", "lieux.csv"]);
+    assert_eq!((code, out.as_str()), (0, "no change: the registry stays at version 2\n"));
+    let (code, out, _) = run(d, &["export-registry", "--format", "arrets", "--out", "export.csv"]);
+    assert_eq!((code, out.as_str()), (0, "export.csv written: 12 stops, version 2\n"));
+    assert_eq!(std::fs::read(d.join("export.csv")).unwrap(), std::fs::read(TOUR).unwrap());
+    let (code, out, _) = run(d, &["publish-registry", "--stops", "export.csv", "lieux.csv"]);
+    assert_eq!((code, out.as_str()), (0, "no change: the registry stays at version 2\n"), "the round trip publishes nothing");
+
+    // 25 bad rows: 20 shown, then how many more; nothing published.
+    let bad: String = (1..=25).map(|n| format!("s-{n},france-services-2102,Arrêt,99999,,,Tu 09:00-10:{n:02}\n")).collect();
+    std::fs::write(d.join("bad.csv"), format!("id,lieu,nom,code_insee,latitude,longitude,horaires\n{bad}")).unwrap();
+    let (code, out, errors) = run(d, &["publish-registry", "lieux.csv", "--stops", "bad.csv"]);
+    assert_eq!((code, out.as_str(), errors.len()), (1, "", 22), "{errors:?}");
+    assert_eq!(errors[0], "repere-server: error: bad.csv: nothing published, 25 problem(s):");
+    assert_eq!(errors[1], "repere-server: bad.csv: ligne 2, champ code_insee : « 99999 » : aucune commune de la Vienne n'a ce code");
+    assert_eq!(errors[21], "repere-server: bad.csv: et 5 autres problèmes");
+    let (code, _, errors) = run(d, &["publish-registry", "lieux.csv", "--stops", "absent.csv"]);
+    assert_eq!(code, 1);
+    assert!(errors[0].starts_with("repere-server: error: cannot read absent.csv: "), "{errors:?}");
+    let (code, out, _) = run(d, &["export-registry", "--format", "arrets", "--force", "--out", "export.csv"]);
+    assert_eq!((code, out.as_str()), (0, "export.csv written: 12 stops, version 2\n"), "nothing published");
+
+    let (code, _, errors) = run(d, &["export-registry", "--format", "arrets", "--standard", "--out", "x.csv"]);
+    assert_eq!(code, 2, "{errors:?}");
+    assert!(errors[0].contains("--format arrets writes the stops file"), "{errors:?}");
+    let help = server().args(["publish-registry", "--help"]).output().unwrap();
+    let help = String::from_utf8(help.stdout).unwrap();
+    assert!(help.contains("publish-registry lieux-86.csv --stops arrets-86.csv"), "{help}");
+}

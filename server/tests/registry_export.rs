@@ -28,6 +28,7 @@ fn read(bytes: &[u8], format: RegistryFormat, years: Window) -> Vec<Place> {
     let import = match format {
         RegistryFormat::Csv => import_csv(bytes, years),
         RegistryFormat::Json => import_json(bytes, years),
+        RegistryFormat::Arrets => unreachable!("the stops file is read back in tests/stops.rs"),
     };
     import.whole().unwrap_or_else(|errors| panic!("{format:?} does not read back: {errors:?}"))
 }

@@ -140,7 +140,9 @@ async fn check(s: &Server, roles: &[(&str, Option<&str>); 7], rows: &[Row<'_>]) 
                     || path.contains("coverage")
                     || path.contains("registre")
                     || path.starts_with("/api/v1/places/")
-                    || path.starts_with("/api/v1/moderation"))
+                    || path.starts_with("/api/v1/moderation")
+                    || path.contains("stops")
+                    || path.contains("arrets"))
             {
                 assert_eq!(answer["error"]["code"], "forbidden", "{role} {path}");
             }
@@ -165,7 +167,18 @@ async fn the_registry_upkeep_answers_each_role_and_scope_as_it_should() {
         let report = json!({"reports": [{"id": "6f1c1a52-5f0e-4f4e-9a43-0d8b8d4b9c11", "place_id": "france-services-2937", "version": 1,
                                          "motif": "ferme", "jour": "2026-11-30"}]})
         .to_string();
-        let matrix: [Row; 14] = [
+        // Issue #16's stops editor: an unchanged list is answered 200 (no new version); a place
+        // of Vienne et Gartempe is outside Grand Poitiers' coordinator's EPCI.
+        let version = s.db.registry_version().await.unwrap();
+        let stops_of = |lieu: &str| json!({ "lieu": lieu, "version": version, "stops": [] }).to_string();
+        let (bus, gartempe, unknown_place) =
+            (stops_of("france-services-2102"), stops_of("conseiller-numerique-62d7f4be9c289e06decf00a6"), stops_of("lieu-inconnu"));
+        let matrix: [Row; 19] = [
+            ("GET", "/api/v1/stops", "", coordinators),
+            ("PUT", "/api/v1/stops", &bus, coordinators),
+            ("PUT", "/api/v1/stops", &gartempe, [u, u, u, forbidden, forbidden, ok, forbidden]),
+            ("PUT", "/api/v1/stops", &unknown_place, [u, u, u, forbidden, forbidden, not_found, not_found]),
+            ("GET", "/api/v1/export/arrets.csv", "", coordinators),
             ("GET", "/api/v1/candidates", "", coordinators),
             ("POST", "/api/v1/candidates", &unknown, [u, u, u, forbidden, forbidden, named, named]),
             ("GET", "/api/v1/duplicates", "", coordinators),

@@ -27,7 +27,14 @@ fn registry() -> Registry {
         code_postal: "86000".into(),
         code_insee: "86194".into(),
     };
-    Registry(HashMap::from([("fs-blaiserie".to_owned(), blaiserie)]))
+    let lusignan = PlaceAddress {
+        nom: "Bus connecté — Lusignan (marché)".into(),
+        commune: "Lusignan".into(),
+        code_postal: "86600".into(),
+        code_insee: "86139".into(),
+        ..PlaceAddress::default()
+    };
+    Registry(HashMap::from([("fs-blaiserie".to_owned(), blaiserie), ("bus-lusignan".to_owned(), lusignan)]))
 }
 
 fn territory() -> Territory {
@@ -226,6 +233,18 @@ fn a_bus_stop_without_commune_has_no_address_but_its_tag() {
     let rows = export(&contact(TypeActivite::Individuel, Lieu::Bus(None)));
     let at = |name: &str| rows[0][COLUMNS.iter().position(|&n| n == name).unwrap()].clone();
     assert_eq!((at("Commune"), at("Tags"), at("Canaux d’accompagnement")), (Cell::Empty, t("Bus"), t("Autre lieu")));
+}
+
+#[test]
+fn a_contact_at_a_stop_of_a_tour_names_the_stop_and_its_commune() {
+    let at_stop = |id: &str| {
+        let rows = export(&contact(TypeActivite::Individuel, Lieu::Arret { id: id.into(), commune: "86139".into() }));
+        let at = |name: &str| rows[0][COLUMNS.iter().position(|&n| n == name).unwrap()].clone();
+        [at("Nom du lieu"), at("Commune"), at("Code Insee"), at("Tags")]
+    };
+    assert_eq!(at_stop("bus-lusignan"), [t("Bus connecté — Lusignan (marché)"), t("Lusignan"), t("86139"), t("Bus")]);
+    // A stop the lookup does not know: its commune, as a bus's.
+    assert_eq!(at_stop("bus-ailleurs"), [Cell::Empty, t("Lusignan"), t("86139"), t("Bus")]);
 }
 
 #[test]

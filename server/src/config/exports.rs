@@ -74,11 +74,13 @@ impl SelectionArgs {
     }
 }
 
-/// The registry's two forms in the standard.
+/// The registry's two forms in the standard, and its stops file.
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]
 pub enum RegistryFormat {
     Csv,
     Json,
+    /// The itinerant places' stops (CSV, `repere_core::tour::COLUMNS`).
+    Arrets,
 }
 
 #[derive(clap::ValueEnum, Debug, Clone, Copy, PartialEq, Eq)]

@@ -64,9 +64,20 @@ async fn coverage(db: &Database, format: ExportFormat, target: &Target, selectio
 
 /// `export-registry`: the current version, in the full form or the standard's columns only.
 pub async fn registry(db: &Database, format: RegistryFormat, standard: bool, candidates: bool, target: &Target) -> Result<String, Failure> {
+    if format == RegistryFormat::Arrets && (standard || candidates) {
+        return Err(Failure::Usage(
+            "--format arrets writes the stops file: --standard and --with-candidates are for the places' files".into(),
+        ));
+    }
     let Target { out, force } = target;
     if out.exists() && !force {
         return Err(Failure::Failed(format!("{} exists: give --force to replace it", out.display())));
+    }
+    if format == RegistryFormat::Arrets {
+        return interruptible(super::registry::registry_with(db, format, false, false, out))
+            .await
+            .map(|(w, _)| format!("{} written: {} stops, version {}", out.display(), w.places, w.version))
+            .map_err(|e| Failure::Failed(format!("{}: {e}", out.display())));
     }
     let form = if standard { "the standard's columns only" } else { "with Repère's columns" };
     interruptible(super::registry::registry_with(db, format, standard, candidates, out))

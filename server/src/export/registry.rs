@@ -1,6 +1,7 @@
 //! The registry's current version as a file in the national standard (`export-registry`, and
 //! the coordinators' downloads `registre.csv`, `registre.json`), written by the core's
-//! `export_csv` / `export_json`, whole or not at all.
+//! `export_csv` / `export_json`, whole or not at all; or its stops file (`--format arrets`,
+//! `arrets.csv`: `tour::export_csv`, what `publish-registry --stops` reads back).
 //!
 //! Two forms. The *full* one keeps Repère's extension columns (`x_position_approximative`,
 //! `x_ids_fusionnes`, `x_se_deplace_a_domicile`) when a place uses them, so `publish-registry`
@@ -21,7 +22,7 @@ use crate::db::Database;
 impl RegistryFormat {
     pub fn extension(self) -> &'static str {
         match self {
-            RegistryFormat::Csv => "csv",
+            RegistryFormat::Csv | RegistryFormat::Arrets => "csv",
             RegistryFormat::Json => "json",
         }
     }
@@ -31,6 +32,7 @@ impl RegistryFormat {
 #[derive(Debug, PartialEq, Eq)]
 pub struct Written {
     pub version: u64,
+    /// Places written, or stops for the stops file.
     pub places: usize,
 }
 
@@ -60,6 +62,7 @@ pub fn file(places: &[Place], format: RegistryFormat, standard_only: bool) -> Ve
     match format {
         RegistryFormat::Csv => export_csv(places),
         RegistryFormat::Json => export_json(places),
+        RegistryFormat::Arrets => repere_core::tour::export_csv(places),
     }
 }
 
@@ -92,7 +95,10 @@ pub async fn registry_with(
     }
     let mut partial = Partial::beside(target);
     let (path, target, cancelled) = (partial.path.clone(), target.to_owned(), partial.cancelled.clone());
-    let count = places.len();
+    let count = match format {
+        RegistryFormat::Arrets => places.iter().map(|p| p.arrets.len()).sum(),
+        RegistryFormat::Csv | RegistryFormat::Json => places.len(),
+    };
     let written = tokio::task::spawn_blocking(move || {
         let written = std::fs::write(&path, file(&places, format, standard_only)).map_err(ExportError::from);
         finish(path, target, cancelled, written)

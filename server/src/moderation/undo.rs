@@ -4,20 +4,25 @@
 use chrono::NaiveDate;
 use repere_core::hours::Window;
 use repere_core::registry::edit::{Problem, standard_text};
-use repere_core::registry::{Place, import_json_rows};
+use repere_core::registry::{Place, X_STOPS, import_json_rows};
 use serde_json::{Map, Value};
 
 use super::decide::{BY_COORDINATION, DecideError, body, write_place};
 use super::{current, in_scope, text};
 use crate::coordinators::Coordinator;
 use crate::db::{Database, now_text};
-use crate::registry::{field_changes, take_next_version};
+use crate::registry::{field_changes, logged_stops, take_next_version};
 
 /// The place with a log line's changes taken back: each field's old value, if every field still
 /// holds the value the line wrote (else the fields changed since, with their current value).
 /// `Ok(None)` when the line added the place (taking it back removes it).
 pub(crate) fn restore(current: Option<&Place>, changes: &Value, today: NaiveDate) -> Result<Option<Place>, Vec<Problem>> {
-    let now = current.map(standard_text).unwrap_or_default();
+    let mut now = current.map(standard_text).unwrap_or_default();
+    // The standard's text has no stops: they are compared and restored as the log writes them,
+    // so a place keeps its tour, and a line of the stops editor is undone as any other.
+    if let Some(stops) = current.and_then(logged_stops) {
+        now.insert(X_STOPS.to_owned(), stops.to_string());
+    }
     let changes = changes.as_object().cloned().unwrap_or_default();
     let stale: Vec<Problem> = changes
         .iter()
@@ -39,6 +44,10 @@ pub(crate) fn restore(current: Option<&Place>, changes: &Value, today: NaiveDate
             Some(old) => row.insert(field.clone(), Value::String(old)),
             None => row.remove(field),
         };
+    }
+    if let Some(Value::String(stops)) = row.get(X_STOPS) {
+        let stops = serde_json::from_str(stops).unwrap_or(Value::Null);
+        row.insert(X_STOPS.to_owned(), stops);
     }
     let mut import = import_json_rows(&[Value::Object(row)], Window::for_date(today));
     let errors = import.errors.into_iter().map(|e| Problem { field: e.field.to_owned(), reason: e.reason }).collect::<Vec<_>>();

@@ -33,6 +33,11 @@ pub enum PublishError {
         confirmed: Option<usize>,
         shown: Vec<String>,
     },
+    /// A stop id published before for another place (a stop's figures never mix two places).
+    StopTaken {
+        stop: String,
+        owner: String,
+    },
 }
 
 /// The removals a refused publication would have made.
@@ -74,6 +79,12 @@ impl std::fmt::Display for PublishError {
                 write!(
                     f,
                     "nothing published: this file puts back old values in {places} place(s) that the places or moderators changed since ({list}){given}; start from export-registry's file, or if that is meant, run again with --confirm-reverts {places}"
+                )
+            }
+            PublishError::StopTaken { stop, owner } => {
+                write!(
+                    f,
+                    "nothing published: stop {stop:?} was published for place {owner:?}; a stop keeps its place, give this one another id"
                 )
             }
         }
