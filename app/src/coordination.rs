@@ -248,12 +248,16 @@ impl Coordination {
     /// status and body of a refusal (status 0: no answer, the body says why), which the caller
     /// reads for the items and fields it names.
     pub async fn send(&self, path: &str, body: &str) -> Result<serde_json::Value, (u16, String)> {
-        let account = self.account.get_untracked().ok_or((0, "ce téléphone n’est pas inscrit".to_owned()))?;
-        let (status, text) = net::post(path, Some(&account.token), body).await.map_err(|e| (0, e))?;
-        if !(200..300).contains(&status) {
-            return Err((status, text));
-        }
-        Ok(serde_json::from_str(&text).unwrap_or_default())
+        answer(net::post(path, Some(&self.token()?), body).await)
+    }
+
+    /// [`Coordination::send`] as a `PUT` (a whole list replaced: a tour's stops).
+    pub async fn replace(&self, path: &str, body: &str) -> Result<serde_json::Value, (u16, String)> {
+        answer(net::put(path, Some(&self.token()?), body).await)
+    }
+
+    fn token(&self) -> Result<String, (u16, String)> {
+        self.account.get_untracked().map(|a| a.token).ok_or((0, "ce téléphone n’est pas inscrit".to_owned()))
     }
 
     /// Keeps `value` in `meta` under `key` (the registry's pages keep their drafts this way).
@@ -291,6 +295,15 @@ impl Coordination {
         self.problem.set(None);
         Ok(())
     }
+}
+
+/// An answer of [`Coordination::send`]: its values, or the status and body of a refusal.
+fn answer(sent: Result<(u16, String), String>) -> Result<serde_json::Value, (u16, String)> {
+    let (status, text) = sent.map_err(|e| (0, e))?;
+    if !(200..300).contains(&status) {
+        return Err((status, text));
+    }
+    Ok(serde_json::from_str(&text).unwrap_or_default())
 }
 
 /// A refusal of [`Coordination::send`] in words: why no answer came, the problems the server

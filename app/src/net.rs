@@ -12,7 +12,16 @@ const REQUEST_TIMEOUT_MS: u32 = 120_000;
 /// POSTs JSON; (status, body text), or "serveur injoignable" / "pas de réseau" when the request
 /// could not be made or got no answer in time.
 pub async fn post(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
-    let response = send(Request::post(url).header("Content-Type", "application/json"), token, Some(body.into())).await?;
+    json(Request::post(url), token, body).await
+}
+
+/// PUTs JSON (a whole list replaced, e.g. a tour's stops); as [`post`].
+pub async fn put(url: &str, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
+    json(Request::put(url), token, body).await
+}
+
+async fn json(request: RequestBuilder, token: Option<&str>, body: &str) -> Result<(u16, String), String> {
+    let response = send(request.header("Content-Type", "application/json"), token, Some(body.into())).await?;
     let text = response.text().await.map_err(|_| "réponse interrompue".to_owned())?;
     Ok((response.status(), text))
 }

@@ -120,7 +120,14 @@ fn Tour(place: String, rows: Vec<Row>, version: u64, reload: impl Fn() + Copy + 
         let body = json!({"lieu": place_for_send, "version": version, "stops": values}).to_string();
         status.set(Some("Publication…".into()));
         leptos::task::spawn_local(async move {
-            match c.send("/api/v1/stops", &body).await {
+            match c.replace("/api/v1/stops", &body).await {
+                Ok(v) if v["changed"] == false => {
+                    problems.set(vec![]);
+                    status.set(Some("Rien n’a changé : la tournée publiée est déjà celle-ci.".into()));
+                }
+                Err((409, _)) => status.set(Some(
+                    "Rien n’est publié : le registre a changé entre-temps. Rechargez la page et refaites la modification.".into(),
+                )),
                 Ok(v) => {
                     problems.set(vec![]);
                     status.set(Some(format!(
