@@ -149,6 +149,23 @@ pub struct Texts {
     pub see_map: &'static str,
     pub change_search: &'static str,
     pub km: fn(f64) -> String,
+    /// A tour's stop (issue #16): a visit in words from its start and end (« mardi 8 décembre,
+    /// 9 h – 12 h », « aujourd’hui » and « demain » when so, `today` being the phone's day),
+    /// the result line's « Prochain passage : … », no visit in the horizon, the word a stop's
+    /// marker adds to its place's name (« Bus connecté · arrêt »), the headings of a stop's
+    /// visits and a place's stops, the page of visits near the resident (its distance choice,
+    /// its empty list), the calendar button, a stop no longer published.
+    pub visit: fn(NaiveDateTime, NaiveDateTime, NaiveDate) -> String,
+    pub next_visit: fn(&str) -> String,
+    pub no_visit: &'static str,
+    pub stop_word: &'static str,
+    pub next_visits: &'static str,
+    pub stops_title: &'static str,
+    pub passages_title: &'static str,
+    pub passages_within: &'static str,
+    pub passages_none: fn(u32) -> String,
+    pub add_to_calendar: &'static str,
+    pub stop_not_found: &'static str,
 
     pub open_until: fn(When, NaiveTime) -> String,
     pub opens: fn(When, NaiveTime) -> String,
@@ -254,6 +271,12 @@ fn clock(t: NaiveTime) -> String {
     format!("{}:{:02}", t.hour(), t.minute())
 }
 
+/// A visit's end as its clock time: one until midnight ends at 23:59 (as a sheet's week shows
+/// it), not at « 0 h », which would read as before it starts.
+fn visit_end(start: NaiveDateTime, end: NaiveDateTime) -> NaiveTime {
+    if end.date() > start.date() && end.time() == NaiveTime::MIN { NaiveTime::from_hms_opt(23, 59, 0).expect("a time") } else { end.time() }
+}
+
 fn month_year(months: &[&str; 12], d: NaiveDate) -> String {
     format!("{} {}", months[d.month0() as usize], d.year())
 }
@@ -297,6 +320,37 @@ mod tests {
             for (lang, text) in Lang::ALL.into_iter().zip(expected) {
                 assert_eq!(lang.texts().status(status, now), text, "{lang:?}");
             }
+        }
+    }
+
+    #[test]
+    fn a_visit_in_words_in_each_language() {
+        // Tuesday 1 December 2026.
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let on = |d: u32, h: u32, m: u32| NaiveDate::from_ymd_opt(2026, 12, d).unwrap().and_hms_opt(h, m, 0).unwrap();
+        let cases = [
+            (
+                (on(8, 9, 0), on(8, 12, 0)),
+                ["mardi 8 décembre, 9 h – 12 h", "Tuesday 8 December, 9:00 – 12:00", "الثلاثاء 8 ديسمبر، 9:00 – 12:00"],
+            ),
+            ((on(1, 9, 30), on(1, 12, 0)), ["aujourd’hui, 9 h 30 – 12 h", "today, 9:30 – 12:00", "اليوم، 9:30 – 12:00"]),
+            ((on(2, 14, 0), on(2, 17, 15)), ["demain, 14 h – 17 h 15", "tomorrow, 14:00 – 17:15", "غدًا، 14:00 – 17:15"]),
+            (
+                (on(5, 20, 0), on(6, 0, 0)),
+                ["samedi 5 décembre, 20 h – 23 h 59", "Saturday 5 December, 20:00 – 23:59", "السبت 5 ديسمبر، 20:00 – 23:59"],
+            ),
+        ];
+        for ((start, end), expected) in cases {
+            for (lang, text) in Lang::ALL.into_iter().zip(expected) {
+                assert_eq!((lang.texts().visit)(start, end, today), text, "{lang:?}");
+            }
+        }
+        assert_eq!((FR.next_visit)(&(FR.visit)(on(8, 9, 0), on(8, 12, 0), today)), "Prochain passage : mardi 8 décembre, 9 h – 12 h");
+        for texts in [&EN, &AR] {
+            assert_ne!(texts.no_visit, FR.no_visit);
+            assert_ne!((texts.passages_none)(10), (FR.passages_none)(10));
+            assert!((texts.passages_none)(10).contains("10"));
+            assert_ne!(texts.passages_title, FR.passages_title);
         }
     }
 
