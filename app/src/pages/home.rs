@@ -32,6 +32,7 @@ pub fn Home() -> impl IntoView {
             <p class="hint">{t.need_hint}</p>
             <NeedPicker />
         </section>
+        <Passages />
         <RegistryStatus />
         <p>{t.helpline_hint}</p>
         <HelplineLink />
@@ -159,6 +160,20 @@ fn CommuneSearch() -> impl IntoView {
                 </For>
             </ul>
         </form>
+    }
+}
+
+/// « Prochains passages près de chez moi », once a commune or the position was chosen (this
+/// visit of the app) and some place has a tour.
+#[component]
+fn Passages() -> impl IntoView {
+    let t = texts();
+    let choices = expect_context::<Choices>();
+    let registry = expect_context::<Registry>();
+    let tours = move || registry.finder().is_some_and(|f| f.places().iter().any(|p| !p.arrets.is_empty()));
+    move || {
+        let origin = choices.origin.get().filter(|_| tours())?;
+        Some(view! { <p><a class="button secondary" href=Route::Passages(origin).href()>{t.passages_title}</a></p> })
     }
 }
 

@@ -14,6 +14,7 @@ pub mod registre;
 mod report;
 mod results;
 mod sheet;
+mod tour;
 
 pub use report::report_of;
 
@@ -59,6 +60,8 @@ pub fn App() -> impl IntoView {
             Route::Home => view! { <home::Home /> }.into_any(),
             Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
             Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
+            Route::Stop(id) => view! { <tour::StopSheet id /> }.into_any(),
+            Route::Passages(origin) => view! { <tour::Passages origin /> }.into_any(),
             Route::Map => view! { <map::Map /> }.into_any(),
             Route::Mediation => {
                 // An address from before the mediators' space had its own page.
