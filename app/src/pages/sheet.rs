@@ -13,9 +13,8 @@ use crate::components::{Badges, HelplineLink, phone_of};
 use crate::i18n::texts;
 use crate::pages::report::ReportForm;
 use crate::pages::results::{OpenStatus, print};
-use crate::pages::tour::next_visit;
+use crate::pages::tour::stops_markup;
 use crate::registry::Registry;
-use crate::route::Route;
 use crate::upkeep::Upkeep;
 
 #[component]
@@ -65,14 +64,7 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
             </p>
             {place.position.filter(|p| p.approximate).map(|_| view! { <p class="hint">{t.approximate}</p> })}
             {(place.is_itinerant() && place.arrets.is_empty()).then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
-            {(!place.arrets.is_empty()).then(|| view! {
-                <h2>{t.stops_title}</h2>
-                <ul class="links">
-                    {place.arrets.iter().map(|s| view! {
-                        <li><a href=Route::Stop(s.id.clone()).href()>{s.nom.clone()}</a><br />{next_visit(t, s, now)}</li>
-                    }).collect_view()}
-                </ul>
-            })}
+            {(!place.arrets.is_empty()).then(|| view! { <div inner_html=stops_markup(t, place, now)></div> })}
             {match phone {
                 Some(n) => view! {
                     <p><a class="button call" href=n.tel_uri() on:click=count(Event::Call)>{(t.call_number)(&n.to_string())}</a></p>

@@ -2,6 +2,10 @@
 //! in the coming 30 days, each to add to the phone's calendar, its place's phone) and
 //! « Prochains passages près de chez moi » (`#/passages`): every visit near a point in the
 //! coming 30 days, soonest first. All offline, from the registry held on the phone.
+//!
+//! Both pages are markup strings (as the report form and the map's markers): static once drawn,
+//! and far less code on every resident's phone than a component per element. Place data goes
+//! in escaped ([`escape`]).
 
 use chrono::NaiveDateTime;
 use leptos::prelude::*;
@@ -19,8 +23,8 @@ use crate::pages::results::resolve;
 use crate::registry::Registry;
 use crate::route::{Origin, Route};
 
-/// The distances offered for the visits near the resident, in km; the second is chosen first
-/// (10 km: the coordinators' threshold of 10 minutes by road, about).
+/// The distances offered for the visits near the resident, in km; 10 is chosen first (about
+/// the coordinators' threshold of 10 minutes by road).
 const DISTANCES: [u32; 4] = [5, 10, 20, 50];
 
 /// « Prochain passage : mardi 8 décembre, 9 h – 12 h », or that none comes within 30 days.
@@ -31,9 +35,29 @@ pub fn next_visit(t: &Texts, stop: &Stop, now: NaiveDateTime) -> String {
     }
 }
 
-/// « France services … · arrêt », its place's name linking to the place's sheet.
-fn stop_of(t: &Texts, place: &Place) -> impl IntoView {
-    view! { <p class="stop-of"><a href=Route::Place(place.id.clone()).href()>{place.nom.clone()}</a>{format!(" · {}", t.stop_word)}</p> }
+/// Text for markup: the characters HTML gives a meaning, escaped.
+pub(crate) fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+/// A link, its text escaped.
+fn link(href: &str, text: &str) -> String {
+    format!(r#"<a href="{}">{}</a>"#, escape(href), escape(text))
+}
+
+/// « France services … · arrêt », the place's name linking to its sheet.
+fn stop_of(t: &Texts, place: &Place) -> String {
+    format!(r#"<p class="stop-of">{} · {}</p>"#, link(&Route::Place(place.id.clone()).href(), &place.nom), t.stop_word)
+}
+
+/// A place's stops on its sheet, each with its next visit, linking to the stop's sheet.
+pub fn stops_markup(t: &Texts, place: &Place, now: NaiveDateTime) -> String {
+    let items: String = place
+        .arrets
+        .iter()
+        .map(|s| format!("<li>{}<br>{}</li>", link(&Route::Stop(s.id.clone()).href(), &s.nom), next_visit(t, s, now)))
+        .collect();
+    format!(r#"<h2>{}</h2><ul class="links">{items}</ul>"#, t.stops_title)
 }
 
 #[component]
@@ -42,7 +66,9 @@ pub fn StopSheet(id: String) -> impl IntoView {
     let registry = expect_context::<Registry>();
     move || match registry.finder().map(|f| f.stop(&id)) {
         None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
-        Some(Some((place, stop))) => stop_sheet(t, place, stop).into_any(),
+        Some(Some((place, stop))) => {
+            view! { <article class="sheet" inner_html=stop_sheet(t, place, stop, clock::now())></article> }.into_any()
+        }
         Some(None) => view! {
             <h1 tabindex="-1">{t.stop_not_found}</h1>
             <p><a href="#/">{t.change_search}</a></p>
@@ -52,51 +78,46 @@ pub fn StopSheet(id: String) -> impl IntoView {
     }
 }
 
-fn stop_sheet(t: &'static Texts, place: &'static Place, stop: &'static Stop) -> impl IntoView {
-    let now = clock::now();
-    let visits = stop.visits(now, PASSAGES_DAYS);
-    let p = stop.position;
+/// A stop's sheet: name, whose stop, commune (approximate or not), each visit with its calendar
+/// file (made on the phone, a `data:` link: no script to download it), call, directions, SMS.
+fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> String {
+    let stamp = paris_to_utc(now);
+    let visits: String = stop
+        .visits(now, PASSAGES_DAYS)
+        .into_iter()
+        .map(|(start, end)| {
+            let ics = js_sys::encode_uri_component(&calendar::visit_event(place, stop, start, end, stamp));
+            format!(
+                r#"<li>{}<br><a class="button secondary" href="data:text/calendar;charset=utf-8,{ics}" download="{}">{}</a></li>"#,
+                (t.visit)(start, end, now.date()),
+                escape(&calendar::file_name(stop, start)),
+                t.add_to_calendar
+            )
+        })
+        .collect();
+    let visits = if visits.is_empty() { format!("<p>{}</p>", t.no_visit) } else { format!(r#"<ul class="visits">{visits}</ul>"#) };
     let phone = phone_of(place);
-    let sms = format!("{}, {}. {}", stop.nom, stop.commune, next_visit(t, stop, now));
-    let sms = format!("sms:?&body={}", js_sys::encode_uri_component(&phone.map_or(sms.clone(), |n| format!("{sms} Tél. {n}."))));
-    let visits = if visits.is_empty() {
-        view! { <p>{t.no_visit}</p> }.into_any()
-    } else {
-        // Each visit a calendar file, made on the phone: a `data:` link, no script to download it.
-        let stamp = paris_to_utc(now);
-        let item = move |(start, end)| {
-            let ics = calendar::visit_event(place, stop, start, end, stamp);
-            let href = format!("data:text/calendar;charset=utf-8,{}", js_sys::encode_uri_component(&ics));
-            view! {
-                <li>
-                    {(t.visit)(start, end, now.date())}
-                    <br />
-                    <a class="button secondary" href=href download=calendar::file_name(stop, start)>{t.add_to_calendar}</a>
-                </li>
-            }
-        };
-        view! { <ul class="visits">{visits.into_iter().map(item).collect_view()}</ul> }.into_any()
+    let call = match phone {
+        Some(n) => format!(r#"<p><a class="button call" href="{}">{}</a></p>"#, n.tel_uri(), (t.call_number)(&n.to_string())),
+        None => format!(r#"<p class="hint">{}</p>"#, t.no_phone),
     };
-    view! {
-        <article class="sheet">
-            <h1 tabindex="-1">{stop.nom.clone()}</h1>
-            {stop_of(t, place)}
-            <p class="address">{stop.commune.clone()}</p>
-            {p.approximate.then(|| view! { <p class="hint">{t.approximate}</p> })}
-            <h2>{t.next_visits}</h2>
-            {visits}
-            {match phone {
-                Some(n) => view! { <p><a class="button call" href=n.tel_uri()>{(t.call_number)(&n.to_string())}</a></p> }.into_any(),
-                None => view! { <p class="hint">{t.no_phone}</p> <HelplineLink /> }.into_any(),
-            }}
-            <h2>{t.directions}</h2>
-            <p class="card-actions no-print">
-                <a class="button secondary" href=format!("geo:{:.6},{:.6}?q={:.6},{:.6}", p.lat, p.lon, p.lat, p.lon)>{t.open_in_maps}</a>
-                <a class="button secondary" href=sms>{t.share_sms}</a>
-            </p>
-            // The printable poster of the stop (its QR code leads here) is linked from this spot.
-        </article>
-    }
+    let sms = format!("{}, {}. {}", stop.nom, stop.commune, next_visit(t, stop, now));
+    let sms = js_sys::encode_uri_component(&phone.map_or(sms.clone(), |n| format!("{sms} Tél. {n}.")));
+    let p = stop.position;
+    format!(
+        r#"<h1 tabindex="-1">{}</h1>{}<p class="address">{}</p>{}<h2>{}</h2>{visits}{call}<h2>{}</h2><p class="card-actions no-print"><a class="button secondary" href="geo:{lat:.6},{lon:.6}?q={lat:.6},{lon:.6}">{}</a><a class="button secondary" href="sms:?&amp;body={sms}">{}</a></p>"#,
+        escape(&stop.nom),
+        stop_of(t, place),
+        escape(&stop.commune),
+        if p.approximate { format!(r#"<p class="hint">{}</p>"#, t.approximate) } else { String::new() },
+        t.next_visits,
+        t.directions,
+        t.open_in_maps,
+        t.share_sms,
+        lat = p.lat,
+        lon = p.lon,
+    )
+    // The printable poster of the stop (its QR code leads here) is linked after these actions.
 }
 
 #[component]
@@ -108,24 +129,39 @@ pub fn Passages(origin: Origin) -> impl IntoView {
     let from = Memo::new(move |_| resolve(&origin, gazetteer));
     let list = move || {
         let (Some(finder), Some((point, _))) = (registry.finder(), from.get()) else {
-            return view! { <p class="registry">{t.loading_places}</p> }.into_any();
+            return format!(r#"<p class="registry">{}</p>"#, t.loading_places);
         };
         let now = clock::now();
         let visits = finder.visits_near(point, km.get().into(), now, PASSAGES_DAYS);
         if visits.is_empty() {
-            return view! { <p class="notice" role="status">{(t.passages_none)(km.get())}</p> }.into_any();
+            return format!(r#"<p class="notice">{}</p>"#, (t.passages_none)(km.get()));
         }
-        let cards = visits.into_iter().map(|v| {
-            view! {
-                <li class="card">
-                    <h2><a href=Route::Stop(v.stop.id.clone()).href()>{v.stop.nom.clone()}</a></h2>
-                    <p class="open-status">{(t.visit)(v.start, v.end, now.date())}</p>
-                    <p class="where"><span class="km">{(t.km)(v.km)}</span>{format!(" · {}", v.stop.commune)}</p>
-                    {stop_of(t, v.place)}
-                </li>
-            }
-        });
-        view! { <ol class="results" role="list">{cards.collect_view()}</ol> }.into_any()
+        let cards: String = visits
+            .into_iter()
+            .map(|v| {
+                format!(
+                    r#"<li class="card"><h2>{}</h2><p class="open-status">{}</p><p class="where"><span class="km">{}</span> · {}</p>{}</li>"#,
+                    link(&Route::Stop(v.stop.id.clone()).href(), &v.stop.nom),
+                    (t.visit)(v.start, v.end, now.date()),
+                    (t.km)(v.km),
+                    escape(&v.stop.commune),
+                    stop_of(t, v.place)
+                )
+            })
+            .collect();
+        format!(r#"<ol class="results" role="list">{cards}</ol>"#)
+    };
+    let radios: String = DISTANCES
+        .map(|d| {
+            let checked = if d == DISTANCES[1] { " checked" } else { "" };
+            format!(r#"<label class="check"><input type="radio" name="km" value="{d}"{checked}>{d} km</label>"#)
+        })
+        .concat();
+    let choose = move |ev: leptos::ev::Event| {
+        if let Some(d) = js_sys::Reflect::get(&event_target::<web_sys::EventTarget>(&ev), &"value".into()).ok().and_then(|v| v.as_string())
+        {
+            km.set(d.parse().unwrap_or(DISTANCES[1]));
+        }
     };
     view! {
         <p class="back no-print"><a href="#/">{t.change_search}</a></p>
@@ -136,17 +172,10 @@ pub fn Passages(origin: Origin) -> impl IntoView {
                 _ => t.results_near_me.to_owned(),
             }}
         </p>
-        <fieldset class="distance">
+        <fieldset class="distance" on:change=choose>
             <legend>{t.passages_within}</legend>
-            {DISTANCES
-                .map(|d| view! {
-                    <label class="check">
-                        <input type="radio" name="km" prop:checked=move || km.get() == d on:change=move |_| km.set(d) />
-                        {format!("{d} km")}
-                    </label>
-                })
-                .collect_view()}
+            <span inner_html=radios></span>
         </fieldset>
-        {list}
+        <div inner_html=list></div>
     }
 }
