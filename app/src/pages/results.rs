@@ -154,6 +154,10 @@ fn ResultCard(place: &'static Place, stop: Option<&'static Stop>, km: f64, now: 
         upkeep.count(Event::Call(&place.id));
     };
     let name = view! { <a href=sheet.clone()>{stop.map_or(&place.nom, |s| &s.nom).clone()}</a> };
+    let (status, open) = match stop {
+        Some(stop) => (next_visit(t, stop, now), stop.horaires.is_open(now)),
+        None => open_status(t, place, now),
+    };
     view! {
         <li class="card">
             {if level == 3 { view! { <h3>{name}</h3> }.into_any() } else { view! { <h2>{name}</h2> }.into_any() }}
@@ -162,14 +166,8 @@ fn ResultCard(place: &'static Place, stop: Option<&'static Stop>, km: f64, now: 
                 " · "
                 {stop.map_or_else(|| format!("{}, {} {}", place.adresse, place.code_postal, place.commune), |s| s.commune.clone())}
             </p>
-            {match stop {
-                Some(stop) => view! {
-                    <p class="open-status" class:open=stop.horaires.is_open(now)>{next_visit(t, stop, now)}</p>
-                    <p class="stop-of">{format!("{} · {}", place.nom, t.stop_word)}</p>
-                }
-                .into_any(),
-                None => view! { <OpenStatus place now /> }.into_any(),
-            }}
+            <p class="open-status" class:open=open>{status}</p>
+            {stop.map(|_| view! { <p class="stop-of">{format!("{} · {}", place.nom, t.stop_word)}</p> })}
             <Badges place />
             {(place.is_itinerant() && place.arrets.is_empty()).then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
             <p class="card-actions">
@@ -187,15 +185,19 @@ fn ResultCard(place: &'static Place, stop: Option<&'static Stop>, km: f64, now: 
 /// "Ouvert jusqu'à 17 h" (highlighted), "Ouvre mardi à 9 h", or that hours are not published.
 #[component]
 pub fn OpenStatus(place: &'static Place, now: chrono::NaiveDateTime) -> impl IntoView {
-    let t: &Texts = texts();
-    let (text, open) = match &place.horaires {
+    let (text, open) = open_status(texts(), place, now);
+    view! { <p class="open-status" class:open=open>{text}</p> }
+}
+
+/// The status in words, and whether the place is open now.
+fn open_status(t: &Texts, place: &Place, now: chrono::NaiveDateTime) -> (String, bool) {
+    match &place.horaires {
         Some(schedule) => {
             let status = schedule.status(now);
             (t.status(status, now), matches!(status, Status::OpenUntil(_)))
         }
         None => (t.hours_unknown.to_owned(), false),
-    };
-    view! { <p class="open-status" class:open=open>{text}</p> }
+    }
 }
 
 /// Filters, folded away: open now, walk in, free, and home visits and the adapted welcomes when

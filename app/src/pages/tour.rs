@@ -152,11 +152,12 @@ pub fn Passages(origin: Origin) -> impl IntoView {
         format!(r#"<ol class="results" role="list">{cards}</ol>"#)
     };
     let radios: String = DISTANCES
+        .iter()
         .map(|d| {
-            let checked = if d == DISTANCES[1] { " checked" } else { "" };
+            let checked = if *d == DISTANCES[1] { " checked" } else { "" };
             format!(r#"<label class="check"><input type="radio" name="km" value="{d}"{checked}>{d} km</label>"#)
         })
-        .concat();
+        .collect();
     let choose = move |ev: leptos::ev::Event| {
         if let Some(d) = js_sys::Reflect::get(&event_target::<web_sys::EventTarget>(&ev), &"value".into()).ok().and_then(|v| v.as_string())
         {
