@@ -59,8 +59,8 @@ pub fn App() -> impl IntoView {
         let page = match route {
             Route::Home => view! { <home::Home /> }.into_any(),
             Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
-            Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
-            Route::Stop(id) => view! { <tour::StopSheet id /> }.into_any(),
+            Route::Place(id) => view! { <sheet::Sheet id stop=false /> }.into_any(),
+            Route::Stop(id) => view! { <sheet::Sheet id stop=true /> }.into_any(),
             Route::Passages(origin) => view! { <tour::Passages origin /> }.into_any(),
             Route::Map => view! { <map::Map /> }.into_any(),
             Route::Mediation => {

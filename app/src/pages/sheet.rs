@@ -13,20 +13,25 @@ use crate::components::{Badges, HelplineLink, phone_of};
 use crate::i18n::texts;
 use crate::pages::report::ReportForm;
 use crate::pages::results::{OpenStatus, print};
-use crate::pages::tour::stops_markup;
+use crate::pages::tour::{stop_sheet, stops_markup};
 use crate::registry::Registry;
 use crate::upkeep::Upkeep;
 
+/// A place's sheet, or a tour's stop's when `stop` (`pages::tour::stop_sheet`: one component
+/// for both, less code on the phone).
 #[component]
-pub fn Sheet(id: String) -> impl IntoView {
+pub fn Sheet(id: String, stop: bool) -> impl IntoView {
     let t = texts();
     let registry = expect_context::<Registry>();
     move || match registry.finder() {
         None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
-        Some(finder) => match finder.place(&id) {
-            Some(place) => view! { <PlaceSheet place /> }.into_any(),
-            None => view! {
-                <h1 tabindex="-1">{t.place_not_found}</h1>
+        Some(finder) => match (finder.place(&id).filter(|_| !stop), finder.stop(&id).filter(|_| stop)) {
+            (Some(place), _) => view! { <PlaceSheet place /> }.into_any(),
+            (_, Some((place, s))) => {
+                view! { <article class="sheet" inner_html=stop_sheet(t, place, s, clock::now())></article> }.into_any()
+            }
+            _ => view! {
+                <h1 tabindex="-1">{if stop { t.stop_not_found } else { t.place_not_found }}</h1>
                 <p><a href="#/">{t.change_search}</a></p>
                 <HelplineLink />
             }

@@ -16,7 +16,7 @@ use repere_core::registry::{Place, Stop};
 use repere_core::search::PASSAGES_DAYS;
 
 use crate::clock;
-use crate::components::{HelplineLink, phone_of};
+use crate::components::phone_of;
 use crate::gazetteer::Gazetteer;
 use crate::i18n::texts;
 use crate::pages::results::resolve;
@@ -60,27 +60,9 @@ pub fn stops_markup(t: &Texts, place: &Place, now: NaiveDateTime) -> String {
     format!(r#"<h2>{}</h2><ul class="links">{items}</ul>"#, t.stops_title)
 }
 
-#[component]
-pub fn StopSheet(id: String) -> impl IntoView {
-    let t = texts();
-    let registry = expect_context::<Registry>();
-    move || match registry.finder().map(|f| f.stop(&id)) {
-        None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
-        Some(Some((place, stop))) => {
-            view! { <article class="sheet" inner_html=stop_sheet(t, place, stop, clock::now())></article> }.into_any()
-        }
-        Some(None) => view! {
-            <h1 tabindex="-1">{t.stop_not_found}</h1>
-            <p><a href="#/">{t.change_search}</a></p>
-            <HelplineLink />
-        }
-        .into_any(),
-    }
-}
-
 /// A stop's sheet: name, whose stop, commune (approximate or not), each visit with its calendar
 /// file (made on the phone, a `data:` link: no script to download it), call, directions, SMS.
-fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> String {
+pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> String {
     let stamp = paris_to_utc(now);
     let visits: String = stop
         .visits(now, PASSAGES_DAYS)
