@@ -3,7 +3,8 @@
 //!
 //! - `#/` home; `#/resultats?commune=86070` or `#/resultats?lat=46.4&lon=0.87` results;
 //! - `#/lieu/<id>` a place's sheet; `#/arret/<id>` a tour's stop's sheet; `#/carte` the map;
-//! - `#/passages?commune=…` (or `lat`, `lon`) the bus's next visits near there;
+//! - `#/passages?commune=…&km=10` (or `lat`, `lon`) the tours' next visits within `km` of there
+//!   (10 when not given);
 //! - `#/mediation`, the mediators' space before it had its own page: sent on to `/mediation/`.
 
 use leptos::prelude::*;
@@ -16,8 +17,8 @@ pub enum Route {
     Place(String),
     /// A stop of a tour, by its id.
     Stop(String),
-    /// The next visits of stops near a point.
-    Passages(Origin),
+    /// The next visits of stops within this many km of a point.
+    Passages(Origin, u32),
     Map,
     /// The mediators' space's old address (now a page of its own, `/mediation/`).
     Mediation,
@@ -46,7 +47,7 @@ impl Route {
         let id = |prefix: &str| path.strip_prefix(prefix).filter(|id| !id.is_empty()).map(decode);
         match path {
             "/resultats" => origin().map_or(Route::Home, Route::Results),
-            "/passages" => origin().map_or(Route::Home, Route::Passages),
+            "/passages" => origin().map_or(Route::Home, |o| Route::Passages(o, param("km").and_then(|v| v.parse().ok()).unwrap_or(10))),
             "/carte" => Route::Map,
             "/mediation" => Route::Mediation,
             _ => match (id("/lieu/"), id("/arret/")) {
@@ -61,7 +62,7 @@ impl Route {
         match self {
             Route::Home => "#/".into(),
             Route::Results(origin) => format!("#/resultats?{}", query(origin)),
-            Route::Passages(origin) => format!("#/passages?{}", query(origin)),
+            Route::Passages(origin, km) => format!("#/passages?{}&km={km}", query(origin)),
             Route::Place(id) => format!("#/lieu/{}", js_sys::encode_uri_component(id)),
             Route::Stop(id) => format!("#/arret/{}", js_sys::encode_uri_component(id)),
             Route::Map => "#/carte".into(),

@@ -28,8 +28,9 @@ fn addresses_read_as_their_page() {
         ("#/lieu/france-services-2842", Route::Place("france-services-2842".into())),
         ("#/lieu/caf%20de%20la%20vienne", Route::Place("caf de la vienne".into())),
         ("#/arret/bus-lusignan", Route::Stop("bus-lusignan".into())),
-        ("#/passages?commune=86139", Route::Passages(Origin::Commune("86139".into()))),
-        ("#/passages?lat=46.4&lon=0.12", Route::Passages(Origin::Point(LatLon { lat: 46.4, lon: 0.12 }))),
+        ("#/passages?commune=86139", Route::Passages(Origin::Commune("86139".into()), 10)),
+        ("#/passages?commune=86139&km=20", Route::Passages(Origin::Commune("86139".into()), 20)),
+        ("#/passages?lat=46.4&lon=0.12&km=5", Route::Passages(Origin::Point(LatLon { lat: 46.4, lon: 0.12 }), 5)),
         ("#/passages", Route::Home),
         ("#/arret/", Route::Home),
         // Incomplete or unknown addresses go home rather than to an empty page.
@@ -55,8 +56,8 @@ fn every_page_reads_back_from_its_own_address() {
         Route::Results(Origin::Point(LatLon { lat: 46.58022, lon: 0.34038 })),
         Route::Place("aidants-connect-b88e5f1a/é?&#".into()),
         Route::Stop("bus-lusignan/é?&#".into()),
-        Route::Passages(Origin::Commune("86139".into())),
-        Route::Passages(Origin::Point(LatLon { lat: 46.43695, lon: 0.11405 })),
+        Route::Passages(Origin::Commune("86139".into()), 50),
+        Route::Passages(Origin::Point(LatLon { lat: 46.43695, lon: 0.11405 }), 5),
     ] {
         assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
     }

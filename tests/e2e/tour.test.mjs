@@ -195,7 +195,7 @@ test('offline, a resident between two stops finds the next visit, adds it to the
   assert.equal(await visits.locator('.open-status').innerText(), visitWords);
   await noViolations(page, 'passages 10 km');
   await page.screenshot({ path: join(SHOTS, 'tour-passages.png'), fullPage: true });
-  await page.getByLabel('20 km').check();
+  await page.getByRole('link', { name: '20 km' }).click();
   await visits.nth(1).waitFor();
   const names = await visits.getByRole('heading').allInnerTexts();
   assert.deepEqual([...new Set(names)].sort(), within(20).sort(), 'every stop within 20 km that comes in 30 days');
@@ -203,7 +203,7 @@ test('offline, a resident between two stops finds the next visit, adds it to the
   assert.equal(await visits.first().locator('.open-status').innerText(), `${frenchDay(ligugeDay)}, 14 h – 17 h`);
   await page.screenshot({ path: join(SHOTS, 'tour-passages-20km.png'), fullPage: true });
   // 5 km: none, said plainly.
-  await page.getByLabel('5 km').check();
+  await page.getByRole('link', { name: '5 km' }).click();
   await page.getByText('Aucun passage prévu à moins de 5 km dans les 30 jours.').waitFor();
   await noViolations(page, 'passages none');
 

@@ -173,7 +173,7 @@ fn Passages() -> impl IntoView {
     let tours = move || registry.finder().is_some_and(|f| f.places().iter().any(|p| !p.arrets.is_empty()));
     move || {
         let origin = choices.origin.get().filter(|_| tours())?;
-        Some(view! { <p><a class="button secondary" href=Route::Passages(origin).href()>{t.passages_title}</a></p> })
+        Some(view! { <p><a class="button secondary" href=Route::Passages(origin, 10).href()>{t.passages_title}</a></p> })
     }
 }
 

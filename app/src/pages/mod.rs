@@ -61,7 +61,7 @@ pub fn App() -> impl IntoView {
             Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
             Route::Place(id) => view! { <sheet::Sheet id stop=false /> }.into_any(),
             Route::Stop(id) => view! { <sheet::Sheet id stop=true /> }.into_any(),
-            Route::Passages(origin) => view! { <tour::Passages origin /> }.into_any(),
+            Route::Passages(origin, km) => view! { <tour::Passages origin km /> }.into_any(),
             Route::Map => view! { <map::Map /> }.into_any(),
             Route::Mediation => {
                 // An address from before the mediators' space had its own page.

@@ -99,7 +99,7 @@ pub fn Results(origin: Origin) -> impl IntoView {
                 };
                 view! {
                     <p class="count" role="status">{(t.results_count)(count)}</p>
-                    {stops.then(|| view! { <p><a class="button secondary" href=Route::Passages(origin.clone()).href()>{t.passages_title}</a></p> })}
+                    {stops.then(|| view! { <p><a class="button secondary" href=Route::Passages(origin.clone(), 10).href()>{t.passages_title}</a></p> })}
                     {list}
                     <Show when=move || full>
                         <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>{t.show_more}</button>

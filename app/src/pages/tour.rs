@@ -12,8 +12,9 @@ use leptos::prelude::*;
 use repere_core::calendar;
 use repere_core::date::paris_to_utc;
 use repere_core::i18n::Texts;
+use repere_core::proximity::LatLon;
 use repere_core::registry::{Place, Stop};
-use repere_core::search::PASSAGES_DAYS;
+use repere_core::search::{Finder, PASSAGES_DAYS};
 
 use crate::clock;
 use crate::components::phone_of;
@@ -23,8 +24,8 @@ use crate::pages::results::resolve;
 use crate::registry::Registry;
 use crate::route::{Origin, Route};
 
-/// The distances offered for the visits near the resident, in km; 10 is chosen first (about
-/// the coordinators' threshold of 10 minutes by road).
+/// The distances offered for the visits near the resident, in km; links go with 10 first
+/// (about the coordinators' threshold of 10 minutes by road).
 const DISTANCES: [u32; 4] = [5, 10, 20, 50];
 
 /// « Prochain passage : mardi 8 décembre, 9 h – 12 h », or that none comes within 30 days.
@@ -102,63 +103,52 @@ pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> 
     // The printable poster of the stop (its QR code leads here) is linked after these actions.
 }
 
+/// « Prochains passages près de chez moi » within `km` of `origin`: one markup string, drawn
+/// again only when the registry or the communes arrive; the distances are links to the same
+/// page (the address keeps the choice, so "back" returns to the previous one).
 #[component]
-pub fn Passages(origin: Origin) -> impl IntoView {
+pub fn Passages(origin: Origin, km: u32) -> impl IntoView {
     let t = texts();
-    let registry = expect_context::<Registry>();
-    let gazetteer = expect_context::<Gazetteer>();
-    let km = RwSignal::new(DISTANCES[1]);
-    let from = Memo::new(move |_| resolve(&origin, gazetteer));
-    let list = move || {
-        let (Some(finder), Some((point, _))) = (registry.finder(), from.get()) else {
-            return format!(r#"<p class="registry">{}</p>"#, t.loading_places);
-        };
-        let now = clock::now();
-        let visits = finder.visits_near(point, km.get().into(), now, PASSAGES_DAYS);
-        if visits.is_empty() {
-            return format!(r#"<p class="notice">{}</p>"#, (t.passages_none)(km.get()));
-        }
-        let cards: String = visits
-            .into_iter()
-            .map(|v| {
-                format!(
-                    r#"<li class="card"><h2>{}</h2><p class="open-status">{}</p><p class="where"><span class="km">{}</span> · {}</p>{}</li>"#,
-                    link(&Route::Stop(v.stop.id.clone()).href(), &v.stop.nom),
-                    (t.visit)(v.start, v.end, now.date()),
-                    (t.km)(v.km),
-                    escape(&v.stop.commune),
-                    stop_of(t, v.place)
-                )
-            })
-            .collect();
-        format!(r#"<ol class="results" role="list">{cards}</ol>"#)
-    };
-    let radios: String = DISTANCES
+    let (registry, gazetteer) = (expect_context::<Registry>(), expect_context::<Gazetteer>());
+    view! { <div inner_html=move || passages(t, registry.finder(), resolve(&origin, gazetteer), &origin, km)></div> }
+}
+
+fn passages(t: &Texts, finder: Option<&Finder>, from: Option<(LatLon, Option<String>)>, origin: &Origin, km: u32) -> String {
+    let distances: String = DISTANCES
         .iter()
-        .map(|d| {
-            let checked = if *d == DISTANCES[1] { " checked" } else { "" };
-            format!(r#"<label class="check"><input type="radio" name="km" value="{d}"{checked}>{d} km</label>"#)
+        .map(|&d| {
+            let current = if d == km { r#" aria-current="true""# } else { "" };
+            format!(r#"<a class="button secondary" href="{}"{current}>{d} km</a>"#, Route::Passages(origin.clone(), d).href())
         })
         .collect();
-    let choose = move |ev: leptos::ev::Event| {
-        if let Some(d) = js_sys::Reflect::get(&event_target::<web_sys::EventTarget>(&ev), &"value".into()).ok().and_then(|v| v.as_string())
-        {
-            km.set(d.parse().unwrap_or(DISTANCES[1]));
+    let (near, list) = match (finder, from) {
+        (Some(finder), Some((point, nom))) => {
+            let now = clock::now();
+            let cards: String = finder
+                .visits_near(point, km.into(), now, PASSAGES_DAYS)
+                .into_iter()
+                .map(|v| {
+                    format!(
+                        r#"<li class="card"><h2>{}</h2><p class="open-status">{}</p><p class="where"><span class="km">{}</span> · {}</p>{}</li>"#,
+                        link(&Route::Stop(v.stop.id.clone()).href(), &v.stop.nom),
+                        (t.visit)(v.start, v.end, now.date()),
+                        (t.km)(v.km),
+                        escape(&v.stop.commune),
+                        stop_of(t, v.place)
+                    )
+                })
+                .collect();
+            let list = if cards.is_empty() {
+                format!(r#"<p class="notice">{}</p>"#, (t.passages_none)(km))
+            } else {
+                format!(r#"<ol class="results" role="list">{cards}</ol>"#)
+            };
+            (nom.map_or(t.results_near_me.to_owned(), |nom| (t.results_near_commune)(&escape(&nom))), list)
         }
+        _ => (String::new(), format!(r#"<p class="registry">{}</p>"#, t.loading_places)),
     };
-    view! {
-        <p class="back no-print"><a href="#/">{t.change_search}</a></p>
-        <h1 tabindex="-1">{t.passages_title}</h1>
-        <p>
-            {move || match from.get() {
-                Some((_, Some(nom))) => (t.results_near_commune)(&nom),
-                _ => t.results_near_me.to_owned(),
-            }}
-        </p>
-        <fieldset class="distance" on:change=choose>
-            <legend>{t.passages_within}</legend>
-            <span inner_html=radios></span>
-        </fieldset>
-        <div inner_html=list></div>
-    }
+    format!(
+        r##"<p class="back no-print"><a href="#/">{}</a></p><h1 tabindex="-1">{}</h1><p>{near}</p><h2>{}</h2><p class="card-actions distances">{distances}</p>{list}"##,
+        t.change_search, t.passages_title, t.passages_within
+    )
 }
