@@ -93,7 +93,6 @@ fn each_choice_becomes_its_filter() {
         frais: one(Frais::Gratuit),
         opening: Some(Opening::At(now)),
         at_home: true,
-        arrets: vec![],
         ..Filters::default()
     };
     assert_eq!(choices.filters(now), expected);
