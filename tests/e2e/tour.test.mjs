@@ -206,6 +206,10 @@ test('offline, a resident between two stops finds the next visit, adds it to the
   await page.getByRole('link', { name: '5 km' }).click();
   await page.getByText('Aucun passage prévu à moins de 5 km dans les 30 jours.').waitFor();
   await noViolations(page, 'passages none');
+  // Home offers the page too, for the commune chosen.
+  await page.getByRole('link', { name: 'Changer de recherche' }).click();
+  const fromHome = page.getByRole('link', { name: 'Prochains passages près de chez moi' });
+  assert.equal(await fromHome.getAttribute('href'), `#/passages?commune=${RESIDENT.code}&km=10`);
 
   // The place's sheet lists its stops, each with its next visit, linking to the stop.
   await page.goto(page.url().replace(/#.*$/, '') + `#/lieu/${BUS}`);

@@ -164,17 +164,15 @@ fn CommuneSearch() -> impl IntoView {
 }
 
 /// « Prochains passages près de chez moi », once a commune or the position was chosen (this
-/// visit of the app) and some place has a tour.
+/// visit of the app) and some place has a tour. Read once, not followed: home is drawn anew at
+/// each visit, and a commune is chosen only after the registry is there.
 #[component]
 fn Passages() -> impl IntoView {
     let t = texts();
-    let choices = expect_context::<Choices>();
-    let registry = expect_context::<Registry>();
-    let tours = move || registry.finder().is_some_and(|f| f.places().iter().any(|p| !p.arrets.is_empty()));
-    move || {
-        let origin = choices.origin.get().filter(|_| tours())?;
-        Some(view! { <p><a class="button secondary" href=Route::Passages(origin, 10).href()>{t.passages_title}</a></p> })
-    }
+    let (choices, registry) = (expect_context::<Choices>(), expect_context::<Registry>());
+    let tours = untrack(|| registry.finder()).is_some_and(|f| f.places().iter().any(|p| !p.arrets.is_empty()));
+    let origin = choices.origin.get_untracked().filter(|_| tours)?;
+    Some(view! { <p><a class="button secondary" href=Route::Passages(origin, 10).href()>{t.passages_title}</a></p> })
 }
 
 /// How many places this device knows, which also shows that they are there without network.
