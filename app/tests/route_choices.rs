@@ -27,6 +27,12 @@ fn addresses_read_as_their_page() {
         ("#/resultats?lon=0.87&lat=46.4", Route::Results(Origin::Point(LatLon { lat: 46.4, lon: 0.87 }))),
         ("#/lieu/france-services-2842", Route::Place("france-services-2842".into())),
         ("#/lieu/caf%20de%20la%20vienne", Route::Place("caf de la vienne".into())),
+        ("#/arret/bus-lusignan", Route::Stop("bus-lusignan".into())),
+        ("#/passages?commune=86139", Route::Passages(Origin::Commune("86139".into()), 10)),
+        ("#/passages?commune=86139&km=20", Route::Passages(Origin::Commune("86139".into()), 20)),
+        ("#/passages?lat=46.4&lon=0.12&km=5", Route::Passages(Origin::Point(LatLon { lat: 46.4, lon: 0.12 }), 5)),
+        ("#/passages", Route::Home),
+        ("#/arret/", Route::Home),
         // Incomplete or unknown addresses go home rather than to an empty page.
         ("#/resultats", Route::Home),
         ("#/resultats?lat=46.4", Route::Home),
@@ -49,6 +55,9 @@ fn every_page_reads_back_from_its_own_address() {
         Route::Results(Origin::Commune("86194".into())),
         Route::Results(Origin::Point(LatLon { lat: 46.58022, lon: 0.34038 })),
         Route::Place("aidants-connect-b88e5f1a/é?&#".into()),
+        Route::Stop("bus-lusignan/é?&#".into()),
+        Route::Passages(Origin::Commune("86139".into()), 50),
+        Route::Passages(Origin::Point(LatLon { lat: 46.43695, lon: 0.11405 }), 5),
     ] {
         assert_eq!(Route::parse(&route.href()), route, "{}", route.href());
     }
@@ -84,7 +93,6 @@ fn each_choice_becomes_its_filter() {
         frais: one(Frais::Gratuit),
         opening: Some(Opening::At(now)),
         at_home: true,
-        arrets: vec![],
         ..Filters::default()
     };
     assert_eq!(choices.filters(now), expected);

@@ -36,6 +36,13 @@ pub fn paris_time(utc: NaiveDateTime) -> NaiveDateTime {
     utc + Duration::hours(if summer { 2 } else { 1 })
 }
 
+/// The UTC time of a local time in metropolitan France ([`paris_time`] the other way). In the
+/// hour repeated in October, the first (summer) one; in the hour skipped in March, as if winter
+/// time still held (02:30 → 01:30 UTC, which is 03:30 local): a visit is never set there.
+pub fn paris_to_utc(local: NaiveDateTime) -> NaiveDateTime {
+    [2, 1].into_iter().map(|h| local - Duration::hours(h)).find(|utc| paris_time(*utc) == local).unwrap_or(local - Duration::hours(1))
+}
+
 /// `JJ/MM/AAAA`, as French spreadsheets write a date.
 pub fn french_date(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{}", date.day(), date.month(), date.year())
@@ -68,6 +75,21 @@ mod tests {
         assert_eq!(paris_time(at(2027, 3, 28, 1, 0)), at(2027, 3, 28, 3, 0));
         assert_eq!(paris_time(at(2027, 10, 31, 0, 0)), at(2027, 10, 31, 2, 0));
         assert_eq!(paris_time(at(2027, 10, 31, 1, 0)), at(2027, 10, 31, 2, 0));
+    }
+
+    #[test]
+    fn local_times_go_back_to_utc_across_both_changes() {
+        for utc in [at(2026, 1, 15, 12, 0), at(2026, 7, 14, 22, 30), at(2026, 3, 29, 0, 59), at(2026, 3, 29, 1, 0), at(2026, 10, 25, 0, 59)]
+        {
+            assert_eq!(paris_to_utc(paris_time(utc)), utc, "{utc}");
+        }
+        // 25 October 2026, 02:30 happens twice: the summer one first.
+        assert_eq!(paris_to_utc(at(2026, 10, 25, 2, 30)), at(2026, 10, 25, 0, 30));
+        assert_eq!(paris_to_utc(at(2026, 10, 25, 3, 0)), at(2026, 10, 25, 2, 0));
+        // 29 March 2026, 02:30 does not exist.
+        assert_eq!(paris_to_utc(at(2026, 3, 29, 2, 30)), at(2026, 3, 29, 1, 30));
+        assert_eq!(paris_to_utc(at(2026, 12, 8, 9, 0)), at(2026, 12, 8, 8, 0));
+        assert_eq!(paris_to_utc(at(2026, 6, 9, 9, 0)), at(2026, 6, 9, 7, 0));
     }
 
     #[test]

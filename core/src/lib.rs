@@ -14,6 +14,7 @@
 //! ```
 
 pub mod activity;
+pub mod calendar;
 pub mod consultation;
 pub mod coverage;
 pub mod date;

@@ -23,13 +23,16 @@
 
 use chrono::NaiveDateTime;
 
+use crate::hours::Schedule;
 use crate::proximity::{Index, LatLon};
 use crate::registry::*;
 use crate::text::Folder;
 
 mod far;
+mod visits;
 
 pub use far::{NO_TRIP_FIRST, Results, no_trip};
+pub use visits::{PASSAGES_DAYS, Visit};
 
 /// When the place must be open.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -42,6 +45,8 @@ pub enum Opening {
 
 /// What a place must offer. Places without published hours never pass an opening filter, nor
 /// places whose hours are not known for the days asked (see [`crate::hours::Status::ToConfirm`]).
+/// A stop of a place's tour offers what its place offers, but opens when the bus is there: the
+/// opening filter reads the stop's hours ([`Filters::accepts_stop`]).
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Filters {
     pub services: LabelSet<Service>,
@@ -64,6 +69,15 @@ fn any_of<T: Label>(wanted: &LabelSet<T>, offered: &LabelSet<T>) -> bool {
 
 impl Filters {
     pub fn accepts(&self, place: &Place) -> bool {
+        self.accepts_with(place, place.horaires.as_ref())
+    }
+
+    /// A stop of `place`: the place's services, publics, access…, the stop's own hours.
+    pub fn accepts_stop(&self, place: &Place, stop: &Stop) -> bool {
+        self.accepts_with(place, Some(&stop.horaires))
+    }
+
+    fn accepts_with(&self, place: &Place, hours: Option<&Schedule>) -> bool {
         any_of(&self.services, &place.services)
             && any_of(&self.publics, &place.publics_specifiquement_adresses)
             && any_of(&self.prise_en_charge, &place.prise_en_charge_specifique)
@@ -72,7 +86,7 @@ impl Filters {
             && any_of(&self.frais, &place.frais_a_charge)
             && any_of(&self.dispositifs, &place.dispositif_programmes_nationaux)
             && (!self.at_home || place.at_home)
-            && match (self.opening, &place.horaires) {
+            && match (self.opening, hours) {
                 (None, _) => true,
                 (Some(_), None) => false,
                 (Some(Opening::At(t)), Some(h)) => h.is_open(t),
@@ -141,16 +155,28 @@ impl Filters {
     }
 }
 
-/// A place found, with its distance from the point asked about.
+/// A place found, or a stop of its tour (`stop`), with its distance from the point asked about.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Found<'a> {
     pub place: &'a Place,
+    pub stop: Option<&'a Stop>,
     pub km: f64,
 }
 
-/// The registry's places, indexed once for many queries.
+impl<'a> Found<'a> {
+    /// The hours that say when help is there: the stop's when it is a stop.
+    pub fn hours(&self) -> Option<&'a Schedule> {
+        self.stop.map_or(self.place.horaires.as_ref(), |s| Some(&s.horaires))
+    }
+}
+
+/// The registry's places and their stops, indexed once for many queries.
 pub struct Finder {
     places: Vec<Place>,
+    /// Slot `places.len() + i` of the index is the stop `stops[i]`: (its place's position in
+    /// `places`, its position in that place's `arrets`). Stops are points of their own, so
+    /// places and stops come nearest first together, in one search.
+    stops: Vec<(u32, u32)>,
     index: Index,
     /// Each place's name and commune, folded, for [`Finder::by_name`]: made on its first call
     /// (only mediators pick places by name), then reused at every keystroke.
@@ -159,16 +185,50 @@ pub struct Finder {
 }
 
 impl Finder {
-    /// Indexes every place that has a position (approximate ones included); names are folded
-    /// with `folder` for [`Finder::by_name`].
+    /// Indexes every place that has a position (approximate ones included) and every stop of
+    /// their tours (an itinerant place stays a point at its base too); names are folded with
+    /// `folder` for [`Finder::by_name`].
     pub fn new(places: Vec<Place>, folder: Folder) -> Self {
-        let index = Index::build(
-            places
-                .iter()
-                .enumerate()
-                .filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }, Filters::categories(p)))),
-        );
-        Finder { places, index, folded_names: std::sync::OnceLock::new(), folder }
+        let stops: Vec<(u32, u32)> =
+            places.iter().enumerate().flat_map(|(i, p)| (0..p.arrets.len()).map(move |j| (i as u32, j as u32))).collect();
+        let first_stop = places.len() as u32;
+        let place_points = places
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| p.position.map(|pos| (i as u32, LatLon { lat: pos.lat, lon: pos.lon }, Filters::categories(p))));
+        let stop_points = stops.iter().enumerate().map(|(slot, &(i, j))| {
+            let (place, stop) = (&places[i as usize], &places[i as usize].arrets[j as usize]);
+            let at = LatLon { lat: stop.position.lat, lon: stop.position.lon };
+            (first_stop + slot as u32, at, Filters::categories(place) | 1 << bit::HOURS)
+        });
+        let index = Index::build(place_points.chain(stop_points));
+        Finder { places, stops, index, folded_names: std::sync::OnceLock::new(), folder }
+    }
+
+    /// The place or stop at an index slot.
+    fn found(&self, slot: u32, km: f64) -> Found<'_> {
+        match (slot as usize).checked_sub(self.places.len()) {
+            None => Found { place: &self.places[slot as usize], stop: None, km },
+            Some(i) => {
+                let (place, stop) = self.stops[i];
+                let place = &self.places[place as usize];
+                Found { place, stop: Some(&place.arrets[stop as usize]), km }
+            }
+        }
+    }
+
+    /// Whether the place or stop at an index slot passes `filters`.
+    fn passes(&self, slot: u32, filters: &Filters) -> bool {
+        let found = self.found(slot, 0.0);
+        match found.stop {
+            None => filters.accepts(found.place),
+            Some(stop) => filters.accepts_stop(found.place, stop),
+        }
+    }
+
+    /// The stop with this id, and its place.
+    pub fn stop(&self, id: &str) -> Option<(&Place, &Stop)> {
+        self.places.iter().find_map(|p| p.arrets.iter().find(|s| s.id == id).map(|s| (p, s)))
     }
 
     pub fn places(&self) -> &[Place] {
@@ -196,12 +256,12 @@ impl Finder {
         found
     }
 
-    /// The `k` nearest places to `from` that pass `filters`, closest first.
+    /// The `k` nearest places and stops to `from` that pass `filters`, closest first.
     pub fn nearest(&self, from: LatLon, k: usize, filters: &Filters) -> Vec<Found<'_>> {
         self.index
-            .nearest(from, k, filters.max_km, &filters.wanted(), |slot| filters.accepts(&self.places[slot as usize]))
+            .nearest(from, k, filters.max_km, &filters.wanted(), |slot| self.passes(slot, filters))
             .into_iter()
-            .map(|n| Found { place: &self.places[n.slot as usize], km: n.km })
+            .map(|n| self.found(n.slot, n.km))
             .collect()
     }
 }

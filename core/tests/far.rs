@@ -136,3 +136,30 @@ fn on_the_seed_registry_residents_are_told_far_exactly_where_coordinators_see_a_
     assert!(far.contains(&("Chatain", 18)), "{far:?}");
     assert!(far.iter().all(|(nom, _)| *nom != "Poitiers"));
 }
+
+/// A stop of a tour is help near you like a place (the list shows it first, with its next
+/// visit), but never among the places needing no trip: going to the bus is a trip.
+#[test]
+fn a_stop_within_the_threshold_makes_help_near_and_is_never_put_first() {
+    let edge = estimate_km(THRESHOLD_MINUTES);
+    let mut rows = places(&[("base", edge * 3.0, true, ""), ("home", 30.0, true, "")]);
+    let at = north(edge * 0.5);
+    let hours = repere_core::hours::Schedule::parse("Mo 09:00-12:00", Window::new(2026, 2028).unwrap()).unwrap();
+    let stop = Stop {
+        id: "base-stop".into(),
+        nom: "Arrêt".into(),
+        code_insee: "86078".into(),
+        commune: "Civray".into(),
+        position: Position { lat: at.lat, lon: at.lon, approximate: false },
+        horaires: hours,
+    };
+    let without = Finder::new(rows.clone(), UNICODE);
+    let far = without.results(ORIGIN, 10, &Filters::default());
+    assert!(far.far() && far.first.iter().all(|f| f.stop.is_none()));
+    rows[0].arrets.push(stop);
+    let with = Finder::new(rows, UNICODE);
+    let near = with.results(ORIGIN, 10, &Filters::default());
+    assert!(!near.far() && near.first.is_empty(), "{:?}", near.minutes);
+    assert_eq!(near.rest[0].stop.map(|s| s.id.as_str()), Some("base-stop"));
+    assert_eq!(near.rest.iter().filter(|f| f.place.id == "base").count(), 2, "the stop and its place's base");
+}

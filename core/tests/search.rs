@@ -1,28 +1,47 @@
-//! Queries on the real seed registry: filters, opening times, distance cap, against brute force.
+//! Queries on the real seed registry with the example bus tour's 12 stops: filters, opening
+//! times, distance cap, against brute force over places and stops; the next visits near a point.
 
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use proptest::prelude::*;
 use repere_core::hours::Timetable;
+use repere_core::hours::Window;
 use repere_core::proximity::LatLon;
 use repere_core::registry::*;
-use repere_core::search::{Filters, Finder, Opening, format_km};
+use repere_core::search::{Filters, Finder, Found, Opening, PASSAGES_DAYS, format_km};
+use repere_core::territory::Territory;
 use repere_core::text::UNICODE;
+use repere_core::tour;
 
+/// The seed registry, La Blaiserie's bus (`france-services-2102`) with the example tour.
 fn finder() -> Finder {
     static FINDER: std::sync::OnceLock<Vec<Place>> = std::sync::OnceLock::new();
     let places = FINDER.get_or_init(|| {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json");
-        let doc: serde_json::Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
-        read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap()
+        let read = |file: &str| std::fs::read(format!("{}/../{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        let doc: serde_json::Value = serde_json::from_slice(&read("seeds/registry.json")).unwrap();
+        let mut places = read_device_rows(doc["places"].as_array().unwrap()).whole().unwrap();
+        let territory = Territory::from_csv(&read("seeds/communes-86.csv"), UNICODE).unwrap();
+        let today = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let stops = tour::read_csv(&read("tests/fixtures/tournee-bus.csv"), &places, &territory, Window::new(2026, 2028).unwrap(), today);
+        tour::attach(&mut places, stops.unwrap());
+        places
     });
     Finder::new(places.clone(), UNICODE)
 }
 
+/// The hours that say when help is there, read apart from `Found::hours`.
+fn hours_of<'a>(place: &'a Place, stop: Option<&'a Stop>) -> Option<&'a repere_core::hours::Schedule> {
+    match stop {
+        Some(stop) => Some(&stop.horaires),
+        None => place.horaires.as_ref(),
+    }
+}
+
 const MONTMORILLON: LatLon = LatLon { lat: 46.4264, lon: 0.8706 };
 
-/// Whether `place` passes `filters`, written apart from `Filters::accepts` (which it checks):
-/// set by set through the values' list, opening times read straight from the timetable's days.
-fn passes(filters: &Filters, place: &Place) -> bool {
+/// Whether `place` (or its `stop`) passes `filters`, written apart from `Filters::accepts`
+/// (which it checks): set by set through the values' list, opening times read straight from the
+/// timetable's days (the stop's when it is a stop).
+fn passes(filters: &Filters, place: &Place, stop: Option<&Stop>) -> bool {
     fn offers<T: Label>(wanted: &LabelSet<T>, offered: &LabelSet<T>) -> bool {
         wanted.is_empty() || T::ALL.iter().any(|v| wanted.contains(*v) && offered.contains(*v))
     }
@@ -41,7 +60,7 @@ fn passes(filters: &Filters, place: &Place) -> bool {
                 Opening::At(t) => (t, t + Duration::minutes(1)),
                 Opening::Within(t, days) => (t, t + Duration::days(days.into())),
             };
-            place.horaires.as_ref().is_some_and(|h| open_between(h.timetable(), from, to))
+            hours_of(place, stop).is_some_and(|h| open_between(h.timetable(), from, to))
         }
     };
     sets && home && open
@@ -63,13 +82,14 @@ fn km_between(a: LatLon, b: LatLon) -> f64 {
     2.0 * 6371.0088 * h.sqrt().asin()
 }
 
-/// Every place that passes, sorted by distance: what `nearest` must return, in order.
+/// Every place and stop that passes, sorted by distance: what `nearest` must return, in order.
 fn brute_force(finder: &Finder, from: LatLon, k: usize, filters: &Filters) -> Vec<(String, f64)> {
-    let mut all: Vec<(String, f64)> = finder
-        .places()
-        .iter()
-        .filter(|p| passes(filters, p))
-        .filter_map(|p| p.position.map(|pos| (p.id.clone(), km_between(from, LatLon { lat: pos.lat, lon: pos.lon }))))
+    let places = finder.places().iter().filter(|p| passes(filters, p, None)).filter_map(|p| p.position.map(|pos| (p.id.clone(), pos)));
+    let stops =
+        finder.places().iter().flat_map(|p| p.arrets.iter().filter(|s| passes(filters, p, Some(s))).map(|s| (s.id.clone(), s.position)));
+    let mut all: Vec<(String, f64)> = places
+        .chain(stops)
+        .map(|(id, pos)| (id, km_between(from, LatLon { lat: pos.lat, lon: pos.lon })))
         .filter(|(_, km)| filters.max_km.is_none_or(|m| *km <= m))
         .collect();
     all.sort_by(|a, b| a.1.total_cmp(&b.1));
@@ -81,14 +101,21 @@ fn check(finder: &Finder, filters: &Filters) -> usize {
     check_from(finder, MONTMORILLON, filters)
 }
 
-/// `nearest` and the brute force agree: same distances in order, every place found passes.
+fn id(found: &Found) -> String {
+    found.stop.map_or(&found.place.id, |s| &s.id).clone()
+}
+
+/// `nearest` and the brute force agree: same distances in order, every place or stop found
+/// passes, a stop with its own place.
 fn check_from(finder: &Finder, from: LatLon, filters: &Filters) -> usize {
     let found = finder.nearest(from, 10, filters);
     let want = brute_force(finder, from, 10, filters);
     assert_eq!(found.len(), want.len(), "{filters:?}");
     for (f, w) in found.iter().zip(&want) {
-        assert!((f.km - w.1).abs() < 1e-6, "{filters:?}: {} at {} km vs {w:?}", f.place.id, f.km);
-        assert!(passes(filters, f.place), "{filters:?}: {} does not pass", f.place.id);
+        assert!((f.km - w.1).abs() < 1e-6, "{filters:?}: {} at {} km vs {w:?}", id(f), f.km);
+        assert!(passes(filters, f.place, f.stop), "{filters:?}: {} does not pass", id(f));
+        assert!(f.stop.is_none_or(|s| f.place.arrets.contains(s)), "{} is a stop of {}", id(f), f.place.id);
+        assert_eq!(f.hours(), hours_of(f.place, f.stop));
     }
     found.len()
 }
@@ -112,7 +139,7 @@ fn every_filter_agrees_with_brute_force_on_the_seed_registry() {
 
     let mut open = Filters { opening: Some(Opening::At(tuesday)), ..Filters::default() };
     let n_open = check(&finder, &open);
-    assert!(n_open > 0 && finder.nearest(MONTMORILLON, 10, &open).iter().all(|x| x.place.horaires.as_ref().unwrap().is_open(tuesday)));
+    assert!(n_open > 0 && finder.nearest(MONTMORILLON, 10, &open).iter().all(|x| x.hours().unwrap().is_open(tuesday)));
     open.opening = Some(Opening::At(sunday));
     assert_eq!(check(&finder, &open), 0, "nothing is open on Sunday evening");
     open.opening = Some(Opening::Within(sunday, 2));
@@ -141,6 +168,77 @@ fn the_at_home_filter_keeps_only_structures_that_visit_people_at_home() {
     let ids: Vec<&str> = found.iter().map(|f| f.place.id.as_str()).collect();
     assert_eq!(ids, [places[near].id.as_str(), places[far].id.as_str()]);
     assert_eq!(check(&finder, &Filters { at_home: true, ..Filters::default() }), 2);
+}
+
+fn december(day: u32, hour: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 12, day).unwrap().and_hms_opt(hour, 0, 0).unwrap()
+}
+
+/// Near Lusignan's centre, where the stop « Lusignan (marché) » stands (approximately).
+const LUSIGNAN: LatLon = LatLon { lat: 46.437, lon: 0.114 };
+
+#[test]
+fn stops_come_among_places_with_their_place_and_their_own_hours() {
+    let finder = finder();
+    let found = finder.nearest(LUSIGNAN, 10, &Filters::default());
+    let first = found[0];
+    assert_eq!((first.stop.map(|s| s.id.as_str()), first.place.id.as_str()), (Some("bus-lusignan"), "france-services-2102"));
+    assert!(first.km < 0.1, "{}", first.km);
+    assert!(found[1..].iter().any(|f| f.stop.is_none() && f.place.commune == "Lusignan"), "places and stops in one list");
+    // The bus's base stays a result of its own, at La Blaiserie.
+    let bus = finder.nearest(LUSIGNAN, 200, &Filters::default());
+    assert_eq!(bus.iter().filter(|f| f.place.id == "france-services-2102").count(), 13, "its base and its 12 stops");
+    assert!(bus.iter().any(|f| f.place.id == "france-services-2102" && f.stop.is_none()));
+
+    // Tuesday 8 December 2026 at 10:00, the bus is at Lusignan (Tu[2] 09:00-12:00); a week
+    // later it is not, whatever its place's own hours say.
+    let open = |at| finder.nearest(LUSIGNAN, 5, &Filters { opening: Some(Opening::At(at)), max_km: Some(3.0), ..Filters::default() });
+    assert!(open(december(8, 10)).iter().any(|f| f.stop.is_some_and(|s| s.id == "bus-lusignan")));
+    assert!(!open(december(15, 10)).iter().any(|f| f.stop.is_some()));
+    let within = Filters { opening: Some(Opening::Within(december(1, 10), 6)), max_km: Some(3.0), ..Filters::default() };
+    assert!(finder.nearest(LUSIGNAN, 5, &within).iter().all(|f| f.stop.is_none()), "the 8th is 7 days away");
+    // The place's needs still filter its stops: the bus offers no "Payant" help.
+    let mut paid = Filters::default();
+    paid.frais.insert(Frais::Payant);
+    assert!(finder.nearest(LUSIGNAN, 50, &paid).iter().all(|f| f.stop.is_none() && f.place.frais_a_charge.contains(Frais::Payant)));
+    assert_eq!(
+        finder.stop("bus-lusignan").map(|(p, s)| (p.id.as_str(), s.nom.as_str())),
+        Some(("france-services-2102", first.stop.unwrap().nom.as_str()))
+    );
+    assert!(finder.stop("france-services-2102").is_none(), "a place is not a stop");
+}
+
+#[test]
+fn the_next_visits_near_a_point_are_each_visit_within_the_distance_by_start_then_distance() {
+    let finder = finder();
+    let now = december(1, 10);
+    for max_km in [5.0, 20.0, 40.0] {
+        let visits = finder.visits_near(LUSIGNAN, max_km, now, PASSAGES_DAYS);
+        // Independently: every stop within the distance, each of its periods in 30 days.
+        let mut want: Vec<(NaiveDateTime, String)> = finder
+            .places()
+            .iter()
+            .flat_map(|p| &p.arrets)
+            .filter(|s| km_between(LUSIGNAN, LatLon { lat: s.position.lat, lon: s.position.lon }) <= max_km)
+            .flat_map(|s| s.horaires.periods(now, PASSAGES_DAYS).into_iter().map(|(start, _)| (start, s.id.clone())))
+            .collect();
+        want.sort();
+        let mut got: Vec<(NaiveDateTime, String)> = visits.iter().map(|v| (v.start, v.stop.id.clone())).collect();
+        got.sort();
+        assert_eq!(got, want, "{max_km} km");
+        assert!(visits.windows(2).all(|w| (w[0].start, w[0].km) <= (w[1].start, w[1].km)), "by start, then distance");
+        assert!(visits.iter().all(|v| v.km <= max_km && v.start < v.end && v.end > now && v.place.arrets.contains(v.stop)));
+    }
+    // Lusignan alone within 5 km: its one visit, the second Tuesday.
+    let near = finder.visits_near(LUSIGNAN, 5.0, now, PASSAGES_DAYS);
+    assert_eq!(
+        near.iter().map(|v| (v.stop.id.as_str(), v.start, v.end)).collect::<Vec<_>>(),
+        [("bus-lusignan", december(8, 9), december(8, 12))]
+    );
+    // Within 40 km, the weekly Couronneries stop (Mondays) comes four or five times in 30 days.
+    let wide = finder.visits_near(LUSIGNAN, 40.0, now, PASSAGES_DAYS);
+    assert!(wide.iter().filter(|v| v.stop.id == "bus-couronneries").count() >= 4);
+    assert!(finder.visits_near(LUSIGNAN, 40.0, now, 0).is_empty());
 }
 
 #[test]
@@ -196,16 +294,17 @@ fn filters() -> impl Strategy<Value = Filters> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
 
-    /// Any filters, from anywhere in the Vienne, on the seed registry where some places visit
-    /// people at home: `nearest` is the brute force's answer.
+    /// Any filters, from anywhere in the Vienne (half the time around Poitiers, among the
+    /// bus's stops), on the seed registry where some places visit people at home: `nearest` is
+    /// the brute force's answer, places and stops together.
     #[test]
     fn any_filters_agree_with_an_independent_brute_force(
         filters in filters(),
-        lat in 46.05f64..47.2,
-        lon in -0.1f64..1.2,
+        (lat, lon) in prop_oneof![(46.05f64..47.2, -0.1f64..1.2), (46.4f64..46.7, 0.0f64..0.5)],
         at_home in proptest::collection::vec(any::<bool>(), 141),
     ) {
         let mut places = finder().places().to_vec();
+        assert_eq!(places.iter().map(|p| p.arrets.len()).sum::<usize>(), 12, "the bus's stops are searched too");
         for (place, home) in places.iter_mut().zip(at_home) {
             place.at_home = home;
         }

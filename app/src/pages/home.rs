@@ -32,6 +32,7 @@ pub fn Home() -> impl IntoView {
             <p class="hint">{t.need_hint}</p>
             <NeedPicker />
         </section>
+        <Passages />
         <RegistryStatus />
         <p>{t.helpline_hint}</p>
         <HelplineLink />
@@ -160,6 +161,18 @@ fn CommuneSearch() -> impl IntoView {
             </ul>
         </form>
     }
+}
+
+/// « Prochains passages près de chez moi », once a commune or the position was chosen (this
+/// visit of the app) and some place has a tour. Read once, not followed: home is drawn anew at
+/// each visit, and a commune is chosen only after the registry is there.
+#[component]
+fn Passages() -> impl IntoView {
+    let t = texts();
+    let (choices, registry) = (expect_context::<Choices>(), expect_context::<Registry>());
+    let tours = untrack(|| registry.finder()).is_some_and(|f| f.places().iter().any(|p| !p.arrets.is_empty()));
+    let origin = choices.origin.get_untracked().filter(|_| tours)?;
+    Some(view! { <p><a class="button secondary" href=Route::Passages(origin, 10).href()>{t.passages_title}</a></p> })
 }
 
 /// How many places this device knows, which also shows that they are there without network.

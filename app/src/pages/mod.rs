@@ -14,6 +14,7 @@ pub mod registre;
 mod report;
 mod results;
 mod sheet;
+mod tour;
 
 pub use report::report_of;
 
@@ -58,7 +59,9 @@ pub fn App() -> impl IntoView {
         let page = match route {
             Route::Home => view! { <home::Home /> }.into_any(),
             Route::Results(origin) => view! { <results::Results origin /> }.into_any(),
-            Route::Place(id) => view! { <sheet::Sheet id /> }.into_any(),
+            Route::Place(id) => view! { <sheet::Sheet id stop=false /> }.into_any(),
+            Route::Stop(id) => view! { <sheet::Sheet id stop=true /> }.into_any(),
+            Route::Passages(origin, km) => view! { <tour::Passages origin km /> }.into_any(),
             Route::Map => view! { <map::Map /> }.into_any(),
             Route::Mediation => {
                 // An address from before the mediators' space had its own page.

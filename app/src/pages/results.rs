@@ -8,7 +8,7 @@ use repere_core::hours::Status;
 use repere_core::i18n::Texts;
 use repere_core::phone::HELPLINE;
 use repere_core::proximity::LatLon;
-use repere_core::registry::Place;
+use repere_core::registry::{Place, Stop};
 use repere_core::search::Found;
 
 use crate::choices::{Adapted, Choices, adapted_on_offer, toggle};
@@ -16,6 +16,7 @@ use crate::clock;
 use crate::components::{Badges, NeedPicker, phone_of};
 use crate::gazetteer::Gazetteer;
 use crate::i18n::texts;
+use crate::pages::tour::next_visit;
 use crate::registry::Registry;
 use crate::route::{Origin, Route};
 use crate::upkeep::Upkeep;
@@ -43,7 +44,10 @@ pub fn Results(origin: Origin) -> impl IntoView {
     let choices = expect_context::<Choices>();
     choices.origin.set(Some(origin.clone()));
     let shown = RwSignal::new(PAGE);
-    let from = Memo::new(move |_| resolve(&origin, gazetteer));
+    let from = {
+        let origin = origin.clone();
+        Memo::new(move |_| resolve(&origin, gazetteer))
+    };
     let heading = move || match from.get() {
         Some((_, Some(nom))) => (t.results_near_commune)(&nom),
         _ => t.results_near_me.to_owned(),
@@ -77,9 +81,10 @@ pub fn Results(origin: Origin) -> impl IntoView {
             .into_any(),
             Some((found, now)) => {
                 let count = found.first.len() + found.rest.len();
+                let stops = found.rest.iter().any(|f| f.stop.is_some());
                 let full = found.more;
                 let cards = |places: Vec<Found<'static>>, level: u8| {
-                    places.into_iter().map(|Found { place, km }| view! { <ResultCard place km now level /> }).collect_view()
+                    places.into_iter().map(|Found { place, stop, km }| view! { <ResultCard place stop km now level /> }).collect_view()
                 };
                 let list = if found.first.is_empty() {
                     view! { <ol class="results" role="list">{cards(found.rest, 2)}</ol> }.into_any()
@@ -94,6 +99,7 @@ pub fn Results(origin: Origin) -> impl IntoView {
                 };
                 view! {
                     <p class="count" role="status">{(t.results_count)(count)}</p>
+                    {stops.then(|| view! { <p><a class="button secondary" href=Route::Passages(origin.clone(), 10).href()>{t.passages_title}</a></p> })}
                     {list}
                     <Show when=move || full>
                         <button type="button" class="secondary" on:click=move |_| shown.update(|n| *n += PAGE)>{t.show_more}</button>
@@ -135,29 +141,35 @@ fn CallDepartement() -> impl IntoView {
     }
 }
 
-/// One place in the list: enough to decide and to call, and, printed, to go there. Its name
-/// is a heading of `level` (3 under the far notice's group headings, else 2).
+/// One place in the list, or a stop of a place's tour: enough to decide and to call, and,
+/// printed, to go there. Its name is a heading of `level` (3 under the far notice's group
+/// headings, else 2). A stop says whose it is and its next visit instead of an address and hours.
 #[component]
-fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level: u8) -> impl IntoView {
+fn ResultCard(place: &'static Place, stop: Option<&'static Stop>, km: f64, now: chrono::NaiveDateTime, level: u8) -> impl IntoView {
     let t = texts();
-    let sheet = Route::Place(place.id.clone()).href();
+    let sheet = stop.map_or_else(|| Route::Place(place.id.clone()), |s| Route::Stop(s.id.clone())).href();
     let phone = phone_of(place);
     let upkeep = expect_context::<Upkeep>();
     let call = move |_| {
         upkeep.count(Event::Call(&place.id));
     };
-    let name = view! { <a href=sheet.clone()>{place.nom.clone()}</a> };
+    let name = view! { <a href=sheet.clone()>{stop.map_or(&place.nom, |s| &s.nom).clone()}</a> };
+    let (status, open) = match stop {
+        Some(stop) => (next_visit(t, stop, now), stop.horaires.is_open(now)),
+        None => open_status(t, place, now),
+    };
     view! {
         <li class="card">
             {if level == 3 { view! { <h3>{name}</h3> }.into_any() } else { view! { <h2>{name}</h2> }.into_any() }}
             <p class="where">
                 <span class="km">{(t.km)(km)}</span>
                 " · "
-                {format!("{}, {} {}", place.adresse, place.code_postal, place.commune)}
+                {stop.map_or_else(|| format!("{}, {} {}", place.adresse, place.code_postal, place.commune), |s| s.commune.clone())}
             </p>
-            <OpenStatus place now />
+            <p class="open-status" class:open=open>{status}</p>
+            {stop.map(|_| view! { <p class="stop-of">{format!("{} · {}", place.nom, t.stop_word)}</p> })}
             <Badges place />
-            {place.is_itinerant().then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
+            {(place.is_itinerant() && place.arrets.is_empty()).then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
             <p class="card-actions">
                 {phone.map(|n| view! {
                     <a class="button call" href=n.tel_uri() on:click=call>
@@ -173,15 +185,19 @@ fn ResultCard(place: &'static Place, km: f64, now: chrono::NaiveDateTime, level:
 /// "Ouvert jusqu'à 17 h" (highlighted), "Ouvre mardi à 9 h", or that hours are not published.
 #[component]
 pub fn OpenStatus(place: &'static Place, now: chrono::NaiveDateTime) -> impl IntoView {
-    let t: &Texts = texts();
-    let (text, open) = match &place.horaires {
+    let (text, open) = open_status(texts(), place, now);
+    view! { <p class="open-status" class:open=open>{text}</p> }
+}
+
+/// The status in words, and whether the place is open now.
+fn open_status(t: &Texts, place: &Place, now: chrono::NaiveDateTime) -> (String, bool) {
+    match &place.horaires {
         Some(schedule) => {
             let status = schedule.status(now);
             (t.status(status, now), matches!(status, Status::OpenUntil(_)))
         }
         None => (t.hours_unknown.to_owned(), false),
-    };
-    view! { <p class="open-status" class:open=open>{text}</p> }
+    }
 }
 
 /// Filters, folded away: open now, walk in, free, and home visits and the adapted welcomes when

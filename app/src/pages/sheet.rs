@@ -13,19 +13,25 @@ use crate::components::{Badges, HelplineLink, phone_of};
 use crate::i18n::texts;
 use crate::pages::report::ReportForm;
 use crate::pages::results::{OpenStatus, print};
+use crate::pages::tour::{stop_sheet, stops_markup};
 use crate::registry::Registry;
 use crate::upkeep::Upkeep;
 
+/// A place's sheet, or a tour's stop's when `stop` (`pages::tour::stop_sheet`: one component
+/// for both, less code on the phone).
 #[component]
-pub fn Sheet(id: String) -> impl IntoView {
+pub fn Sheet(id: String, stop: bool) -> impl IntoView {
     let t = texts();
     let registry = expect_context::<Registry>();
     move || match registry.finder() {
         None => view! { <p class="registry">{t.loading_places}</p> }.into_any(),
-        Some(finder) => match finder.place(&id) {
-            Some(place) => view! { <PlaceSheet place /> }.into_any(),
-            None => view! {
-                <h1 tabindex="-1">{t.place_not_found}</h1>
+        Some(finder) => match (finder.place(&id).filter(|_| !stop), finder.stop(&id).filter(|_| stop)) {
+            (Some(place), _) => view! { <PlaceSheet place /> }.into_any(),
+            (_, Some((place, s))) => {
+                view! { <article class="sheet" inner_html=stop_sheet(t, place, s, clock::now())></article> }.into_any()
+            }
+            _ => view! {
+                <h1 tabindex="-1">{if stop { t.stop_not_found } else { t.place_not_found }}</h1>
                 <p><a href="#/">{t.change_search}</a></p>
                 <HelplineLink />
             }
@@ -62,7 +68,8 @@ fn PlaceSheet(place: &'static Place) -> impl IntoView {
                 {format!("{} {}", place.code_postal, place.commune)}
             </p>
             {place.position.filter(|p| p.approximate).map(|_| view! { <p class="hint">{t.approximate}</p> })}
-            {place.is_itinerant().then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
+            {(place.is_itinerant() && place.arrets.is_empty()).then(|| view! { <p class="hint">{t.itinerant_note}</p> })}
+            {(!place.arrets.is_empty()).then(|| view! { <div inner_html=stops_markup(t, place, now)></div> })}
             {match phone {
                 Some(n) => view! {
                     <p><a class="button call" href=n.tel_uri() on:click=count(Event::Call)>{(t.call_number)(&n.to_string())}</a></p>

@@ -1,8 +1,8 @@
 //! The interface in Arabic (written right to left: `Lang::Ar.dir()` is `rtl`).
 
-use chrono::Weekday;
+use chrono::{Datelike, Weekday};
 
-use super::{Texts, When, clock, day_month, month_year};
+use super::{Texts, When, clock, day_month, month_year, visit_end};
 use crate::needs::Need;
 use crate::registry::{Frais, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 
@@ -87,6 +87,24 @@ pub static AR: Texts = Texts {
     see_map: "عرض على الخريطة",
     change_search: "تغيير البحث",
     km: |km| format!("{:.1} كم", km),
+    visit: |start, end, today| {
+        let day = match (start.date() - today).num_days() {
+            0 => "اليوم".to_owned(),
+            1 => "غدًا".to_owned(),
+            _ => format!("{} {}", ar_weekday(start.weekday()), day_month(&AR_MONTHS, start.date())),
+        };
+        format!("{day}، {} – {}", clock(start.time()), clock(visit_end(start, end)))
+    },
+    next_visit: |visit| format!("المرور القادم: {visit}"),
+    no_visit: "لا يوجد مرور مقرر خلال الثلاثين يومًا القادمة.",
+    stop_word: "محطة",
+    next_visits: "المرورات القادمة",
+    stops_title: "أين ومتى يمر",
+    passages_title: "المرورات القادمة قربي",
+    passages_within: "على مسافة أقل من",
+    passages_none: |km| format!("لا يوجد مرور مقرر على مسافة أقل من {km} كم خلال الثلاثين يومًا القادمة."),
+    add_to_calendar: "إضافة إلى مفكرتي",
+    stop_not_found: "هذه المحطة لم تعد مبرمجة.",
 
     open_until: |w, t| match w {
         When::Today => format!("مفتوح حتى الساعة {}", clock(t)),

@@ -1,8 +1,8 @@
 //! The interface in English.
 
-use chrono::Weekday;
+use chrono::{Datelike, Weekday};
 
-use super::{Texts, When, clock, day_month, month_year};
+use super::{Texts, When, clock, day_month, month_year, visit_end};
 use crate::needs::Need;
 use crate::registry::{Frais, ModaliteAcces, ModaliteAccompagnement, PriseEnCharge, Public, Service};
 
@@ -86,6 +86,24 @@ pub static EN: Texts = Texts {
     see_map: "See on the map",
     change_search: "Change search",
     km: |km| format!("{:.1} km", km),
+    visit: |start, end, today| {
+        let day = match (start.date() - today).num_days() {
+            0 => "today".to_owned(),
+            1 => "tomorrow".to_owned(),
+            _ => format!("{} {}", en_weekday(start.weekday()), day_month(&EN_MONTHS, start.date())),
+        };
+        format!("{day}, {} – {}", clock(start.time()), clock(visit_end(start, end)))
+    },
+    next_visit: |visit| format!("Next visit: {visit}"),
+    no_visit: "No visit planned in the next 30 days.",
+    stop_word: "stop",
+    next_visits: "Next visits",
+    stops_title: "Where and when it comes",
+    passages_title: "Next visits near me",
+    passages_within: "Within",
+    passages_none: |km| format!("No visit planned within {km} km in the next 30 days."),
+    add_to_calendar: "Add to my calendar",
+    stop_not_found: "This stop is no longer planned.",
 
     open_until: |w, t| match w {
         When::Today => format!("Open until {}", clock(t)),

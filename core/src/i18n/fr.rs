@@ -1,8 +1,8 @@
 //! The interface in French, the first language: every other language translates these words.
 
-use chrono::{NaiveTime, Timelike, Weekday};
+use chrono::{Datelike, NaiveTime, Timelike, Weekday};
 
-use super::{Texts, When, day_month, month_year};
+use super::{Texts, When, day_month, month_year, visit_end};
 use crate::label::Label;
 use crate::needs::Need;
 
@@ -93,6 +93,24 @@ pub static FR: Texts = Texts {
     see_map: "Voir sur la carte",
     change_search: "Changer de recherche",
     km: |km| format!("{:.1} km", km).replace('.', ","),
+    visit: |start, end, today| {
+        let day = match (start.date() - today).num_days() {
+            0 => "aujourd’hui".to_owned(),
+            1 => "demain".to_owned(),
+            _ => format!("{} {}", fr_weekday(start.weekday()), day_month(&FR_MONTHS, start.date())),
+        };
+        format!("{day}, {} – {}", french_time(start.time()), french_time(visit_end(start, end)))
+    },
+    next_visit: |visit| format!("Prochain passage : {visit}"),
+    no_visit: "Pas de passage prévu dans les 30 jours.",
+    stop_word: "arrêt",
+    next_visits: "Prochains passages",
+    stops_title: "Où et quand il passe",
+    passages_title: "Prochains passages près de chez moi",
+    passages_within: "À moins de",
+    passages_none: |km| format!("Aucun passage prévu à moins de {km} km dans les 30 jours."),
+    add_to_calendar: "Ajouter à mon agenda",
+    stop_not_found: "Cet arrêt n’est plus au programme.",
 
     open_until: |w, t| match w {
         When::Today => format!("Ouvert jusqu’à {}", french_time(t)),

@@ -149,6 +149,23 @@ pub struct Texts {
     pub see_map: &'static str,
     pub change_search: &'static str,
     pub km: fn(f64) -> String,
+    /// A tour's stop (issue #16): a visit in words from its start and end (« mardi 8 décembre,
+    /// 9 h – 12 h », « aujourd’hui » and « demain » when so, `today` being the phone's day),
+    /// the result line's « Prochain passage : … », no visit in the horizon, the word a stop's
+    /// marker adds to its place's name (« Bus connecté · arrêt »), the headings of a stop's
+    /// visits and a place's stops, the page of visits near the resident (its distance choice,
+    /// its empty list), the calendar button, a stop no longer published.
+    pub visit: fn(NaiveDateTime, NaiveDateTime, NaiveDate) -> String,
+    pub next_visit: fn(&str) -> String,
+    pub no_visit: &'static str,
+    pub stop_word: &'static str,
+    pub next_visits: &'static str,
+    pub stops_title: &'static str,
+    pub passages_title: &'static str,
+    pub passages_within: &'static str,
+    pub passages_none: fn(u32) -> String,
+    pub add_to_calendar: &'static str,
+    pub stop_not_found: &'static str,
 
     pub open_until: fn(When, NaiveTime) -> String,
     pub opens: fn(When, NaiveTime) -> String,
@@ -259,6 +276,12 @@ pub fn source_name(code: &str) -> &str {
 
 fn clock(t: NaiveTime) -> String {
     format!("{}:{:02}", t.hour(), t.minute())
+}
+
+/// A visit's end as its clock time: one until midnight ends at 23:59 (as a sheet's week shows
+/// it), not at « 0 h », which would read as before it starts.
+fn visit_end(start: NaiveDateTime, end: NaiveDateTime) -> NaiveTime {
+    if end.date() > start.date() && end.time() == NaiveTime::MIN { NaiveTime::from_hms_opt(23, 59, 0).expect("a time") } else { end.time() }
 }
 
 fn month_year(months: &[&str; 12], d: NaiveDate) -> String {

@@ -5,6 +5,13 @@
 //! straight-line distance turned into minutes by road by [`coverage::estimate_minutes`], beyond
 //! [`coverage::THRESHOLD_MINUTES`]. From a commune the app measures from its centre, as the
 //! coordinators' coverage does.
+//!
+//! A stop of a tour counts as help near you like a place: the nearest result may be a stop (the
+//! list shows it first, with its next visit), and saying "help is far" above a stop a few
+//! kilometres away would contradict the line below it. The coordinators' coverage counts only
+//! stops visited at least twice a month, so near a stop the bus visits monthly the two spaces
+//! may differ; on the registry without stops they agree commune by commune (`core/tests/far.rs`).
+//! The places put first never include stops: a stop is a trip.
 
 use super::{Filters, Finder, Found, bit, shifted};
 use crate::coverage::{THRESHOLD_MINUTES, estimate_minutes};
@@ -62,23 +69,22 @@ impl Finder {
         let more = nearest.len() == k;
         let far = minutes.is_some_and(|m| m > THRESHOLD_MINUTES);
         let first = if far { self.nearest_no_trip(from, NO_TRIP_FIRST.min(k), filters) } else { Vec::new() };
-        let rest = nearest.into_iter().filter(|f| !first.iter().any(|g| std::ptr::eq(g.place, f.place))).collect();
+        let rest = nearest.into_iter().filter(|f| f.stop.is_some() || !first.iter().any(|g| std::ptr::eq(g.place, f.place))).collect();
         Results { minutes, first, rest, more }
     }
 
-    /// The `k` nearest places passing `filters` that need no trip; the index skips regions
-    /// holding none (one more wanted group: home visits or remote help).
+    /// The `k` nearest places passing `filters` that need no trip, stops left out; the index
+    /// skips regions holding none (one more wanted group: home visits or remote help).
     fn nearest_no_trip(&self, from: LatLon, k: usize, filters: &Filters) -> Vec<Found<'_>> {
         let mut wanted = filters.wanted();
         let remote = LabelSet::from_iter([ModaliteAccompagnement::ADistance]);
         wanted.push(1 << bit::AT_HOME | shifted(&remote, bit::ACCOMPAGNEMENT));
         self.index
             .nearest(from, k, filters.max_km, &wanted, |slot| {
-                let place = &self.places[slot as usize];
-                no_trip(place) && filters.accepts(place)
+                self.places.get(slot as usize).is_some_and(|place| no_trip(place) && filters.accepts(place))
             })
             .into_iter()
-            .map(|n| Found { place: &self.places[n.slot as usize], km: n.km })
+            .map(|n| self.found(n.slot, n.km))
             .collect()
     }
 }
