@@ -5,10 +5,11 @@
 // the visit to the phone's calendar (the .ics is read back here), and opens « Prochains
 // passages près de chez moi ». axe on each new page; screenshots tour-*.png at 390×844.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { ROOT, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
+import { ROOT, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, phoneContext, startServer, waitForControllingWorker } from './harness.mjs';
 
 const PLACES = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
 const BUS = 'france-services-2102';
@@ -73,29 +74,17 @@ function readIcs(text) {
 }
 
 /**
- * Publishes the seed registry with the tour `rows` (stops file rows). Until the server's
- * `publish-registry FILE --stops STOPS.csv` lands, through the registry's JSON form: the bus
- * place carries its stops as `x_arrets` (a stop without position stands at its commune's centre,
- * marked approximate). With `--stops`, this function writes `rows` as CSV and passes the file.
+ * Publishes the seeds with `rows` as the stops file, as the département does:
+ * `publish-registry FILE --stops STOPS` (the places exported by the server itself).
  */
 function publishTour(server, rows) {
-  const arrets = rows.map((r) => {
-    const commune = COMMUNES[r.code_insee];
-    const approximate = r.latitude === '';
-    return {
-      id: r.id,
-      nom: r.nom,
-      code_insee: r.code_insee,
-      commune: commune.nom,
-      latitude: approximate ? commune.lat : Number(r.latitude),
-      longitude: approximate ? commune.lon : Number(r.longitude),
-      ...(approximate ? { x_position_approximative: true } : {}),
-      horaires: r.horaires,
-    };
-  });
-  const file = join(server.dataDir, 'lieux-tournee.json');
-  writeFileSync(file, JSON.stringify(PLACES.map((p) => (p.id === BUS ? { ...p, x_arrets: arrets } : p))));
-  return server.publishRegistry(file);
+  const db = join(server.dataDir, 'repere.sqlite');
+  const places = join(server.dataDir, 'lieux.csv');
+  execFileSync(SERVER_BIN, ['--database', db, 'export-registry', '--format', 'csv', '--out', places]);
+  const stops = join(server.dataDir, 'arrets.csv');
+  const columns = ['id', 'lieu', 'nom', 'code_insee', 'latitude', 'longitude', 'horaires'];
+  writeFileSync(stops, [columns.join(','), ...rows.map((r) => columns.map((c) => r[c]).join(','))].join('\n') + '\n');
+  return execFileSync(SERVER_BIN, ['--database', db, 'publish-registry', places, '--stops', stops], { encoding: 'utf8' });
 }
 
 let chromium;

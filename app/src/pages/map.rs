@@ -17,6 +17,7 @@ use crate::choices::Choices;
 use crate::gazetteer::Gazetteer;
 use crate::i18n::texts;
 use crate::pages::results::resolve;
+use crate::pages::tour::escape;
 use crate::registry::{Registry, fetch_text};
 use crate::route::Route;
 
@@ -163,7 +164,7 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
                 let _ = write!(
                     markup,
                     r#"<a class="marker stop" href="{}" aria-label="{}"><circle class="hit" cx="{x:.1}" cy="{y:.1}"/><rect class="dot" transform="translate({x:.1} {y:.1}) rotate(45)"/></a>"#,
-                    escape(&format!("#/arret/{}", js_sys::encode_uri_component(&stop.id))),
+                    escape(&Route::Stop(stop.id.clone()).href()),
                     escape(&(t.map_stop)(&stop.nom, &stop.commune)),
                 );
             }
@@ -244,11 +245,6 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
 
 fn paths(areas: &[repere_core::map::Outline], projection: &Projection) -> String {
     areas.iter().map(|a| format!(r#"<path d="{}"/>"#, a.path(projection))).collect()
-}
-
-/// Text made safe inside a double-quoted attribute.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('"', "&quot;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 fn dist(a: (f64, f64), b: (f64, f64)) -> f64 {

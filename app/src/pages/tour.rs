@@ -88,7 +88,7 @@ pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> 
     let sms = js_sys::encode_uri_component(&phone.map_or(sms.clone(), |n| format!("{sms} Tél. {n}.")));
     let p = stop.position;
     format!(
-        r#"<h1 tabindex="-1">{}</h1>{}<p class="address">{}</p>{}<h2>{}</h2>{visits}{call}<h2>{}</h2><p class="card-actions no-print"><a class="button secondary" href="geo:{lat:.6},{lon:.6}?q={lat:.6},{lon:.6}">{}</a><a class="button secondary" href="sms:?&amp;body={sms}">{}</a></p>"#,
+        r#"<h1 tabindex="-1">{}</h1>{}<p class="address">{}</p>{}<h2>{}</h2>{visits}{call}<h2>{}</h2><p class="card-actions no-print"><a class="button secondary" href="geo:{lat:.6},{lon:.6}?q={lat:.6},{lon:.6}">{}</a><a class="button secondary" href="sms:?&amp;body={sms}">{}</a><a class="button secondary" href="{}">{}</a></p>"#,
         escape(&stop.nom),
         stop_of(t, place),
         escape(&stop.commune),
@@ -97,10 +97,20 @@ pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> 
         t.directions,
         t.open_in_maps,
         t.share_sms,
+        escape(&poster(t, place, stop, now)),
+        t.poster_link,
         lat = p.lat,
         lon = p.lon,
     )
-    // The printable poster of the stop (its QR code leads here) is linked after these actions.
+}
+
+/// The stop's poster: its name, whose stop, its commune and next visits, the phone, and a QR
+/// code of this sheet.
+fn poster(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> String {
+    let mut lines = vec![stop.commune.clone()];
+    lines.extend(stop.visits(now, PASSAGES_DAYS).into_iter().take(4).map(|(start, end)| (t.visit)(start, end, now.date())));
+    let phone = phone_of(place).map(|n| n.to_string());
+    crate::poster::href(t, &stop.nom, &place.nom, lines, phone, &Route::Stop(stop.id.clone()))
 }
 
 /// « Prochains passages près de chez moi » within `km` of `origin`: one markup string, drawn
