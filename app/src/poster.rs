@@ -24,7 +24,7 @@ pub fn href(t: &Texts, title: &str, subtitle: &str, lines: Vec<String>, phone: O
         scan: t.poster_scan.to_owned(),
         print: t.print.to_owned(),
     };
-    format!("/affiche/{}", poster.fragment())
+    format!("/affiche/{}", poster.fragment_with(|v| js_sys::encode_uri_component(v).into()))
 }
 
 fn expect_lang() -> &'static str {

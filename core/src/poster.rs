@@ -53,18 +53,22 @@ const MAX_FRAGMENT: usize = 4000;
 const MAX_LINK: usize = 200;
 
 impl Poster {
-    /// The fragment (`#…`) of the poster page's address.
+    /// The fragment (`#…`) of the poster page's address, its values encoded by the WHATWG form
+    /// encoding.
     pub fn fragment(&self) -> String {
-        let mut form = form_urlencoded::Serializer::new(String::from("#"));
-        form.append_pair("lang", &self.lang).append_pair("titre", &self.title).append_pair("sous", &self.subtitle);
-        for line in &self.lines {
-            form.append_pair("l", line);
-        }
-        if let Some(phone) = &self.phone {
-            form.append_pair("tel", phone);
-        }
-        form.append_pair("lien", &self.link).append_pair("scan", &self.scan).append_pair("imprimer", &self.print);
-        form.finish()
+        self.fragment_with(|value| form_urlencoded::byte_serialize(value.as_bytes()).collect())
+    }
+
+    /// [`Poster::fragment`] with another encoder of a value: a phone passes the browser's
+    /// `encodeURIComponent`, whose output the form decoding of [`Poster::from_fragment`] reads
+    /// alike, and so carries no encoder of its own.
+    pub fn fragment_with(&self, encode: impl Fn(&str) -> String) -> String {
+        let mut pairs = vec![("lang", self.lang.as_str()), ("titre", &self.title), ("sous", &self.subtitle)];
+        pairs.extend(self.lines.iter().map(|line| ("l", line.as_str())));
+        pairs.extend(self.phone.iter().map(|phone| ("tel", phone.as_str())));
+        pairs.extend([("lien", self.link.as_str()), ("scan", &self.scan), ("imprimer", &self.print)]);
+        let pairs: Vec<String> = pairs.into_iter().map(|(key, value)| format!("{key}={}", encode(value))).collect();
+        format!("#{}", pairs.join("&"))
     }
 
     /// The poster a fragment describes; the error says what is missing (a poster opened by
@@ -148,6 +152,26 @@ mod tests {
         assert!(poster.fragment().is_ascii());
         let arabic = Poster { lang: "ar".into(), scan: "امسح الرمز".into(), ..poster };
         assert!(Poster::from_fragment(&arabic.fragment()).unwrap().is_rtl());
+    }
+
+    /// `encodeURIComponent`, as a phone encodes: everything but `A–Z a–z 0–9 - _ . ! ~ * ' ( )`
+    /// as UTF-8 `%XX` (a space is `%20`, not `+`).
+    fn encode_uri_component(value: &str) -> String {
+        value
+            .bytes()
+            .map(|b| match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' => {
+                    (b as char).to_string()
+                }
+                _ => format!("%{b:02X}"),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_browser_s_encoding_reads_back_the_same() {
+        let poster = Poster { lines: vec!["1 + 1 = 2 (100 %) d'accord ~ *".into()], ..poster() };
+        assert_eq!(Poster::from_fragment(&poster.fragment_with(encode_uri_component)), Ok(poster));
     }
 
     #[test]
