@@ -14,6 +14,8 @@ use crate::gazetteer::Gazetteer;
 /// One stop as typed: what the form holds until it is published.
 #[derive(Clone, Default, PartialEq)]
 struct Row {
+    /// Published already: its id never changes (the figures count per stop id).
+    published: bool,
     id: String,
     nom: String,
     /// The commune as typed (a name; the code INSEE is found in the gazetteer when sending).
@@ -42,13 +44,13 @@ pub fn StopsPage() -> impl IntoView {
         {move || match answer.get() {
             Answer::Waiting => view! { <p class="registry">"Chargement…"</p> }.into_any(),
             Answer::Failed(e) => view! { <p class="notice" role="alert">{failed("les arrêts", &e)}</p> }.into_any(),
-            Answer::Came(v) => view! { <Tours answer=v reload=move || load(c, "/api/v1/stops".into(), answer) /> }.into_any(),
+            Answer::Came(v) => view! { <Tours answer=v /> }.into_any(),
         }}
     }
 }
 
 #[component]
-fn Tours(answer: Value, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Tours(answer: Value) -> impl IntoView {
     let places = answer["places"].as_array().cloned().unwrap_or_default();
     if places.is_empty() {
         return view! { <p>"Aucun lieu itinérant : indiquez « Itinérant » dans la fiche d’un lieu pour lui donner des arrêts."</p> }
@@ -71,6 +73,7 @@ fn Tours(answer: Value, reload: impl Fn() + Copy + Send + Sync + 'static) -> imp
                 .flatten()
                 .filter(|s| text(s, "lieu") == place)
                 .map(|s| Row {
+                    published: true,
                     id: text(s, "id").to_owned(),
                     nom: text(s, "nom").to_owned(),
                     commune: text(s, "commune").to_owned(),
@@ -79,7 +82,7 @@ fn Tours(answer: Value, reload: impl Fn() + Copy + Send + Sync + 'static) -> imp
                     horaires: text(s, "horaires").to_owned(),
                 })
                 .collect();
-            view! { <Tour place rows version reload /> }
+            view! { <Tour place rows version /> }
         }}
     }
     .into_any()
@@ -91,13 +94,15 @@ fn coordinate(stop: &Value, key: &str) -> String {
 }
 
 #[component]
-fn Tour(place: String, rows: Vec<Row>, version: u64, reload: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
     let c = expect_context::<Coordination>();
     let gazetteer = expect_context::<Gazetteer>();
     let rows = RwSignal::new(rows);
     // The server's problems: (row from 1, field) → reason; row 0 for the whole tour.
     let problems = RwSignal::new(Vec::<(usize, String, String)>::new());
     let status = RwSignal::new(None::<String>);
+    // The registry version the tour was read at; the server refuses a list made from an older one.
+    let version = RwSignal::new(version);
     let place_for_send = place.clone();
     let publish = move |_| {
         let mut missing = vec![];
@@ -117,7 +122,7 @@ fn Tour(place: String, rows: Vec<Row>, version: u64, reload: impl Fn() + Copy + 
             problems.set(missing);
             return status.set(Some("Rien n’est publié : corrigez les arrêts signalés.".into()));
         }
-        let body = json!({"lieu": place_for_send, "version": version, "stops": values}).to_string();
+        let body = json!({"lieu": place_for_send, "version": version.get_untracked(), "stops": values}).to_string();
         status.set(Some("Publication…".into()));
         leptos::task::spawn_local(async move {
             match c.replace("/api/v1/stops", &body).await {
@@ -134,7 +139,8 @@ fn Tour(place: String, rows: Vec<Row>, version: u64, reload: impl Fn() + Copy + 
                         "Publié : version {} du registre. Les téléphones la recevront à leur prochaine connexion.",
                         v["version"]
                     )));
-                    reload();
+                    version.set(v["version"].as_u64().unwrap_or_default());
+                    rows.update(|r| r.iter_mut().for_each(|row| row.published = true));
                 }
                 Err((status_code, body)) => {
                     let answer: Value = serde_json::from_str(&body).unwrap_or_default();
@@ -225,9 +231,9 @@ fn StopForm(i: usize, rows: RwSignal<Vec<Row>>, problems: RwSignal<Vec<(usize, S
     }
 }
 
-/// A stop not published yet has an id made here (`arret-` and its folded name).
+/// A stop not published yet has an id made here, from its name.
 fn is_new(row: &Row) -> bool {
-    row.id.is_empty() || row.id.starts_with("arret-")
+    !row.published
 }
 
 /// Gives row `i`, if new and named, the id `arret-<name folded>`, with `-2`, `-3`… if another
