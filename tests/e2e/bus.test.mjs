@@ -12,7 +12,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
-  ROOT, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, logContact, pending, phoneContext, startServer, waitForControllingWorker,
+  ROOT, SERVER_BIN, SHOTS, assertNoCspViolations, axeViolations, launchBrowser, logContact, pending, phoneContext, startServer, waitForControllingWorker,
 } from './harness.mjs';
 
 let chromium;
@@ -28,13 +28,31 @@ const STOPS = [
 ];
 const NEAR_VOUILLE = { latitude: 46.622, longitude: 0.165 };
 
+/** The registry's places with `stops` in the bus's `x_arrets`, published: what the server said. */
+function publishTour(server, stops) {
+  const places = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
+  const file = join(server.dataDir, 'lieux-tournee.json');
+  writeFileSync(file, JSON.stringify(places.map((p) => (p.id === BUS ? { ...p, x_arrets: stops } : p))));
+  return server.publishRegistry(file);
+}
+
+/** The example tour (tests/fixtures/tournee-bus.csv) as `x_arrets`, a commune's centre for a stop given none. */
+function exampleTour() {
+  const rows = (path) => readFileSync(join(ROOT, path), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+  const communes = new Map(rows('seeds/communes-86.csv').map((c) => [c[0], { nom: c[1], latitude: Number(c[6]), longitude: Number(c[7]) }]));
+  return rows('tests/fixtures/tournee-bus.csv').map(([id, , nom, code_insee, latitude, longitude, horaires]) => {
+    const commune = communes.get(code_insee);
+    return {
+      id, nom, code_insee, commune: commune.nom, horaires,
+      latitude: latitude ? Number(latitude) : commune.latitude, longitude: longitude ? Number(longitude) : commune.longitude,
+    };
+  });
+}
+
 test('at a stop of the tour: proposed from the position, accepted, 3 contacts offline stored at the stop', async (t) => {
   const server = await startServer();
   t.after(() => server.stop());
-  const places = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
-  const file = join(server.dataDir, 'lieux-tournee.json');
-  writeFileSync(file, JSON.stringify(places.map((p) => (p.id === BUS ? { ...p, x_arrets: STOPS } : p))));
-  assert.match(server.publishRegistry(file), /^version 2 published/);
+  assert.match(publishTour(server, STOPS), /^version 2 published/);
 
   const context = await phoneContext(chromium.browser, { geolocation: NEAR_VOUILLE, permissions: ['geolocation'] });
   t.after(() => context.close());
@@ -72,4 +90,33 @@ test('at a stop of the tour: proposed from the position, accepted, 3 contacts of
   assert.equal(bodies.length, 3);
   for (const body of bodies) assert.deepEqual(body.lieu, { kind: 'arret', id: 'bus-e2e-vouille', commune: '86294' });
   assert.deepEqual(errors, []);
+});
+
+test('coverage counts the stops the bus visits at least twice a month, drawn apart on the map', async (t) => {
+  const server = await startServer();
+  t.after(() => server.stop());
+  const tour = exampleTour();
+  assert.match(publishTour(server, tour), /^version 2 published/);
+  const context = await phoneContext(chromium.browser);
+  t.after(() => context.close());
+  const page = await context.newPage();
+  await page.goto(`${server.url}/coordination/`);
+  await waitForControllingWorker(page);
+  const code = execFileSync(SERVER_BIN, ['--database', join(server.dataDir, 'repere.sqlite'), 'enrol', '--role', 'coordination'], { encoding: 'utf8' });
+  await page.getByLabel('Code de coordination').fill(code.trim());
+  await page.getByRole('button', { name: 'Inscrire cet appareil' }).click();
+  await page.getByRole('link', { name: 'Où l’aide manque' }).click();
+  // Weekly (3) and twice a month (5) count; the 4 monthly stops do not.
+  const counted = page.getByText(/^Comptés : [\d\u202f]+ lieux et 8 arrêts du bus\. Un arrêt du bus compte s’il passe au moins deux fois par mois/);
+  await counted.waitFor({ timeout: 15_000 });
+  assert.equal(await page.locator('svg.gaps g.tour').count(), 8);
+  const names = await page.locator('svg.gaps g.tour title').allTextContents();
+  assert.ok(names.includes('Arrêt du bus : Bus connecté — Vouillé (Vouillé)') && !names.some((n) => n.includes('Lusignan')), names.join(' | '));
+  // Only France Services: the bus's stops around Poitiers now bring communes within 10 minutes.
+  await page.getByText('Changer le seuil ou les lieux comptés').click();
+  await page.getByLabel('Dispositif', { exact: true }).selectOption('France Services');
+  await counted.waitFor();
+  assert.deepEqual(await axeViolations(page), []);
+  await page.locator('svg.gaps').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: join(SHOTS, 'coverage-bus-tour.png') });
 });

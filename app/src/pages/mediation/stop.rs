@@ -6,11 +6,12 @@
 use leptos::prelude::*;
 use repere_core::activity::{stops_by_name, stops_now};
 use repere_core::proximity::LatLon;
+use repere_core::registry::Stop;
 
 use crate::registry::Registry;
 use crate::session::Outreach;
 
-/// Stops shown besides the first proposed: a short list, the whole tour is in the menu below.
+/// Stops shown besides the first proposed: a short list, the whole tour is folded below.
 const OTHERS: usize = 3;
 
 /// Whether the phone holds a tour to choose from.
@@ -37,50 +38,55 @@ pub fn locate_once(position: RwSignal<Option<Option<LatLon>>>) {
 /// `position`: `None` not asked yet, `Some(None)` asked (or refused), `Some(Some(_))` known.
 #[component]
 pub fn StopChoice(none: RwSignal<bool>, position: RwSignal<Option<Option<LatLon>>>) -> impl IntoView {
-    let outreach = expect_context::<Outreach>();
     let registry = expect_context::<Registry>();
+    let at = At { registry, outreach: expect_context::<Outreach>() };
     locate_once(position);
-    let chosen = RwSignal::new(String::new());
-    let start = move |id: &str| {
-        let places = registry.finder().map(|f| f.places()).unwrap_or_default();
-        if let Some(stop) = places.iter().flat_map(|p| &p.arrets).find(|s| s.id == id) {
-            outreach.start_at(stop);
-        }
-    };
     move || {
         let places = registry.finder().map(|f| f.places()).unwrap_or_default();
-        let all = stops_by_name(places);
         let visits = stops_now(places, crate::clock::now(), position.get().flatten());
         let first = visits.first().map(|v| {
             let id = v.stop.id.clone();
             view! {
                 <p class="question">{format!("Vous êtes à : {} ({}) ?", v.stop.nom, v.passage())}</p>
-                <button type="button" class="big" on:click=move |_| start(&id)>"Oui"</button>
+                <button type="button" class="big" on:click=move |_| at.start(&id)>"Oui"</button>
             }
         });
-        let others = visits
-            .iter()
-            .skip(1)
-            .take(OTHERS)
-            .map(|v| {
-                let id = v.stop.id.clone();
-                view! { <li><button type="button" class="secondary" on:click=move |_| start(&id)>{format!("{} ({})", v.stop.nom, v.passage())}</button></li> }
-            })
-            .collect_view();
-        let options =
-            all.iter().map(|s| view! { <option value=s.id.clone()>{format!("{} ({})", s.nom, s.commune)}</option> }).collect_view();
+        let others: Vec<_> = visits.iter().skip(1).take(OTHERS).map(|v| stop_button(at, v.stop, v.passage())).collect();
+        let all: Vec<_> = stops_by_name(places).into_iter().map(|s| stop_button(at, s, s.commune.clone())).collect();
         view! {
             <div class="stop-choice" role="group" aria-label="Arrêt du bus">
                 {first}
                 <ul class="stops" role="list">{others}</ul>
-                <label class="field" for="session-stop">{if visits.is_empty() { "Arrêt" } else { "Un autre arrêt" }}</label>
-                <select id="session-stop" on:change=move |ev| chosen.set(event_target_value(&ev))>
-                    <option value="">"Choisir un arrêt"</option>
-                    {options}
-                </select>
-                <button type="button" class="secondary" on:click=move |_| start(&chosen.get_untracked())>"Commencer à cet arrêt"</button>
-                <button type="button" class="link" on:click=move |_| none.set(true)>"Aucun de ces arrêts"</button>
+                <details class="more">
+                    <summary>{if visits.is_empty() { "Choisir l’arrêt" } else { "Un autre arrêt" }}</summary>
+                    <ul class="stops" role="list">{all}</ul>
+                </details>
+                <button type="button" class="secondary" on:click=move |_| none.set(true)>"Aucun de ces arrêts"</button>
             </div>
+        }
+    }
+}
+
+/// One stop to tap: its name and, in brackets, its visit or its commune. One function for both
+/// lists, so the bundle holds one copy of the view.
+fn stop_button(at: At, stop: &Stop, detail: String) -> impl IntoView + use<> {
+    let id = stop.id.clone();
+    view! { <li><button type="button" class="secondary" on:click=move |_| at.start(&id)>{format!("{} ({detail})", stop.nom)}</button></li> }
+}
+
+/// What starting at a stop needs, copied into each button's handler.
+#[derive(Clone, Copy)]
+struct At {
+    registry: Registry,
+    outreach: Outreach,
+}
+
+impl At {
+    /// Starts the session at the stop `id` of the tour held.
+    fn start(self, id: &str) {
+        let places = self.registry.finder().map(|f| f.places()).unwrap_or_default();
+        if let Some(stop) = places.iter().flat_map(|p| &p.arrets).find(|s| s.id == id) {
+            self.outreach.start_at(stop);
         }
     }
 }
