@@ -64,6 +64,11 @@ fn a_session_proposes_the_stops_visited_now_or_within_the_hour() {
     // 12:30: nothing under way, Saint-Éloi further than SOON_MINUTES away.
     assert!(at(8, 14, 0) - at(8, 12, 30) > Duration::minutes(SOON_MINUTES));
     assert!(stops_now(&places, at(8, 12, 30), None).is_empty());
+    // A visit to midnight ends at "24 h".
+    let mut night = places.clone();
+    let bus = night.iter_mut().find(|p| !p.arrets.is_empty()).unwrap();
+    bus.arrets[0].horaires = Schedule::parse("Mo-Su 18:00-24:00", years()).unwrap();
+    assert_eq!(stops_now(&night, at(8, 20, 0), None)[0].passage(), "passage 18 h – 24 h");
     // Tuesday 1 December: Lusignan's visit is the second Tuesday, not this one.
     assert!(stops_now(&places, at(1, 10, 0), None).is_empty());
 }

@@ -24,9 +24,12 @@ pub struct Visit<'a> {
 }
 
 impl Visit<'_> {
-    /// "passage 9 h – 12 h": the whole visit, as announced, not only what is left of it.
+    /// "passage 9 h – 12 h": the whole visit, as announced, not only what is left of it; a
+    /// visit to midnight ends at "24 h", as hours are written.
     pub fn passage(&self) -> String {
-        format!("passage {} – {}", crate::i18n::french_time(self.start.time()), crate::i18n::french_time(self.end.time()))
+        let midnight = self.end.date() > self.start.date() && self.end.time() == NaiveTime::MIN;
+        let end = if midnight { "24 h".to_owned() } else { crate::i18n::french_time(self.end.time()) };
+        format!("passage {} – {end}", crate::i18n::french_time(self.start.time()))
     }
 }
 
