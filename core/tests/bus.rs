@@ -62,7 +62,7 @@ fn a_session_proposes_the_stops_visited_now_or_within_the_hour() {
     // 13:10: Saint-Éloi (Tu 14:00-17:00) starts within the hour; Lusignan is over.
     assert_eq!(ids(&stops_now(&places, at(8, 13, 10), None)), ["bus-saint-eloi"]);
     // 12:30: nothing under way, Saint-Éloi further than SOON_MINUTES away.
-    assert!(at(8, 14, 0) - at(8, 12, 30) > Duration::minutes(SOON_MINUTES));
+    assert!(at(8, 14, 0) - at(8, 12, 30) > Duration::minutes(SOON_MINUTES.into()));
     assert!(stops_now(&places, at(8, 12, 30), None).is_empty());
     // A visit to midnight ends at "24 h".
     let mut night = places.clone();

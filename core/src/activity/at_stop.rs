@@ -4,47 +4,53 @@
 //! so contacts count per stop in one tap; the whole tour by name stays one tap away, for a
 //! visit moved or a stop added since the phone's last update.
 
-use chrono::{Duration, NaiveDateTime, NaiveTime};
+use chrono::{NaiveDateTime, Timelike};
 
 use crate::proximity::{LatLon, haversine_km};
 use crate::registry::{Place, Stop};
 
 /// A visit starting within this many minutes is proposed: the bus arrives and sets up before
 /// the time announced to residents.
-pub const SOON_MINUTES: i64 = 60;
+pub const SOON_MINUTES: u16 = 60;
 
-/// A stop's visit under way or about to start, and how far the phone is from the stop.
+/// A stop's visit today under way or about to start (minutes from midnight, as timetables
+/// hold them), and how far the phone is from the stop.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Visit<'a> {
     pub stop: &'a Stop,
-    pub start: NaiveDateTime,
-    pub end: NaiveDateTime,
+    pub start: u16,
+    pub end: u16,
     /// Straight-line kilometres from the phone, when its position is known.
     pub km: Option<f64>,
 }
 
 impl Visit<'_> {
-    /// "passage 9 h – 12 h": the whole visit, as announced, not only what is left of it; a
-    /// visit to midnight ends at "24 h", as hours are written.
+    /// "passage 9 h – 12 h": the whole visit, as announced, not only what is left of it.
     pub fn passage(&self) -> String {
-        let midnight = self.end.date() > self.start.date() && self.end.time() == NaiveTime::MIN;
-        let end = if midnight { "24 h".to_owned() } else { crate::i18n::french_time(self.end.time()) };
-        format!("passage {} – {end}", crate::i18n::french_time(self.start.time()))
+        format!("passage {} – {}", clock(self.start), clock(self.end))
     }
 }
 
-/// The stops of `places` with a visit under way at `now` or starting within [`SOON_MINUTES`]:
-/// nearest `position` first when it is known (ties and unknown position: soonest first, then by
-/// name).
+/// "9 h", "9 h 30", "24 h" for a visit to midnight.
+fn clock(minutes: u16) -> String {
+    match minutes % 60 {
+        0 => format!("{} h", minutes / 60),
+        m => format!("{} h {m:02}", minutes / 60),
+    }
+}
+
+/// The stops of `places` with a visit today under way at `now` or starting within
+/// [`SOON_MINUTES`]: nearest `position` first when it is known (ties and unknown position:
+/// soonest first, then by name). Read from the day's timetable directly, not `Stop::visits`:
+/// the mediators' bundle then needs no date arithmetic (about 5 KiB less).
 pub fn stops_now(places: &[Place], now: NaiveDateTime, position: Option<LatLon>) -> Vec<Visit<'_>> {
-    // From midnight, so a visit under way is seen whole (`Stop::visits` cuts the first at its start).
-    let midnight = now.date().and_time(NaiveTime::MIN);
-    let soon = now + Duration::minutes(SOON_MINUTES);
+    let minute = (now.hour() * 60 + now.minute()) as u16;
     let mut visits: Vec<Visit> = places
         .iter()
         .flat_map(|p| &p.arrets)
         .filter_map(|stop| {
-            let (start, end) = stop.visits(midnight, 2).into_iter().find(|&(start, end)| end > now && start <= soon)?;
+            let today = stop.horaires.timetable().day(now.date())?;
+            let &(start, end) = today.iter().find(|&&(start, end)| end > minute && start <= minute + SOON_MINUTES)?;
             let km = position.map(|at| haversine_km(at, LatLon { lat: stop.position.lat, lon: stop.position.lon }));
             Some(Visit { stop, start, end, km })
         })

@@ -22,7 +22,7 @@ fn fr_when(w: When) -> String {
     }
 }
 
-pub(crate) fn french_time(t: NaiveTime) -> String {
+fn french_time(t: NaiveTime) -> String {
     match t.minute() {
         0 => format!("{} h", t.hour()),
         m => format!("{} h {m:02}", t.hour()),

@@ -19,7 +19,6 @@ mod fr;
 pub use ar::AR;
 pub use en::EN;
 pub use fr::FR;
-pub(crate) use fr::french_time;
 
 /// A language of the interface.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
