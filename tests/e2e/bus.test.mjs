@@ -71,14 +71,14 @@ test('at a stop of the tour: proposed from the position, accepted, 3 contacts of
   await page.getByText('Vous êtes à : Bus connecté — Vouillé (place de l’église) (passage 0 h – 24 h) ?').waitFor({ timeout: 15_000 });
   await page.getByRole('button', { name: 'Bus connecté — Biard (passage 0 h – 24 h)' }).waitFor();
   assert.deepEqual(await axeViolations(page), []);
-  await page.screenshot({ path: join(SHOTS, 'mediator-bus-stop.png'), fullPage: true });
+  await page.locator('section.outreach').screenshot({ path: join(SHOTS, 'mediator-bus-stop.png') });
   await page.getByRole('button', { name: 'Oui', exact: true }).click();
   await page.getByText('Bus connecté — Vouillé (place de l’église) — depuis').waitFor();
   await page.getByRole('button', { name: '+1 personne renseignée' }).click();
   await logContact(page);
   await logContact(page);
   await page.getByText('1 personne(s) renseignée(s), 2 contact(s) noté(s) dans cette session').waitFor();
-  await page.screenshot({ path: join(SHOTS, 'mediator-bus-session.png') });
+  await page.locator('section.outreach').screenshot({ path: join(SHOTS, 'mediator-bus-session.png') });
   await pending(page, 3);
 
   await context.setOffline(false);
