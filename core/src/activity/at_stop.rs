@@ -55,7 +55,7 @@ pub fn stops_now(places: &[Place], now: NaiveDateTime, position: Option<LatLon>)
             Some(Visit { stop, start, end, km })
         })
         .collect();
-    visits.sort_by(|a, b| {
+    sort(&mut visits, |a, b| {
         let (ka, kb) = (a.km.unwrap_or(0.0), b.km.unwrap_or(0.0));
         ka.total_cmp(&kb).then(a.start.cmp(&b.start)).then_with(|| a.stop.nom.cmp(&b.stop.nom))
     });
@@ -65,6 +65,18 @@ pub fn stops_now(places: &[Place], now: NaiveDateTime, position: Option<LatLon>)
 /// Every stop of `places`, by name: the fallback list.
 pub fn stops_by_name(places: &[Place]) -> Vec<&Stop> {
     let mut stops: Vec<&Stop> = places.iter().flat_map(|p| &p.arrets).collect();
-    stops.sort_by(|a, b| a.nom.cmp(&b.nom).then_with(|| a.id.cmp(&b.id)));
+    sort(&mut stops, |a, b| a.nom.cmp(&b.nom).then_with(|| a.id.cmp(&b.id)));
     stops
+}
+
+/// Insertion sort: a tour has tens of stops, and the standard library's sorts would add a few
+/// KiB to the mediators' bundle for each list (its 300 KiB budget is spent).
+fn sort<T>(items: &mut [T], order: impl Fn(&T, &T) -> std::cmp::Ordering) {
+    for i in 1..items.len() {
+        let mut j = i;
+        while j > 0 && order(&items[j - 1], &items[j]).is_gt() {
+            items.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }
