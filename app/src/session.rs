@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use repere_core::activity::{Outing, OutingKind};
+use repere_core::registry::Stop;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -19,6 +20,9 @@ struct Stored {
     id: Uuid,
     kind: String,
     commune: Option<(String, String)>,
+    /// The tour's stop (id, name); absent from sessions stored before stops existed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    stop: Option<(String, String)>,
     started: String,
     quick: u32,
     logged: u32,
@@ -27,7 +31,8 @@ struct Stored {
 fn read(text: &str) -> Option<Outing> {
     let s: Stored = serde_json::from_str(text).ok()?;
     let started = repere_protocol::local_time(&s.started)?;
-    Some(Outing { id: s.id, kind: OutingKind::from_code(&s.kind)?, commune: s.commune, started, quick: s.quick, logged: s.logged })
+    let kind = OutingKind::from_code(&s.kind)?;
+    Some(Outing { id: s.id, kind, commune: s.commune, stop: s.stop, started, quick: s.quick, logged: s.logged })
 }
 
 fn write(o: &Outing) -> String {
@@ -35,6 +40,7 @@ fn write(o: &Outing) -> String {
         id: o.id,
         kind: o.kind.code().to_owned(),
         commune: o.commune.clone(),
+        stop: o.stop.clone(),
         started: repere_protocol::write_local_time(o.started),
         quick: o.quick,
         logged: o.logged,
@@ -75,6 +81,12 @@ impl Outreach {
         self.ended.set(None);
         self.keep(Some(outing));
         Ok(())
+    }
+
+    /// Starts a bus session at a stop of the tour.
+    pub fn start_at(&self, stop: &Stop) {
+        self.ended.set(None);
+        self.keep(Some(Outing::at_stop(new_id(), stop, clock::now())));
     }
 
     pub fn end(&self) {

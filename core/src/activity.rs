@@ -154,8 +154,10 @@ taxonomy!(StatutSocial, "statut_social" {
     NonCommunique => "non_communique", "Non communiqué ou hétérogène",
 });
 
+mod at_stop;
 mod draft;
 mod outing;
+pub use at_stop::{SOON_MINUTES, Visit, stops_by_name, stops_now};
 pub use draft::{Debut, Draft, LieuChoice, Remembered, field_words, toggled};
 pub use outing::{Outing, OutingKind, QUICK_MINUTES};
 

@@ -30,6 +30,7 @@ mod planner;
 mod report;
 mod selection;
 mod table;
+mod tour;
 
 use std::collections::BTreeMap;
 
@@ -37,6 +38,7 @@ pub use planner::{Closing, Planner, RUPTURE, RUPTURE_VIENNE, Stop, rupture};
 pub use report::{BANDS, COMMUNE_COLUMNS, EPCI_COLUMNS, Names, band, band_label, commune_rows, epci_rows, estimate_method};
 pub use selection::{Selection, weekly_hours};
 pub use table::{Minutes, TravelTable};
+pub use tour::{REGULAR_RULE, REGULAR_VISIT_DAYS, REGULAR_WINDOW_DAYS, visited_regularly};
 
 use crate::proximity::{Index, LatLon, haversine_km};
 

@@ -6,6 +6,7 @@ use chrono::{NaiveDateTime, Timelike};
 use uuid::Uuid;
 
 use super::*;
+use crate::registry::Stop;
 
 taxonomy!(
     /// Where the mediator is for the session (codes kept on the phone with the session).
@@ -22,8 +23,10 @@ pub const QUICK_MINUTES: u16 = 5;
 pub struct Outing {
     pub id: Uuid,
     pub kind: OutingKind,
-    /// Commune where it happens (code INSEE, name), when given.
+    /// Commune where it happens (code INSEE, name), when given; a stop's commune at a stop.
     pub commune: Option<(String, String)>,
+    /// The tour's stop the bus is at (its id and name), when the mediator said so.
+    pub stop: Option<(String, String)>,
     /// Local time it started.
     pub started: NaiveDateTime,
     /// "+1 personne renseignée" so far.
@@ -38,23 +41,38 @@ impl Outing {
         if kind == OutingKind::Evenement && commune.is_none() {
             return Err(Problem { field: "commune", reason: "pour un événement, écrivez la commune".to_owned() });
         }
-        Ok(Outing { id, kind, commune, started, quick: 0, logged: 0 })
+        Ok(Outing { id, kind, commune, stop: None, started, quick: 0, logged: 0 })
+    }
+
+    /// A bus session at a stop of the tour: its contacts count under the stop and its commune.
+    pub fn at_stop(id: Uuid, stop: &Stop, started: NaiveDateTime) -> Outing {
+        Outing {
+            id,
+            kind: OutingKind::Bus,
+            commune: Some((stop.code_insee.clone(), stop.commune.clone())),
+            stop: Some((stop.id.clone(), stop.nom.clone())),
+            started,
+            quick: 0,
+            logged: 0,
+        }
     }
 
     /// Where contacts of this session took place.
     pub fn lieu(&self) -> Lieu {
-        match (self.kind, &self.commune) {
-            (OutingKind::Bus, commune) => Lieu::Bus(commune.as_ref().map(|(code, _)| code.clone())),
-            (OutingKind::Evenement, Some((code, _))) => Lieu::Commune(code.clone()),
-            (_, commune) => Lieu::MarcheStand(commune.as_ref().map(|(code, _)| code.clone())),
+        match (self.kind, &self.commune, &self.stop) {
+            (OutingKind::Bus, Some((code, _)), Some((id, _))) => Lieu::Arret { id: id.clone(), commune: code.clone() },
+            (OutingKind::Bus, commune, _) => Lieu::Bus(commune.as_ref().map(|(code, _)| code.clone())),
+            (OutingKind::Evenement, Some((code, _)), _) => Lieu::Commune(code.clone()),
+            (_, commune, _) => Lieu::MarcheStand(commune.as_ref().map(|(code, _)| code.clone())),
         }
     }
 
-    /// "Marché ou stand, Civray".
+    /// "Marché ou stand, Civray"; at a stop, the stop's name ("Bus connecté — Vouillé").
     pub fn title(&self) -> String {
-        match &self.commune {
-            Some((_, nom)) => format!("{}, {nom}", self.kind.label()),
-            None => self.kind.label().to_owned(),
+        match (&self.stop, &self.commune) {
+            (Some((_, nom)), _) => nom.clone(),
+            (None, Some((_, nom))) => format!("{}, {nom}", self.kind.label()),
+            (None, None) => self.kind.label().to_owned(),
         }
     }
 

@@ -9,7 +9,7 @@ use super::{Help, THRESHOLD_MINUTES};
 use crate::activity::Problem;
 use crate::label::Label;
 use crate::needs::Need;
-use crate::registry::{Dispositif, Place};
+use crate::registry::{Dispositif, Place, Stop};
 
 const LAST_SECOND: NaiveTime = NaiveTime::from_hms_opt(23, 59, 59).expect("a time");
 
@@ -127,9 +127,19 @@ impl Selection {
             && self.min_hours.is_none_or(|h| weekly_hours(place, day).is_some_and(|open| open >= f64::from(h)))
     }
 
-    /// The places retained that have a position, as coverage measures them.
+    /// The places retained that have a position, as coverage measures them, then their tour's
+    /// stops that count ([`Selection::tour`]).
     pub fn places(&self, places: &[Place], day: NaiveDate) -> Vec<Help> {
-        places.iter().filter(|p| self.retains(p, day)).filter_map(Help::of).collect()
+        let fixed = places.iter().filter(|p| self.retains(p, day)).filter_map(Help::of);
+        fixed.chain(self.tour(places, day).into_iter().map(Help::of_stop)).collect()
+    }
+
+    /// The stops that count as help on `day`: those of a retained place (a stop offers its
+    /// place's services, so the need and the dispositif are its place's) visited at least twice
+    /// a month ([`super::visited_regularly`]).
+    pub fn tour<'a>(&self, places: &'a [Place], day: NaiveDate) -> Vec<&'a Stop> {
+        let retained = places.iter().filter(|p| !p.arrets.is_empty() && self.retains(p, day));
+        retained.flat_map(|p| &p.arrets).filter(|s| super::visited_regularly(s, day)).collect()
     }
 }
 

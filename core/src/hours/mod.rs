@@ -59,8 +59,14 @@ pub fn french_public_holidays(year: i32) -> Vec<NaiveDate> {
     days
 }
 
+/// [`french_public_holidays`] asked for one day, without building the list: no date
+/// arithmetic nor sort, which phones' bundles then need not hold (it runs for every day a
+/// timetable is read).
 fn is_french_public_holiday(day: NaiveDate) -> bool {
-    french_public_holidays(day.year()).contains(&day)
+    const FIXED: [(u32, u32); 8] = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)];
+    FIXED.contains(&(day.month(), day.day()))
+        || computus::gregorian_naive(day.year())
+            .is_ok_and(|easter| [1, 39, 50].contains(&(day.num_days_from_ce() - easter.num_days_from_ce())))
 }
 
 fn french_holidays() -> ContextHolidays {
@@ -231,6 +237,20 @@ fn unreadable(parser: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_is_a_holiday_exactly_when_the_years_list_holds_it() {
+        for year in HOLIDAY_YEARS {
+            let list = french_public_holidays(year);
+            let asked: Vec<NaiveDate> = NaiveDate::from_ymd_opt(year, 1, 1)
+                .unwrap()
+                .iter_days()
+                .take_while(|d| d.year() == year)
+                .filter(|d| is_french_public_holiday(*d))
+                .collect();
+            assert_eq!(asked, list, "{year}");
+        }
+    }
 
     #[test]
     fn unreadable_hours_say_where_and_give_an_example_not_the_parser_s_grammar() {

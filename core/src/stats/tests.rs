@@ -207,6 +207,7 @@ fn a_session_is_counted_once_with_all_the_people_met() {
         id: session,
         kind: OutingKind::MarcheStand,
         commune: Some(("86078".into(), "Civray".into())),
+        stop: None,
         started: NaiveDate::from_ymd_opt(2026, 3, 7).unwrap().and_hms_opt(9, 0, 0).unwrap(),
         quick: 0,
         logged: 0,

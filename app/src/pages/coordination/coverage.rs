@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use repere_core::coverage::{
-    Access, BANDS, Commune, Coverage, DETOUR, EPCI_COLUMNS, Help, Minutes, Names, SPEED_KMH, Selection, THRESHOLD_MINUTES, TravelTable,
-    band_label, epci_rows,
+    Access, BANDS, Commune, Coverage, DETOUR, EPCI_COLUMNS, Help, Minutes, Names, REGULAR_RULE, SPEED_KMH, Selection, THRESHOLD_MINUTES,
+    TravelTable, band_label, epci_rows,
 };
 use repere_core::export::Cell;
 use repere_core::label::Label;
@@ -34,7 +34,10 @@ pub struct Computed {
     /// Names of the communes (same order) and of the EPCI (by SIREN).
     pub commune_names: Arc<Vec<String>>,
     pub epci_names: Arc<Vec<(String, String)>>,
+    /// The places retained, then the tour's stops that count (`Selection::tour`): `places[..fixed]`
+    /// are places, the rest stops.
     pub places: Arc<Vec<Help>>,
+    pub fixed: usize,
     pub place_names: Arc<Vec<String>>,
     pub rows: Arc<Vec<Minutes>>,
     pub access: Vec<Access>,
@@ -81,13 +84,18 @@ fn compute(territory: &Territory, registry: &[repere_core::registry::Place], row
     let today = crate::clock::now().date();
     let kept: Vec<&repere_core::registry::Place> =
         registry.iter().filter(|p| p.position.is_some() && selection.retains(p, today)).collect();
-    let places: Vec<Help> = kept.iter().filter_map(|p| Help::of(p)).collect();
-    let place_names = kept.iter().map(|p| format!("{} ({})", p.nom, p.commune)).collect();
+    let mut places: Vec<Help> = kept.iter().filter_map(|p| Help::of(p)).collect();
+    let mut place_names: Vec<String> = kept.iter().map(|p| format!("{} ({})", p.nom, p.commune)).collect();
+    let fixed = places.len();
+    let tour = selection.tour(registry, today);
+    places.extend(tour.iter().map(|s| Help::of_stop(s)));
+    place_names.extend(tour.iter().map(|s| format!("{} ({})", s.nom, s.commune)));
     let mut computed = Computed {
         communes: Arc::new(communes),
         commune_names: Arc::new(commune_names),
         epci_names: Arc::new(epci_names),
         places: Arc::new(places),
+        fixed,
         place_names: Arc::new(place_names),
         rows: Arc::new(rows),
         access: Vec::new(),
@@ -190,9 +198,16 @@ fn Figures(computed: Computed, plan: RwSignal<Option<Plan>>, query: Signal<Strin
         plural(gap.population, "habitant"),
         (gap.population * 100).checked_div(total).unwrap_or(0)
     );
+    let stops = computed.places.len() - computed.fixed;
+    let counted = format!(
+        "Comptés : {} et {}. {REGULAR_RULE}",
+        if computed.fixed > 1 { format!("{} lieux", thousands(computed.fixed as u64)) } else { format!("{} lieu", computed.fixed) },
+        if stops > 1 { format!("{stops} arrêts du bus") } else { format!("{stops} arrêt du bus") }
+    );
     let shown = RwSignal::new(PlanView::Today);
     view! {
         <p class="headline" role="status">{headline}</p>
+        <p class="hint">{counted}</p>
         <Exports query files=FILES hint="Le tableau des communes et des EPCI, pour ce seuil et ces lieux. Il faut du réseau." />
         <GapsMap computed=computed.clone() plan shown />
         <super::planner::Planner computed=computed.clone() plan shown />
@@ -204,6 +219,7 @@ fn Figures(computed: Computed, plan: RwSignal<Option<Plan>>, query: Signal<Strin
             <ul class="legend-words">
                 {(1..=BANDS).map(|b| view! { <li>{format!("Teinte {b} : {}", band_label(b, threshold))}</li> }).collect_view()}
                 <li>"Le temps va du centre de la commune au lieu le plus proche. Une commune entière compte d’un bloc."</li>
+                <li>"Un arrêt du bus est mesuré à vol d’oiseau : le tableau des temps ne connaît que les lieux."</li>
                 <li>"L’indice de rupture face au numérique vient de la feuille de route départementale (Vienne : 12)."</li>
             </ul>
         </details>

@@ -1,7 +1,8 @@
 //! The Vienne's communes coloured by time to the nearest help, in five bands around the
 //! threshold (`coverage::band`), today or with the stops a plan adds (drawn as numbered points):
-//! before and after on the same map, one switch apart. The communes beyond are listed in a table
-//! below the map, so nothing is said by colour alone.
+//! before and after on the same map, one switch apart; the tour's stops that count are small
+//! diamonds, apart from the plan's. The communes beyond are listed in a table below the map, so
+//! nothing is said by colour alone.
 
 use std::collections::HashMap;
 use std::fmt::Write;
@@ -30,6 +31,16 @@ fn markup(areas: &[Outline], projection: &Projection, computed: &Computed, acces
             band(minutes, computed.threshold),
             area.path(projection),
             escape(&computed.commune_names[i]),
+        );
+    }
+    for (stop, name) in computed.places[computed.fixed..].iter().zip(&computed.place_names[computed.fixed..]) {
+        let (x, y) = projection.point(stop.at);
+        let _ = write!(
+            out,
+            r#"<g class="tour"><rect x="{:.1}" y="{:.1}" width="16" height="16" transform="rotate(45 {x:.1} {y:.1})"/><title>Arrêt du bus : {}</title></g>"#,
+            x - 8.0,
+            y - 8.0,
+            escape(name),
         );
     }
     for (n, &c) in stops.iter().enumerate() {
@@ -105,6 +116,7 @@ pub fn GapsMap(computed: Computed, plan: RwSignal<Option<Plan>>, shown: RwSignal
                 {(1..=BANDS)
                     .map(|b| view! { <li><span class=format!("swatch t{b}") aria-hidden="true"></span>{band_label(b, threshold)}</li> })
                     .collect_view()}
+                {(computed.places.len() > computed.fixed).then(|| view! { <li><span class="swatch tour-swatch" aria-hidden="true"></span>"arrêt du bus (au moins deux fois par mois)"</li> })}
                 {move || plan.with(Option::is_some).then(|| view! { <li><span class="swatch stop-swatch" aria-hidden="true"></span>"arrêt proposé"</li> })}
             </ul>
         </figure>

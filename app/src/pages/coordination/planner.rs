@@ -74,7 +74,7 @@ pub fn Planner(computed: Computed, plan: RwSignal<Option<Plan>>, shown: RwSignal
         <section class="planner" aria-labelledby="planner-titre">
             <h2 id="planner-titre">"Où faire passer le bus ?"</h2>
             <p class="hint">
-                {format!("Propose des arrêts du bus, ou de nouvelles permanences, qui mettent le plus d’habitants à moins de {threshold} min d’une aide. Les EPCI les plus en rupture comptent plus.")}
+                {format!("Propose des arrêts du bus, ou de nouvelles permanences, qui mettent le plus d’habitants à moins de {threshold} min d’une aide, en plus des lieux et des arrêts du bus déjà comptés. Les EPCI les plus en rupture comptent plus.")}
             </p>
             <form class="filter" on:submit=propose>
                 <div class="period">
@@ -165,9 +165,15 @@ fn show_map() {
 #[component]
 pub fn Closing(computed: Computed) -> impl IntoView {
     // The places that are some commune's nearest within the threshold: closing any other
-    // changes nothing here.
-    let mut candidates: Vec<u32> =
-        computed.access.iter().filter(|a| a.minutes <= computed.threshold).filter_map(|a| a.place).collect::<Vec<_>>();
+    // changes nothing here. The tour's stops are not places that close.
+    let fixed = computed.fixed as u32;
+    let mut candidates: Vec<u32> = computed
+        .access
+        .iter()
+        .filter(|a| a.minutes <= computed.threshold)
+        .filter_map(|a| a.place)
+        .filter(|&slot| slot < fixed)
+        .collect::<Vec<_>>();
     candidates.sort_unstable();
     candidates.dedup();
     candidates.sort_by(|a, b| computed.place_names[*a as usize].cmp(&computed.place_names[*b as usize]));

@@ -1,7 +1,7 @@
 //! The mediator's space, its own page and bundle (`/mediation/`): enrol this device once, then
 //! log contacts in seconds, offline, and see them leave. Professional staff use it; its words
 //! are French. One file per part of the page: `sync` (Envoi), `outreach` (session sur le
-//! terrain), `contact` (the form, bound to the core's `activity::Draft`), `place` (the place
+//! terrain; `stop`: at which stop of the tour, on the bus), `contact` (the form, bound to the core's `activity::Draft`), `place` (the place
 //! picker), `proposal` (« Proposer une correction », « Proposer un nouveau lieu »: changes to the
 //! registry, saved in the outbox beside contacts), `pending` (the list on the phone), `inputs` (chips, segmented control, counts), `figures`
 //! (« Mes chiffres »: the server's figures of the structure plus what the phone holds unsent).
@@ -13,6 +13,7 @@ mod outreach;
 mod pending;
 mod place;
 mod proposal;
+mod stop;
 mod sync;
 
 use leptos::prelude::*;

@@ -6,8 +6,10 @@ use repere_core::activity::OutingKind;
 use repere_core::registry::Label;
 
 use super::inputs::chips_one;
+use super::stop::{StopChoice, tour_held};
 use crate::gazetteer::Gazetteer;
 use crate::outbox::Mediation;
+use crate::registry::Registry;
 use crate::session::Outreach;
 
 #[component]
@@ -15,8 +17,13 @@ pub fn OutreachSession() -> impl IntoView {
     let m = expect_context::<Mediation>();
     let outreach = expect_context::<Outreach>();
     let gazetteer = expect_context::<Gazetteer>();
+    let registry = expect_context::<Registry>();
     let kind = RwSignal::new(OutingKind::MarcheStand);
     let commune = RwSignal::new(String::new());
+    // « Aucun de ces arrêts »: the bus in a commune, as before stops existed.
+    let no_stop = RwSignal::new(false);
+    let position = RwSignal::new(None);
+    let at_stop = move || kind.get() == OutingKind::Bus && !no_stop.get() && tour_held(registry);
     let problem = RwSignal::new(None::<String>);
     let start = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -45,10 +52,19 @@ pub fn OutreachSession() -> impl IntoView {
             {move || match outreach.current.get() {
                 None => view! {
                     <form on:submit=start>
-                        {chips_one("Où êtes-vous ?", "session-kind", OutingKind::ALL, move || Some(kind.get()), move |k| kind.set(k))}
-                        <label class="field" for="session-commune">"Commune"</label>
-                        <input id="session-commune" type="text" prop:value=move || commune.get() on:input=move |ev| commune.set(event_target_value(&ev)) />
-                        <button type="submit" class="secondary">"Commencer la session"</button>
+                        {chips_one("Où êtes-vous ?", "session-kind", OutingKind::ALL, move || Some(kind.get()), move |k| {
+                            kind.set(k);
+                            no_stop.set(false);
+                        })}
+                        {move || if at_stop() {
+                            view! { <StopChoice none=no_stop position /> }.into_any()
+                        } else {
+                            view! {
+                                <label class="field" for="session-commune">"Commune"</label>
+                                <input id="session-commune" type="text" prop:value=move || commune.get() on:input=move |ev| commune.set(event_target_value(&ev)) />
+                                <button type="submit" class="secondary">"Commencer la session"</button>
+                            }.into_any()
+                        }}
                     </form>
                     {move || outreach.ended.get().map(|o| view! {
                         <p class="notice" role="status">{format!(
