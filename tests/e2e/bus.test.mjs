@@ -3,12 +3,11 @@
 // « Vous êtes à : … ? », says yes, logs contacts with no network, comes back in range: the server
 // stores each contact at the stop, `{"kind":"arret","id":…,"commune":…}`.
 //
-// Publishing: the registry's JSON with the tour in `x_arrets` (the device format's column). The
-// server accepts a contact at a stop only once the stop is in its `stops` table, which publishing
-// fills.
+// Publishing: `publish-registry FILE --stops STOPS`, which also records each stop in the server's
+// `stops` table, so that a contact logged there is accepted.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import {
@@ -28,25 +27,22 @@ const STOPS = [
 ];
 const NEAR_VOUILLE = { latitude: 46.622, longitude: 0.165 };
 
-/** The registry's places with `stops` in the bus's `x_arrets`, published: what the server said. */
+/**
+ * Publishes the registry with a stops file, as the département does (`publish-registry FILE
+ * --stops STOPS`, the places exported by the server itself): what the server said. `stops` are the
+ * file's rows, or the path of a stops file.
+ */
 function publishTour(server, stops) {
-  const places = JSON.parse(readFileSync(join(ROOT, 'seeds/registry.json'), 'utf8')).places;
-  const file = join(server.dataDir, 'lieux-tournee.json');
-  writeFileSync(file, JSON.stringify(places.map((p) => (p.id === BUS ? { ...p, x_arrets: stops } : p))));
-  return server.publishRegistry(file);
-}
-
-/** The example tour (tests/fixtures/tournee-bus.csv) as `x_arrets`, a commune's centre for a stop given none. */
-function exampleTour() {
-  const rows = (path) => readFileSync(join(ROOT, path), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
-  const communes = new Map(rows('seeds/communes-86.csv').map((c) => [c[0], { nom: c[1], latitude: Number(c[6]), longitude: Number(c[7]) }]));
-  return rows('tests/fixtures/tournee-bus.csv').map(([id, , nom, code_insee, latitude, longitude, horaires]) => {
-    const commune = communes.get(code_insee);
-    return {
-      id, nom, code_insee, commune: commune.nom, horaires,
-      latitude: latitude ? Number(latitude) : commune.latitude, longitude: longitude ? Number(longitude) : commune.longitude,
-    };
-  });
+  const db = join(server.dataDir, 'repere.sqlite');
+  const places = join(server.dataDir, 'lieux.csv');
+  execFileSync(SERVER_BIN, ['--database', db, 'export-registry', '--format', 'csv', '--out', places]);
+  let file = stops;
+  if (typeof stops !== 'string') {
+    file = join(server.dataDir, 'arrets.csv');
+    const rows = stops.map((s) => [s.id, BUS, s.nom, s.code_insee, s.latitude, s.longitude, s.horaires].join(','));
+    writeFileSync(file, ['id,lieu,nom,code_insee,latitude,longitude,horaires', ...rows].join('\n') + '\n');
+  }
+  return execFileSync(SERVER_BIN, ['--database', db, 'publish-registry', places, '--stops', file], { encoding: 'utf8' });
 }
 
 test('at a stop of the tour: proposed from the position, accepted, 3 contacts offline stored at the stop', async (t) => {
@@ -95,8 +91,7 @@ test('at a stop of the tour: proposed from the position, accepted, 3 contacts of
 test('coverage counts the stops the bus visits at least twice a month, drawn apart on the map', async (t) => {
   const server = await startServer();
   t.after(() => server.stop());
-  const tour = exampleTour();
-  assert.match(publishTour(server, tour), /^version 2 published/);
+  assert.match(publishTour(server, join(ROOT, 'tests/fixtures/tournee-bus.csv')), /^version 2 published/);
   const context = await phoneContext(chromium.browser);
   t.after(() => context.close());
   const page = await context.newPage();
