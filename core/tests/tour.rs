@@ -46,6 +46,11 @@ fn the_example_tour_is_read_whole() {
     assert_eq!((lusignan.position.lat, lusignan.position.lon), (centre.lat, centre.lon));
     // Tu[2]: the second Tuesday of December 2026 is the 8th.
     assert_eq!(lusignan.visits(at(1, 10), 30), vec![(at(8, 9), at(8, 12))]);
+    // Regression: a visit under way was cut to start "now" (10 h 37 on the sheet, a new calendar
+    // event at each look); it keeps its start, and one that ended is gone.
+    let during = NaiveDate::from_ymd_opt(2026, 12, 8).unwrap().and_hms_opt(10, 37, 0).unwrap();
+    assert_eq!(lusignan.visits(during, 30)[0], (at(8, 9), at(8, 12)));
+    assert!(lusignan.visits(at(8, 12), 30).iter().all(|(start, _)| *start > at(8, 12)));
     let couronneries = &stops.iter().find(|(_, s)| s.id == "bus-couronneries").unwrap().1;
     assert!(!couronneries.position.approximate);
 }

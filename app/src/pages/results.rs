@@ -155,7 +155,7 @@ fn ResultCard(place: &'static Place, stop: Option<&'static Stop>, km: f64, now: 
     };
     let name = view! { <a href=sheet.clone()>{stop.map_or(&place.nom, |s| &s.nom).clone()}</a> };
     let (status, open) = match stop {
-        Some(stop) => (next_visit(t, stop, now), stop.horaires.is_open(now)),
+        Some(stop) => (next_visit(t, stop, now, now.date()), stop.horaires.is_open(now)),
         None => open_status(t, place, now),
     };
     view! {

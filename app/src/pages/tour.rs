@@ -7,7 +7,7 @@
 //! and far less code on every resident's phone than a component per element. Place data goes
 //! in escaped ([`escape`]).
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime};
 use leptos::prelude::*;
 use repere_core::calendar;
 use repere_core::date::paris_to_utc;
@@ -28,13 +28,18 @@ use crate::route::{Origin, Route};
 /// (about the coordinators' threshold of 10 minutes by road).
 const DISTANCES: [u32; 4] = [5, 10, 20, 50];
 
-/// « Prochain passage : mardi 8 décembre, 9 h – 12 h », or that none comes within 30 days.
-pub fn next_visit(t: &Texts, stop: &Stop, now: NaiveDateTime) -> String {
+/// « Prochain passage : mardi 8 décembre, 9 h – 12 h », or that none comes within 30 days;
+/// « aujourd’hui », « demain » when `today` is given.
+pub fn next_visit(t: &Texts, stop: &Stop, now: NaiveDateTime, today: NaiveDate) -> String {
     match stop.visits(now, PASSAGES_DAYS).first() {
-        Some(&(start, end)) => (t.next_visit)(&(t.visit)(start, end, now.date())),
+        Some(&(start, end)) => (t.next_visit)(&(t.visit)(start, end, today)),
         None => t.no_visit.to_owned(),
     }
 }
+
+/// The `today` of words read later (a poster on a wall, a text message): never a visit's day,
+/// so the date is always written out, not « aujourd’hui » or « demain ».
+const LATER: NaiveDate = NaiveDate::MIN;
 
 /// Text for markup: the characters HTML gives a meaning, escaped.
 pub(crate) fn escape(text: &str) -> String {
@@ -56,7 +61,7 @@ pub fn stops_markup(t: &Texts, place: &Place, now: NaiveDateTime) -> String {
     let items: String = place
         .arrets
         .iter()
-        .map(|s| format!("<li>{}<br>{}</li>", link(&Route::Stop(s.id.clone()).href(), &s.nom), next_visit(t, s, now)))
+        .map(|s| format!("<li>{}<br>{}</li>", link(&Route::Stop(s.id.clone()).href(), &s.nom), next_visit(t, s, now, now.date())))
         .collect();
     format!(r#"<h2>{}</h2><ul class="links">{items}</ul>"#, t.stops_title)
 }
@@ -70,10 +75,12 @@ pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> 
         .into_iter()
         .map(|(start, end)| {
             let ics = js_sys::encode_uri_component(&calendar::visit_event(place, stop, start, end, stamp));
+            let words = (t.visit)(start, end, now.date());
+            // Named with its visit: a screen reader lists several « Ajouter à mon agenda ».
             format!(
-                r#"<li>{}<br><a class="button secondary" href="data:text/calendar;charset=utf-8,{ics}" download="{}">{}</a></li>"#,
-                (t.visit)(start, end, now.date()),
+                r#"<li>{words}<br><a class="button secondary" href="data:text/calendar;charset=utf-8,{ics}" download="{}" aria-label="{} : {words}">{}</a></li>"#,
                 escape(&calendar::file_name(stop, start)),
+                t.add_to_calendar,
                 t.add_to_calendar
             )
         })
@@ -84,7 +91,7 @@ pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> 
         Some(n) => format!(r#"<p><a class="button call" href="{}">{}</a></p>"#, n.tel_uri(), (t.call_number)(&n.to_string())),
         None => format!(r#"<p class="hint">{}</p>"#, t.no_phone),
     };
-    let sms = format!("{}, {}. {}", stop.nom, stop.commune, next_visit(t, stop, now));
+    let sms = format!("{}, {}. {}", stop.nom, stop.commune, next_visit(t, stop, now, LATER));
     let sms = js_sys::encode_uri_component(&phone.map_or(sms.clone(), |n| format!("{sms} Tél. {n}.")));
     let p = stop.position;
     format!(
@@ -108,7 +115,7 @@ pub fn stop_sheet(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> 
 /// code of this sheet.
 fn poster(t: &Texts, place: &Place, stop: &Stop, now: NaiveDateTime) -> String {
     let mut lines = vec![stop.commune.clone()];
-    lines.extend(stop.visits(now, PASSAGES_DAYS).into_iter().take(4).map(|(start, end)| (t.visit)(start, end, now.date())));
+    lines.extend(stop.visits(now, PASSAGES_DAYS).into_iter().take(4).map(|(start, end)| (t.visit)(start, end, LATER)));
     let phone = phone_of(place).map(|n| n.to_string());
     crate::poster::href(t, &stop.nom, &place.nom, lines, phone, &Route::Stop(stop.id.clone()))
 }
@@ -128,7 +135,7 @@ fn passages(t: &Texts, finder: Option<&Finder>, from: Option<(LatLon, Option<Str
         .iter()
         .map(|&d| {
             let current = if d == km { r#" aria-current="true""# } else { "" };
-            format!(r#"<a class="button secondary" href="{}"{current}>{d} km</a>"#, Route::Passages(origin.clone(), d).href())
+            format!(r#"<a class="button secondary" href="{}"{current}>{d} km</a>"#, escape(&Route::Passages(origin.clone(), d).href()))
         })
         .collect();
     let (near, list) = match (finder, from) {

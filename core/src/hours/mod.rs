@@ -180,8 +180,9 @@ impl Schedule {
         days.map(|days| days.try_into().expect("7 days"))
     }
 
-    /// The open periods that end after `at` and start within `days` days of it, in order, the
-    /// first cut to start at `at` (a stop's visits, the "next 30 days" list). The first day the
+    /// The open periods that end after `at` and start within `days` days of it, in order, whole:
+    /// a visit under way keeps its start (a stop's visits, the "next 30 days" list, a calendar
+    /// event: the bus comes at 9 h, not at the minute the page was drawn). The first day the
     /// timetable cannot answer for ends the list: a visit that may not happen is not announced.
     pub fn periods(&self, at: NaiveDateTime, days: u32) -> Vec<(NaiveDateTime, NaiveDateTime)> {
         let end = at + Duration::days(days.into());
@@ -191,7 +192,7 @@ impl Schedule {
             for &(start, stop) in open {
                 let (start, stop) = (timetable::at(day, start), timetable::at(day, stop));
                 if stop > at && start < end {
-                    periods.push((start.max(at), stop));
+                    periods.push((start, stop));
                 }
             }
         }
