@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use repere_core::hours::Window;
-use repere_core::registry::{Place, device_places, import_json};
+use repere_core::registry::{Place, X_STOPS, device_places, import_json};
 use repere_protocol::registry::RegistryDto;
 use serde_json::Value;
 
@@ -279,12 +279,17 @@ fn parse(bodies: impl Iterator<Item = String>) -> Vec<Value> {
     bodies.map(|b| serde_json::from_str(&b).expect("bodies are written by `body`")).collect()
 }
 
-/// Whether a stored body has opening hours compiled for years that no longer serve on `today` (or for none).
+/// Whether a stored body has opening hours compiled for years that no longer serve on `today` (or
+/// for none): its own, or any of its stops' (a bus with no hours of its own has its tour's).
 fn stale(body: &str, today: NaiveDate) -> bool {
     let Ok(place) = serde_json::from_str::<Value>(body) else { return false };
-    let year = |i: usize| place.pointer(&format!("/x_horaires_calcules/annees/{i}")).and_then(Value::as_i64).map(|y| y as i32);
-    let compiled = year(0).zip(year(1)).and_then(|(first, last)| Window::new(first, last).ok());
-    place.get("horaires").is_some_and(|h| !h.is_null()) && !compiled.is_some_and(|w| w.serves(today))
+    let stale_hours = |object: &Value| {
+        let year = |i: usize| object.pointer(&format!("/x_horaires_calcules/annees/{i}")).and_then(Value::as_i64).map(|y| y as i32);
+        let compiled = year(0).zip(year(1)).and_then(|(first, last)| Window::new(first, last).ok());
+        object.get("horaires").is_some_and(|h| !h.is_null()) && !compiled.is_some_and(|w| w.serves(today))
+    };
+    let stops = place.get(X_STOPS).and_then(Value::as_array).map(Vec::as_slice).unwrap_or_default();
+    stale_hours(&place) || stops.iter().any(stale_hours)
 }
 
 /// Each place read anew from its body (the OSM text, compiled for `years`), as a new body.

@@ -309,3 +309,26 @@ async fn undoing_a_change_of_an_itinerant_place_keeps_its_stops() {
         assert_eq!(repere_core::tour::export_csv(&[bus]), TOUR, "the tour as it was");
     }
 }
+
+/// Regression (review): a place with no hours of its own was never recompiled, so its tour's
+/// timetables expired with their years and phones stopped showing any visit; its stops' hours
+/// now roll forward with the rest.
+#[tokio::test]
+async fn a_tour_whose_place_has_no_hours_rolls_forward_at_new_year() {
+    for db in databases().await {
+        let without_hours = places(&db).await.into_iter().map(|p| if p.id == BUS { Place { horaires: None, ..p } } else { p }).collect();
+        publish(&db, without_hours, Some(TOUR)).await.unwrap();
+        let bus = |places: Vec<Place>| places.into_iter().find(|p| p.id == BUS).unwrap();
+        let held = bus(places(&db).await);
+        assert!(held.horaires.is_none());
+        let years = held.arrets[0].horaires.timetable().years();
+        let next = chrono::NaiveDate::from_ymd_opt(years.last(), 1, 1).unwrap();
+        let published = db.refresh_hours(next).await.unwrap().expect("the tour's hours recompiled");
+        assert!(published.changed >= 1, "{published:?}");
+        let rolled = bus(places(&db).await);
+        assert_eq!(rolled.arrets.len(), 12);
+        let moved = repere_core::hours::Window::for_date(next);
+        assert!(rolled.arrets.iter().all(|s| s.horaires.timetable().years() == moved), "{:?}", db.backend());
+        assert_eq!(db.refresh_hours(next).await.unwrap(), None, "nothing left to do");
+    }
+}
