@@ -81,7 +81,7 @@ test('a coordinator edits the tour; a resident sees the new stop on the map and 
   await added.getByLabel('Commune').blur();
   await added.getByLabel('Horaires').fill('Th[1] 09:00-12:00; PH off');
   await added.getByLabel('Horaires').blur();
-  assert.match(await added.innerText(), /Identifiant : arret-bus-connecte-vivonne-marche/);
+  assert.match(await added.innerText(), /Identifiant : france-services-2102-bus-connecte-vivonne-marche/);
   await page.getByRole('button', { name: 'Publier 13 arrêts' }).click();
   await page.getByText(/^Publié : version \d+ du registre/).waitFor();
   assert.equal(await registryVersion(server), published + 1);
@@ -89,7 +89,7 @@ test('a coordinator edits the tour; a resident sees the new stop on the map and 
   assert.deepEqual(delta.places.map((p) => p.id), ['france-services-2102']);
   const stops = delta.places[0].x_arrets;
   assert.equal(stops.length, 13);
-  const vivonne = stops.find((s) => s.id === 'arret-bus-connecte-vivonne-marche');
+  const vivonne = stops.find((s) => s.id === 'france-services-2102-bus-connecte-vivonne-marche');
   assert.deepEqual([vivonne.code_insee, vivonne.commune, vivonne.x_position_approximative], ['86293', 'Vivonne', true]);
   await page.screenshot({ path: join(SHOTS, 'stops-editor.png'), fullPage: true });
   assert.deepEqual(errors, []);
@@ -100,11 +100,11 @@ test('a coordinator edits the tour; a resident sees the new stop on the map and 
   assert.equal(await phone.locator('.map .marker.stop').count(), 13);
 
   // The new stop's poster: made on the phone, its QR code holding the stop's sheet.
-  await phone.goto(`${server.url}/#/arret/arret-bus-connecte-vivonne-marche`);
+  await phone.goto(`${server.url}/#/arret/france-services-2102-bus-connecte-vivonne-marche`);
   await phone.getByRole('link', { name: 'Imprimer une affiche' }).click();
   await phone.locator('.poster-qr svg').waitFor();
   assert.equal(await phone.locator('.poster-title').innerText(), 'Bus connecté — Vivonne (marché)');
-  assert.equal(await phone.locator('.poster-link').innerText(), `${server.url}/#/arret/arret-bus-connecte-vivonne-marche`);
+  assert.equal(await phone.locator('.poster-link').innerText(), `${server.url}/#/arret/france-services-2102-bus-connecte-vivonne-marche`);
   assert.deepEqual(await axeViolations(phone), []);
   await phone.screenshot({ path: join(SHOTS, 'stops-poster.png'), fullPage: true });
 });

@@ -32,9 +32,9 @@ pub struct Draft {
     pub lieu: LieuChoice,
     pub lieu_place: Option<String>,
     pub lieu_commune: String,
-    /// The tour's stop of a corrected contact logged there: kept while "Bus" stays chosen and
-    /// its commune named.
-    pub lieu_stop: Option<String>,
+    /// The tour's stop of a corrected contact logged there, and its commune: kept while "Bus"
+    /// stays chosen with that commune.
+    pub lieu_stop: Option<(String, String)>,
     pub thematiques: LabelSet<Thematique>,
     pub thematiques_administratives: LabelSet<ThematiqueAdministrative>,
     pub materiel: LabelSet<Materiel>,
@@ -159,7 +159,7 @@ impl Draft {
             lieu,
             lieu_place,
             lieu_commune,
-            lieu_stop: if let Lieu::Arret { id, .. } = &c.lieu { Some(id.clone()) } else { None },
+            lieu_stop: if let Lieu::Arret { id, commune } = &c.lieu { Some((id.clone(), commune.clone())) } else { None },
             thematiques: c.thematiques,
             thematiques_administratives: c.thematiques_administratives,
             materiel: c.materiel,
@@ -246,8 +246,10 @@ impl Draft {
             (None, LieuChoice::Registre) => self.lieu_place.clone().map(Lieu::Registre),
             (None, LieuChoice::Commune) => commune("lieu", &self.lieu_commune).map(Lieu::Commune),
             // A bus stop's or a stand's commune is optional.
+            // The stop stays only with its own commune: another commune typed moves the contact
+            // off the stop, to the bus in that commune.
             (None, LieuChoice::Bus) => match (commune("lieu", &self.lieu_commune), &self.lieu_stop) {
-                (Some(commune), Some(stop)) => Some(Lieu::Arret { id: stop.clone(), commune }),
+                (Some(commune), Some((stop, at))) if commune == *at => Some(Lieu::Arret { id: stop.clone(), commune }),
                 (commune, _) => Some(Lieu::Bus(commune)),
             },
             (None, LieuChoice::MarcheStand) => Some(Lieu::MarcheStand(commune("lieu", &self.lieu_commune))),

@@ -212,3 +212,22 @@ fn an_untouched_time_is_the_time_of_saving() {
     assert_eq!(earlier.to_contact(v7(1), at(16, 45), None, code).unwrap().debut, at(8, 30));
     assert_eq!(Draft::from_contact(&earlier.to_contact(v7(1), at(16, 45), None, code).unwrap(), name).debut, Debut::At(at(8, 30)));
 }
+
+/// Regression (review): a contact logged at a tour's stop, corrected with another commune, kept
+/// the stop — counted at one stop and in another commune, and never movable off it.
+#[test]
+fn a_corrected_contact_keeps_its_stop_only_in_the_stop_s_commune() {
+    let mut d = typical();
+    d.lieu = LieuChoice::Bus;
+    d.lieu_commune = "Civray".into();
+    let mut logged = d.to_contact(v7(1), at(10, 0), None, code).unwrap();
+    logged.lieu = Lieu::Arret { id: "bus-civray".into(), commune: "86078".into() };
+    let corrected = Draft::from_contact(&logged, name);
+    assert_eq!(corrected.to_contact(v7(2), at(11, 0), None, code).unwrap().lieu, logged.lieu);
+    let mut moved = corrected.clone();
+    moved.lieu_commune = "Poitiers".into();
+    assert_eq!(moved.to_contact(v7(2), at(11, 0), None, code).unwrap().lieu, Lieu::Bus(Some("86194".into())));
+    let mut elsewhere = corrected;
+    elsewhere.lieu = LieuChoice::MarcheStand;
+    assert_eq!(elsewhere.to_contact(v7(2), at(11, 0), None, code).unwrap().lieu, Lieu::MarcheStand(Some("86078".into())));
+}

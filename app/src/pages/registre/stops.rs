@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 use super::{Answer, failed, load, text};
 use crate::coordination::{Coordination, refused};
 use crate::gazetteer::Gazetteer;
+use repere_core::territory::MatchKind;
 
 /// One stop as typed: what the form holds until it is published.
 #[derive(Clone, Default, PartialEq)]
@@ -30,6 +31,8 @@ pub fn StopsPage() -> impl IntoView {
     let c = expect_context::<Coordination>();
     let answer = RwSignal::new(Answer::Waiting);
     load(c, "/api/v1/stops".into(), answer);
+    // Kept across the reading again that follows a publication: the place edited, what happened.
+    let page = Page { chosen: RwSignal::new(None), status: RwSignal::new(None), reload: move || load(c, "/api/v1/stops".into(), answer) };
     let download = RwSignal::new(None::<String>);
     let csv = move |_| {
         leptos::task::spawn_local(async move {
@@ -44,29 +47,42 @@ pub fn StopsPage() -> impl IntoView {
         {move || match answer.get() {
             Answer::Waiting => view! { <p class="registry">"Chargement…"</p> }.into_any(),
             Answer::Failed(e) => view! { <p class="notice" role="alert">{failed("les arrêts", &e)}</p> }.into_any(),
-            Answer::Came(v) => view! { <Tours answer=v /> }.into_any(),
+            Answer::Came(v) => view! { <Tours answer=v page /> }.into_any(),
         }}
     }
 }
 
+/// What the page keeps while the tours are read again.
+#[derive(Clone, Copy)]
+struct Page<F: Fn() + Copy + Send + Sync + 'static> {
+    chosen: RwSignal<Option<String>>,
+    status: RwSignal<Option<String>>,
+    reload: F,
+}
+
 #[component]
-fn Tours(answer: Value) -> impl IntoView {
+fn Tours<F: Fn() + Copy + Send + Sync + 'static>(answer: Value, page: Page<F>) -> impl IntoView {
     let places = answer["places"].as_array().cloned().unwrap_or_default();
     if places.is_empty() {
         return view! { <p>"Aucun lieu itinérant : indiquez « Itinérant » dans la fiche d’un lieu pour lui donner des arrêts."</p> }
             .into_any();
     }
-    let chosen = RwSignal::new(text(&places[0], "id").to_owned());
+    let first = text(&places[0], "id").to_owned();
+    let chosen = move || page.chosen.get().unwrap_or_else(|| first.clone());
     let options = places
         .iter()
-        .map(|p| view! { <option value=text(p, "id").to_owned()>{format!("{} ({})", text(p, "nom"), text(p, "commune"))}</option> })
+        .map(|p| {
+            let id = text(p, "id").to_owned();
+            let selected = page.chosen.get_untracked().as_deref() == Some(id.as_str());
+            view! { <option value=id selected=selected>{format!("{} ({})", text(p, "nom"), text(p, "commune"))}</option> }
+        })
         .collect_view();
     let version = answer["version"].as_u64().unwrap_or(0);
     view! {
         <label for="arrets-lieu">"Lieu"</label>
-        <select id="arrets-lieu" on:change=move |ev| chosen.set(event_target_value(&ev))>{options}</select>
+        <select id="arrets-lieu" on:change=move |ev| page.chosen.set(Some(event_target_value(&ev)))>{options}</select>
         {move || {
-            let place = chosen.get();
+            let place = chosen();
             let rows: Vec<Row> = answer["stops"]
                 .as_array()
                 .into_iter()
@@ -82,7 +98,7 @@ fn Tours(answer: Value) -> impl IntoView {
                     horaires: text(s, "horaires").to_owned(),
                 })
                 .collect();
-            view! { <Tour place rows version /> }
+            view! { <Tour place rows version page /> }
         }}
     }
     .into_any()
@@ -94,16 +110,15 @@ fn coordinate(stop: &Value, key: &str) -> String {
 }
 
 #[component]
-fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
+fn Tour<F: Fn() + Copy + Send + Sync + 'static>(place: String, rows: Vec<Row>, version: u64, page: Page<F>) -> impl IntoView {
     let c = expect_context::<Coordination>();
     let gazetteer = expect_context::<Gazetteer>();
     let rows = RwSignal::new(rows);
     // The server's problems: (row from 1, field) → reason; row 0 for the whole tour.
     let problems = RwSignal::new(Vec::<(usize, String, String)>::new());
-    let status = RwSignal::new(None::<String>);
-    // The registry version the tour was read at; the server refuses a list made from an older one.
-    let version = RwSignal::new(version);
+    let status = page.status;
     let place_for_send = place.clone();
+    let place_for_ids = place.clone();
     let publish = move |_| {
         let mut missing = vec![];
         let values: Vec<Value> = rows
@@ -111,9 +126,11 @@ fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
             .iter()
             .enumerate()
             .map(|(i, r)| {
-                let code = gazetteer.best(&r.commune).map(|(code, _)| code).unwrap_or_default();
+                let code = commune_code(gazetteer, &r.commune).unwrap_or_default();
                 if code.is_empty() && !r.commune.trim().is_empty() {
-                    missing.push((i + 1, "code_insee".to_owned(), format!("commune « {} » introuvable dans la Vienne", r.commune.trim())));
+                    let reason =
+                        format!("commune « {} » introuvable dans la Vienne : écrivez son nom exact ou son code INSEE", r.commune.trim());
+                    missing.push((i + 1, "code_insee".to_owned(), reason));
                 }
                 json!([r.id, place_for_send, r.nom, code, r.latitude, r.longitude, r.horaires])
             })
@@ -122,7 +139,7 @@ fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
             problems.set(missing);
             return status.set(Some("Rien n’est publié : corrigez les arrêts signalés.".into()));
         }
-        let body = json!({"lieu": place_for_send, "version": version.get_untracked(), "stops": values}).to_string();
+        let body = json!({"lieu": place_for_send, "version": version, "stops": values}).to_string();
         status.set(Some("Publication…".into()));
         leptos::task::spawn_local(async move {
             match c.replace("/api/v1/stops", &body).await {
@@ -139,8 +156,8 @@ fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
                         "Publié : version {} du registre. Les téléphones la recevront à leur prochaine connexion.",
                         v["version"]
                     )));
-                    version.set(v["version"].as_u64().unwrap_or_default());
-                    rows.update(|r| r.iter_mut().for_each(|row| row.published = true));
+                    // Read again: the new version, the stops as published (their ids now fixed).
+                    (page.reload)();
                 }
                 Err((status_code, body)) => {
                     let answer: Value = serde_json::from_str(&body).unwrap_or_default();
@@ -162,7 +179,7 @@ fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
         <p class="hint">"Horaires au format OpenStreetMap : « Tu[2] 09:00-12:00 » (2e mardi du mois), « We 14:00-17:00 » (chaque mercredi), « 2026 Dec 08 09:00-12:00 » (une date). Sans position, l’arrêt est placé au centre de la commune."</p>
         {move || problems.with(|p| p.iter().filter(|(row, _, _)| *row == 0).map(|(_, _, reason)| view! { <p class="notice" role="alert">{reason.clone()}</p> }).collect_view())}
         <ol class="stops">
-            {move || (0..rows.with(Vec::len)).map(|i| view! { <li><StopForm i rows problems /></li> }).collect_view()}
+            {move || (0..rows.with(Vec::len)).map(|i| view! { <li><StopForm i place=place_for_ids.clone() rows problems /></li> }).collect_view()}
         </ol>
         <p><button type="button" class="secondary" on:click=add>"Ajouter un arrêt"</button></p>
         <div class="publish">
@@ -173,7 +190,8 @@ fn Tour(place: String, rows: Vec<Row>, version: u64) -> impl IntoView {
 }
 
 #[component]
-fn StopForm(i: usize, rows: RwSignal<Vec<Row>>, problems: RwSignal<Vec<(usize, String, String)>>) -> impl IntoView {
+fn StopForm(i: usize, place: String, rows: RwSignal<Vec<Row>>, problems: RwSignal<Vec<(usize, String, String)>>) -> impl IntoView {
+    let place = StoredValue::new(place);
     let get = move |f: fn(&Row) -> &String| move || rows.with(|r| r.get(i).map(|row| f(row).clone()).unwrap_or_default());
     let set = move |s: fn(&mut Row) -> &mut String, renames: bool| {
         move |ev: leptos::ev::Event| {
@@ -182,10 +200,10 @@ fn StopForm(i: usize, rows: RwSignal<Vec<Row>>, problems: RwSignal<Vec<(usize, S
                 let Some(row) = r.get_mut(i) else { return };
                 *s(row) = value;
                 // A stop not published yet takes its id from its name.
-                if renames && is_new(row) {
+                if renames && !row.published {
                     row.id.clear();
                 }
-                name_new(r, i);
+                place.with_value(|place| name_new(r, i, place));
             });
         }
     };
@@ -231,20 +249,28 @@ fn StopForm(i: usize, rows: RwSignal<Vec<Row>>, problems: RwSignal<Vec<(usize, S
     }
 }
 
-/// A stop not published yet has an id made here, from its name.
-fn is_new(row: &Row) -> bool {
-    !row.published
+/// The code INSEE of a commune typed by its exact name (case, accents, hyphens aside) or its
+/// code: the search's near matches would put a stop in another commune without a word.
+fn commune_code(gazetteer: Gazetteer, typed: &str) -> Option<String> {
+    let typed = typed.trim();
+    gazetteer
+        .with(|t| {
+            let exact = t.ranked(typed).into_iter().find(|(kind, _)| *kind == MatchKind::Exact).map(|(_, c)| c.code_insee.clone());
+            exact.or_else(|| t.by_code(typed).map(|c| c.code_insee.clone()))
+        })
+        .flatten()
 }
 
-/// Gives row `i`, if new and named, the id `arret-<name folded>`, with `-2`, `-3`… if another
+/// Gives row `i`, if new and named, the id `<place id>-<name folded>` (unique across the tours:
+/// a stop id is never another place's stop's), with `-2`, `-3`… if another
 /// row has it (the server refuses ids used twice; published ids never change, for the figures).
-fn name_new(rows: &mut [Row], i: usize) {
+fn name_new(rows: &mut [Row], i: usize, place: &str) {
     if !rows.get(i).is_some_and(|r| r.id.is_empty() && !r.nom.trim().is_empty()) {
         return;
     }
     let folded = crate::text::FOLDER.fold(&rows[i].nom);
     let slug: String = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect::<Vec<_>>().join("-");
-    let base: String = format!("arret-{slug}").chars().take(90).collect();
+    let base: String = format!("{place}-{slug}").chars().take(95).collect();
     let mut id = base.clone();
     let mut n = 1;
     while rows.iter().enumerate().any(|(j, r)| j != i && r.id == id) {
