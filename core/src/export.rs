@@ -228,8 +228,12 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
     };
     let place = match &c.lieu {
         Lieu::Registre(id) => context.places.address(id).cloned(),
-        // A stop is named as the tour named it, else (unknown here) by its commune, as a bus is.
-        lieu @ Lieu::Arret { id, .. } => context.places.address(id).cloned().or_else(|| commune(lieu)),
+        // A stop is named as the tour named it, in the commune the contact recorded (a stop moved
+        // since does not move the contacts logged there); unknown here, by that commune alone.
+        lieu @ Lieu::Arret { id, .. } => match (context.places.address(id), commune(lieu)) {
+            (Some(stop), Some(recorded)) => Some(PlaceAddress { nom: stop.nom.clone(), ..recorded }),
+            (stop, recorded) => recorded.or_else(|| stop.cloned()),
+        },
         lieu => commune(lieu),
     };
     if let Some(p) = place {

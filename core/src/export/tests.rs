@@ -247,6 +247,15 @@ fn a_contact_at_a_stop_of_a_tour_names_the_stop_and_its_commune() {
     assert_eq!(at_stop("bus-ailleurs"), [Cell::Empty, t("Lusignan"), t("86139"), t("Bus")]);
 }
 
+/// Regression (review): a contact at a stop took the commune the stop has today (the server's
+/// lookup), so moving a stop moved every contact logged there; it keeps the one it recorded.
+#[test]
+fn a_contact_at_a_stop_keeps_the_commune_it_recorded() {
+    let rows = export(&contact(TypeActivite::Individuel, Lieu::Arret { id: "bus-lusignan".into(), commune: "86066".into() }));
+    let at = |name: &str| rows[0][COLUMNS.iter().position(|&n| n == name).unwrap()].clone();
+    assert_eq!([at("Nom du lieu"), at("Commune"), at("Code Insee")], [t("Bus connecté — Lusignan (marché)"), t("Châtellerault"), t("86066")]);
+}
+
 #[test]
 fn a_place_removed_from_the_registry_leaves_its_columns_empty() {
     let c = contact(TypeActivite::Individuel, Lieu::Registre("gone".into()));
