@@ -22,7 +22,7 @@ use axum::extract::{Request, State as AxumState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use repere_core::duplicates::{Reason, pair_key, suspects};
-use repere_core::registry::{Place, device_places};
+use repere_core::registry::{Itinerance, Place, device_places};
 use serde_json::{Value, json};
 
 use crate::State;
@@ -82,6 +82,16 @@ impl Database {
                 kept.merged_ids.push(id.clone());
             }
         }
+        // The removed place's tour goes with it to the kept one (same stop ids, so the figures
+        // per stop go on), which then travels too.
+        for stop in &remove.arrets {
+            if !kept.arrets.iter().any(|s| s.id == stop.id) {
+                kept.arrets.push(stop.clone());
+            }
+        }
+        if !remove.arrets.is_empty() {
+            kept.itinerance.insert(Itinerance::Itinerant);
+        }
         let mut tx = self.begin_write().await?;
         let held: Vec<(String, String)> = sqlx::query_as("SELECT id, body FROM registry_places WHERE id IN ($1, $2) AND body IS NOT NULL")
             .bind(&keep.id)
@@ -109,6 +119,12 @@ impl Database {
             .execute(&mut *tx)
             .await?;
         sqlx::query("UPDATE registry_places SET body = NULL, version = $1 WHERE id = $2")
+            .bind(version)
+            .bind(&remove.id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE stops SET place_id = $1, version = $2 WHERE place_id = $3")
+            .bind(&kept.id)
             .bind(version)
             .bind(&remove.id)
             .execute(&mut *tx)

@@ -332,3 +332,28 @@ async fn a_tour_whose_place_has_no_hours_rolls_forward_at_new_year() {
         assert_eq!(db.refresh_hours(next).await.unwrap(), None, "nothing left to do");
     }
 }
+
+/// Regression (review): merging a place with a tour into another dropped its stops, and their
+/// ids stayed tied to the removed place, so no tour could publish them again.
+#[tokio::test]
+async fn a_merge_moves_the_removed_place_s_tour_to_the_kept_one() {
+    for db in databases().await {
+        publish(&db, places(&db).await, Some(TOUR)).await.unwrap();
+        let held = places(&db).await;
+        let bus = held.iter().find(|p| p.id == BUS).unwrap().clone();
+        let keep = held.iter().find(|p| p.id == ADRIERS).unwrap().clone();
+        db.merge_places(&keep, &bus, "test").await.unwrap().expect("merged");
+        let after = places(&db).await;
+        assert!(after.iter().all(|p| p.id != BUS));
+        let kept = after.iter().find(|p| p.id == ADRIERS).unwrap();
+        assert_eq!(kept.arrets, bus.arrets);
+        assert!(kept.is_itinerant());
+        let held = stops_held(&db).await;
+        assert_eq!(held.len(), 12);
+        assert!(held.iter().all(|(_, place)| place == ADRIERS), "{:?}", db.backend());
+        // The tour published again for the kept place: accepted, nothing new.
+        let version = db.registry_version().await.unwrap();
+        let tour = std::str::from_utf8(TOUR).unwrap().replace(BUS, ADRIERS);
+        assert_eq!(publish(&db, places(&db).await, Some(tour.as_bytes())).await.unwrap().version, version);
+    }
+}

@@ -253,7 +253,10 @@ fn a_contact_at_a_stop_of_a_tour_names_the_stop_and_its_commune() {
 fn a_contact_at_a_stop_keeps_the_commune_it_recorded() {
     let rows = export(&contact(TypeActivite::Individuel, Lieu::Arret { id: "bus-lusignan".into(), commune: "86066".into() }));
     let at = |name: &str| rows[0][COLUMNS.iter().position(|&n| n == name).unwrap()].clone();
-    assert_eq!([at("Nom du lieu"), at("Commune"), at("Code Insee")], [t("Bus connecté — Lusignan (marché)"), t("Châtellerault"), t("86066")]);
+    assert_eq!(
+        [at("Nom du lieu"), at("Commune"), at("Code Insee")],
+        [t("Bus connecté — Lusignan (marché)"), t("Châtellerault"), t("86066")]
+    );
 }
 
 #[test]
