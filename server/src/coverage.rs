@@ -161,7 +161,8 @@ pub struct Inputs {
     pub places: Vec<Place>,
     pub registry_version: u64,
     pub times: Times,
-    /// Place id → its name.
+    /// Place id → its name; a tour's stop id → « Arrêt du bus : its name » (the coverage counts
+    /// regular stops as help).
     names: HashMap<String, String>,
 }
 
@@ -169,7 +170,8 @@ impl Inputs {
     pub async fn load(db: &Database) -> Result<Inputs, String> {
         let (places, registry_version) = db.current_places().await?;
         let times = db.travel_times().await.map_err(|e| format!("database: {}", crate::db::root_cause(&e)))?;
-        let names = places.iter().map(|p| (p.id.clone(), p.nom.clone())).collect();
+        let stops = places.iter().flat_map(|p| &p.arrets).map(|s| (s.id.clone(), format!("Arrêt du bus : {}", s.nom)));
+        let names = places.iter().map(|p| (p.id.clone(), p.nom.clone())).chain(stops).collect();
         Ok(Inputs { places, registry_version, times, names })
     }
 }
