@@ -145,7 +145,7 @@ async fn pull_since(db: &Database, held: &Held) -> Result<Option<Held>, String> 
     if stored.version != held.version {
         return Err(format!("le registre stocké est en version {}, pas {}", stored.version, held.version));
     }
-    let json = String::from_utf8(stored.merged(doc).to_json()).map_err(|e| e.to_string())?;
+    let json = String::from_utf8(stored.merged(doc, &newer).to_json()).map_err(|e| e.to_string())?;
     store::put_registry(db, newer.version, &json).await?;
     Ok(Some(Held::new(newer)))
 }
