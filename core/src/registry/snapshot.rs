@@ -86,7 +86,7 @@ impl Update {
                 Snapshot { version: delta.version, places: kept }
             }
         };
-        snapshot.places.sort_by(|a, b| a.id.cmp(&b.id));
+        crate::order::sort_by(&mut snapshot.places, |a, b| a.id.cmp(&b.id));
         Ok(snapshot)
     }
 }
