@@ -123,14 +123,29 @@ impl Registry {
 /// The server's changes applied to the registry held, stored (the new places and their version
 /// in one transaction, once the core applied the whole update); None when nothing changed (the
 /// usual answer). A version names one registry, so an update to the version held changes nothing.
+///
+/// What is stored is the server's JSON: a whole registry as received, a delta's rows merged into
+/// the stored document's ([`RegistryDto::merged`]), so the core's writer stays out of the bundle.
+/// If the stored document is no longer the held version (another tab stored a newer one), the
+/// merge would mix versions: the pull is refused and the next start reads what is stored.
 async fn pull_since(db: &Database, held: &Held) -> Result<Option<Held>, String> {
     let text = fetch_text(&format!("/api/v1/registry?since={}", held.version)).await?;
-    let update = RegistryDto::from_json(text.as_bytes()).and_then(|doc| doc.checked_update()).map_err(|errors| words(&errors))?;
+    let doc = RegistryDto::from_json(text.as_bytes()).map_err(|errors| words(&errors))?;
+    let update = doc.checked_update().map_err(|errors| words(&errors))?;
     let newer = update.applied_to(held.version, held.finder.places()).map_err(|e| e.to_string())?;
     if newer.version == held.version {
         return Ok(None);
     }
-    let json = String::from_utf8(RegistryDto::from(&newer).to_json()).map_err(|e| e.to_string())?;
+    if doc.from.is_none() {
+        store::put_registry(db, newer.version, &text).await?;
+        return Ok(Some(Held::new(newer)));
+    }
+    let stored = store::get_registry(db).await?.ok_or("registre stocké absent")?;
+    let stored = RegistryDto::from_json(stored.as_bytes()).map_err(|errors| words(&errors))?;
+    if stored.version != held.version {
+        return Err(format!("le registre stocké est en version {}, pas {}", stored.version, held.version));
+    }
+    let json = String::from_utf8(stored.merged(doc, &newer).to_json()).map_err(|e| e.to_string())?;
     store::put_registry(db, newer.version, &json).await?;
     Ok(Some(Held::new(newer)))
 }

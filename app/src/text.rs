@@ -1,5 +1,5 @@
 //! Accent stripping by the browser, for the core's text folding (`repere_core::text`): the
-//! platform already carries Unicode's normalization tables, so the app does not ship its own.
+//! platform already carries Unicode's normalization and case tables, so the app does not ship its own.
 
 use std::cell::OnceCell;
 
@@ -16,5 +16,13 @@ pub fn strip_marks(text: &str) -> String {
     MARKS.with(|marks| String::from(decomposed.replace_by_pattern(marks.get_or_init(|| js_sys::RegExp::new(r"\p{M}", "gu")), "")))
 }
 
-/// The core's folding with [`strip_marks`], for everything the app searches.
-pub const FOLDER: Folder = Folder::new(strip_marks);
+/// The browser's lower case (`String.prototype.toLowerCase`, not locale-dependent): the same
+/// Unicode mapping as the core's [`repere_core::text::lower_case`], whose table the app then
+/// does not ship. Only a capital sigma differs: the browser lowers it to the final "ς" at a word's
+/// end, the core always to "σ", so it is lowered here first.
+pub fn lower_case(text: &str) -> String {
+    String::from(js_sys::JsString::from(text.replace('Σ', "σ")).to_lower_case())
+}
+
+/// The core's folding with [`strip_marks`] and [`lower_case`], for everything the app searches.
+pub const FOLDER: Folder = Folder::with_lower(strip_marks, lower_case);

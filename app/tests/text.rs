@@ -26,3 +26,12 @@ fn folding_strips_accents_through_the_browser() {
         assert_eq!(FOLDER.fold(text), folded, "{text:?}");
     }
 }
+
+/// The browser's lower case is the core's, character by character, the capital sigma included.
+#[wasm_bindgen_test]
+fn lower_case_through_the_browser_is_the_cores() {
+    for text in ["CHÂTELLERAULT", "ΟΔΥΣΣΕΥΣ Σ", "İstanbul", "ǅemal Ǆ", "ẞtraße", "ÀÉÎÕÜ Ç Œ", "ÉCOLE DU NUMÉRIQUE", "ПОИТЬЕ", "Ⅻ Ⓐ"]
+    {
+        assert_eq!(repere_app::text::lower_case(text), repere_core::text::lower_case(text), "{text:?}");
+    }
+}

@@ -26,6 +26,7 @@ pub mod label;
 pub mod map;
 pub mod moderation;
 pub mod needs;
+pub mod order;
 pub mod phone;
 pub mod poster;
 pub mod proximity;

@@ -215,7 +215,7 @@ const CHAR_WIDTH: f64 = 0.62;
 pub fn town_labels(towns: &[(&str, u32, (f64, f64))], font: f64, scale: f64) -> Vec<usize> {
     let least = TOWN_POPULATION / scale.max(1.0).powi(2);
     let mut order: Vec<usize> = (0..towns.len()).filter(|&i| f64::from(towns[i].1) >= least).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(towns[i].1));
+    crate::order::sort_by(&mut order, |&a, &b| towns[b].1.cmp(&towns[a].1));
     let boxes: Vec<[f64; 4]> = towns
         .iter()
         .map(|(name, _, (x, y))| {

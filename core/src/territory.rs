@@ -149,7 +149,7 @@ impl Territory {
                 kind.map(|k| (k, commune))
             })
             .collect();
-        hits.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.population.cmp(&a.1.population)));
+        crate::order::sort_by(&mut hits, |a, b| a.0.cmp(&b.0).then(b.1.population.cmp(&a.1.population)));
         hits
     }
 }

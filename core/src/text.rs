@@ -18,22 +18,29 @@
 //! assert_eq!(keep_accents.fold("Ste Radégonde"), "sainte radégonde");
 //! ```
 
-/// Folds text, with a given way of stripping accents.
+/// Folds text, with a given way of stripping accents (and of lowering case).
 #[derive(Clone, Copy)]
 pub struct Folder {
     /// NFD, then without combining marks (General Category M): "Châtellerault" → "Chatellerault".
     strip_marks: fn(&str) -> String,
+    /// Each character's lower case ([`lower_case`]).
+    lower: fn(&str) -> String,
 }
 
 impl Folder {
     pub const fn new(strip_marks: fn(&str) -> String) -> Self {
-        Folder { strip_marks }
+        Folder { strip_marks, lower: lower_case }
+    }
+
+    /// With another way of lowering case, giving what [`lower_case`] gives: the phone's build
+    /// asks the browser, leaving out the standard library's case table (about 11 KiB raw).
+    pub const fn with_lower(strip_marks: fn(&str) -> String, lower: fn(&str) -> String) -> Self {
+        Folder { strip_marks, lower }
     }
 
     /// Lower case, no accents, words separated by one space, "st"/"ste" spelled out.
     pub fn fold(&self, text: &str) -> String {
-        let plain: String =
-            (self.strip_marks)(text).chars().flat_map(char::to_lowercase).map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
+        let plain: String = (self.lower)(&(self.strip_marks)(text)).chars().map(|c| if c.is_alphanumeric() { c } else { ' ' }).collect();
         plain
             .split_whitespace()
             .map(|word| match word {
@@ -44,6 +51,12 @@ impl Folder {
             .collect::<Vec<_>>()
             .join(" ")
     }
+}
+
+/// Each character's lower case, one by one (`char::to_lowercase`: "Σ" is always "σ", never the
+/// final "ς" that lowering a whole string may give).
+pub fn lower_case(text: &str) -> String {
+    text.chars().flat_map(char::to_lowercase).collect()
 }
 
 impl std::fmt::Debug for Folder {

@@ -117,3 +117,46 @@ fn the_document_is_written_with_its_keys_in_order() {
     assert_eq!(RegistryDto::from(&delta).to_json(), br#"{"from":4,"places":[],"removed":["a"],"version":5}"#);
     assert_eq!(json(&Snapshot { version: 5, places: vec![] }), br#"{"places":[],"version":5}"#);
 }
+
+/// A phone stores the held document merged with a delta's rows (`RegistryDto::merged`), not
+/// the core's places written again: it must be exactly the JSON of the updated registry, on the
+/// bundled seed with a changed place, a new place with a stop (`x_arrets`), stops added to a
+/// place, and removals; a whole registry is stored as received.
+#[test]
+fn a_delta_merged_into_the_held_document_is_the_updated_registry_written() {
+    let seed = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../seeds/registry.json")).unwrap();
+    let held_doc = RegistryDto::from_json(&seed).unwrap();
+    let held = held_doc.checked_snapshot().unwrap();
+    let stop = |id: &str, lat: f64, approximate: bool| Stop {
+        id: id.to_owned(),
+        nom: "Marché de Lusignan".to_owned(),
+        code_insee: "86139".to_owned(),
+        commune: "Lusignan".to_owned(),
+        position: Position { lat, lon: 0.123457, approximate },
+        horaires: repere_core::hours::Schedule::parse("Tu 09:00-12:00", years()).unwrap(),
+    };
+    let mut places = held.places.clone();
+    places[3].nom.push_str(" (nouveau nom)");
+    places[7].arrets = vec![stop("arret-1", 46.436512, false)];
+    let mut bus = places[5].clone();
+    bus.id = "zz-bus-connecte".to_owned();
+    bus.arrets = vec![stop("arret-2", 46.4, true), stop("arret-3", -0.000001, false)];
+    places.push(bus);
+    let gone = [places[0].id.clone(), places[20].id.clone()];
+    places.retain(|p| !gone.contains(&p.id));
+    places.sort_by(|a, b| a.id.cmp(&b.id));
+    let newer = Snapshot { version: held.version + 1, places };
+    let delta = held.diff(&newer);
+    assert_eq!((delta.places.len(), delta.removed.len()), (3, 2));
+
+    let wire = RegistryDto::from(&delta).to_json();
+    let update = RegistryDto::from_json(&wire).unwrap();
+    let applied = held.apply(update.checked_update().unwrap()).unwrap();
+    let merged = RegistryDto::from_json(&seed).unwrap().merged(update, &applied).to_json();
+    let expected = json(&applied);
+    assert_eq!(String::from_utf8(merged).unwrap(), String::from_utf8(expected).unwrap());
+    assert!(String::from_utf8_lossy(&json(&newer)).contains("\"x_arrets\":[{"));
+
+    let full = RegistryDto::from_json(&json(&newer)).unwrap();
+    assert_eq!(held_doc.merged(full, &newer).to_json(), json(&newer));
+}

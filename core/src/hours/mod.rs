@@ -52,10 +52,14 @@ pub fn french_public_holidays(year: i32) -> Vec<NaiveDate> {
     let fixed = [(1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25)];
     let mut days: Vec<NaiveDate> = fixed.iter().filter_map(|&(m, d)| NaiveDate::from_ymd_opt(year, m, d)).collect();
     if let Ok(easter) = computus::gregorian_naive(year) {
-        days.extend([1, 39, 50].map(|offset| easter + Duration::days(offset)));
+        // Each inserted in its place rather than the list sorted: the sort's code would weigh
+        // on every resident's phone for eleven dates. Ascension can fall on 1 or 8 May.
+        for day in [1, 39, 50].map(|offset| easter + Duration::days(offset)) {
+            if let Err(at) = days.binary_search(&day) {
+                days.insert(at, day);
+            }
+        }
     }
-    days.sort();
-    days.dedup(); // Ascension can fall on 1 or 8 May
     days
 }
 

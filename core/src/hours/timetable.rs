@@ -145,16 +145,16 @@ impl Timetable {
         let Some(Value::Object(exceptions)) = value.get("exceptions") else {
             return Err("« exceptions » : un objet attendu".into());
         };
-        let exceptions = exceptions
-            .iter()
-            .map(|(date, p)| {
-                let day = iso_date(date).ok_or_else(|| format!("exception « {date} » : date AAAA-MM-JJ attendue"))?;
-                if !years.contains(day) {
-                    return Err(format!("exception « {date} » : hors des années {years}"));
-                }
-                Ok((day, periods(p)?))
-            })
-            .collect::<Result<BTreeMap<_, _>, String>>()?;
+        // Inserted one by one: collecting into a map sorts its input first, with code of its own.
+        let mut read = BTreeMap::new();
+        for (date, p) in exceptions {
+            let day = iso_date(date).ok_or_else(|| format!("exception « {date} » : date AAAA-MM-JJ attendue"))?;
+            if !years.contains(day) {
+                return Err(format!("exception « {date} » : hors des années {years}"));
+            }
+            read.insert(day, periods(p)?);
+        }
+        let exceptions = read;
         if weekly && !exceptions.is_empty() {
             return Err("« hebdomadaire » : des exceptions sont listées".into());
         }
