@@ -37,6 +37,9 @@ test('a coordinator edits the tour; a resident sees the new stop on the map and 
   await waitForControllingWorker(phone);
   await phone.locator('.map .marker.stop').nth(11).waitFor();
   assert.equal(await phone.locator('.map .marker.stop').count(), 12);
+  // Regression: the names were drawn only if the communes had loaded before the map; they come
+  // whenever the communes do.
+  await phone.locator('.map .towns text').first().waitFor();
   const towns = await phone.locator('.map .towns text').allTextContents();
   assert.deepEqual(towns.slice(0, 2), ['Poitiers', 'Châtellerault']);
   assert.ok(towns.length >= 6 && towns.length <= 20, `${towns.length} town names on the whole map`);

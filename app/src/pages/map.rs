@@ -175,6 +175,8 @@ fn MapView(drawn: Rc<Drawn>) -> impl IntoView {
     // Town names for the zoom shown (panning keeps them): recomputed when the zoom changes.
     let scale = Memo::new(move |_| view_state.get().scale);
     let towns = move || {
+        // Tracked: the communes may arrive after the map is drawn.
+        gazetteer.ready();
         let scale = scale.get();
         let width = svg_ref.get().map(|s| s.client_width() as f64).filter(|w| *w > 0.0).unwrap_or(390.0);
         let font = TOWN_FONT_PX * View::whole(&projection).zoomed(scale, None).units_per_pixel(width);
