@@ -220,10 +220,12 @@ fn StopForm(i: usize, place: String, rows: RwSignal<Vec<Row>>, problems: RwSigna
     };
     let field = move |key: &'static str, label: &'static str, f: fn(&Row) -> &String, s: fn(&mut Row) -> &mut String| {
         let id = format!("arret-{i}-{key}");
+        // The field's problem is read with it by a screen reader, not only announced once.
+        let why = format!("{id}-probleme");
         view! {
             <label for=id.clone()>{label}</label>
-            <input id=id type="text" prop:value=get(f) on:change=set(s, key == "nom") />
-            <p class="problem" role="alert">{problem(key)}</p>
+            <input id=id type="text" aria-describedby=why.clone() prop:value=get(f) on:change=set(s, key == "nom") />
+            <p id=why class="problem" role="alert">{problem(key)}</p>
         }
     };
     let remove = move |_| {
