@@ -230,10 +230,8 @@ fn common_cells<P: Places>(stored: &Stored, context: &Context<P>) -> Vec<Cell> {
         Lieu::Registre(id) => context.places.address(id).cloned(),
         // A stop is named as the tour named it, in the commune the contact recorded (a stop moved
         // since does not move the contacts logged there); unknown here, by that commune alone.
-        lieu @ Lieu::Arret { id, .. } => match (context.places.address(id), commune(lieu)) {
-            (Some(stop), Some(recorded)) => Some(PlaceAddress { nom: stop.nom.clone(), ..recorded }),
-            (stop, recorded) => recorded.or_else(|| stop.cloned()),
-        },
+        lieu @ Lieu::Arret { id, .. } => commune(lieu)
+            .map(|recorded| PlaceAddress { nom: context.places.address(id).map(|s| s.nom.clone()).unwrap_or_default(), ..recorded }),
         lieu => commune(lieu),
     };
     if let Some(p) = place {

@@ -151,19 +151,12 @@ impl Lookup {
             }
             ever.insert(id);
         }
-        // The tours' stops, every one ever published: named as the tour named them, in their commune.
+        // The tours' stops, every one ever published, named as the tour named them (a contact at a
+        // stop keeps the commune it recorded: the core's export writes that one).
         let mut stops = BTreeMap::new();
-        for (id, (nom, code_insee, _)) in db.stops_ever().await? {
+        for (id, (nom, code_insee)) in db.stops_ever().await? {
             stops.insert(id.clone(), crate::stops::stop_label(&nom, &code_insee));
-            let commune = crate::territory::territory().by_code(&code_insee);
-            let address = PlaceAddress {
-                nom,
-                commune: commune.map(|c| c.nom.clone()).unwrap_or_default(),
-                code_postal: commune.and_then(|c| c.codes_postaux.first().cloned()).unwrap_or_default(),
-                code_insee,
-                ..PlaceAddress::default()
-            };
-            places.insert(id.clone(), address);
+            places.insert(id.clone(), PlaceAddress { nom, ..PlaceAddress::default() });
             ever.insert(id);
         }
         let structures = sqlx::query_as::<_, (i64, String)>("SELECT id, name FROM structures").fetch_all(db.pool()).await?;

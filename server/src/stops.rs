@@ -149,10 +149,9 @@ pub fn stop_label(nom: &str, code_insee: &str) -> String {
 }
 
 impl Database {
-    /// Every stop ever published: id → (name, commune's code INSEE, place id).
-    pub async fn stops_ever(&self) -> Result<HashMap<String, (String, String, String)>, sqlx::Error> {
-        let rows: Vec<(String, String, String, String)> =
-            sqlx::query_as("SELECT id, nom, code_insee, place_id FROM stops").fetch_all(&self.pool).await?;
-        Ok(rows.into_iter().map(|(id, nom, code, place)| (id, (nom, code, place))).collect())
+    /// Every stop ever published: id → (name, commune's code INSEE).
+    pub async fn stops_ever(&self) -> Result<HashMap<String, (String, String)>, sqlx::Error> {
+        let rows: Vec<(String, String, String)> = sqlx::query_as("SELECT id, nom, code_insee FROM stops").fetch_all(&self.pool).await?;
+        Ok(rows.into_iter().map(|(id, nom, code)| (id, (nom, code))).collect())
     }
 }
