@@ -213,13 +213,17 @@ test('offline, a resident between two stops finds the next visit, adds it to the
   await page.getByRole('button', { name: 'العربية' }).click();
   await page.getByRole('heading', { level: 2, name: 'المرورات القادمة' }).waitFor();
   await noViolations(page, 'stop sheet ar');
+  // Hours and the number isolated left to right, so a right-to-left line keeps them in order.
+  assert.match(await page.locator('.visits li').first().innerText(), /\u20669:00 – 12:00\u2069/);
+  assert.match(await page.locator('a.call').innerText(), /\u206605 49 58 96 95\u2069/);
   await page.screenshot({ path: join(SHOTS, 'tour-stop-ar.png'), fullPage: true });
   await page.getByRole('button', { name: 'Français' }).click();
 
-  // The offline map renders (the lead adds the stops' markers).
+  // The offline map draws the tour's 12 stops apart from the places.
   await page.goto(page.url().replace(/#.*$/, '') + '#/carte');
   await page.getByRole('heading', { level: 1, name: 'Carte des lieux d’aide' }).waitFor();
-  await page.locator('svg').first().waitFor();
+  await page.locator('.map .marker.stop').nth(11).waitFor();
+  assert.equal(await page.locator('.map .marker.stop').count(), 12);
   await page.screenshot({ path: join(SHOTS, 'tour-map.png'), fullPage: true });
   assert.deepEqual(errors, []);
 });

@@ -93,7 +93,8 @@ pub static AR: Texts = Texts {
             1 => "غدًا".to_owned(),
             _ => format!("{} {}", ar_weekday(start.weekday()), day_month(&AR_MONTHS, start.date())),
         };
-        format!("{day}، {} – {}", clock(start.time()), clock(visit_end(start, end)))
+        // The hours isolated left to right, as the phone number: read « 9:00 – 12:00 », not reversed.
+        format!("{day}، \u{2066}{} – {}\u{2069}", clock(start.time()), clock(visit_end(start, end)))
     },
     next_visit: |visit| format!("المرور القادم: {visit}"),
     no_visit: "لا يوجد مرور مقرر خلال الثلاثين يومًا القادمة.",
@@ -118,7 +119,9 @@ pub static AR: Texts = Texts {
 
     back: "رجوع",
     place_not_found: "هذا المكان لم يعد في القائمة.",
-    call_number: |n| format!("اتصل بالرقم {n}"),
+    // The number isolated left to right (U+2066 … U+2069): in a right-to-left line its groups of
+    // digits would otherwise be shown in reverse order (« 95 96 58 49 05 »).
+    call_number: |n| format!("اتصل بالرقم \u{2066}{n}\u{2069}"),
     no_phone: "لا يوجد رقم منشور. يمكن لمستشار المقاطعة إرشادك.",
     directions: "الذهاب إلى هناك",
     open_in_maps: "فتح في تطبيق الخرائط",

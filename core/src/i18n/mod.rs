@@ -301,6 +301,15 @@ mod tests {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap().and_hms_opt(h, m, 0).unwrap()
     }
 
+    /// Regression: in Arabic the call button showed the number's groups in reverse order
+    /// (« 95 96 58 49 05 »), a right-to-left line reordering each group of digits.
+    #[test]
+    fn a_number_in_an_arabic_sentence_is_isolated_left_to_right() {
+        let words = (AR.call_number)("05 49 58 96 95");
+        assert!(words.ends_with("\u{2066}05 49 58 96 95\u{2069}"), "{words:?}");
+        assert_eq!((FR.call_number)("05 49 58 96 95"), "Appeler le 05 49 58 96 95");
+    }
+
     #[test]
     fn opening_in_words_in_each_language() {
         // Friday 27 November 2026, 10:00.
